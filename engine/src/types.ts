@@ -1,0 +1,168 @@
+/**
+ * The engine's inputs and outputs. Everything here is plain JSON-serialisable data:
+ * the server stores it, the editor's simulator and the tests replay it.
+ */
+import type { Assignment, EscalationKind, LocalizedText, Role, Strategy } from './sop.ts';
+
+export type FieldValue = string | number | boolean | string[] | null;
+export type Fields = Record<string, FieldValue>;
+
+/** A working-time calendar. Dates are local dates (YYYY-MM-DD) in `utcOffsetMinutes`. */
+export type Calendar = {
+  /** Minutes east of UTC; China is +480. */
+  utcOffsetMinutes: number;
+  /** Working hours each working day, local time, `HH:MM`. */
+  workStart: string;
+  workEnd: string;
+  /** Days of the week that are normally off (0 = Sunday … 6 = Saturday). */
+  weekend: number[];
+  /** Extra days off (public holidays). */
+  holidays: string[];
+  /** Weekend days that are working days (调休). */
+  workdays: string[];
+};
+
+export type RosterMember = {
+  userId: string;
+  active: boolean;
+  /** Relative share for the weighted strategy; default 1. */
+  weight?: number;
+  /** Most open records this member may hold; no cap when absent. */
+  cap?: number;
+  /** Open records this member holds now. */
+  openCount: number;
+  /** On leave, or out of shift, at `now`: the caller works this out from the live roster. */
+  away?: boolean;
+};
+
+export type RosterTeam = {
+  id: string;
+  managerIds: string[];
+  members: RosterMember[];
+  /** Round-robin position: how many assignments this team has made. */
+  rrCursor: number;
+  /** Total assignments per member so far, for the weighted strategy (smooth weighted rotation). */
+  assigned?: Record<string, number>;
+};
+
+export type Roster = { teams: RosterTeam[] };
+
+export type Actor = { id: string; role: Role; system?: boolean };
+
+export type StepContext = {
+  /** Epoch milliseconds; the engine never reads a clock. */
+  now: number;
+  actor: Actor;
+  /** Deterministic id source for events and timers. */
+  newId: () => string;
+  roster: Roster;
+  calendar: Calendar;
+};
+
+export type TimerSpec = {
+  id: string;
+  /** State node id (dot path) the timer belongs to. */
+  stage: string;
+  /** Index into the stage's escalation ladder; -1 is the SLA deadline itself (overdue mark). */
+  rung: number;
+  kind: EscalationKind | 'deadline';
+  dueAt: number;
+};
+
+export type RecordStatus = 'open' | 'won' | 'lost' | 'done';
+
+/** A record as the engine sees it; the server stores every part of it. */
+export type RecordState = {
+  id: string;
+  sopId: string;
+  sopVersion: number;
+  status: RecordStatus;
+  /** XState persisted snapshot value, e.g. `"lead"` or `{ followUp: "call" }`. */
+  value: unknown;
+  fields: Fields;
+  ownerId: string | null;
+  teamId: string | null;
+  /** Per active stage (state node id): when it was entered and how many times. */
+  stages: Record<string, { enteredAt: number; entry: number; fieldsAtEntry: Fields }>;
+  /** Ticked checklist item ids per stage id. */
+  checklist: Record<string, string[]>;
+  /** Timers scheduled and not yet fired or cancelled. */
+  timers: TimerSpec[];
+  /** Earliest open SLA deadline, for the overdue filter and ordering. */
+  dueAt: number | null;
+  lostReason: string | null;
+  /** Monotonic; bumped by every accepted command. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type Command =
+  | { type: 'create'; recordId: string; fields?: Fields; ownerId?: string; teamId?: string }
+  | { type: 'perform'; action: string; fields?: Fields; checklist?: Record<string, string[]> }
+  | { type: 'edit'; fields?: Fields; checklist?: Record<string, string[]> }
+  | { type: 'reassign'; toUserId?: string; teamId?: string; reason?: string }
+  | { type: 'timer'; timerId: string }
+  | { type: 'close'; reason: string }
+  | { type: 'reopen'; reason?: string }
+  /** An admin moves the record past a failed gate; requires a reason, recorded as such. */
+  | { type: 'override'; action: string; reason: string; fields?: Fields };
+
+export type EngineEvent = {
+  id: string;
+  type: string;
+  at: number;
+  actorId: string;
+  data: Record<string, unknown>;
+};
+
+export type Effect =
+  | {
+      type: 'assign';
+      userId: string | null;
+      teamId: string | null;
+      strategy: Strategy | 'manual' | 'keep';
+      /** Updated rotation state for the team, to persist. */
+      rrCursor?: number;
+    }
+  | { type: 'scheduleTimer'; timer: TimerSpec }
+  | { type: 'cancelTimer'; timerId: string }
+  | {
+      type: 'notify';
+      userIds: string[];
+      kind: 'reminder' | 'escalation' | 'assigned' | 'handed-over' | 'overdue';
+      message: LocalizedText;
+    }
+  | { type: 'webhook'; event: string; payload: Record<string, unknown> };
+
+export type GateFailure = {
+  /** Path of the condition inside the gate, e.g. `all[1].any[0]`. */
+  path: string;
+  fact: string;
+  operator: string;
+  message: LocalizedText;
+  /** Fields that, filled or changed, would satisfy this condition. */
+  fields: string[];
+};
+
+export type Rejection = {
+  code:
+    | 'gate-failed'
+    | 'unknown-action'
+    | 'action-not-open'
+    | 'role-not-allowed'
+    | 'record-closed'
+    | 'record-open'
+    | 'invalid-fields'
+    | 'unknown-timer'
+    | 'no-assignee'
+    | 'invalid-command';
+  message: LocalizedText;
+  failures: GateFailure[];
+};
+
+export type StepResult =
+  | { ok: true; record: RecordState; events: EngineEvent[]; effects: Effect[] }
+  | { ok: false; rejection: Rejection };
+
+export type { Assignment };
