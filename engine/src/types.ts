@@ -110,9 +110,12 @@ export type Command =
 
 export type EngineEvent = {
   id: string;
+  /** Dot-namespaced, past tense: `record.created`, `stage.entered`, `timer.fired`, … */
   type: string;
   at: number;
   actorId: string;
+  /** The record version this event's command produced. */
+  version: number;
   data: Record<string, unknown>;
 };
 

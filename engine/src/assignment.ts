@@ -1,0 +1,137 @@
+/**
+ * Who gets a record: owner rules (json-rules-engine) choose a team and a strategy; the
+ * strategy picks a member from the roster the caller passes in. Deterministic: the same
+ * roster and load figures always give the same person.
+ */
+import {
+  type CompiledConditions,
+  compileConditions,
+  evaluate,
+  type FactInput,
+} from './conditions.ts';
+import type { Assignment, FieldDef, OwnerPolicy } from './sop.ts';
+import type { Roster, RosterMember, RosterTeam } from './types.ts';
+
+export type Pick = {
+  userId: string;
+  teamId: string;
+  rrCursor: number;
+  strategy: Assignment['strategy'];
+};
+
+function eligible(m: RosterMember, exclude: readonly string[]): boolean {
+  if (!m.active || m.away || exclude.includes(m.userId)) return false;
+  return m.cap === undefined || m.openCount < m.cap;
+}
+
+/**
+ * Picks a member of `assignment.team` by its strategy. Members inactive, away (on leave or
+ * out of shift) or at their cap are skipped, as is anyone in `exclude`.
+ * Returns null when nobody can take the record.
+ */
+export function pickAssignee(
+  assignment: Assignment,
+  roster: Roster,
+  exclude: readonly string[] = [],
+): Pick | null {
+  const team = roster.teams.find((t) => t.id === assignment.team);
+  if (!team) return null;
+  const done = (m: RosterMember, rrCursor = team.rrCursor): Pick => ({
+    userId: m.userId,
+    teamId: team.id,
+    rrCursor,
+    strategy: assignment.strategy,
+  });
+  switch (assignment.strategy) {
+    case 'named': {
+      const m = team.members.find((x) => x.userId === assignment.user);
+      return m && eligible(m, exclude) ? done(m) : null;
+    }
+    case 'round-robin':
+      return roundRobin(team, exclude, done);
+    case 'least-loaded': {
+      let best: RosterMember | null = null;
+      for (const m of team.members) {
+        if (eligible(m, exclude) && (!best || m.openCount < best.openCount)) best = m;
+      }
+      return best ? done(best) : null;
+    }
+    case 'weighted':
+      return weighted(team, exclude, done);
+  }
+}
+
+function roundRobin(
+  team: RosterTeam,
+  exclude: readonly string[],
+  done: (m: RosterMember, cursor: number) => Pick,
+): Pick | null {
+  const n = team.members.length;
+  for (let i = 0; i < n; i++) {
+    const idx = (team.rrCursor + i) % n;
+    const m = team.members[idx];
+    if (m && eligible(m, exclude)) return done(m, team.rrCursor + i + 1);
+  }
+  return null;
+}
+
+/**
+ * Weighted: the eligible member furthest below their share gets the record, i.e. the one
+ * with the smallest (assigned + 1) / weight; ties go to roster order. Over many
+ * assignments each member's share converges to weight / total weight.
+ */
+function weighted(
+  team: RosterTeam,
+  exclude: readonly string[],
+  done: (m: RosterMember, cursor: number) => Pick,
+): Pick | null {
+  let best: RosterMember | null = null;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const m of team.members) {
+    const w = m.weight ?? 1;
+    if (w <= 0 || !eligible(m, exclude)) continue;
+    const score = ((team.assigned?.[m.userId] ?? 0) + 1) / w;
+    if (score < bestScore) {
+      best = m;
+      bestScore = score;
+    }
+  }
+  return best ? done(best, team.rrCursor + 1) : null;
+}
+
+export type CompiledOwnerPolicy = {
+  policy: OwnerPolicy;
+  rules: Array<{
+    conditions: CompiledConditions;
+    assign: Assignment;
+    priority: number;
+    order: number;
+  }>;
+};
+
+export function compileOwnerPolicy(policy: OwnerPolicy): CompiledOwnerPolicy {
+  return {
+    policy,
+    rules: policy.rules
+      .map((r, order) => ({
+        conditions: compileConditions(r.conditions),
+        assign: r.assign,
+        priority: r.priority ?? 1,
+        order,
+      }))
+      .sort((a, b) => b.priority - a.priority || a.order - b.order),
+  };
+}
+
+/** The assignment an owner policy chooses for these facts: the first matching rule, else the default. */
+export async function chooseAssignment(
+  compiled: CompiledOwnerPolicy,
+  facts: FactInput,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+): Promise<Assignment | null> {
+  for (const r of compiled.rules) {
+    const { passed } = await evaluate(r.conditions, facts, fieldDefs);
+    if (passed) return r.assign;
+  }
+  return compiled.policy.default ?? null;
+}

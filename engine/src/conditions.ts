@@ -1,0 +1,483 @@
+/**
+ * Gates and rules: json-rules-engine condition sets over a record's facts, with the
+ * custom operators SOP authors need and per-condition messages in zh-CN and en.
+ *
+ * Operators that depend on the time or the stage (withinHours, withinWorkingDays,
+ * changedSinceEntry) are rewritten at compile time into comparisons on derived facts
+ * computed before the run, so json-rules-engine itself stays pure and the engine reads
+ * no clock.
+ */
+import { Engine, type TopLevelCondition as JreTop, type RuleProperties } from 'json-rules-engine';
+import { RE2JS } from 're2js';
+import { workingMsBetween } from './calendar.ts';
+import type {
+  Condition,
+  FieldDef,
+  LeafCondition,
+  LocalizedText,
+  Problem,
+  TopLevelCondition,
+} from './sop.ts';
+import { MAX_CONDITION_DEPTH } from './sop.ts';
+import type { Calendar, Fields, FieldValue, GateFailure } from './types.ts';
+
+// ---------------------------------------------------------------- operators
+
+type OperatorInfo = {
+  label: LocalizedText;
+  valueKind: 'none' | 'bool' | 'number' | 'list' | 'pattern' | 'any';
+};
+
+/** Operators available to gates and rules, with labels for the editor's condition builder. */
+export const OPERATORS: Record<string, OperatorInfo> = {
+  equal: { label: { 'zh-CN': '等于', en: 'equals' }, valueKind: 'any' },
+  notEqual: { label: { 'zh-CN': '不等于', en: 'does not equal' }, valueKind: 'any' },
+  lessThan: { label: { 'zh-CN': '小于', en: 'less than' }, valueKind: 'number' },
+  lessThanInclusive: { label: { 'zh-CN': '小于等于', en: 'at most' }, valueKind: 'number' },
+  greaterThan: { label: { 'zh-CN': '大于', en: 'greater than' }, valueKind: 'number' },
+  greaterThanInclusive: { label: { 'zh-CN': '大于等于', en: 'at least' }, valueKind: 'number' },
+  in: { label: { 'zh-CN': '属于', en: 'is one of' }, valueKind: 'list' },
+  notIn: { label: { 'zh-CN': '不属于', en: 'is not one of' }, valueKind: 'list' },
+  contains: { label: { 'zh-CN': '包含', en: 'contains' }, valueKind: 'any' },
+  doesNotContain: { label: { 'zh-CN': '不包含', en: 'does not contain' }, valueKind: 'any' },
+  isEmpty: { label: { 'zh-CN': '为空', en: 'is empty' }, valueKind: 'bool' },
+  isNotEmpty: { label: { 'zh-CN': '不为空', en: 'is not empty' }, valueKind: 'bool' },
+  withinHours: { label: { 'zh-CN': '在 N 小时内', en: 'within N hours' }, valueKind: 'number' },
+  withinWorkingDays: {
+    label: { 'zh-CN': '在 N 个工作日内', en: 'within N working days' },
+    valueKind: 'number',
+  },
+  matchesPattern: { label: { 'zh-CN': '匹配格式', en: 'matches pattern' }, valueKind: 'pattern' },
+  inList: { label: { 'zh-CN': '在列表中', en: 'in list' }, valueKind: 'list' },
+  changedSinceEntry: {
+    label: { 'zh-CN': '进入阶段后已修改', en: 'changed since stage entry' },
+    valueKind: 'bool',
+  },
+  checklistComplete: {
+    label: { 'zh-CN': '清单已全部完成', en: 'checklist complete' },
+    valueKind: 'bool',
+  },
+};
+
+/** Facts every gate may read besides the SOP's fields. */
+export const SYSTEM_FACTS: Record<string, LocalizedText> = {
+  $owner: { 'zh-CN': '负责人', en: 'owner' },
+  $team: { 'zh-CN': '团队', en: 'team' },
+  $role: { 'zh-CN': '操作人角色', en: "actor's role" },
+  $stage: { 'zh-CN': '当前阶段', en: 'current stages' },
+  $checklist: { 'zh-CN': '检查清单', en: 'checklist' },
+  $timeInStageHours: { 'zh-CN': '阶段停留小时数', en: 'hours in stage' },
+};
+
+export function isEmptyValue(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v === 'string') return v.trim() === '';
+  if (Array.isArray(v)) return v.length === 0;
+  return false;
+}
+
+/** Longest pattern and longest input `matchesPattern` accepts; RE2 runs in linear time. */
+export const MAX_PATTERN_LENGTH = 200;
+const MAX_MATCH_INPUT = 10_000;
+const patternCache = new Map<string, RE2JS | null>();
+
+/** Compiles an RE2 pattern (linear-time matching: no catastrophic backtracking), or null. */
+export function compilePattern(pattern: string): RE2JS | null {
+  const cached = patternCache.get(pattern);
+  if (cached !== undefined) return cached;
+  let re: RE2JS | null = null;
+  if (pattern.length <= MAX_PATTERN_LENGTH) {
+    try {
+      re = RE2JS.compile(pattern);
+    } catch {
+      re = null;
+    }
+  }
+  if (patternCache.size > 1000) patternCache.clear();
+  patternCache.set(pattern, re);
+  return re;
+}
+
+function addOperators(engine: Engine): void {
+  engine.addOperator('isEmpty', (f: unknown, v: unknown) => isEmptyValue(f) === (v !== false));
+  engine.addOperator('isNotEmpty', (f: unknown, v: unknown) => !isEmptyValue(f) === (v !== false));
+  engine.addOperator('matchesPattern', (f: unknown, v: unknown) => {
+    if (typeof f !== 'string' && typeof f !== 'number') return false;
+    const s = String(f);
+    if (typeof v !== 'string' || s.length > MAX_MATCH_INPUT) return false;
+    const re = compilePattern(v);
+    return re ? re.test(s) : false;
+  });
+  engine.addOperator('inList', (f: unknown, v: unknown) => {
+    if (!Array.isArray(v)) return false;
+    if (Array.isArray(f)) return f.length > 0 && f.every((x) => v.includes(x));
+    return v.includes(f);
+  });
+  engine.addOperator('checklistComplete', (f: unknown, v: unknown) => {
+    if (!f || typeof f !== 'object') return false;
+    const { items, done } = f as { items: string[]; done: string[] };
+    return items.every((i) => done.includes(i)) === (v !== false);
+  });
+}
+
+// ---------------------------------------------------------------- facts
+
+/** What a gate or rule is evaluated against. Built by the engine from the record. */
+export type FactInput = {
+  fields: Fields;
+  ownerId: string | null;
+  teamId: string | null;
+  role: string;
+  activeStages: string[];
+  /** The stage the action leaves (its checklist, entry time and entry fields). */
+  stage: string | null;
+  stageEnteredAt: number | null;
+  fieldsAtEntry: Fields;
+  checklistItems: string[];
+  checklistDone: string[];
+  now: number;
+  calendar: Calendar;
+};
+
+type Derived = { fact: string; kind: 'hoursFrom' | 'workingDaysFrom' | 'changed'; field: string };
+
+function toTime(v: FieldValue | undefined): number | null {
+  if (typeof v !== 'string' && typeof v !== 'number') return null;
+  const t = typeof v === 'number' ? v : Date.parse(v);
+  return Number.isFinite(t) ? t : null;
+}
+
+const HOUR = 3_600_000;
+
+function workdayMs(cal: Calendar): number {
+  const [sh, sm] = cal.workStart.split(':').map(Number);
+  const [eh, em] = cal.workEnd.split(':').map(Number);
+  return ((eh ?? 0) * 60 + (em ?? 0) - (sh ?? 0) * 60 - (sm ?? 0)) * 60_000;
+}
+
+function buildFacts(input: FactInput, derived: Derived[]): Record<string, unknown> {
+  const facts: Record<string, unknown> = { ...input.fields };
+  facts.$owner = input.ownerId;
+  facts.$team = input.teamId;
+  facts.$role = input.role;
+  facts.$stage = input.activeStages;
+  facts.$checklist = { items: input.checklistItems, done: input.checklistDone };
+  facts.$timeInStageHours =
+    input.stageEnteredAt === null ? 0 : (input.now - input.stageEnteredAt) / HOUR;
+  for (const d of derived) {
+    const v = input.fields[d.field];
+    if (d.kind === 'changed') {
+      facts[d.fact] =
+        JSON.stringify(v ?? null) !== JSON.stringify(input.fieldsAtEntry[d.field] ?? null);
+      continue;
+    }
+    const t = toTime(v);
+    if (t === null) {
+      facts[d.fact] = Number.POSITIVE_INFINITY;
+    } else if (d.kind === 'hoursFrom') {
+      facts[d.fact] = Math.abs(input.now - t) / HOUR;
+    } else {
+      const [a, b] = t < input.now ? [t, input.now] : [input.now, t];
+      facts[d.fact] = workingMsBetween(a, b, input.calendar) / workdayMs(input.calendar);
+    }
+  }
+  return facts;
+}
+
+// ---------------------------------------------------------------- compile
+
+type Leaf = { path: string; cond: LeafCondition };
+
+/** A gate or rule condition set ready to run: the json-rules-engine form and its leaves. */
+export type CompiledConditions = {
+  source: TopLevelCondition;
+  engine: Engine;
+  derived: Derived[];
+  leaves: Leaf[];
+};
+
+function rewrite(
+  c: Condition,
+  path: string,
+  derived: Map<string, Derived>,
+  leaves: Leaf[],
+): unknown {
+  if ('all' in c)
+    return { all: c.all.map((x, i) => rewrite(x, `${path}.all[${i}]`, derived, leaves)) };
+  if ('any' in c)
+    return { any: c.any.map((x, i) => rewrite(x, `${path}.any[${i}]`, derived, leaves)) };
+  if ('not' in c) return { not: rewrite(c.not, `${path}.not`, derived, leaves) };
+  leaves.push({ path, cond: c });
+  const base = { path: c.path, params: c.params, __path: path };
+  const use = (kind: Derived['kind']) => {
+    const fact = `$${kind}:${c.fact}`;
+    derived.set(fact, { fact, kind, field: c.fact });
+    return fact;
+  };
+  switch (c.operator) {
+    case 'withinHours':
+      return { ...base, fact: use('hoursFrom'), operator: 'lessThanInclusive', value: c.value };
+    case 'withinWorkingDays':
+      return {
+        ...base,
+        fact: use('workingDaysFrom'),
+        operator: 'lessThanInclusive',
+        value: c.value,
+      };
+    case 'changedSinceEntry':
+      return { ...base, fact: use('changed'), operator: 'equal', value: c.value !== false };
+    default:
+      return { ...base, fact: c.fact, operator: c.operator, value: c.value };
+  }
+}
+
+/** Compiles a condition set once; `evaluate` then runs it against facts many times. */
+export function compileConditions(source: TopLevelCondition): CompiledConditions {
+  const derived = new Map<string, Derived>();
+  const leaves: Leaf[] = [];
+  const top = rewrite(source, '', derived, leaves) as JreTop;
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  addOperators(engine);
+  const rule: RuleProperties = { conditions: top, event: { type: 'pass' } };
+  engine.addRule(rule);
+  return { source, engine, derived: [...derived.values()], leaves };
+}
+
+type ResultNode = {
+  all?: ResultNode[];
+  any?: ResultNode[];
+  not?: ResultNode;
+  result?: boolean;
+  __path?: string;
+};
+
+export type Evaluation = { passed: boolean; failures: GateFailure[] };
+
+/**
+ * Runs compiled conditions against a record's facts. A failed set lists each failing
+ * leaf (for `any`, every alternative) with its message and the fields that would satisfy it.
+ */
+export async function evaluate(
+  compiled: CompiledConditions,
+  input: FactInput,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+): Promise<Evaluation> {
+  const facts = buildFacts(input, compiled.derived);
+  let ruleResult: { result: boolean; conditions: ResultNode } | undefined;
+  try {
+    const out = await compiled.engine.run(facts);
+    const r = out.results[0] ?? out.failureResults[0];
+    ruleResult = r as unknown as { result: boolean; conditions: ResultNode };
+  } catch {
+    ruleResult = undefined;
+  }
+  if (ruleResult?.result) return { passed: true, failures: [] };
+  const byPath = new Map(compiled.leaves.map((l) => [l.path, l.cond]));
+  const failures: GateFailure[] = [];
+  const collect = (node: ResultNode | undefined, src: Condition) => {
+    if (!node) return;
+    if ('all' in src && node.all) {
+      node.all.forEach((n, i) => {
+        const s = src.all[i];
+        if (s && n.result !== true) collect(n, s);
+      });
+    } else if ('any' in src && node.any) {
+      node.any.forEach((n, i) => {
+        const s = src.any[i];
+        if (s) collect(n, s);
+      });
+    } else if ('not' in src) {
+      failures.push(failureOf(src.not, '', src.message, fieldDefs, true));
+    } else if (node.__path !== undefined) {
+      const leaf = byPath.get(node.__path);
+      if (leaf) failures.push(failureOf(leaf, node.__path, leaf.message, fieldDefs, false));
+    }
+  };
+  if (ruleResult) collect(ruleResult.conditions, compiled.source);
+  if (failures.length === 0) {
+    // the run itself failed (bad value for an operator): report every leaf
+    for (const l of compiled.leaves)
+      failures.push(failureOf(l.cond, l.path, l.cond.message, fieldDefs, false));
+  }
+  return { passed: false, failures };
+}
+
+function leafFields(c: Condition): string[] {
+  if ('all' in c) return c.all.flatMap(leafFields);
+  if ('any' in c) return c.any.flatMap(leafFields);
+  if ('not' in c) return leafFields(c.not);
+  return c.fact.startsWith('$') ? [] : [c.fact];
+}
+
+function failureOf(
+  c: Condition,
+  path: string,
+  message: LocalizedText | undefined,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+  negated: boolean,
+): GateFailure {
+  const fields = [...new Set(leafFields(c))];
+  const leaf = 'fact' in c ? c : null;
+  return {
+    path: path.replace(/^\./, '') || '(gate)',
+    fact: leaf?.fact ?? fields.join(','),
+    operator: negated ? 'not' : (leaf?.operator ?? 'group'),
+    message: message ?? defaultMessage(c, fieldDefs, negated),
+    fields,
+  };
+}
+
+function labelOf(fact: string, fieldDefs: ReadonlyMap<string, FieldDef>): LocalizedText {
+  return fieldDefs.get(fact)?.label ?? SYSTEM_FACTS[fact] ?? { 'zh-CN': fact, en: fact };
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** A readable message for a condition the author gave none. */
+export function defaultMessage(
+  c: Condition,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+  negated = false,
+): LocalizedText {
+  if (!('fact' in c) || negated) {
+    const names = [...new Set(leafFields(c))].map((f) => labelOf(f, fieldDefs));
+    return {
+      'zh-CN': `条件未满足：${names.map((n) => `「${n['zh-CN']}」`).join('、') || '组合条件'}`,
+      en: `Condition not met: ${names.map((n) => `“${n.en}”`).join(', ') || 'group'}`,
+    };
+  }
+  const l = labelOf(c.fact, fieldDefs);
+  const z = `「${l['zh-CN']}」`;
+  const e = `“${l.en}”`;
+  const v = show(c.value);
+  switch (c.operator) {
+    case 'isNotEmpty':
+      return c.value === false
+        ? { 'zh-CN': `${z}应为空`, en: `${e} must be empty` }
+        : { 'zh-CN': `请填写${z}`, en: `Fill in ${e}` };
+    case 'isEmpty':
+      return { 'zh-CN': `${z}应为空`, en: `${e} must be empty` };
+    case 'checklistComplete':
+      return {
+        'zh-CN': '请完成本阶段检查清单的所有项目',
+        en: "Tick every item of this stage's checklist",
+      };
+    case 'withinHours':
+      return { 'zh-CN': `${z}须在 ${v} 小时内`, en: `${e} must be within ${v} hours` };
+    case 'withinWorkingDays':
+      return { 'zh-CN': `${z}须在 ${v} 个工作日内`, en: `${e} must be within ${v} working days` };
+    case 'matchesPattern':
+      return { 'zh-CN': `${z}格式不正确`, en: `${e} is not in the expected format` };
+    case 'changedSinceEntry':
+      return { 'zh-CN': `请更新${z}`, en: `Update ${e}` };
+    default: {
+      const op = OPERATORS[c.operator]?.label ?? { 'zh-CN': c.operator, en: c.operator };
+      return { 'zh-CN': `${z}须${op['zh-CN']} ${v}`, en: `${e} must be ${op.en} ${v}` };
+    }
+  }
+}
+
+// ---------------------------------------------------------------- validation
+
+/** Checks a condition set's facts, operators, values and depth; problems carry JSON paths. */
+export function checkConditions(
+  c: Condition,
+  path: string,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+  stage: string | undefined,
+  depth = 0,
+): Problem[] {
+  const problems: Problem[] = [];
+  const add = (p: string, code: string, zh: string, en: string) =>
+    problems.push({ path: p, code, message: { 'zh-CN': zh, en }, stage });
+  if (depth > MAX_CONDITION_DEPTH) {
+    add(
+      path,
+      'condition.too-deep',
+      `条件嵌套超过 ${MAX_CONDITION_DEPTH} 层`,
+      `conditions nest deeper than ${MAX_CONDITION_DEPTH} levels`,
+    );
+    return problems;
+  }
+  if ('all' in c || 'any' in c) {
+    const key = 'all' in c ? 'all' : 'any';
+    const list = 'all' in c ? c.all : (c as { any: Condition[] }).any;
+    list.forEach((x, i) => {
+      problems.push(...checkConditions(x, `${path}.${key}[${i}]`, fieldDefs, stage, depth + 1));
+    });
+    return problems;
+  }
+  if ('not' in c) return checkConditions(c.not, `${path}.not`, fieldDefs, stage, depth + 1);
+  const info = OPERATORS[c.operator];
+  if (!info) {
+    add(
+      `${path}.operator`,
+      'condition.unknown-operator',
+      `未知的运算符「${c.operator}」`,
+      `unknown operator "${c.operator}"`,
+    );
+  }
+  const field = fieldDefs.get(c.fact);
+  if (!field && !(c.fact in SYSTEM_FACTS)) {
+    add(
+      `${path}.fact`,
+      'condition.unknown-fact',
+      `条件引用了不存在的字段「${c.fact}」`,
+      `condition names unknown field "${c.fact}"`,
+    );
+  }
+  if (!info) return problems;
+  const v = c.value;
+  const bad = (why: string, whyZh: string) =>
+    add(`${path}.value`, 'condition.bad-value', whyZh, why);
+  switch (info.valueKind) {
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        bad(`"${c.operator}" needs a number`, `「${c.operator}」需要数字`);
+      break;
+    case 'list':
+      if (!Array.isArray(v)) bad(`"${c.operator}" needs a list`, `「${c.operator}」需要列表`);
+      break;
+    case 'bool':
+      if (typeof v !== 'boolean')
+        bad(`"${c.operator}" needs true or false`, `「${c.operator}」需要 true 或 false`);
+      break;
+    case 'pattern':
+      if (typeof v !== 'string')
+        bad('"matchesPattern" needs a pattern string', '「matchesPattern」需要正则字符串');
+      else if (v.length > MAX_PATTERN_LENGTH)
+        bad(
+          `pattern is longer than ${MAX_PATTERN_LENGTH} characters`,
+          `正则超过 ${MAX_PATTERN_LENGTH} 个字符`,
+        );
+      else if (!compilePattern(v))
+        bad(`pattern is not valid RE2 syntax: ${v}`, `正则不是合法的 RE2 语法：${v}`);
+      break;
+    default:
+      break;
+  }
+  if (c.operator === 'checklistComplete' && c.fact !== '$checklist') {
+    add(
+      `${path}.fact`,
+      'condition.bad-fact',
+      '「checklistComplete」只能用于 $checklist',
+      '"checklistComplete" applies to $checklist only',
+    );
+  }
+  if (
+    (c.operator === 'withinHours' || c.operator === 'withinWorkingDays') &&
+    field &&
+    field.type !== 'date' &&
+    field.type !== 'datetime'
+  ) {
+    add(
+      `${path}.fact`,
+      'condition.bad-fact',
+      `「${c.operator}」需要日期或日期时间字段`,
+      `"${c.operator}" needs a date or datetime field`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,434 @@
+/**
+ * validate(doc): everything wrong with an SOP that parsing alone cannot see — unreachable
+ * stages, dead ends, gates naming unknown fields or operators, bad durations, escalations
+ * with nobody to reach, invalid XState config. Each problem names its JSON path and stage.
+ */
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { durationMs } from './calendar.ts';
+import {
+  buildMachine,
+  transitionList,
+  UNSUPPORTED_STATE_KEYS,
+  UNSUPPORTED_TRANSITION_KEYS,
+} from './compile.ts';
+import { checkConditions } from './conditions.ts';
+import { type Problem, parseSop, type SopDocument, type StateConfig } from './sop.ts';
+
+const YEAR_MS = 366 * 24 * 3_600_000;
+
+type Ctx = {
+  doc: SopDocument;
+  fields: Map<string, SopDocument['fields'][number]>;
+  problems: Problem[];
+};
+
+function add(c: Ctx, path: string, code: string, zh: string, en: string, stage?: string): void {
+  c.problems.push({ path, code, message: { 'zh-CN': zh, en }, stage });
+}
+
+function stateLabel(id: string): string {
+  return id || '(root)';
+}
+
+function checkDuration(c: Ctx, path: string, iso: string, stage: string): void {
+  const ms = durationMs(iso);
+  if (ms === null)
+    add(
+      c,
+      path,
+      'duration.invalid',
+      `时长「${iso}」不是 ISO 8601 格式`,
+      `duration "${iso}" is not ISO 8601`,
+      stage,
+    );
+  else if (ms <= 0)
+    add(c, path, 'duration.zero', '时长必须大于零', 'the duration must be longer than zero', stage);
+  else if (ms > YEAR_MS)
+    add(
+      c,
+      path,
+      'duration.too-long',
+      '时长不能超过一年',
+      'the duration must not exceed a year',
+      stage,
+    );
+}
+
+function walkStates(
+  c: Ctx,
+  cfg: StateConfig,
+  path: string,
+  id: string,
+  ancestorsHaveOwner: boolean,
+  allEvents: (stageId: string) => Set<string>,
+): void {
+  for (const k of UNSUPPORTED_STATE_KEYS) {
+    if (k in cfg) {
+      add(
+        c,
+        `${path}.${k}`,
+        'xstate.unsupported',
+        `不支持「${k}」：请用阶段的时限（SLA）和操作的条件（gate）表达`,
+        `"${k}" is not supported: use the stage's SLA and the action's gate instead`,
+        id,
+      );
+    }
+  }
+  const meta = cfg.meta?.stage;
+  const hasOwner = ancestorsHaveOwner || !!meta?.owner;
+  if (meta) {
+    const mp = `${path}.meta.stage`;
+    meta.fields?.forEach((f, i) => {
+      if (!c.fields.has(f))
+        add(
+          c,
+          `${mp}.fields[${i}]`,
+          'stage.unknown-field',
+          `阶段显示了不存在的字段「${f}」`,
+          `stage shows unknown field "${f}"`,
+          id,
+        );
+    });
+    const ids = new Set<string>();
+    meta.checklist?.forEach((item, i) => {
+      if (ids.has(item.id))
+        add(
+          c,
+          `${mp}.checklist[${i}].id`,
+          'checklist.duplicate',
+          `清单项 id「${item.id}」重复`,
+          `checklist item id "${item.id}" is repeated`,
+          id,
+        );
+      ids.add(item.id);
+    });
+    meta.owner?.rules.forEach((r, i) => {
+      c.problems.push(
+        ...checkConditions(r.conditions, `${mp}.owner.rules[${i}].conditions`, c.fields, id),
+      );
+      if (r.assign.strategy === 'named' && !r.assign.user)
+        add(
+          c,
+          `${mp}.owner.rules[${i}].assign.user`,
+          'owner.no-user',
+          '指定负责人策略需要填写用户',
+          'the named strategy needs a user',
+          id,
+        );
+    });
+    if (meta.owner?.default?.strategy === 'named' && !meta.owner.default.user) {
+      add(
+        c,
+        `${mp}.owner.default.user`,
+        'owner.no-user',
+        '指定负责人策略需要填写用户',
+        'the named strategy needs a user',
+        id,
+      );
+    }
+    const sla = meta.sla;
+    if (sla) {
+      checkDuration(c, `${mp}.sla.duration`, sla.duration, id);
+      if (sla.dueField) {
+        const f = c.fields.get(sla.dueField);
+        if (!f)
+          add(
+            c,
+            `${mp}.sla.dueField`,
+            'sla.unknown-field',
+            `时限依据的字段「${sla.dueField}」不存在`,
+            `SLA due field "${sla.dueField}" does not exist`,
+            id,
+          );
+        else if (f.type !== 'date' && f.type !== 'datetime')
+          add(
+            c,
+            `${mp}.sla.dueField`,
+            'sla.bad-field',
+            '时限依据的字段必须是日期或日期时间',
+            'the SLA due field must be a date or datetime',
+            id,
+          );
+      }
+      (sla.escalations ?? []).forEach((e, i) => {
+        const ep = `${mp}.sla.escalations[${i}]`;
+        checkDuration(c, `${ep}.after`, e.after, id);
+        if (e.kind === 'notify-manager' && !hasOwner && !e.notify?.length) {
+          add(
+            c,
+            ep,
+            'escalation.nobody',
+            '升级无人可通知：请为阶段设置负责团队或填写通知对象',
+            'nobody to escalate to: give the stage an owner team or list people to notify',
+            id,
+          );
+        }
+        if (e.kind === 'reassign' && !hasOwner && !e.assign) {
+          add(
+            c,
+            ep,
+            'escalation.nobody',
+            '改派无人可接：请为阶段设置负责规则或指定接手团队',
+            'nobody to reassign to: give the stage an owner policy or the rung a team',
+            id,
+          );
+        }
+        if (e.kind === 'move') {
+          if (!e.action)
+            add(
+              c,
+              `${ep}.action`,
+              'escalation.no-action',
+              '自动流转需要指定操作',
+              'a move needs an action',
+              id,
+            );
+          else if (!allEvents(id).has(e.action))
+            add(
+              c,
+              `${ep}.action`,
+              'escalation.unknown-action',
+              `自动流转的操作「${e.action}」在此阶段不可用`,
+              `move action "${e.action}" is not open in this stage`,
+              id,
+            );
+        }
+      });
+    }
+  }
+  if (cfg.type === 'final' && cfg.on && Object.keys(cfg.on).length) {
+    add(
+      c,
+      `${path}.on`,
+      'final.has-actions',
+      '结束阶段不能有后续操作',
+      'a final stage cannot have actions',
+      id,
+    );
+  }
+  if (
+    (cfg.type === 'compound' || (!cfg.type && cfg.states)) &&
+    cfg.states &&
+    Object.keys(cfg.states).length &&
+    !cfg.initial
+  ) {
+    add(
+      c,
+      `${path}.initial`,
+      'stage.no-initial',
+      '复合阶段需要指定起始子阶段',
+      'a compound stage needs an initial child',
+      id,
+    );
+  }
+  for (const [event, list] of transitionList(cfg.on)) {
+    list.forEach((t, i) => {
+      const tp = `${path}.on.${event}[${i}]`;
+      for (const k of UNSUPPORTED_TRANSITION_KEYS) {
+        if (k in t)
+          add(
+            c,
+            `${tp}.${k}`,
+            'xstate.unsupported',
+            `不支持「${k}」：请用操作的条件（gate）表达`,
+            `"${k}" is not supported: use the action's gate instead`,
+            id,
+          );
+      }
+      const m = t.meta;
+      if (m?.gate) c.problems.push(...checkConditions(m.gate, `${tp}.meta.gate`, c.fields, id));
+      m?.fields?.forEach((f, j) => {
+        if (!c.fields.has(f))
+          add(
+            c,
+            `${tp}.meta.fields[${j}]`,
+            'action.unknown-field',
+            `操作要求了不存在的字段「${f}」`,
+            `action asks for unknown field "${f}"`,
+            id,
+          );
+      });
+    });
+  }
+  for (const [k, child] of Object.entries(cfg.states ?? {})) {
+    if (/[.#]/.test(k))
+      add(
+        c,
+        `${path}.states.${k}`,
+        'stage.bad-key',
+        '阶段名不能包含 . 或 #',
+        'a stage key cannot contain . or #',
+        id,
+      );
+    walkStates(c, child, `${path}.states.${k}`, id ? `${id}.${k}` : k, hasOwner, allEvents);
+  }
+}
+
+type Graph = {
+  nodes: Map<string, AnyStateNode>;
+  edges: Map<string, string[]>;
+  error?: { id: string; message: string };
+};
+
+/** Resolves every transition's targets through XState itself. */
+function graphOf(machine: AnyStateMachine): Graph {
+  const nodes = new Map<string, AnyStateNode>();
+  const edges = new Map<string, string[]>();
+  const g: Graph = { nodes, edges };
+  const visit = (n: AnyStateNode) => {
+    const id = n.path.join('.');
+    nodes.set(id, n);
+    try {
+      const on = n.on as Record<string, Array<{ target?: readonly AnyStateNode[] }>>;
+      edges.set(
+        id,
+        Object.values(on).flatMap((ts) =>
+          ts.flatMap((t) => (t.target ?? []).map((x) => x.path.join('.'))),
+        ),
+      );
+    } catch (e) {
+      g.error ??= { id, message: e instanceof Error ? e.message : String(e) };
+      edges.set(id, []);
+    }
+    for (const child of Object.values(n.states)) visit(child as AnyStateNode);
+  };
+  visit(machine.root);
+  return g;
+}
+
+function reachable(g: Graph): Set<string> {
+  const seen = new Set<string>();
+  const queue: string[] = [''];
+  const enter = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    queue.push(id);
+    const parts = id.split('.');
+    for (let i = parts.length - 1; i > 0; i--) enter(parts.slice(0, i).join('.'));
+  };
+  seen.add('');
+  while (queue.length) {
+    const id = queue.shift() ?? '';
+    const n = g.nodes.get(id);
+    if (!n) continue;
+    if (n.type === 'parallel')
+      for (const ch of Object.values(n.states)) enter((ch as AnyStateNode).path.join('.'));
+    if (n.type === 'compound') {
+      const initial = (n.config as { initial?: string }).initial;
+      if (initial) enter(id ? `${id}.${initial}` : initial);
+    }
+    // transitions of a node apply while any descendant is active
+    for (const t of g.edges.get(id) ?? []) enter(t);
+  }
+  return seen;
+}
+
+/**
+ * Semantic checks of a parsed SOP document; an empty list means it is ready to publish.
+ *
+ * @example
+ * for (const p of validate(doc)) console.log(`${p.path}: ${p.message.en}`);
+ */
+export function validate(doc: SopDocument): Problem[] {
+  const c: Ctx = { doc, fields: new Map(doc.fields.map((f) => [f.key, f])), problems: [] };
+  const seen = new Set<string>();
+  doc.fields.forEach((f, i) => {
+    if (seen.has(f.key))
+      add(
+        c,
+        `fields[${i}].key`,
+        'field.duplicate',
+        `字段「${f.key}」重复`,
+        `field "${f.key}" is defined twice`,
+      );
+    seen.add(f.key);
+    if ((f.type === 'select' || f.type === 'multiSelect') && !f.options?.length) {
+      add(
+        c,
+        `fields[${i}].options`,
+        'field.no-options',
+        `选择字段「${f.key}」需要选项`,
+        `select field "${f.key}" needs options`,
+      );
+    }
+  });
+
+  let machine: AnyStateMachine;
+  try {
+    machine = buildMachine(doc.machine);
+  } catch (e) {
+    add(
+      c,
+      'machine',
+      'xstate.invalid',
+      `XState 配置无效：${e instanceof Error ? e.message : e}`,
+      `invalid XState config: ${e instanceof Error ? e.message : e}`,
+    );
+    return c.problems;
+  }
+  const g = graphOf(machine);
+  const eventsFrom = (stageId: string): Set<string> => {
+    const out = new Set<string>();
+    for (const [id, n] of g.nodes) {
+      const related =
+        id === stageId || stageId.startsWith(`${id}.`) || id.startsWith(`${stageId}.`) || id === '';
+      if (related) for (const e of Object.keys((n.config as StateConfig).on ?? {})) out.add(e);
+    }
+    return out;
+  };
+  walkStates(c, doc.machine as StateConfig, 'machine', '', false, eventsFrom);
+  if (g.error) {
+    add(
+      c,
+      `machine.states.${g.error.id.split('.').join('.states.')}`,
+      'xstate.bad-target',
+      `「${stateLabel(g.error.id)}」的目标阶段无效：${g.error.message}`,
+      `"${stateLabel(g.error.id)}" has an invalid target: ${g.error.message}`,
+      g.error.id,
+    );
+    return c.problems;
+  }
+  const reached = reachable(g);
+  for (const [id, n] of g.nodes) {
+    if (id === '') continue;
+    const p = `machine.states.${id.split('.').join('.states.')}`;
+    if (!reached.has(id)) {
+      add(
+        c,
+        p,
+        'stage.unreachable',
+        `阶段「${id}」无法到达`,
+        `stage "${id}" cannot be reached`,
+        id,
+      );
+      continue;
+    }
+    if (n.type === 'atomic') {
+      const parts = id.split('.');
+      let out = false;
+      for (let i = parts.length; i >= 0 && !out; i--) {
+        const anc = parts.slice(0, i).join('.');
+        if ((g.edges.get(anc) ?? []).length > 0) out = true;
+        // a child of a compound whose onDone leads on counts only when it is final
+      }
+      if (!out)
+        add(
+          c,
+          p,
+          'stage.dead-end',
+          `阶段「${id}」不是结束阶段，却没有任何出口`,
+          `stage "${id}" is not final but has no way out`,
+          id,
+        );
+    }
+  }
+  return c.problems;
+}
+
+/** Parse then validate: the one check the CLI, the API and the editor run on a document. */
+export function checkSop(input: unknown): { ok: boolean; doc?: SopDocument; problems: Problem[] } {
+  const parsed = parseSop(input);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems };
+  const problems = validate(parsed.doc);
+  return { ok: problems.length === 0, doc: parsed.doc, problems };
+}
