@@ -342,12 +342,33 @@ export function parseSop(input: unknown): ParseResult {
   }
   const r = SopDocument.safeParse(value);
   if (r.success) return { ok: true, doc: r.data };
-  const problems: Problem[] = r.error.issues.map((issue) => ({
+  const problems: Problem[] = flattenIssues(r.error.issues, []).map((issue) => ({
     path: pathOf(issue.path),
     code: `schema.${issue.code}`,
     message: { 'zh-CN': `格式错误：${issue.message}`, en: issue.message },
   }));
   return { ok: false, problems };
+}
+
+type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issue[][] };
+
+/**
+ * A union (such as a condition: leaf, all, any or not) reports one issue per branch; keep
+ * the branch that came closest — fewest issues, deepest paths — so the message names the
+ * real mistake instead of "invalid input".
+ */
+function flattenIssues(issues: readonly Issue[], prefix: PropertyKey[]): Issue[] {
+  const out: Issue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors?.length) {
+      const branches = issue.errors.map((b) => flattenIssues(b, path));
+      const score = (b: Issue[]) => b.length * 100 - Math.max(0, ...b.map((i) => i.path.length));
+      const best = branches.reduce((a, b) => (score(b) <= score(a) ? b : a));
+      out.push(...best);
+    } else out.push({ ...issue, path });
+  }
+  return out;
 }
 
 function fail(path: string, code: string, message: LocalizedText): ParseResult {
