@@ -422,7 +422,7 @@ describe('reassign, close, reopen, override', () => {
     expect(r.record.value).toBe('screening');
     const o = r.events.find((e) => e.type === 'gate.overridden');
     expect(o?.data.reason).toBe('老客户转介绍');
-    expect((o?.data.failures as unknown[]).length).toBe(2);
+    expect(o?.data.failures).toHaveLength(2);
   });
 });
 
