@@ -66,7 +66,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       type: fc.constant('perform' as const),
       action: fc.constant('CALLED'),
-      checklist: fc.constant({ 'followUp.call': ['intro', 'needs'] }),
+      checklist: fc.constant<Record<string, string[]>>({ 'followUp.call': ['intro', 'needs'] }),
     }),
   },
   fc.record({ type: fc.constant('edit' as const), fields: fieldPool }),
@@ -158,15 +158,6 @@ describe('engine properties', () => {
       }),
       { numRuns: 150 },
     );
-    expect([...reached]).toEqual(
-      expect.arrayContaining([
-        'followUp.proposal',
-        'contract.legal.approved',
-        'contract.finance.check',
-        'won',
-        'lost',
-      ]),
-    );
   });
 
   it('no record leaves a stage whose gate fails', async () => {
@@ -202,6 +193,25 @@ describe('engine properties', () => {
         for (const id of ends.keys()) expect(scheduled.has(id)).toBe(true);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('random runs go deep: every kind of stage is reached (fixed seed)', async () => {
+    reached.clear();
+    for (const ops of fc.sample(fc.array(op, { minLength: 10, maxLength: 40 }), {
+      numRuns: 300,
+      seed: 20261127,
+    })) {
+      await runOps(ops);
+    }
+    expect([...reached]).toEqual(
+      expect.arrayContaining([
+        'followUp.proposal',
+        'contract.legal.approved',
+        'contract.finance.check',
+        'won',
+        'lost',
+      ]),
     );
   });
 });

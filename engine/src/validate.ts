@@ -357,13 +357,29 @@ export function validate(doc: SopDocument): Problem[] {
   try {
     machine = buildMachine(doc.machine);
   } catch (e) {
-    add(
-      c,
-      'machine',
-      'xstate.invalid',
-      `XState 配置无效：${e instanceof Error ? e.message : e}`,
-      `invalid XState config: ${e instanceof Error ? e.message : e}`,
-    );
+    const why = e instanceof Error ? e.message : String(e);
+    // XState names the state node whose transition is bad: "state node 'sop.lead.screening'"
+    const node = /state node '([^']+)'/.exec(why)?.[1];
+    const machineId = doc.machine.id ?? 'sop';
+    if (node?.startsWith(`${machineId}.`)) {
+      const id = node.slice(machineId.length + 1);
+      const at = `machine.states.${id.split('.').join('.states.')}`;
+      add(
+        c,
+        at,
+        'xstate.bad-target',
+        `「${id}」的目标阶段无效：${why}`,
+        `"${id}" has an invalid target: ${why}`,
+        id,
+      );
+    } else
+      add(
+        c,
+        'machine',
+        'xstate.invalid',
+        `XState 配置无效：${why}`,
+        `invalid XState config: ${why}`,
+      );
     return c.problems;
   }
   const g = graphOf(machine);

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { pickAssignee } from './assignment.ts';
+import type { RosterTeam } from './types.ts';
+
+function team(members: RosterTeam['members']): RosterTeam {
+  return { id: 't', managerIds: ['m'], rrCursor: 0, members, assigned: {} };
+}
+
+/** Makes `n` assignments, updating the roster as the server would. */
+function assignMany(
+  t: RosterTeam,
+  strategy: 'round-robin' | 'weighted' | 'least-loaded',
+  n: number,
+) {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const p = pickAssignee({ team: 't', strategy }, { teams: [t] });
+    if (!p) break;
+    counts[p.userId] = (counts[p.userId] ?? 0) + 1;
+    t.rrCursor = p.rrCursor;
+    t.assigned = { ...t.assigned, [p.userId]: (t.assigned?.[p.userId] ?? 0) + 1 };
+    const m = t.members.find((x) => x.userId === p.userId);
+    if (m) m.openCount++;
+  }
+  return counts;
+}
+
+describe('assignment strategies', () => {
+  it('round-robin rotates over active members, skipping those away or at their cap', () => {
+    const t = team([
+      { userId: 'a', active: true, openCount: 0 },
+      { userId: 'b', active: true, openCount: 0, away: true },
+      { userId: 'c', active: false, openCount: 0 },
+      { userId: 'd', active: true, openCount: 0, cap: 2 },
+    ]);
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const p = pickAssignee({ team: 't', strategy: 'round-robin' }, { teams: [t] });
+      order.push(p?.userId ?? '-');
+      if (p) {
+        t.rrCursor = p.rrCursor;
+        const m = t.members.find((x) => x.userId === p.userId);
+        if (m) m.openCount++;
+      }
+    }
+    expect(order).toEqual(['a', 'd', 'a', 'd', 'a', 'a']);
+  });
+
+  it('weighted shares over 1,000 assignments follow the weights, leave and caps respected', () => {
+    const t = team([
+      { userId: 'a', active: true, openCount: 0, weight: 3 },
+      { userId: 'b', active: true, openCount: 0, weight: 1 },
+      { userId: 'c', active: true, openCount: 0, weight: 1 },
+      { userId: 'away', active: true, openCount: 0, weight: 5, away: true },
+      { userId: 'capped', active: true, openCount: 0, weight: 5, cap: 50 },
+    ]);
+    const counts = assignMany(t, 'weighted', 1000);
+    expect(counts.away).toBeUndefined();
+    expect(counts.capped).toBe(50);
+    // the remaining 950 split 3:1:1
+    expect(Math.abs((counts.a ?? 0) - 570)).toBeLessThanOrEqual(3);
+    expect(Math.abs((counts.b ?? 0) - 190)).toBeLessThanOrEqual(3);
+    expect(Math.abs((counts.c ?? 0) - 190)).toBeLessThanOrEqual(3);
+  });
+
+  it('least-loaded picks the member with the fewest open records', () => {
+    const t = team([
+      { userId: 'a', active: true, openCount: 5 },
+      { userId: 'b', active: true, openCount: 2 },
+      { userId: 'c', active: true, openCount: 2 },
+    ]);
+    expect(pickAssignee({ team: 't', strategy: 'least-loaded' }, { teams: [t] })?.userId).toBe('b');
+    expect(
+      pickAssignee({ team: 't', strategy: 'least-loaded' }, { teams: [t] }, ['b'])?.userId,
+    ).toBe('c');
+  });
+
+  it('named takes the user only when active and present', () => {
+    const t = team([
+      { userId: 'a', active: true, openCount: 0 },
+      { userId: 'z', active: false, openCount: 0 },
+    ]);
+    expect(pickAssignee({ team: 't', strategy: 'named', user: 'a' }, { teams: [t] })?.userId).toBe(
+      'a',
+    );
+    expect(pickAssignee({ team: 't', strategy: 'named', user: 'z' }, { teams: [t] })).toBeNull();
+    expect(pickAssignee({ team: 'nope', strategy: 'named', user: 'a' }, { teams: [t] })).toBeNull();
+  });
+
+  it('never picks an ineligible member, whatever the roster (property)', () => {
+    const member = fc.record({
+      userId: fc.constantFrom('a', 'b', 'c', 'd'),
+      active: fc.boolean(),
+      openCount: fc.nat(5),
+      cap: fc.option(fc.nat(5), { nil: undefined }),
+      away: fc.boolean(),
+      weight: fc.option(fc.nat(4), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(member, { selector: (m) => m.userId, maxLength: 4 }),
+        fc.constantFrom('round-robin', 'least-loaded', 'weighted') as fc.Arbitrary<
+          'round-robin' | 'least-loaded' | 'weighted'
+        >,
+        fc.nat(10),
+        (members, strategy, cursor) => {
+          const t = { ...team(members), rrCursor: cursor };
+          const p = pickAssignee({ team: 't', strategy }, { teams: [t] });
+          const eligible = members.filter(
+            (m) =>
+              m.active &&
+              !m.away &&
+              (m.cap === undefined || m.openCount < m.cap) &&
+              (strategy !== 'weighted' || (m.weight ?? 1) > 0),
+          );
+          if (p === null) expect(eligible).toEqual([]);
+          else expect(eligible.map((m) => m.userId)).toContain(p.userId);
+        },
+      ),
+    );
+  });
+});

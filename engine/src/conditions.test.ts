@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { chinaCalendar } from './calendar.ts';
+import { checkConditions, compileConditions, evaluate, type FactInput } from './conditions.ts';
+import type { Condition, FieldDef, TopLevelCondition } from './sop.ts';
+
+const NOW = Date.parse('2026-11-02T10:00:00+08:00');
+const defs = new Map<string, FieldDef>(
+  [
+    { key: 'phone', type: 'phone' },
+    { key: 'visitAt', type: 'datetime' },
+    {
+      key: 'tags',
+      type: 'multiSelect',
+      options: [{ value: 'a', label: { 'zh-CN': 'a', en: 'a' } }],
+    },
+    { key: 'budget', type: 'money' },
+    { key: 'note', type: 'text' },
+  ].map((f) => [f.key, { ...f, label: { 'zh-CN': f.key, en: f.key } } as FieldDef]),
+);
+
+function facts(fields: FactInput['fields'], extra: Partial<FactInput> = {}): FactInput {
+  return {
+    fields,
+    ownerId: 'u1',
+    teamId: 'sales',
+    role: 'rep',
+    activeStages: ['lead'],
+    stage: 'lead',
+    stageEnteredAt: NOW - 3 * 3_600_000,
+    fieldsAtEntry: { budget: 100 },
+    checklistItems: ['a', 'b'],
+    checklistDone: ['a'],
+    now: NOW,
+    calendar: chinaCalendar,
+    ...extra,
+  };
+}
+
+async function holds(c: Condition, fields: FactInput['fields'], extra: Partial<FactInput> = {}) {
+  const r = await evaluate(compileConditions({ all: [c] }), facts(fields, extra), defs);
+  return r.passed;
+}
+
+describe('operators', () => {
+  it.each<[string, Condition, FactInput['fields'], boolean]>([
+    ['isEmpty on missing', { fact: 'note', operator: 'isEmpty', value: true }, {}, true],
+    ['isEmpty on blank', { fact: 'note', operator: 'isEmpty', value: true }, { note: '  ' }, true],
+    [
+      'isNotEmpty on text',
+      { fact: 'note', operator: 'isNotEmpty', value: true },
+      { note: 'x' },
+      true,
+    ],
+    [
+      'isNotEmpty on []',
+      { fact: 'tags', operator: 'isNotEmpty', value: true },
+      { tags: [] },
+      false,
+    ],
+    [
+      'withinHours future',
+      { fact: 'visitAt', operator: 'withinHours', value: 24 },
+      { visitAt: '2026-11-03T09:00:00+08:00' },
+      true,
+    ],
+    [
+      'withinHours too far',
+      { fact: 'visitAt', operator: 'withinHours', value: 24 },
+      { visitAt: '2026-11-04T09:00:00+08:00' },
+      false,
+    ],
+    ['withinHours empty', { fact: 'visitAt', operator: 'withinHours', value: 24 }, {}, false],
+    [
+      'withinWorkingDays over weekend',
+      { fact: 'visitAt', operator: 'withinWorkingDays', value: 1 },
+      { visitAt: '2026-11-02T17:00:00+08:00' },
+      true,
+    ],
+    [
+      'withinWorkingDays too far',
+      { fact: 'visitAt', operator: 'withinWorkingDays', value: 1 },
+      { visitAt: '2026-11-04T17:00:00+08:00' },
+      false,
+    ],
+    [
+      'matchesPattern mobile',
+      { fact: 'phone', operator: 'matchesPattern', value: '^1[3-9]\\d{9}$' },
+      { phone: '13800138000' },
+      true,
+    ],
+    [
+      'matchesPattern no',
+      { fact: 'phone', operator: 'matchesPattern', value: '^1[3-9]\\d{9}$' },
+      { phone: '02112345678' },
+      false,
+    ],
+    ['inList scalar', { fact: 'note', operator: 'inList', value: ['x', 'y'] }, { note: 'y' }, true],
+    [
+      'inList multi',
+      { fact: 'tags', operator: 'inList', value: ['a', 'b'] },
+      { tags: ['a', 'c'] },
+      false,
+    ],
+    [
+      'changedSinceEntry yes',
+      { fact: 'budget', operator: 'changedSinceEntry', value: true },
+      { budget: 200 },
+      true,
+    ],
+    [
+      'changedSinceEntry no',
+      { fact: 'budget', operator: 'changedSinceEntry', value: true },
+      { budget: 100 },
+      false,
+    ],
+    [
+      'checklistComplete no',
+      { fact: '$checklist', operator: 'checklistComplete', value: true },
+      {},
+      false,
+    ],
+    [
+      'time in stage',
+      { fact: '$timeInStageHours', operator: 'greaterThanInclusive', value: 3 },
+      {},
+      true,
+    ],
+    [
+      'built-in greaterThan',
+      { fact: 'budget', operator: 'greaterThan', value: 50 },
+      { budget: 100 },
+      true,
+    ],
+    ['greaterThan on missing', { fact: 'budget', operator: 'greaterThan', value: 50 }, {}, false],
+  ])('%s', async (_name, c, f, expected) => {
+    expect(await holds(c, f)).toBe(expected);
+  });
+
+  it('checklistComplete holds when every item is ticked', async () => {
+    expect(
+      await holds(
+        { fact: '$checklist', operator: 'checklistComplete', value: true },
+        {},
+        { checklistDone: ['b', 'a'] },
+      ),
+    ).toBe(true);
+  });
+
+  it('matches hostile input against a catastrophic pattern in linear time', async () => {
+    // (a+)+$ backtracks exponentially in JavaScript's RegExp; RE2 does not
+    const c: Condition = { fact: 'note', operator: 'matchesPattern', value: '^(a+)+$' };
+    const started = performance.now();
+    expect(await holds(c, { note: `${'a'.repeat(5000)}!` })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5000); // a hang guard, not a benchmark
+  });
+
+  it('reports not-groups and nested any/all failures with paths', async () => {
+    const gate: TopLevelCondition = {
+      all: [
+        { not: { fact: 'note', operator: 'equal', value: 'spam' } },
+        {
+          any: [
+            { all: [{ fact: 'budget', operator: 'greaterThan', value: 10 }] },
+            { fact: 'phone', operator: 'isNotEmpty', value: true },
+          ],
+        },
+      ],
+    };
+    const r = await evaluate(compileConditions(gate), facts({ note: 'spam' }), defs);
+    expect(r.failures.map((f) => [f.path, f.fields])).toEqual([
+      ['(gate)', ['note']],
+      ['all[1].any[0].all[0]', ['budget']],
+      ['all[1].any[1]', ['phone']],
+    ]);
+  });
+});
+
+describe('checkConditions', () => {
+  it('names unknown facts and operators, bad values, bad patterns and excess depth', () => {
+    let deep: Condition = { fact: 'note', operator: 'isEmpty', value: true };
+    for (let i = 0; i < 20; i++) deep = { all: [deep] };
+    const problems = [
+      ...checkConditions({ all: [{ fact: 'ghost', operator: 'equal', value: 1 }] }, 'g', defs, 's'),
+      ...checkConditions(
+        { all: [{ fact: 'note', operator: 'resembles', value: 1 }] },
+        'g',
+        defs,
+        's',
+      ),
+      ...checkConditions(
+        { all: [{ fact: 'budget', operator: 'withinHours', value: 'soon' }] },
+        'g',
+        defs,
+        's',
+      ),
+      ...checkConditions(
+        { all: [{ fact: 'note', operator: 'matchesPattern', value: '(?<=x)y' }] },
+        'g',
+        defs,
+        's',
+      ),
+      ...checkConditions(
+        { all: [{ fact: 'note', operator: 'matchesPattern', value: 'a'.repeat(300) }] },
+        'g',
+        defs,
+        's',
+      ),
+      ...checkConditions(deep, 'g', defs, 's'),
+    ];
+    expect(problems.map((p) => [p.path, p.code])).toEqual([
+      ['g.all[0].fact', 'condition.unknown-fact'],
+      ['g.all[0].operator', 'condition.unknown-operator'],
+      ['g.all[0].value', 'condition.bad-value'],
+      ['g.all[0].fact', 'condition.bad-fact'],
+      ['g.all[0].value', 'condition.bad-value'],
+      ['g.all[0].value', 'condition.bad-value'],
+      [
+        'g.all[0].all[0].all[0].all[0].all[0].all[0].all[0].all[0].all[0].all[0].all[0].all[0].all[0]',
+        'condition.too-deep',
+      ],
+    ]);
+    expect(problems.every((p) => p.message['zh-CN'] && p.message.en && p.stage === 's')).toBe(true);
+  });
+});
