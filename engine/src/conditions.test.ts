@@ -168,7 +168,7 @@ describe('operators', () => {
     };
     const r = await evaluate(compileConditions(gate), facts({ note: 'spam' }), defs);
     expect(r.failures.map((f) => [f.path, f.fields])).toEqual([
-      ['(gate)', ['note']],
+      ['all[0]', ['note']],
       ['all[1].any[0].all[0]', ['budget']],
       ['all[1].any[1]', ['phone']],
     ]);

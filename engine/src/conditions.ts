@@ -7,7 +7,7 @@
  * computed before the run, so json-rules-engine itself stays pure and the engine reads
  * no clock.
  */
-import { Engine, type TopLevelCondition as JreTop, type RuleProperties } from 'json-rules-engine';
+import { Almanac, Engine, type TopLevelCondition as JreTop, Rule } from 'json-rules-engine';
 import { RE2JS } from 're2js';
 import { workingMsBetween } from './calendar.ts';
 import type {
@@ -98,6 +98,13 @@ export function compilePattern(pattern: string): RE2JS | null {
   return re;
 }
 
+/** The operator registry: json-rules-engine's built-ins plus Closeloop's. */
+const OPERATOR_MAP = (() => {
+  const registry = new Engine([], { allowUndefinedFacts: true });
+  addOperators(registry);
+  return (registry as unknown as { operators: unknown }).operators;
+})();
+
 function addOperators(engine: Engine): void {
   engine.addOperator('isEmpty', (f: unknown, v: unknown) => isEmptyValue(f) === (v !== false));
   engine.addOperator('isNotEmpty', (f: unknown, v: unknown) => !isEmptyValue(f) === (v !== false));
@@ -155,43 +162,63 @@ function workdayMs(cal: Calendar): number {
   return ((eh ?? 0) * 60 + (em ?? 0) - (sh ?? 0) * 60 - (sm ?? 0)) * 60_000;
 }
 
-function buildFacts(input: FactInput, derived: Derived[]): Record<string, unknown> {
-  const facts: Record<string, unknown> = { ...input.fields };
-  facts.$owner = input.ownerId;
-  facts.$team = input.teamId;
-  facts.$role = input.role;
-  facts.$stage = input.activeStages;
-  facts.$checklist = { items: input.checklistItems, done: input.checklistDone };
-  facts.$timeInStageHours =
-    input.stageEnteredAt === null ? 0 : (input.now - input.stageEnteredAt) / HOUR;
+const SYSTEM_FACT_VALUES: Record<string, (input: FactInput) => unknown> = {
+  $owner: (i) => i.ownerId,
+  $team: (i) => i.teamId,
+  $role: (i) => i.role,
+  $stage: (i) => i.activeStages,
+  $checklist: (i) => ({ items: i.checklistItems, done: i.checklistDone }),
+  $timeInStageHours: (i) => (i.stageEnteredAt === null ? 0 : (i.now - i.stageEnteredAt) / HOUR),
+};
+
+/**
+ * Only the facts the conditions read: json-rules-engine's cost grows with every fact
+ * handed to a run (each becomes a Fact object in a fresh almanac).
+ */
+function buildFacts(
+  input: FactInput,
+  facts: readonly string[],
+  derived: Derived[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of facts) {
+    const system = SYSTEM_FACT_VALUES[f];
+    out[f] = system ? system(input) : input.fields[f];
+  }
   for (const d of derived) {
     const v = input.fields[d.field];
     if (d.kind === 'changed') {
-      facts[d.fact] =
+      out[d.fact] =
         JSON.stringify(v ?? null) !== JSON.stringify(input.fieldsAtEntry[d.field] ?? null);
       continue;
     }
     const t = toTime(v);
     if (t === null) {
-      facts[d.fact] = Number.POSITIVE_INFINITY;
+      out[d.fact] = Number.POSITIVE_INFINITY;
     } else if (d.kind === 'hoursFrom') {
-      facts[d.fact] = Math.abs(input.now - t) / HOUR;
+      out[d.fact] = Math.abs(input.now - t) / HOUR;
     } else {
       const [a, b] = t < input.now ? [t, input.now] : [input.now, t];
-      facts[d.fact] = workingMsBetween(a, b, input.calendar) / workdayMs(input.calendar);
+      out[d.fact] = workingMsBetween(a, b, input.calendar) / workdayMs(input.calendar);
     }
   }
-  return facts;
+  return out;
 }
 
 // ---------------------------------------------------------------- compile
 
 type Leaf = { path: string; cond: LeafCondition };
 
+function isDerivedOperator(op: string): boolean {
+  return op === 'withinHours' || op === 'withinWorkingDays' || op === 'changedSinceEntry';
+}
+
 /** A gate or rule condition set ready to run: the json-rules-engine form and its leaves. */
 export type CompiledConditions = {
   source: TopLevelCondition;
-  engine: Engine;
+  root: JreCondition;
+  /** Plain facts the conditions read (fields and system facts). */
+  facts: string[];
   derived: Derived[];
   leaves: Leaf[];
 };
@@ -236,70 +263,78 @@ export function compileConditions(source: TopLevelCondition): CompiledConditions
   const derived = new Map<string, Derived>();
   const leaves: Leaf[] = [];
   const top = rewrite(source, '', derived, leaves) as JreTop;
-  const engine = new Engine([], { allowUndefinedFacts: true });
-  addOperators(engine);
-  const rule: RuleProperties = { conditions: top, event: { type: 'pass' } };
-  engine.addRule(rule);
-  return { source, engine, derived: [...derived.values()], leaves };
+  const root = new Rule({ conditions: top, event: { type: 'pass' } })
+    .conditions as unknown as JreCondition;
+  const facts = [
+    ...new Set(leaves.filter((l) => !isDerivedOperator(l.cond.operator)).map((l) => l.cond.fact)),
+  ];
+  return { source, root, facts, derived: [...derived.values()], leaves };
 }
 
-type ResultNode = {
-  all?: ResultNode[];
-  any?: ResultNode[];
-  not?: ResultNode;
-  result?: boolean;
-  __path?: string;
+/** json-rules-engine's Condition, as `new Rule(...).conditions` builds it. */
+type JreCondition = {
+  all?: JreCondition[];
+  any?: JreCondition[];
+  not?: JreCondition;
+  evaluate(almanac: Almanac, operators: unknown): Promise<{ result: boolean }>;
 };
 
 export type Evaluation = { passed: boolean; failures: GateFailure[] };
 
 /**
- * Runs compiled conditions against a record's facts. A failed set lists each failing
- * leaf (for `any`, every alternative) with its message and the fields that would satisfy it.
+ * Runs compiled conditions against a record's facts. Each leaf is evaluated by
+ * json-rules-engine (its Condition, Almanac and operators); the all/any/not combination
+ * is walked here so a failed set can list each failing leaf (for `any`, every
+ * alternative) with its path, message and the fields that would satisfy it — and so a
+ * run skips Engine.run's per-run deep clone of the rule and its event bookkeeping.
  */
 export async function evaluate(
   compiled: CompiledConditions,
   input: FactInput,
   fieldDefs: ReadonlyMap<string, FieldDef>,
 ): Promise<Evaluation> {
-  const facts = buildFacts(input, compiled.derived);
-  let ruleResult: { result: boolean; conditions: ResultNode } | undefined;
-  try {
-    const out = await compiled.engine.run(facts);
-    const r = out.results[0] ?? out.failureResults[0];
-    ruleResult = r as unknown as { result: boolean; conditions: ResultNode };
-  } catch {
-    ruleResult = undefined;
-  }
-  if (ruleResult?.result) return { passed: true, failures: [] };
-  const byPath = new Map(compiled.leaves.map((l) => [l.path, l.cond]));
-  const failures: GateFailure[] = [];
-  const collect = (node: ResultNode | undefined, src: Condition) => {
-    if (!node) return;
-    if ('all' in src && node.all) {
-      node.all.forEach((n, i) => {
-        const s = src.all[i];
-        if (s && n.result !== true) collect(n, s);
-      });
-    } else if ('any' in src && node.any) {
-      node.any.forEach((n, i) => {
-        const s = src.any[i];
-        if (s) collect(n, s);
-      });
-    } else if ('not' in src) {
-      failures.push(failureOf(src.not, '', src.message, fieldDefs, true));
-    } else if (node.__path !== undefined) {
-      const leaf = byPath.get(node.__path);
-      if (leaf) failures.push(failureOf(leaf, node.__path, leaf.message, fieldDefs, false));
-    }
+  const almanac = new Almanac({ allowUndefinedFacts: true });
+  const facts = buildFacts(input, compiled.facts, compiled.derived);
+  for (const k in facts) almanac.addRuntimeFact(k, facts[k]);
+  return walk(compiled.root, compiled.source, '', almanac, fieldDefs);
+}
+
+async function walk(
+  node: JreCondition,
+  src: Condition,
+  path: string,
+  almanac: Almanac,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+): Promise<Evaluation> {
+  const group = async (kind: 'all' | 'any', nodes: JreCondition[], srcs: Condition[]) => {
+    const parts = await Promise.all(
+      nodes.map((n, i) =>
+        walk(n, srcs[i] as Condition, `${path}.${kind}[${i}]`, almanac, fieldDefs),
+      ),
+    );
+    const passed = kind === 'all' ? parts.every((p) => p.passed) : parts.some((p) => p.passed);
+    if (passed) return { passed, failures: [] };
+    if (src.message)
+      return { passed, failures: [failureOf(src, path, src.message, fieldDefs, false)] };
+    return { passed, failures: parts.flatMap((p) => p.failures) };
   };
-  if (ruleResult) collect(ruleResult.conditions, compiled.source);
-  if (failures.length === 0) {
-    // the run itself failed (bad value for an operator): report every leaf
-    for (const l of compiled.leaves)
-      failures.push(failureOf(l.cond, l.path, l.cond.message, fieldDefs, false));
+  if ('all' in src && node.all) return group('all', node.all, src.all);
+  if ('any' in src && node.any) return group('any', node.any, src.any);
+  if ('not' in src && node.not) {
+    const inner = await walk(node.not, src.not, `${path}.not`, almanac, fieldDefs);
+    return inner.passed
+      ? { passed: false, failures: [failureOf(src.not, path, src.message, fieldDefs, true)] }
+      : { passed: true, failures: [] };
   }
-  return { passed: false, failures };
+  let passed = false;
+  try {
+    passed = (await node.evaluate(almanac, OPERATOR_MAP)).result === true;
+  } catch {
+    passed = false; // an operator refusing its input (a wrong type) fails the condition
+  }
+  return passed
+    ? { passed, failures: [] }
+    : { passed, failures: [failureOf(src, path, src.message, fieldDefs, false)] };
 }
 
 function leafFields(c: Condition): string[] {

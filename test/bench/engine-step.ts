@@ -1,0 +1,143 @@
+/**
+ * Benchmark: step() on a 12-stage SOP with gates and assignment, against XState's bare
+ * transition() on the same machine and events, in the same run. Reports medians and the
+ * ratio (goal: step at most 3x the bare transition cost). Not a test: nothing is asserted.
+ */
+import { initialTransition, transition } from 'xstate';
+import {
+  chinaCalendar,
+  compile,
+  parseSop,
+  type SopDocument,
+  type StepContext,
+  step,
+} from '../../engine/src/index.ts';
+
+const t = (s: string) => ({ 'zh-CN': s, en: s });
+const N = 12;
+
+function twelveStageSop(): SopDocument {
+  const states: Record<string, unknown> = {};
+  for (let i = 1; i <= N; i++) {
+    const last = i === N;
+    states[`s${i}`] = last
+      ? { type: 'final', meta: { stage: { title: t(`Stage ${i}`), outcome: 'won' } } }
+      : {
+          meta: {
+            stage: {
+              title: t(`Stage ${i}`),
+              owner: {
+                rules: [
+                  {
+                    conditions: { all: [{ fact: 'region', operator: 'equal', value: 'north' }] },
+                    assign: { team: 'north', strategy: 'round-robin' },
+                  },
+                ],
+                default: { team: 'sales', strategy: 'least-loaded' },
+              },
+              sla: {
+                duration: 'PT4H',
+                clock: 'working',
+                escalations: [
+                  { after: 'PT2H', kind: 'remind-owner' },
+                  { after: 'PT4H', kind: 'notify-manager' },
+                ],
+              },
+            },
+          },
+          on: {
+            NEXT: {
+              target: `s${i + 1}`,
+              meta: {
+                gate: {
+                  all: [
+                    { fact: 'phone', operator: 'isNotEmpty', value: true },
+                    { fact: 'budget', operator: 'greaterThan', value: 1000 },
+                    { fact: 'company', operator: 'matchesPattern', value: '^[A-Z]' },
+                  ],
+                },
+              },
+            },
+            DROP: { target: `s${N}` },
+          },
+        };
+  }
+  const r = parseSop({
+    id: 'bench-12',
+    version: 1,
+    name: t('Bench'),
+    fields: [
+      { key: 'phone', type: 'phone', label: t('Phone') },
+      { key: 'budget', type: 'money', label: t('Budget') },
+      { key: 'company', type: 'text', label: t('Company') },
+      { key: 'region', type: 'text', label: t('Region') },
+    ],
+    machine: { id: 'bench', initial: 's1', states },
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.doc;
+}
+
+const sop = compile(twelveStageSop());
+let seq = 0;
+const ctx: StepContext = {
+  now: Date.parse('2026-11-02T09:00:00+08:00'),
+  actor: { id: 'rep1', role: 'rep' },
+  newId: () => `e${++seq}`,
+  calendar: chinaCalendar,
+  roster: {
+    teams: ['sales', 'north'].map((id) => ({
+      id,
+      managerIds: ['boss'],
+      rrCursor: 0,
+      members: [1, 2, 3].map((n) => ({ userId: `${id}${n}`, active: true, openCount: n })),
+    })),
+  },
+};
+const fields = { phone: '13800138000', budget: 5000, company: 'ACME', region: 'south' };
+
+async function stepWalk(): Promise<void> {
+  const c = await step(sop, null, { type: 'create', recordId: 'r', fields }, ctx);
+  if (!c.ok) throw new Error('create rejected');
+  let r = c.record;
+  for (let i = 1; i < N; i++) {
+    const x = await step(sop, r, { type: 'perform', action: 'NEXT' }, ctx);
+    if (!x.ok) throw new Error(x.rejection.code);
+    r = x.record;
+  }
+}
+
+function bareWalk(): void {
+  let [s] = initialTransition(sop.machine);
+  for (let i = 1; i < N; i++)
+    [s] = transition(sop.machine, s, { type: 'NEXT', allGates: true } as never);
+  if (s.status !== 'done') throw new Error('bare walk did not finish');
+}
+
+async function measure(
+  label: string,
+  fn: () => unknown,
+  rounds = 15,
+  perRound = 200,
+): Promise<number> {
+  const samples: number[] = [];
+  for (let w = 0; w < 50; w++) await fn(); // warm up
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < perRound; i++) await fn();
+    samples.push(((performance.now() - t0) * 1000) / perRound / (N - 1)); // µs per transition
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)] ?? 0;
+  console.log(
+    `  ${label.padEnd(34)} median ${median.toFixed(1)} µs/transition  (min ${samples[0]?.toFixed(1)}, max ${samples.at(-1)?.toFixed(1)})`,
+  );
+  return median;
+}
+
+console.log(
+  'engine: step() vs XState transition() — 12-stage SOP, 3-condition gate, owner rules, SLA ladder',
+);
+const bare = await measure('XState transition() (baseline)', bareWalk);
+const full = await measure('Closeloop step()', stepWalk);
+console.log(`  ratio step/transition: ${(full / bare).toFixed(2)}x  (goal ≤ 3x)`);
