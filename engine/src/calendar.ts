@@ -175,3 +175,18 @@ export function workingMsBetween(fromMs: number, toMs: number, cal: Calendar): n
   }
   return total;
 }
+
+/**
+ * The instant a field value stands for: a datetime as written; a date-only value
+ * (YYYY-MM-DD) as midnight of that day in the calendar's time zone, not UTC.
+ */
+export function toInstant(v: unknown, cal: Calendar): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v !== 'string') return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    const t = Date.parse(`${v}T00:00:00Z`);
+    return Number.isFinite(t) ? t - cal.utcOffsetMinutes * MINUTE : null;
+  }
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? t : null;
+}

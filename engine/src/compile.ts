@@ -2,7 +2,7 @@
  * compile(doc): the SOP document becomes an XState v5 machine plus indexes the engine
  * needs on every step (stages, transitions by source, compiled gates and owner rules).
  */
-import { type AnyStateMachine, type AnyStateNode, setup } from 'xstate';
+import { type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, setup } from 'xstate';
 import { type CompiledOwnerPolicy, compileOwnerPolicy } from './assignment.ts';
 import { type CompiledConditions, compileConditions } from './conditions.ts';
 import type {
@@ -205,6 +205,28 @@ export function compile(doc: SopDocument): CompiledSop {
   };
   cache.set(doc, compiled);
   return compiled;
+}
+
+const snapshots = new WeakMap<AnyStateMachine, Map<string, AnyMachineSnapshot>>();
+
+/**
+ * The machine snapshot for a stored state value. Snapshots are immutable and a record's
+ * value is one of few configurations, so they are cached per machine.
+ */
+export function snapshotOf(sop: CompiledSop, value: unknown): AnyMachineSnapshot {
+  let cache = snapshots.get(sop.machine);
+  if (!cache) {
+    cache = new Map();
+    snapshots.set(sop.machine, cache);
+  }
+  const key = typeof value === 'string' ? value : JSON.stringify(value);
+  let snap = cache.get(key);
+  if (!snap) {
+    snap = sop.machine.resolveState({ value: value as never, context: {} });
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, snap);
+  }
+  return snap;
 }
 
 /** Every active state id (leaves and their ancestors) of a snapshot value, parents first. */

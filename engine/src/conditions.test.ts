@@ -222,3 +222,35 @@ describe('checkConditions', () => {
     expect(problems.every((p) => p.message['zh-CN'] && p.message.en && p.stage === 's')).toBe(true);
   });
 });
+
+describe('default messages', () => {
+  // regression: English read "must be does not equal"; fact-valued values printed as JSON
+  it('phrase each operator and name a compared field by its label', async () => {
+    const r = await evaluate(
+      compileConditions({
+        all: [
+          { fact: 'note', operator: 'notEqual', value: 'spam' },
+          { fact: 'budget', operator: 'greaterThanInclusive', value: { fact: 'phone' } },
+        ],
+      }),
+      facts({ note: 'spam', budget: 1, phone: '5' }),
+      defs,
+    );
+    expect(r.failures.map((f) => [f.message.en, f.fields])).toEqual([
+      ['“note” must not equal spam', ['note']],
+      ['“budget” must be at least “phone”', ['budget', 'phone']],
+    ]);
+    expect(r.failures[1]?.message['zh-CN']).toBe('「budget」不能小于「phone」');
+  });
+});
+
+describe('date-only values', () => {
+  // regression: YYYY-MM-DD was read as UTC midnight (08:00 in Shanghai)
+  it('count from local midnight of the calendar', async () => {
+    const now = Date.parse('2026-11-02T20:00:00+08:00'); // 4 h before local midnight, 12 h before UTC midnight
+    const day = { ...defs.get('visitAt'), key: 'visitDay', type: 'date' } as FieldDef;
+    const d2 = new Map(defs).set('visitDay', day);
+    const c = compileConditions({ all: [{ fact: 'visitDay', operator: 'withinHours', value: 5 }] });
+    expect((await evaluate(c, facts({ visitDay: '2026-11-03' }, { now }), d2)).passed).toBe(true);
+  });
+});

@@ -9,7 +9,7 @@
  */
 import { Almanac, Engine, type TopLevelCondition as JreTop, Rule } from 'json-rules-engine';
 import { RE2JS } from 're2js';
-import { workingMsBetween } from './calendar.ts';
+import { toInstant, workingMsBetween } from './calendar.ts';
 import type {
   Condition,
   FieldDef,
@@ -148,12 +148,6 @@ export type FactInput = {
 
 type Derived = { fact: string; kind: 'hoursFrom' | 'workingDaysFrom' | 'changed'; field: string };
 
-function toTime(v: FieldValue | undefined): number | null {
-  if (typeof v !== 'string' && typeof v !== 'number') return null;
-  const t = typeof v === 'number' ? v : Date.parse(v);
-  return Number.isFinite(t) ? t : null;
-}
-
 const HOUR = 3_600_000;
 
 function workdayMs(cal: Calendar): number {
@@ -192,7 +186,7 @@ function buildFacts(
         JSON.stringify(v ?? null) !== JSON.stringify(input.fieldsAtEntry[d.field] ?? null);
       continue;
     }
-    const t = toTime(v);
+    const t = toInstant(v, input.calendar);
     if (t === null) {
       out[d.fact] = Number.POSITIVE_INFINITY;
     } else if (d.kind === 'hoursFrom') {
@@ -341,7 +335,15 @@ function leafFields(c: Condition): string[] {
   if ('all' in c) return c.all.flatMap(leafFields);
   if ('any' in c) return c.any.flatMap(leafFields);
   if ('not' in c) return leafFields(c.not);
-  return c.fact.startsWith('$') ? [] : [c.fact];
+  const out = c.fact.startsWith('$') ? [] : [c.fact];
+  const ref = factRef(c.value);
+  if (ref && !ref.startsWith('$')) out.push(ref);
+  return out;
+}
+
+/** A json-rules-engine value that names another fact: `{ "fact": "leaver" }`. */
+function factRef(v: unknown): string | null {
+  return v && typeof v === 'object' && 'fact' in v && typeof v.fact === 'string' ? v.fact : null;
 }
 
 function failureOf(
@@ -367,6 +369,7 @@ function labelOf(fact: string, fieldDefs: ReadonlyMap<string, FieldDef>): Locali
 }
 
 function show(v: unknown): string {
+  if (Array.isArray(v)) return v.map(String).join(', ');
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
@@ -408,11 +411,31 @@ export function defaultMessage(
     case 'changedSinceEntry':
       return { 'zh-CN': `请更新${z}`, en: `Update ${e}` };
     default: {
-      const op = OPERATORS[c.operator]?.label ?? { 'zh-CN': c.operator, en: c.operator };
-      return { 'zh-CN': `${z}须${op['zh-CN']} ${v}`, en: `${e} must be ${op.en} ${v}` };
+      const ref = factRef(c.value);
+      const rl = ref ? labelOf(ref, fieldDefs) : null;
+      const vz = rl ? `「${rl['zh-CN']}」` : v;
+      const ve = rl ? `“${rl.en}”` : v;
+      const phrase = PHRASES[c.operator];
+      if (!phrase) return { 'zh-CN': `${z}不满足条件`, en: `${e} does not meet the condition` };
+      return { 'zh-CN': `${z}${phrase[0]}${vz}`, en: `${e} ${phrase[1]} ${ve}` };
     }
   }
 }
+
+/** Default-message phrasing per built-in operator: [zh-CN infix, en infix]. */
+const PHRASES: Record<string, [string, string]> = {
+  equal: ['须等于', 'must equal'],
+  notEqual: ['不能等于', 'must not equal'],
+  lessThan: ['须小于', 'must be less than'],
+  lessThanInclusive: ['不能大于', 'must be at most'],
+  greaterThan: ['须大于', 'must be greater than'],
+  greaterThanInclusive: ['不能小于', 'must be at least'],
+  in: ['须为以下之一：', 'must be one of'],
+  inList: ['须为以下之一：', 'must be one of'],
+  notIn: ['不能为以下之一：', 'must not be one of'],
+  contains: ['须包含', 'must contain'],
+  doesNotContain: ['不能包含', 'must not contain'],
+};
 
 // ---------------------------------------------------------------- validation
 

@@ -8,13 +8,14 @@
  */
 import { initialTransition, transition } from 'xstate';
 import { chooseAssignment, type Pick, pickAssignee } from './assignment.ts';
-import { addDuration } from './calendar.ts';
+import { addDuration, toInstant } from './calendar.ts';
 import {
   activeStages,
   type CompiledSop,
   candidateTransitions,
   type GateEvent,
   type StageInfo,
+  snapshotOf,
   type TransitionInfo,
 } from './compile.ts';
 import { evaluate, type FactInput } from './conditions.ts';
@@ -119,17 +120,11 @@ function factsFor(
 
 // ---------------------------------------------------------------- stages, SLAs, owners
 
-function toTime(v: FieldValue | undefined): number | null {
-  if (typeof v !== 'string') return null;
-  const t = Date.parse(v);
-  return Number.isFinite(t) ? t : null;
-}
-
 function scheduleSla(d: Decision, stage: StageInfo): void {
   const sla = stage.meta?.sla;
   const st = d.r.stages[stage.id];
   if (!sla || !st) return;
-  const base = sla.dueField ? toTime(d.r.fields[sla.dueField]) : d.ctx.now;
+  const base = sla.dueField ? toInstant(d.r.fields[sla.dueField], d.ctx.calendar) : d.ctx.now;
   if (base === null) return;
   const clock = sla.clock ?? 'wall';
   const add = (iso: string) => addDuration(base, iso, clock, d.ctx.calendar);
@@ -440,7 +435,7 @@ async function perform(
     if (!r.passed) failures.push(...r.failures);
   }
   const event: GateEvent = { type: action, gates, taken: [] };
-  const snapshot = d.sop.machine.resolveState({ value: d.r.value as never, context: {} });
+  const snapshot = snapshotOf(d.sop, d.r.value);
   const [next] = transition(d.sop.machine, snapshot, event as never);
   const taken = event.taken ?? [];
   if (taken.length === 0) {
@@ -626,7 +621,7 @@ async function reopen(d: Decision, reason: string | undefined): Promise<StepResu
       'only a record closed as lost can be reopened',
     );
   }
-  const snapshot = d.sop.machine.resolveState({ value: d.r.value as never, context: {} });
+  const snapshot = snapshotOf(d.sop, d.r.value);
   if (snapshot.status === 'done')
     return reject(
       'record-open',

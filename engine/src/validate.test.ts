@@ -167,3 +167,18 @@ describe('bad input', () => {
     ).toBe('fields[0].type');
   });
 });
+
+describe('escalation timing', () => {
+  it('allows a rung at PT0S only when the SLA counts from a due field', () => {
+    const d = base();
+    d.machine.states.followUp.states.proposal.meta.stage.sla.escalations = [
+      { after: 'PT0S', kind: 'remind-owner' },
+    ];
+    expect(codes(d)).toEqual([]);
+    delete d.machine.states.followUp.states.proposal.meta.stage.sla.dueField;
+    expect(codes(d)).toContainEqual([
+      'duration.zero',
+      'machine.states.followUp.states.proposal.meta.stage.sla.escalations[0].after',
+    ]);
+  });
+});

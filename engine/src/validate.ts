@@ -30,8 +30,9 @@ function stateLabel(id: string): string {
   return id || '(root)';
 }
 
-function checkDuration(c: Ctx, path: string, iso: string, stage: string): void {
+function checkDuration(c: Ctx, path: string, iso: string, stage: string, zeroOk = false): void {
   const ms = durationMs(iso);
+  if (zeroOk && ms === 0) return;
   if (ms === null)
     add(
       c,
@@ -152,7 +153,8 @@ function walkStates(
       }
       (sla.escalations ?? []).forEach((e, i) => {
         const ep = `${mp}.sla.escalations[${i}]`;
-        checkDuration(c, `${ep}.after`, e.after, id);
+        // with a due field, a rung at PT0S fires at the due time itself
+        checkDuration(c, `${ep}.after`, e.after, id, !!sla.dueField);
         if (e.kind === 'notify-manager' && !hasOwner && !e.notify?.length) {
           add(
             c,
