@@ -19,7 +19,7 @@ import type {
   TopLevelCondition,
 } from './sop.ts';
 import { MAX_CONDITION_DEPTH } from './sop.ts';
-import type { Calendar, Fields, FieldValue, GateFailure } from './types.ts';
+import type { Calendar, Fields, GateFailure } from './types.ts';
 
 // ---------------------------------------------------------------- operators
 
