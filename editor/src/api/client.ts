@@ -1,0 +1,86 @@
+/**
+ * The one way the app talks to the server: JSON in, JSON out, every response body checked
+ * against a schema, every error turned into an `ApiError` carrying the server's
+ * application/problem+json (RFC 9457) so the UI can show its `title`.
+ */
+import { z } from 'zod/mini';
+import { i18n } from '../i18n/index.ts';
+
+export const ProblemDetails = z.object({
+  type: z.optional(z.string()),
+  title: z.string(),
+  status: z.optional(z.number()),
+  detail: z.optional(z.string()),
+  instance: z.optional(z.string()),
+  errors: z.optional(z.array(z.unknown())),
+});
+export type ProblemDetails = z.infer<typeof ProblemDetails>;
+
+/** A failed request; `problem.title` is already in the caller's language. */
+export class ApiError extends Error {
+  readonly problem: ProblemDetails;
+  readonly status: number;
+  constructor(problem: ProblemDetails, status: number) {
+    super(problem.title);
+    this.name = 'ApiError';
+    this.problem = problem;
+    this.status = status;
+  }
+}
+
+/** The message to show for any error thrown by `api()` or by code around it. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    const d = error.problem.detail;
+    return d && d !== error.problem.title ? `${error.problem.title}: ${d}` : error.problem.title;
+  }
+  if (error instanceof TypeError) return i18n.t('app.networkError');
+  if (error instanceof Error) return error.message;
+  return i18n.t('app.error');
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+type Schema<T> = { parse: (data: unknown) => T };
+
+/**
+ * Calls the API. With a schema, the response body is validated and typed by it.
+ *
+ * @example
+ * const me = await api('GET', '/api/me', { schema: MeResponse });
+ */
+export async function api<T = unknown>(
+  method: Method,
+  path: string,
+  opts: { body?: unknown; schema?: Schema<T>; signal?: AbortSignal } = {},
+): Promise<T> {
+  const headers: Record<string, string> = {
+    accept: 'application/json, application/problem+json',
+    'accept-language': i18n.language,
+  };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const text = await res.text();
+  let data: unknown;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!res.ok) {
+    const parsed = ProblemDetails.safeParse(data);
+    const problem: ProblemDetails = parsed.success
+      ? parsed.data
+      : { title: res.statusText || i18n.t('app.error'), status: res.status };
+    throw new ApiError(problem, res.status);
+  }
+  return opts.schema ? opts.schema.parse(data) : (data as T);
+}

@@ -1,0 +1,146 @@
+/**
+ * The app's areas: one entry per top-level section, in nav order. An area owns its routes
+ * (lazy-loaded so its code stays out of the first load) and says which roles see it.
+ * To add an area (Next actions, Library, Dashboard…), replace its placeholder here.
+ */
+import {
+  ApartmentOutlined,
+  BookOutlined,
+  DashboardOutlined,
+  ReadOutlined,
+  SettingOutlined,
+  ThunderboltOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { RouteObject } from 'react-router';
+import type { Role } from '../api/queries.ts';
+import { ComingSoon } from './coming-soon.tsx';
+
+export type Area = {
+  key: string;
+  /** Where the nav item points; also the prefix that marks it active. */
+  path: string;
+  /** i18n key of the nav label. */
+  label: string;
+  icon: ReactNode;
+  /** Roles that see the area; everyone when absent. */
+  roles?: readonly Role[];
+  routes: RouteObject[];
+};
+
+const placeholder = (path: string, label: string): RouteObject[] => [
+  { path, element: <ComingSoon label={label} /> },
+  { path: `${path}/*`, element: <ComingSoon label={label} /> },
+];
+
+export const areas: readonly Area[] = [
+  {
+    key: 'next',
+    path: '/next',
+    label: 'nav.next',
+    icon: <ThunderboltOutlined />,
+    routes: [
+      { path: '/next', lazy: async () => ({ Component: (await import('../rep/next-page.tsx')).NextPage }) },
+      {
+        path: '/records/:recordId',
+        lazy: async () => ({ Component: (await import('../rep/record-page.tsx')).RecordPage }),
+      },
+      { path: '/inbox', lazy: async () => ({ Component: (await import('../rep/inbox-page.tsx')).InboxPage }) },
+    ],
+  },
+  {
+    key: 'sops',
+    path: '/sops',
+    label: 'nav.sops',
+    icon: <ApartmentOutlined />,
+    roles: ['admin', 'manager', 'trainer'],
+    routes: [
+      {
+        path: '/sops',
+        lazy: async () => ({ Component: (await import('../sops/sop-list-page.tsx')).SopListPage }),
+      },
+      {
+        path: '/sops/:sopId/edit',
+        lazy: async () => ({
+          Component: (await import('../sop-editor/editor-page.tsx')).EditorPage,
+        }),
+        // the editor fills the viewport; the layout drops its page padding
+        handle: { fullBleed: true },
+      },
+    ],
+  },
+  {
+    key: 'library',
+    path: '/library',
+    label: 'nav.library',
+    icon: <BookOutlined />,
+    routes: [
+      {
+        path: '/library',
+        lazy: async () => ({ Component: (await import('../library/library-page.tsx')).LibraryPage }),
+      },
+      {
+        path: '/library/templates/:id',
+        lazy: async () => ({
+          Component: (await import('../library/preview-page.tsx')).TemplatePreviewPage,
+        }),
+      },
+      {
+        path: '/library/sops/:id',
+        lazy: async () => ({ Component: (await import('../library/preview-page.tsx')).SopPreviewPage }),
+      },
+    ],
+  },
+  {
+    key: 'training',
+    path: '/training',
+    label: 'nav.training',
+    icon: <ReadOutlined />,
+    routes: [
+      {
+        path: '/training',
+        lazy: async () => ({ Component: (await import('../training/training-page.tsx')).TrainingPage }),
+      },
+      {
+        path: '/training/:assignmentId',
+        lazy: async () => ({ Component: (await import('../training/practice-page.tsx')).PracticePage }),
+      },
+    ],
+  },
+  {
+    key: 'dashboard',
+    path: '/dashboard',
+    label: 'nav.dashboard',
+    icon: <DashboardOutlined />,
+    roles: ['admin', 'manager'],
+    routes: [
+      {
+        path: '/dashboard',
+        lazy: async () => ({
+          Component: (await import('../dashboard/dashboard-page.tsx')).DashboardPage,
+        }),
+      },
+      {
+        path: '/dashboard/map',
+        lazy: async () => ({ Component: (await import('../dashboard/map-page.tsx')).MapPage }),
+      },
+    ],
+  },
+  {
+    key: 'admin',
+    path: '/admin',
+    label: 'nav.admin',
+    icon: <SettingOutlined />,
+    roles: ['admin'],
+    routes: placeholder('/admin', 'nav.admin'),
+  },
+];
+
+export function areasFor(role: Role | undefined): Area[] {
+  return areas.filter((a) => !a.roles || (role !== undefined && a.roles.includes(role)));
+}
+
+/** Where a user lands after signing in. */
+export function homeFor(role: Role | undefined): string {
+  return role === 'rep' ? '/next' : '/sops';
+}

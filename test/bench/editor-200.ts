@@ -1,0 +1,155 @@
+/**
+ * Editor benchmark (reported, not asserted): open a generated 200-stage SOP in headless
+ * Chromium and pan it. Reports time to interactive (navigation → stages drawn and the
+ * canvas answering input) and frames per second while panning.
+ * Goal from issue 5: under 1.5 s, at least 50 fps. Needs editor/dist (bun run --cwd editor build).
+ *
+ *   bun test/bench/editor-200.ts [stages]
+ */
+import type { SopDocument, StateConfig } from '@closeloop/engine';
+import { laptopContext, launchBrowser, signIn, startServer } from '../e2e/harness.ts';
+
+const STAGES = Number(process.argv[2] ?? 200);
+const ID = 'bench-200';
+
+/** A long pipeline in compound groups of ten, each stage with an SLA, a gate and a way out. */
+export function generate(n: number): SopDocument {
+  const states: Record<string, StateConfig> = {};
+  const layout: Record<string, { x: number; y: number }> = {};
+  const groups = Math.ceil(n / 10);
+  let made = 0;
+  for (let g = 0; g < groups; g++) {
+    const inner: Record<string, StateConfig> = {};
+    const size = Math.min(10, n - made - 1);
+    for (let i = 0; i < size; i++) {
+      const key = `s${i}`;
+      const last = i === size - 1;
+      inner[key] = {
+        meta: {
+          stage: {
+            title: { 'zh-CN': `阶段 ${g}-${i}`, en: `Stage ${g}-${i}` },
+            sla: {
+              duration: 'PT4H',
+              clock: 'working',
+              escalations: [{ after: 'PT2H', kind: 'remind-owner' }],
+            },
+          },
+        },
+        on: {
+          NEXT: {
+            target: last ? (g === groups - 1 ? '#bench.won' : `#bench.g${g + 1}`) : `s${i + 1}`,
+            meta: {
+              label: { 'zh-CN': '下一步', en: 'Next' },
+              gate: { all: [{ fact: 'note', operator: 'isNotEmpty', value: true }] },
+            },
+          },
+        },
+      };
+      layout[`g${g}.${key}`] = { x: 24 + i * 240, y: 44 };
+      made++;
+    }
+    states[`g${g}`] = {
+      initial: 's0',
+      meta: { stage: { title: { 'zh-CN': `组 ${g}`, en: `Group ${g}` } } },
+      on: { DROP: { target: 'lost' } },
+      states: inner,
+    };
+    made++;
+    layout[`g${g}`] = { x: 0, y: g * 200 };
+  }
+  states.won = {
+    type: 'final',
+    meta: { stage: { title: { 'zh-CN': '成交', en: 'Won' }, outcome: 'won' } },
+  };
+  states.lost = {
+    type: 'final',
+    meta: { stage: { title: { 'zh-CN': '丢单', en: 'Lost' }, outcome: 'lost' } },
+  };
+  layout.won = { x: 2600, y: 0 };
+  layout.lost = { x: 2600, y: 200 };
+  return {
+    id: ID,
+    version: 0,
+    name: { 'zh-CN': '基准 200 阶段', en: 'Benchmark 200 stages' },
+    fields: [{ key: 'note', type: 'text', label: { 'zh-CN': '备注', en: 'Note' } }],
+    machine: { id: 'bench', initial: 'g0', states },
+    layout,
+  };
+}
+
+if (import.meta.main) await main();
+
+async function main() {
+  const doc = generate(STAGES);
+  const server = await startServer({ seed: 'users' });
+  const browser = await launchBrowser();
+  try {
+    const api = await server.apiAs('manager@demo.test');
+    const created = await api('POST', '/api/sops', { doc });
+    if (created.status >= 300) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+    const page = await (await laptopContext(browser, 'en')).newPage();
+    await signIn(page, server.url, 'manager@demo.test');
+    // warm the HTTP cache and the lazy chunks once, as a returning user has them
+    await page.goto(`${server.url}/sops/${ID}/edit`);
+    await page.getByTestId('node-g0.s0').waitFor();
+    await page.goto(`${server.url}/sops`);
+    await page.getByTestId('sop-list-page').waitFor();
+
+    const runs: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t0 = Date.now();
+      await page.goto(`${server.url}/sops/${ID}/edit`);
+      await page.getByTestId('node-g0.s0').waitFor();
+      // interactive: a click selects a stage and the panel answers
+      await page.getByTestId('node-g0.s0').click();
+      await page.getByTestId('stage-panel').waitFor();
+      runs.push(Date.now() - t0);
+      await page.goto(`${server.url}/sops`);
+    }
+    await page.goto(`${server.url}/sops/${ID}/edit`);
+    await page.getByTestId('node-g0.s0').waitFor();
+    await page.waitForTimeout(500);
+    const pane = await page.locator('.react-flow__pane').boundingBox();
+    if (!pane) throw new Error('no canvas');
+    await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __stop: boolean };
+      w.__frames = [];
+      w.__stop = false;
+      const tick = (t: number) => {
+        w.__frames.push(t);
+        if (!w.__stop) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const cx = pane.x + pane.width / 2;
+    const cy = pane.y + pane.height / 2;
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    const started = Date.now();
+    for (let i = 0; Date.now() - started < 3000; i++) {
+      const a = (i / 60) * Math.PI * 2;
+      await page.mouse.move(cx + Math.cos(a) * 250, cy + Math.sin(a) * 150);
+    }
+    await page.mouse.up();
+    const frames = await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __stop: boolean };
+      w.__stop = true;
+      return w.__frames;
+    });
+    const span = (frames.at(-1) ?? 0) - (frames[0] ?? 0);
+    const fps = span > 0 ? ((frames.length - 1) * 1000) / span : 0;
+    const sorted = [...runs].sort((a, b) => a - b);
+    const nodes = await page.locator('.react-flow__node').count();
+    console.log(
+      `editor-200: ${STAGES} stages, ${nodes} nodes drawn (only visible ones are rendered)`,
+    );
+    console.log(
+      `  time to interactive: median ${sorted[1]} ms (runs ${runs.join(', ')}; goal < 1500 ms)`,
+    );
+    console.log(`  panning: ${fps.toFixed(1)} fps over ${(span / 1000).toFixed(1)} s (goal ≥ 50)`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  process.exit(0);
+}

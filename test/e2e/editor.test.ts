@@ -1,0 +1,215 @@
+/**
+ * The SOP editor end to end, in Debian Chromium: the demo manager signs in, draws a
+ * four-stage SOP with a compound stage from scratch, adds a gate and an SLA, simulates a
+ * gate failure, an escalation and a success, publishes, and the version is found through
+ * the API. Screenshots go to test-artifacts/.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  laptopContext,
+  launchBrowser,
+  phoneContext,
+  shot,
+  signIn,
+  startServer,
+  type TestServer,
+} from './harness.ts';
+
+const SOP_ID = 'e2e-follow-up';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
+  page = await (await laptopContext(browser, 'zh-CN')).newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Drags a new action from one stage's source handle to another stage's target handle. */
+async function connect(p: Page, from: string, to: string, event: string) {
+  const edge = p.getByTestId(`edge-${from}-${event}`);
+  for (let attempt = 0; attempt < 3 && (await edge.count()) === 0; attempt++) {
+    const source = p.locator(`[data-testid="node-${from}"] .react-flow__handle.source`).first();
+    const target = p.locator(`[data-testid="node-${to}"] .react-flow__handle.target`).first();
+    const a = await box(source);
+    const b = await box(target);
+    await p.mouse.move(a.x, a.y);
+    await p.mouse.down();
+    await p.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
+    await p.mouse.move(b.x, b.y, { steps: 8 });
+    await p.waitForTimeout(50);
+    await p.mouse.up();
+    await p.waitForTimeout(150);
+  }
+  if ((await edge.count()) === 0) {
+    await shot(p, `failed-connect-${from}-${to}`);
+    throw new Error(`could not connect ${from} → ${to}`);
+  }
+}
+
+async function box(l: Locator) {
+  const b = await l.boundingBox();
+  if (!b) throw new Error('element has no box');
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+async function selectNode(p: Page, id: string) {
+  await p.locator(`[data-testid="node-${id}"]`).click({ position: { x: 20, y: 12 } });
+  await expect.poll(() => p.getByTestId('stage-key').inputValue()).toBe(id.split('.').pop());
+}
+
+async function setStageKey(p: Page, key: string) {
+  await p.getByTestId('stage-key').fill(key);
+  await p.getByTestId('stage-key').press('Enter');
+}
+
+/** Auto-layout, then wait until it is laid out and fitted (elkjs loads on first use). */
+async function fitAndLayout(p: Page) {
+  await p.getByTestId('editor-layout').click();
+  await p
+    .locator('[data-testid="editor"][data-layout="busy"]')
+    .waitFor({ timeout: 2000 })
+    .catch(() => {});
+  await p.locator('[data-testid="editor"][data-layout="idle"]').waitFor();
+  await p.waitForTimeout(300);
+}
+
+describe('SOP editor', () => {
+  it('draws, checks, simulates and publishes a four-stage SOP', async () => {
+    await signIn(page, server.url, 'manager@demo.test');
+    await page.waitForURL(/\/sops$/);
+    await page.getByTestId('sop-new').click();
+    await page.getByTestId('sop-create-id').fill(SOP_ID);
+    await page.getByTestId('sop-create-name-zh').fill('端到端跟进流程');
+    await page.getByTestId('sop-create-name-en').fill('E2E follow-up');
+    await page.getByTestId('sop-create-submit').click();
+    await page.waitForURL(new RegExp(`/sops/${SOP_ID}/edit$`));
+    await page.getByTestId('node-new').waitFor();
+
+    // a field for the gate to require
+    await page.getByTestId('tab-fields').click();
+    await page.getByTestId('field-add').click();
+    await page.getByTestId('field-0-key').fill('phone');
+    await page.getByTestId('field-0-label-zh-CN').fill('电话');
+    await page.getByTestId('field-0-label-en').fill('Phone');
+    await page.getByTestId('tab-inspect').click();
+
+    // stage 2: a compound stage with two sub-stages
+    await page.getByTestId('editor-add').click();
+    await page.getByTestId('add-compound').click();
+    await setStageKey(page, 'followUp');
+    await page.getByTestId('stage-title-zh-CN').fill('跟进');
+    await page.getByTestId('stage-title-en').fill('Follow up');
+    await page.getByTestId('stage-add-child').click();
+    await page.getByTestId('node-followUp.stage').waitFor();
+
+    // stage 4: a lost final stage (stage 3 is the blank SOP's "won")
+    await page.getByTestId('editor-add').click();
+    await page.getByTestId('add-final').click();
+    await setStageKey(page, 'lost');
+    await page.getByTestId('stage-outcome').click();
+    await page.locator('.ant-select-item-option[title="丢单"]').click();
+
+    await fitAndLayout(page);
+    await connect(page, 'new', 'followUp', 'TO_FOLLOWUP');
+    await connect(page, 'followUp.step', 'followUp.stage', 'TO_STAGE');
+    await connect(page, 'followUp.stage', 'won', 'TO_WON');
+    await connect(page, 'followUp', 'lost', 'TO_LOST');
+    await fitAndLayout(page);
+
+    // the gate: phone required to move on, via the one-click shortcut
+    await page.getByTestId('edge-new-TO_FOLLOWUP').click();
+    await page.getByTestId('action-label-zh-CN').fill('开始跟进');
+    await page.getByTestId('action-label-en').fill('Start follow-up');
+    await page.getByTestId('required-fields').click();
+    await page.locator('.ant-select-item-option[title="电话"]').click();
+    await page.getByTestId('required-apply').click();
+    await expect.poll(() => page.getByTestId('gate-root-0-fact').count()).toBe(1);
+
+    // the SLA with an escalation rung on the first stage
+    await selectNode(page, 'new');
+    await page.getByTestId('sla-enable').click();
+    await page.getByTestId('rung-add').click();
+    await page.getByTestId('rung-0-after-amount').fill('2');
+    await page.getByTestId('rung-0-after-amount').press('Tab');
+
+    // live validation: nothing left to fix
+    await page.getByTestId('tab-problems').click();
+    await page.getByTestId('problems-none').waitFor();
+    await expect
+      .poll(() => page.getByTestId('save-status').getAttribute('data-status'))
+      .toBe('saved');
+    await page.getByTestId('editor-fit').click();
+    await page.waitForTimeout(400);
+    await shot(page, 'editor-drawn');
+
+    // simulate: an escalation, a gate failure, then a success
+    await page.getByTestId('tab-simulate').click();
+    await page.getByTestId('sim-start').click();
+    await expect
+      .poll(() => page.getByTestId('sim-action-TO_FOLLOWUP').getAttribute('data-passed'))
+      .toBe('false');
+    await page.getByTestId('sim-next-timer').click();
+    const reminded = page.locator('[data-what="timer:remind-owner"]');
+    await reminded.waitFor();
+    expect(await reminded.textContent()).toContain('escalation.reminded');
+    await page.getByTestId('sim-notify').first().waitFor();
+    await page.getByTestId('sim-take-TO_FOLLOWUP').click();
+    await page.getByTestId('sim-failure').first().waitFor();
+    expect(await page.getByTestId('sim-failure').first().textContent()).toContain('电话');
+    await page.getByTestId('sim-field-phone').fill('13800138000');
+    await page.getByTestId('sim-take-TO_FOLLOWUP').click();
+    await page.locator('[data-testid="sim-current"] [data-stage="followUp.step"]').waitFor();
+    await shot(page, 'editor-simulate');
+
+    // publish and find the version through the API
+    await page.getByTestId('editor-publish').click();
+    await page.getByTestId('publish-diff').waitFor();
+    await page.getByTestId('publish-note').fill('第一版 first version');
+    await shot(page, 'editor-publish');
+    await page.getByTestId('publish-submit').click();
+    await page.getByTestId('publish-dialog').waitFor({ state: 'hidden' });
+
+    const api = await server.apiAs('manager@demo.test');
+    const versions = await api('GET', `/api/sops/${SOP_ID}/versions`);
+    expect(versions.status).toBe(200);
+    expect(JSON.stringify(versions.body)).toContain('first version');
+    const v1 = await api('GET', `/api/sops/${SOP_ID}/versions/1`);
+    expect(v1.status).toBe(200);
+    const doc = (
+      v1.body as {
+        doc: { machine: { states: Record<string, { states?: object; meta?: unknown }> } };
+      }
+    ).doc;
+    expect(Object.keys(doc.machine.states).sort()).toEqual(['followUp', 'lost', 'new', 'won']);
+    expect(Object.keys(doc.machine.states.followUp?.states ?? {}).sort()).toEqual([
+      'stage',
+      'step',
+    ]);
+    expect(JSON.stringify(doc.machine.states.new)).toContain('"sla"');
+    expect(JSON.stringify(doc.machine.states.new)).toContain('isNotEmpty');
+    expect(errors).toEqual([]);
+  });
+
+  it('is readable on a phone', async () => {
+    const phone = await (await phoneContext(browser, 'en')).newPage();
+    await signIn(phone, server.url, 'manager@demo.test');
+    await phone.goto(`${server.url}/sops/${SOP_ID}/edit`);
+    await phone.getByTestId('node-followUp').waitFor();
+    await phone.waitForTimeout(500);
+    await shot(phone, 'editor-phone');
+    await phone.getByTestId('editor-panel-toggle').click();
+    await phone.getByTestId('tab-problems').waitFor();
+    await shot(phone, 'editor-phone-panel');
+    await phone.close();
+  });
+});
