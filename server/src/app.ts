@@ -1,0 +1,209 @@
+/**
+ * createApp: the one way the server is built, for production and for tests, so tests run
+ * the real middleware, routes and error handler. No module-level database or clock.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { Scalar } from '@scalar/hono-api-reference';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { createRouter } from './http/context.ts';
+import { onError, problem } from './http/problem.ts';
+import { LIMITS } from './http/schemas.ts';
+import { createLiveHub, type LiveHub } from './live.ts';
+import { authRoutes } from './routes/auth.ts';
+import { libraryRoutes } from './routes/library.ts';
+import { miscRoutes } from './routes/misc.ts';
+import { recordRoutes } from './routes/records.ts';
+import { repRoutes } from './routes/rep.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { sopRoutes } from './routes/sops.ts';
+import { trainingRoutes } from './routes/training.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
+import type { Deps } from './services/context.ts';
+import { AUTH_CHANNEL, createSessionCache, SESSION_COOKIE } from './services/sessions.ts';
+import { createSopCache } from './services/sop-cache.ts';
+
+export type App = {
+  fetch: (req: Request) => Response | Promise<Response>;
+  deps: Deps;
+  scheduler: Scheduler;
+  live: LiveHub;
+  /** Starts listening for live updates and, unless disabled, the scheduler loop. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Builds the HTTP app over a database and a clock.
+ *
+ * @example
+ * const db = await createDb({ dataDir: 'memory://' });
+ * await migrateDb(db, config);
+ * const app = createApp({ db, clock: systemClock, config });
+ * await app.start();
+ * Bun.serve({ port: 0, fetch: app.fetch });
+ */
+export function createApp({ db, clock, config }: { db: Db; clock: Clock; config: Config }): App {
+  const live = createLiveHub(db);
+  const deps: Deps = { db, clock, config, sops: createSopCache(db), live };
+  const scheduler = createScheduler(deps);
+  const sessions = createSessionCache(deps, config.testClock ? 0 : 30_000);
+  let stopAuth: (() => Promise<void>) | null = null;
+
+  const api = createRouter();
+  api.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('session', null);
+    c.set('user', undefined);
+    await next();
+  });
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: LIMITS.sopBodyBytes,
+      onError: (c) =>
+        problem(c, 'payload-too-large', `bodies are limited to ${LIMITS.sopBodyBytes} bytes`),
+    }),
+  );
+  api.use('*', async (c, next) => {
+    if (!c.req.path.startsWith('/api/sops')) {
+      const len = Number(c.req.header('content-length') ?? 0);
+      if (len > LIMITS.bodyBytes) {
+        return problem(c, 'payload-too-large', `bodies are limited to ${LIMITS.bodyBytes} bytes`);
+      }
+      return bodyLimit({
+        maxSize: LIMITS.bodyBytes,
+        onError: (cc) =>
+          problem(cc, 'payload-too-large', `bodies are limited to ${LIMITS.bodyBytes} bytes`),
+      })(c, next);
+    }
+    await next();
+  });
+  api.use('*', async (c, next) => {
+    // cookie-authenticated writes must come from our own origin
+    if (UNSAFE.has(c.req.method)) {
+      const origin = c.req.header('origin');
+      const site = c.req.header('sec-fetch-site');
+      if (site === 'cross-site') return problem(c, 'csrf-rejected', 'cross-site request');
+      if (origin && origin !== 'null') {
+        let host = '';
+        try {
+          host = new URL(origin).host;
+        } catch {
+          return problem(c, 'csrf-rejected', 'bad Origin header');
+        }
+        if (host !== c.req.header('host')) return problem(c, 'csrf-rejected', 'foreign origin');
+      }
+    }
+    const cookie = getCookie(c, SESSION_COOKIE);
+    if (cookie) {
+      const session = await sessions.resolve(cookie);
+      c.set('session', session);
+      c.set('user', session?.user);
+    }
+    await next();
+  });
+
+  api.route('/', authRoutes());
+  api.route('/', sopRoutes());
+  api.route('/', recordRoutes());
+  api.route('/', reportRoutes());
+  api.route('/', miscRoutes(scheduler, config.testClock));
+  api.route('/', repRoutes());
+  api.route('/', libraryRoutes());
+  api.route('/', trainingRoutes());
+
+  api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+  });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Closeloop API',
+      version: '0.1.0',
+      description:
+        'Rules-driven follow-up SOPs: records, actions, gates, timers. Errors are application/problem+json; `title` follows Accept-Language (zh-CN or en).',
+    },
+    servers: [{ url: '/api' }],
+    security: [{ cookieAuth: [] }],
+  });
+  api.get('/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Closeloop API' }));
+  api.onError(onError);
+
+  const root = createRouter();
+  root.use('*', async (c, next) => {
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) || crypto.randomUUID());
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+    if (config.logRequests) {
+      const ms = (performance.now() - started).toFixed(1);
+      console.log(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`);
+    }
+  });
+  root.route('/api', api);
+  mountEditor(root, config.editorDist);
+  // sub-routers' notFound is not consulted when mounted; answer unknown paths here
+  root.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
+  root.onError(onError);
+
+  return {
+    fetch: (req) => root.fetch(req),
+    deps,
+    scheduler,
+    live,
+    async start() {
+      stopAuth = await db.listen(AUTH_CHANNEL, (sid) => sessions.drop(sid));
+      await live.start();
+      scheduler.start();
+    },
+    async stop() {
+      await scheduler.stop();
+      await live.stop();
+      await stopAuth?.().catch(() => {});
+    },
+  };
+}
+
+const MISSING_EDITOR = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Closeloop</title>
+<body style="font-family:system-ui;max-width:40rem;margin:4rem auto">
+<h1>Closeloop API is running</h1>
+<p>The editor has not been built yet. Run <code>bun run --cwd editor build</code> (or <code>bun run start</code>, which builds it) and reload.</p>
+<p>API reference: <a href="/api/docs">/api/docs</a> · OpenAPI: <a href="/api/openapi.json">/api/openapi.json</a></p>
+</body></html>`;
+
+function mountEditor(root: ReturnType<typeof createRouter>, dist: string) {
+  const dir = resolve(dist);
+  const index = join(dir, 'index.html');
+  root.get('*', async (c, next) => {
+    if (c.req.path.startsWith('/api/') || c.req.path === '/api') return next();
+    if (!existsSync(index)) return c.html(MISSING_EDITOR, 200);
+    let path = '';
+    try {
+      path = resolve(dir, `.${decodeURIComponent(c.req.path)}`);
+    } catch {
+      path = '';
+    }
+    if (path.startsWith(dir + sep)) {
+      const file = Bun.file(path);
+      if (await file.exists()) {
+        const immutable = path.includes(`${sep}assets${sep}`);
+        return new Response(file, {
+          headers: immutable ? { 'cache-control': 'public, max-age=31536000, immutable' } : {},
+        });
+      }
+    }
+    // SPA fallback: unknown paths get the app shell; the client router takes over
+    return new Response(Bun.file(index), {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
+    });
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Server configuration, parsed once at start. A bad value stops the process with the field
+ * and the reason (see main.ts); nothing else reads `process.env`.
+ */
+import { z } from 'zod';
+
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+export const Config = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** postgres://… selects the postgres.js driver; absent means embedded PGlite. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** PGlite data directory; `memory://` keeps the database in memory (tests). */
+  dataDir: z.string().min(1).default('./data'),
+  /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */
+  testClock: onOff.default(false),
+  /** `auto`: seed the demo workspace when the database holds no workspace. */
+  seed: z.enum(['auto', 'off']).default('auto'),
+  /** Scheduler poll period; 0 disables the background loop (tests drive it). */
+  schedulerIntervalMs: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  /** Timers claimed per scheduler round. */
+  schedulerBatch: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Connections in the postgres.js pool. */
+  poolSize: z.coerce.number().int().min(1).max(200).default(20),
+  /** Where the built editor lives; served with an SPA fallback. */
+  editorDist: z.string().min(1).default('./editor/dist'),
+  /** Log each request (method, path, status, ms). */
+  logRequests: onOff.default(false),
+});
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;
+
+/** Maps environment variables onto config fields. */
+export function configFromEnv(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const pick = (name: string) => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  return {
+    port: pick('PORT'),
+    databaseUrl: pick('DATABASE_URL'),
+    dataDir: pick('DATA_DIR'),
+    testClock: pick('TEST_CLOCK'),
+    seed: pick('SEED'),
+    schedulerIntervalMs: pick('SCHEDULER_INTERVAL_MS'),
+    schedulerBatch: pick('SCHEDULER_BATCH'),
+    poolSize: pick('POOL_SIZE'),
+    editorDist: pick('EDITOR_DIST'),
+    logRequests: pick('LOG_REQUESTS'),
+  };
+}
+
+const ENV_NAMES: Record<string, string> = {
+  port: 'PORT',
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'DATA_DIR',
+  testClock: 'TEST_CLOCK',
+  seed: 'SEED',
+  schedulerIntervalMs: 'SCHEDULER_INTERVAL_MS',
+  schedulerBatch: 'SCHEDULER_BATCH',
+  poolSize: 'POOL_SIZE',
+  editorDist: 'EDITOR_DIST',
+  logRequests: 'LOG_REQUESTS',
+};
+
+/** Parses config; on failure returns one line per bad field, naming the variable. */
+export function parseConfig(
+  input: unknown,
+): { ok: true; config: Config } | { ok: false; errors: string[] } {
+  const r = Config.safeParse(input);
+  if (r.success) return { ok: true, config: r.data };
+  return {
+    ok: false,
+    errors: r.error.issues.map((i) => {
+      const field = String(i.path[0] ?? '');
+      return `${ENV_NAMES[field] ?? field}: ${i.message}`;
+    }),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * One database handle, two drivers: embedded PGlite (default) or postgres.js (DATABASE_URL).
+ *
+ * Most code uses `orm` (drizzle). The command path uses `batch`, which runs a list of
+ * parameterised statements in one transaction and, on postgres.js, sends them together
+ * (pipelined inside `sql.begin`) rather than awaiting each in turn.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Row = Record<string, unknown>;
+
+/** A statement with `$1`-style parameters. Pass strings, numbers, booleans, null or string[]. */
+export type Stmt = { text: string; params: unknown[] };
+
+export type Db = {
+  kind: 'pglite' | 'postgres';
+  orm: Orm;
+  /** One statement outside any transaction. */
+  query(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Runs `stmts` in one transaction and returns each statement's rows. `check` sees the
+   * rows before COMMIT; throwing from it rolls the transaction back.
+   */
+  batch(stmts: Stmt[], check?: (results: Row[][]) => void): Promise<Row[][]>;
+  /**
+   * An interactive transaction for multi-step work (claiming timers, publishing). `q` runs
+   * one statement inside it.
+   */
+  transaction<T>(
+    fn: (q: (text: string, params?: unknown[]) => Promise<Row[]>) => Promise<T>,
+  ): Promise<T>;
+  /** Subscribes to a NOTIFY channel; returns the unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+};
+
+export type DbConfig = { databaseUrl?: string; dataDir: string; poolSize?: number };
+
+/**
+ * Opens the database named by the config: postgres.js when `databaseUrl` is set, else PGlite
+ * in `dataDir` (`memory://` for an in-memory database).
+ *
+ * @example
+ * const db = await createDb({ dataDir: 'memory://' });
+ * await migrateDb(db, config);
+ */
+export async function createDb(config: DbConfig): Promise<Db> {
+  if (config.databaseUrl) return createPostgresDb(config.databaseUrl, config.poolSize ?? 20);
+  return createPgliteDb(config.dataDir);
+}
+
+async function createPgliteDb(dataDir: string): Promise<Db> {
+  const client = dataDir === 'memory://' ? new PGlite() : new PGlite(dataDir);
+  await client.waitReady;
+  const orm = drizzlePglite({ client, schema });
+  const run = async (text: string, params: unknown[] = []) =>
+    (await client.query<Row>(text, params)).rows;
+  return {
+    kind: 'pglite',
+    orm: orm as unknown as Orm,
+    query: run,
+    async batch(stmts, check) {
+      return client.transaction(async (tx) => {
+        const out: Row[][] = [];
+        for (const s of stmts) out.push((await tx.query<Row>(s.text, s.params)).rows);
+        check?.(out);
+        return out;
+      });
+    },
+    async transaction(fn) {
+      return client.transaction(async (tx) =>
+        fn(async (text, params = []) => (await tx.query<Row>(text, params)).rows),
+      );
+    },
+    async listen(channel, onPayload) {
+      const off = await client.listen(channel, onPayload);
+      return async () => {
+        await off();
+      };
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/** Our statement texts are fixed, so named prepared statements pay off (unsafe() defaults to not). */
+const PREPARED = { prepare: true };
+
+async function createPostgresDb(url: string, max: number): Promise<Db> {
+  const sql = postgres(url, {
+    max,
+    onnotice: () => {},
+    // bigint counts come back as strings by default; we cast in SQL where we need numbers
+    connection: { application_name: 'closeloop' },
+  });
+  const orm = drizzlePostgres({ client: sql, schema });
+  const toRows = (r: unknown) => (Array.isArray(r) ? (r as Row[]) : []);
+  return {
+    kind: 'postgres',
+    orm: orm as unknown as Orm,
+    async query(text, params = []) {
+      return toRows(await sql.unsafe(text, params as never[], PREPARED));
+    },
+    async batch(stmts, check) {
+      const results = await sql.begin(async (tx) => {
+        // issued without awaiting in between: postgres.js pipelines them on the connection
+        const all = await Promise.all(
+          stmts.map((s) => tx.unsafe(s.text, s.params as never[], PREPARED)),
+        );
+        const rows = all.map(toRows);
+        check?.(rows);
+        return rows;
+      });
+      return results as Row[][];
+    },
+    async transaction(fn) {
+      const out = await sql.begin(async (tx) =>
+        fn(async (text, params = []) => toRows(await tx.unsafe(text, params as never[], PREPARED))),
+      );
+      return out as Awaited<ReturnType<typeof fn>>;
+    },
+    async listen(channel, onPayload) {
+      const sub = await sql.listen(channel, onPayload);
+      return async () => {
+        await sub.unlisten();
+      };
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,363 @@
+/**
+ * The database schema. workspace_id leads every primary key, unique key and index, so one
+ * database serves many companies and a distributed Postgres (Citus) could shard on it.
+ * The two deliberate exceptions are cross-workspace lookups made before a workspace is
+ * known — sign-in by email and the scheduler's scan for due timers — see
+ * docs/adr/0003-server-persistence.md.
+ *
+ * Row types stay inside server/; the API speaks the engine's types.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** The workspace's working-time calendar (engine Calendar); null means the China default. */
+  calendar: jsonb('calendar'),
+  /** Test clock: milliseconds added to this workspace's time; honoured only with TEST_CLOCK on. */
+  clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }).notNull().default(0),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['admin', 'manager', 'trainer', 'rep'] }).notNull(),
+    locale: text('locale', { enum: ['zh-CN', 'en'] })
+      .notNull()
+      .default('zh-CN'),
+    passwordHash: text('password_hash').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex('users_workspace_email_key').on(t.workspaceId, t.email),
+    // sign-in happens before the workspace is known (exception, see header)
+    index('users_email_idx').on(t.email),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    /** SHA-256 of the cookie's secret part; the secret itself is never stored. */
+    id: text('id').notNull(),
+    userId: text('user_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('sessions_user_idx').on(t.workspaceId, t.userId),
+  ],
+);
+
+export const teams = pgTable(
+  'teams',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    /** A slug such as `sales`; SOP owner rules name teams by it. */
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    /** Round-robin position: how many assignments the team has made. */
+    rrCursor: integer('rr_cursor').notNull().default(0),
+    /** Assignments per member so far (weighted strategy). */
+    assigned: jsonb('assigned').notNull().default({}),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    role: text('role', { enum: ['member', 'manager'] })
+      .notNull()
+      .default('member'),
+    weight: integer('weight').notNull().default(1),
+    cap: integer('cap'),
+    leaveFrom: ts('leave_from'),
+    leaveUntil: ts('leave_until'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.teamId, t.userId] }),
+    index('memberships_user_idx').on(t.workspaceId, t.userId),
+  ],
+);
+
+export const sops = pgTable(
+  'sops',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    name: jsonb('name').notNull(),
+    /** The working draft (SopDocument); published versions are copies in sop_versions. */
+    draft: jsonb('draft').notNull(),
+    draftUpdatedAt: ts('draft_updated_at').notNull().defaultNow(),
+    draftUpdatedBy: text('draft_updated_by'),
+    publishedVersion: integer('published_version'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const sopVersions = pgTable(
+  'sop_versions',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    sopId: text('sop_id').notNull(),
+    version: integer('version').notNull(),
+    doc: jsonb('doc').notNull(),
+    note: text('note').notNull().default(''),
+    /** SHA-256 of the document's canonical JSON. */
+    hash: text('hash').notNull(),
+    publishedAt: ts('published_at').notNull().defaultNow(),
+    publishedBy: text('published_by'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.sopId, t.version] })],
+);
+
+export const records = pgTable(
+  'records',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    sopId: text('sop_id').notNull(),
+    sopVersion: integer('sop_version').notNull(),
+    status: text('status', { enum: ['open', 'won', 'lost', 'done'] }).notNull(),
+    /** The engine's RecordState, whole; the columns below are copies for queries. */
+    state: jsonb('state').notNull(),
+    fields: jsonb('fields').notNull(),
+    ownerId: text('owner_id'),
+    teamId: text('team_id'),
+    /** First active leaf stage (dot path). */
+    stage: text('stage').notNull(),
+    /** Every active stage, ancestors included. */
+    stages: text('stages').array().notNull(),
+    dueAt: ts('due_at'),
+    version: integer('version').notNull(),
+    eventCount: integer('event_count').notNull(),
+    /** Lower-cased field text for the `q` filter. */
+    search: text('search').notNull().default(''),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('records_owner_idx').on(t.workspaceId, t.ownerId, t.status, t.dueAt),
+    index('records_team_idx').on(t.workspaceId, t.teamId, t.status, t.dueAt),
+    index('records_sop_idx').on(t.workspaceId, t.sopId, t.sopVersion, t.status),
+    index('records_created_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('records_due_idx').on(t.workspaceId, t.status, t.dueAt),
+  ],
+);
+
+/** Append-only: rows are inserted, never updated or deleted. */
+export const recordEvents = pgTable(
+  'record_events',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    recordId: text('record_id').notNull(),
+    seq: integer('seq').notNull(),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    at: ts('at').notNull(),
+    actorId: text('actor_id').notNull(),
+    data: jsonb('data').notNull(),
+    /** Record version after the command that produced this event. */
+    recordVersion: integer('record_version').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.recordId, t.seq] })],
+);
+
+export const timers = pgTable(
+  'timers',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    /** The engine's deterministic timer id; the key makes each timer fire at most once. */
+    id: text('id').notNull(),
+    recordId: text('record_id').notNull(),
+    stage: text('stage').notNull(),
+    rung: integer('rung').notNull(),
+    kind: text('kind').notNull(),
+    dueAt: ts('due_at').notNull(),
+    status: text('status', {
+      enum: ['pending', 'claimed', 'fired', 'cancelled', 'skipped'],
+    })
+      .notNull()
+      .default('pending'),
+    claimedBy: text('claimed_by'),
+    claimedUntil: ts('claimed_until'),
+    firedAt: ts('fired_at'),
+    note: text('note'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('timers_record_idx').on(t.workspaceId, t.recordId),
+    // the scheduler scans every workspace for due timers (exception, see header)
+    index('timers_due_idx').on(t.dueAt).where(sql`status in ('pending', 'claimed')`),
+  ],
+);
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    recordId: text('record_id'),
+    event: text('event').notNull(),
+    payload: jsonb('payload').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('outbox_pending_idx').on(t.workspaceId, t.createdAt).where(sql`status = 'pending'`),
+  ],
+);
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    userId: text('user_id').notNull(),
+    recordId: text('record_id'),
+    kind: text('kind').notNull(),
+    message: jsonb('message').notNull(),
+    createdAt: ts('created_at').notNull(),
+    readAt: ts('read_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('notifications_user_idx').on(t.workspaceId, t.userId, t.createdAt),
+  ],
+);
+
+/** First answers of commands sent with an Idempotency-Key. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    userId: text('user_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    /** The answer as sent, kept as one JSON string so a replay is byte-identical. */
+    body: jsonb('body').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId, t.key] })],
+);
+
+/**
+ * Training (issue 7): a trainer assigns a published SOP version to a hire. Progress lives
+ * here: the practice paths walked (keys of enumeratePaths) and the quiz.
+ */
+export const trainingAssignments = pgTable(
+  'training_assignments',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    sopId: text('sop_id').notNull(),
+    sopVersion: integer('sop_version').notNull(),
+    userId: text('user_id').notNull(),
+    assignedBy: text('assigned_by').notNull(),
+    dueAt: ts('due_at'),
+    /** Keys of the paths from the start to a final stage the hire has walked in practice. */
+    walkedPaths: jsonb('walked_paths').notNull().default([]),
+    quizAttempts: integer('quiz_attempts').notNull().default(0),
+    /** Best quiz score so far, in percent. */
+    quizBestScore: integer('quiz_best_score'),
+    quizPassedAt: ts('quiz_passed_at'),
+    completedAt: ts('completed_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('training_assignments_user_idx').on(t.workspaceId, t.userId, t.createdAt),
+    index('training_assignments_sop_idx').on(t.workspaceId, t.sopId),
+  ],
+);
+
+/**
+ * Practice runs: a sandbox record kept whole in this row (the engine's RecordState and its
+ * events), stepped in-process on a simulated clock. Practice never writes records, events,
+ * timers, outbox or notifications, so it cannot show up in live lists, reports or webhooks.
+ */
+export const practiceSessions = pgTable(
+  'practice_sessions',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    assignmentId: text('assignment_id').notNull(),
+    userId: text('user_id').notNull(),
+    sopId: text('sop_id').notNull(),
+    sopVersion: integer('sop_version').notNull(),
+    status: text('status', { enum: ['active', 'finished', 'abandoned'] }).notNull(),
+    /** The engine's RecordState. */
+    record: jsonb('record').notNull(),
+    /** Every engine event, in order. */
+    events: jsonb('events').notNull().default([]),
+    /** What the trainee did and what the engine would have sent (notifications, webhooks). */
+    log: jsonb('log').notNull().default([]),
+    /** Simulated clock: where the run started and where it is now (epoch ms). */
+    simStart: bigint('sim_start', { mode: 'number' }).notNull(),
+    simNow: bigint('sim_now', { mode: 'number' }).notNull(),
+    /** Next deterministic id for engine events. */
+    seq: integer('seq').notNull().default(0),
+    /** The enumerated path this run walked, once it reached a final stage. */
+    walkedPath: text('walked_path'),
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('practice_sessions_assignment_idx').on(t.workspaceId, t.assignmentId, t.createdAt),
+  ],
+);
+
+/** Every quiz submission, for the trainer's view and for replaying the seed. */
+export const quizAttempts = pgTable(
+  'quiz_attempts',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    assignmentId: text('assignment_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    score: integer('score').notNull(),
+    total: integer('total').notNull(),
+    passed: boolean('passed').notNull(),
+    answers: jsonb('answers').notNull(),
+    submittedAt: ts('submitted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.assignmentId, t.attempt] })],
+);

@@ -1,0 +1,223 @@
+/**
+ * application/problem+json (RFC 9457): a stable `type`, a `title` in the caller's language,
+ * `status`, `detail`, `instance` (the request id), plus `errors[]` for validation and gates.
+ */
+import type { LocalizedText } from '@closeloop/engine';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError } from '../services/errors.ts';
+
+export type Locale = 'zh-CN' | 'en';
+
+type ProblemSpec = { status: ContentfulStatusCode; title: LocalizedText };
+
+const SPECS: Record<string, ProblemSpec> = {
+  'not-found': { status: 404, title: { 'zh-CN': '未找到', en: 'Not found' } },
+  forbidden: { status: 403, title: { 'zh-CN': '无权操作', en: 'Forbidden' } },
+  unauthenticated: { status: 401, title: { 'zh-CN': '请先登录', en: 'Sign in required' } },
+  'bad-credentials': {
+    status: 401,
+    title: { 'zh-CN': '邮箱或密码错误', en: 'Wrong email or password' },
+  },
+  'stale-version': {
+    status: 409,
+    title: { 'zh-CN': '记录已被他人修改', en: 'The record has changed since you loaded it' },
+  },
+  'gate-failed': {
+    status: 422,
+    title: { 'zh-CN': '尚未满足进入下一阶段的条件', en: 'The gate to the next stage is not met' },
+  },
+  'unknown-action': { status: 422, title: { 'zh-CN': '未知的操作', en: 'Unknown action' } },
+  'action-not-open': {
+    status: 409,
+    title: {
+      'zh-CN': '当前阶段不能执行此操作',
+      en: 'This action is not open in the current stage',
+    },
+  },
+  'role-not-allowed': {
+    status: 403,
+    title: { 'zh-CN': '你的角色不能执行此操作', en: 'Your role may not take this action' },
+  },
+  'record-closed': { status: 409, title: { 'zh-CN': '记录已关闭', en: 'The record is closed' } },
+  'record-open': {
+    status: 409,
+    title: { 'zh-CN': '记录仍在进行中', en: 'The record is still open' },
+  },
+  'invalid-fields': {
+    status: 422,
+    title: { 'zh-CN': '字段值不合法', en: 'Some field values are invalid' },
+  },
+  'unknown-timer': {
+    status: 409,
+    title: { 'zh-CN': '定时器已处理', en: 'The timer was already handled' },
+  },
+  'no-assignee': {
+    status: 422,
+    title: { 'zh-CN': '找不到可分配的负责人', en: 'Nobody is available to assign' },
+  },
+  'invalid-command': { status: 422, title: { 'zh-CN': '命令不合法', en: 'Invalid command' } },
+  'sop-invalid': {
+    status: 422,
+    title: { 'zh-CN': 'SOP 文档有问题', en: 'The SOP document has problems' },
+  },
+  'sop-exists': { status: 409, title: { 'zh-CN': 'SOP 已存在', en: 'The SOP already exists' } },
+  'sop-not-published': {
+    status: 409,
+    title: { 'zh-CN': 'SOP 尚未发布', en: 'The SOP has no published version' },
+  },
+  'idempotency-key-reused': {
+    status: 422,
+    title: {
+      'zh-CN': '幂等键已用于另一个请求',
+      en: 'The Idempotency-Key was used for a different request',
+    },
+  },
+  'idempotency-key-invalid': {
+    status: 400,
+    title: { 'zh-CN': '幂等键格式不正确', en: 'Malformed Idempotency-Key' },
+  },
+  validation: { status: 422, title: { 'zh-CN': '请求内容不合法', en: 'The request is invalid' } },
+  'invalid-input': {
+    status: 422,
+    title: { 'zh-CN': '请求内容不合法', en: 'The request is invalid' },
+  },
+  'migration-invalid': {
+    status: 422,
+    title: { 'zh-CN': '迁移设置不正确', en: 'The migration is not valid' },
+  },
+  'malformed-json': {
+    status: 400,
+    title: { 'zh-CN': '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  },
+  'payload-too-large': {
+    status: 413,
+    title: { 'zh-CN': '请求体过大', en: 'The request body is too large' },
+  },
+  'csrf-rejected': {
+    status: 403,
+    title: { 'zh-CN': '跨站请求被拒绝', en: 'Cross-site request rejected' },
+  },
+  'test-clock-off': {
+    status: 404,
+    title: { 'zh-CN': '测试时钟未启用', en: 'The test clock is not enabled' },
+  },
+  'bad-request': { status: 400, title: { 'zh-CN': '请求错误', en: 'Bad request' } },
+  'method-not-allowed': {
+    status: 405,
+    title: { 'zh-CN': '不支持的请求方法', en: 'Method not allowed' },
+  },
+  internal: { status: 500, title: { 'zh-CN': '服务器内部错误', en: 'Internal server error' } },
+};
+
+export const PROBLEM_BASE = 'https://closeloop.dev/problems/';
+
+/** Every problem code the server can answer with, for docs and tests. */
+export const PROBLEM_CODES = Object.keys(SPECS);
+
+export function statusOf(code: string): ContentfulStatusCode {
+  return SPECS[code]?.status ?? 400;
+}
+
+/** Accept-Language decides; the signed-in user's setting is the fallback; zh-CN the default. */
+export function localeOf(c: Context): Locale {
+  const header = c.req.header('accept-language');
+  if (header) {
+    const ranked = header
+      .split(',')
+      .map((part) => {
+        const [tag = '', ...params] = part.trim().split(';');
+        const q = params.find((p) => p.trim().startsWith('q='));
+        return { tag: tag.toLowerCase(), q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+      })
+      .filter((x) => x.tag.startsWith('zh') || x.tag.startsWith('en'))
+      .sort((a, b) => b.q - a.q);
+    const first = ranked[0];
+    if (first) return first.tag.startsWith('zh') ? 'zh-CN' : 'en';
+  }
+  const user = c.get('user');
+  return user?.locale ?? 'zh-CN';
+}
+
+export type ProblemBody = {
+  type: string;
+  code: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: Array<{ path?: string; code?: string; message: string; fields?: string[] }>;
+  [k: string]: unknown;
+};
+
+function localize(m: LocalizedText | string, locale: Locale): string {
+  return typeof m === 'string' ? m : m[locale];
+}
+
+export function problemBody(
+  c: Context,
+  code: string,
+  detail: string,
+  extras: {
+    errors?: Array<{
+      path?: string;
+      code?: string;
+      message: LocalizedText | string;
+      fields?: string[];
+    }>;
+    extra?: Record<string, unknown>;
+  } = {},
+): ProblemBody {
+  const locale = localeOf(c);
+  const spec = SPECS[code] ?? SPECS['bad-request'];
+  const body: ProblemBody = {
+    type: PROBLEM_BASE + code,
+    code,
+    title: spec ? spec.title[locale] : code,
+    status: spec?.status ?? 400,
+    detail,
+    instance: c.get('requestId'),
+  };
+  if (extras.errors) {
+    body.errors = extras.errors.map((e) => ({ ...e, message: localize(e.message, locale) }));
+  }
+  if (extras.extra) Object.assign(body, extras.extra);
+  return body;
+}
+
+export function problemResponse(body: ProblemBody): Response {
+  return new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  });
+}
+
+export function problem(
+  c: Context,
+  code: string,
+  detail: string,
+  extras?: Parameters<typeof problemBody>[3],
+): Response {
+  return problemResponse(problemBody(c, code, detail, extras));
+}
+
+/** The app's one error handler. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof DomainError) {
+    return problem(c, err.code, err.message, err.detail);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 400 && /json/i.test(err.message)) {
+      return problem(c, 'malformed-json', err.message);
+    }
+    if (status === 413) return problem(c, 'payload-too-large', err.message);
+    if (status === 401) return problem(c, 'unauthenticated', err.message);
+    const body = problemBody(c, 'bad-request', err.message || 'bad request');
+    body.status = status;
+    return problemResponse(body);
+  }
+  console.error(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}`, err);
+  return problem(c, 'internal', 'something went wrong; the request id identifies it in the log');
+}

@@ -1,0 +1,10 @@
+/** @closeloop/server: build the app over a database; used by main.ts, tests and benchmarks. */
+export { type App, createApp } from './app.ts';
+export { type Clock, systemClock } from './clock.ts';
+export { Config, configFromEnv, parseConfig } from './config.ts';
+export { createDb, type Db } from './db/client.ts';
+export { migrateDb } from './db/migrate.ts';
+export { LIVE_CHANNEL } from './live.ts';
+export { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed.ts';
+export { createWorkspace, type NewTeam, type NewUser } from './services/create-workspace.ts';
+export { readEvents } from './services/list-record-events.ts';

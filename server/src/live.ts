@@ -1,0 +1,71 @@
+/**
+ * Live updates across processes: every committed command sends one NOTIFY (inside its
+ * transaction, so only committed changes are heard); each process LISTENs once and fans
+ * the messages out to its own SSE connections.
+ */
+import type { Db } from './db/client.ts';
+
+export const LIVE_CHANNEL = 'closeloop_live';
+
+/** One committed change: record id, version, owner and team before and after, notifications. */
+export type LivePayload = {
+  ws: string;
+  r: string;
+  v: number;
+  o: string | null;
+  t: string | null;
+  po: string | null;
+  pt: string | null;
+  /** [userId, notificationId] pairs created by the command. */
+  n: Array<[string, string]>;
+};
+
+export type LiveHub = {
+  start(): Promise<void>;
+  subscribe(fn: (p: LivePayload) => void): () => void;
+  stop(): Promise<void>;
+};
+
+function isPayload(v: unknown): v is LivePayload {
+  if (!v || typeof v !== 'object') return false;
+  const p = v as Record<string, unknown>;
+  return typeof p.ws === 'string' && typeof p.r === 'string' && Array.isArray(p.n);
+}
+
+export function createLiveHub(db: Db): LiveHub {
+  const subscribers = new Set<(p: LivePayload) => void>();
+  let unlisten: (() => Promise<void>) | null = null;
+  return {
+    async start() {
+      if (unlisten) return;
+      unlisten = await db.listen(LIVE_CHANNEL, (raw) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          return;
+        }
+        if (!isPayload(parsed)) return;
+        for (const fn of subscribers) {
+          try {
+            fn(parsed);
+          } catch (e) {
+            console.error('live subscriber failed', e);
+          }
+        }
+      });
+    },
+    subscribe(fn) {
+      subscribers.add(fn);
+      return () => {
+        subscribers.delete(fn);
+      };
+    },
+    async stop() {
+      const off = unlisten;
+      unlisten = null;
+      subscribers.clear();
+      if (off) await off().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,243 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { boolQuery, NextAction, Notification } from '../http/schemas.ts';
+import type { Scheduler } from '../scheduler.ts';
+import { canSeeRecord } from '../services/access.ts';
+import { listTeams, listUsers } from '../services/directory.ts';
+import { Invalid } from '../services/errors.ts';
+import { listNextActions } from '../services/list-next-actions.ts';
+import { listNotifications, markNotificationRead } from '../services/notifications.ts';
+
+export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
+  const r = createRouter();
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      operationId: 'health',
+      tags: ['system'],
+      summary: 'Liveness and database reachability',
+      responses: {
+        200: ok(z.object({ ok: z.boolean(), db: z.string() })),
+        503: ok(z.object({ ok: z.boolean(), db: z.string() }), 'Database unreachable'),
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      try {
+        await deps.db.query('select 1');
+        return c.json({ ok: true, db: deps.db.kind }, 200);
+      } catch {
+        return c.json({ ok: false, db: deps.db.kind }, 503);
+      }
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/next-actions',
+      operationId: 'listNextActions',
+      tags: ['work'],
+      summary:
+        "The caller's open records by urgency, each with the actions open now and what each still needs",
+      request: {
+        query: z.object({
+          sopId: z.string().max(100).optional(),
+          stage: z.string().max(500).optional(),
+          overdue: boolQuery.optional(),
+          q: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(200).optional(),
+        }),
+      },
+      responses: { 200: ok(z.object({ items: z.array(NextAction) })), ...errorResponses },
+    }),
+    async (c) => c.json(await listNextActions({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/notifications',
+      operationId: 'listNotifications',
+      tags: ['work'],
+      summary: "The caller's notifications, newest first",
+      request: {
+        query: z.object({
+          unread: boolQuery.optional(),
+          limit: z.coerce.number().int().min(1).max(200).optional(),
+        }),
+      },
+      responses: {
+        200: ok(z.object({ items: z.array(Notification), unread: z.number() })),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await listNotifications({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/notifications/{id}/read',
+      operationId: 'markNotificationRead',
+      tags: ['work'],
+      summary: 'Mark a notification read',
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .max(200)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+      },
+      responses: { 200: ok(z.object({ id: z.string(), readAt: z.number() })), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await markNotificationRead({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/users',
+      operationId: 'listUsers',
+      tags: ['directory'],
+      summary: 'People in the workspace (for pickers)',
+      responses: {
+        200: ok(
+          z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                email: z.string(),
+                role: z.string(),
+                active: z.boolean(),
+                teamIds: z.array(z.string()),
+              }),
+            ),
+          }),
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await listUsers({ ctx: ctxOf(c), input: {} }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/teams',
+      operationId: 'listTeams',
+      tags: ['directory'],
+      summary: 'Teams in the workspace with managers and members',
+      responses: {
+        200: ok(
+          z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                managerIds: z.array(z.string()),
+                memberIds: z.array(z.string()),
+              }),
+            ),
+          }),
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await listTeams({ ctx: ctxOf(c), input: {} }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/stream',
+      operationId: 'stream',
+      tags: ['work'],
+      summary:
+        'Server-sent events: record.changed, next-action, notification (fed by LISTEN/NOTIFY across processes)',
+      responses: {
+        200: {
+          description: 'text/event-stream',
+          content: { 'text/event-stream': { schema: z.string() } },
+        },
+        401: errorResponses[401],
+      },
+    }),
+    (c) => {
+      const ctx = ctxOf(c);
+      const me = ctx.user;
+      return streamSSE(c, async (stream) => {
+        const send = (event: string, data: unknown) => {
+          stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
+        };
+        const off = ctx.live.subscribe((p) => {
+          if (p.ws !== me.workspaceId) return;
+          const now = { ownerId: p.o, teamId: p.t };
+          const before = { ownerId: p.po, teamId: p.pt };
+          if (canSeeRecord(me, now) || canSeeRecord(me, before)) {
+            send('record.changed', { recordId: p.r, version: p.v, ownerId: p.o, teamId: p.t });
+          }
+          if (p.o === me.id || p.po === me.id) {
+            send('next-action', { recordId: p.r, version: p.v, mine: p.o === me.id });
+          }
+          for (const [userId, id] of p.n) {
+            if (userId === me.id) send('notification', { id, recordId: p.r });
+          }
+        });
+        stream.onAbort(off);
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ userId: me.id }) });
+        while (!stream.aborted) {
+          await stream.sleep(15_000);
+          if (!stream.aborted) await stream.write(': ping\n\n');
+        }
+        off();
+      });
+    },
+  );
+
+  if (testClock) {
+    r.openapi(
+      createRoute({
+        method: 'post',
+        path: '/test-clock',
+        operationId: 'advanceTestClock',
+        tags: ['system'],
+        summary:
+          "Test clock (only when TEST_CLOCK is on): advance the workspace's time, then fire every timer now due",
+        request: jsonBody(
+          z.object({
+            advanceMs: z
+              .number()
+              .int()
+              .min(0)
+              .max(10 * 365 * 24 * 3600 * 1000),
+          }),
+        ),
+        responses: { 200: ok(z.object({ now: z.number(), fired: z.number() })), ...errorResponses },
+      }),
+      async (c) => {
+        const ctx = ctxOf(c);
+        const { advanceMs } = c.req.valid('json');
+        const rows = await ctx.db.query(
+          `update workspaces set clock_offset_ms = clock_offset_ms + $2 where id = $1
+           returning clock_offset_ms::float8 as offset`,
+          [ctx.user.workspaceId, advanceMs],
+        );
+        const offset = Number(rows[0]?.offset);
+        if (!Number.isFinite(offset)) throw new Invalid('invalid-input', 'no workspace');
+        const fired = await scheduler.runUntilIdle(ctx.user.workspaceId);
+        return c.json({ now: ctx.clock.now() + offset, fired }, 200);
+      },
+    );
+  }
+
+  return r;
+}

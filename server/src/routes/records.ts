@@ -1,0 +1,297 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import {
+  boolQuery,
+  Checklist,
+  CommandResult,
+  EngineEvent,
+  Fields,
+  IdempotencyHeader,
+  LIMITS,
+  RecordIdParam,
+  RecordPage,
+  Record as RecordSchema,
+  Version,
+} from '../http/schemas.ts';
+import { closeRecord } from '../services/close-record.ts';
+import { createRecord } from '../services/create-record.ts';
+import { getRecord } from '../services/get-record.ts';
+import { listRecordEvents } from '../services/list-record-events.ts';
+import { listRecords } from '../services/list-records.ts';
+import { overrideGate } from '../services/override-gate.ts';
+import { performAction } from '../services/perform-action.ts';
+import { reassignRecord } from '../services/reassign-record.ts';
+import { reopenRecord } from '../services/reopen-record.ts';
+import { updateRecordFields } from '../services/update-record-fields.ts';
+
+const tags = ['records'];
+const Action = z.string().min(1).max(100);
+const Reason = z.string().trim().min(1).max(LIMITS.reasonChars);
+
+export function recordRoutes() {
+  const r = createRouter();
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/records',
+      operationId: 'createRecord',
+      tags,
+      summary: "Start a record on the SOP's published version",
+      request: {
+        headers: IdempotencyHeader,
+        ...jsonBody(
+          z.object({
+            sopId: z.string().min(1).max(100),
+            fields: Fields.default({}),
+            ownerId: z.string().min(1).max(200).optional(),
+            teamId: z.string().min(1).max(64).optional(),
+          }),
+        ),
+      },
+      responses: { 201: ok(CommandResult, 'Created'), ...errorResponses },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const out = await createRecord({
+        ctx: ctxOf(c),
+        input: { ...body, ...(key ? { idempotencyKey: key } : {}) },
+      });
+      return c.json(out, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/records',
+      operationId: 'listRecords',
+      tags,
+      summary: 'Records the caller may see, newest first, with filters and cursor pagination',
+      request: {
+        query: z.object({
+          sopId: z.string().max(100).optional(),
+          stage: z.string().max(500).optional(),
+          ownerId: z.string().max(200).optional(),
+          teamId: z.string().max(64).optional(),
+          status: z.enum(['open', 'won', 'lost', 'done']).optional(),
+          overdue: boolQuery.optional(),
+          q: z.string().max(200).optional(),
+          cursor: z.string().max(500).optional(),
+          limit: z.coerce.number().int().min(1).max(200).optional(),
+        }),
+      },
+      responses: {
+        200: ok(z.object({ items: z.array(RecordSchema), nextCursor: z.string().nullable() })),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await listRecords({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/records/{recordId}',
+      operationId: 'getRecord',
+      tags,
+      summary: "A record, its SOP's stages and the actions open now",
+      request: { params: RecordIdParam },
+      responses: { 200: ok(RecordPage), ...errorResponses },
+    }),
+    async (c) => c.json(await getRecord({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/records/{recordId}/actions',
+      operationId: 'performAction',
+      tags,
+      summary: 'Take an action (gates checked; stale version → 409; failed gate → 422)',
+      request: {
+        params: RecordIdParam,
+        headers: IdempotencyHeader,
+        ...jsonBody(
+          z.object({
+            action: Action,
+            fields: Fields.optional(),
+            checklist: Checklist.optional(),
+            version: Version,
+          }),
+        ),
+      },
+      responses: { 200: ok(CommandResult), ...errorResponses },
+    }),
+    async (c) => {
+      const { recordId } = c.req.valid('param');
+      const key = c.req.valid('header')['idempotency-key'];
+      const out = await performAction({
+        ctx: ctxOf(c),
+        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/records/{recordId}/fields',
+      operationId: 'updateRecordFields',
+      tags,
+      summary: 'Edit fields and tick checklist items',
+      request: {
+        params: RecordIdParam,
+        headers: IdempotencyHeader,
+        ...jsonBody(
+          z.object({
+            fields: Fields.optional(),
+            checklist: Checklist.optional(),
+            version: Version,
+          }),
+        ),
+      },
+      responses: { 200: ok(CommandResult), ...errorResponses },
+    }),
+    async (c) => {
+      const { recordId } = c.req.valid('param');
+      const key = c.req.valid('header')['idempotency-key'];
+      const out = await updateRecordFields({
+        ctx: ctxOf(c),
+        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/records/{recordId}/reassign',
+      operationId: 'reassignRecord',
+      tags,
+      summary: 'Give the record to another team member (manager, admin)',
+      request: {
+        params: RecordIdParam,
+        headers: IdempotencyHeader,
+        ...jsonBody(
+          z.object({
+            toUserId: z.string().min(1).max(200),
+            version: Version,
+            reason: z.string().max(LIMITS.reasonChars).optional(),
+          }),
+        ),
+      },
+      responses: { 200: ok(CommandResult), ...errorResponses },
+    }),
+    async (c) => {
+      const { recordId } = c.req.valid('param');
+      const key = c.req.valid('header')['idempotency-key'];
+      const out = await reassignRecord({
+        ctx: ctxOf(c),
+        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/records/{recordId}/close',
+      operationId: 'closeRecord',
+      tags,
+      summary: 'Close the record as lost, with a reason',
+      request: {
+        params: RecordIdParam,
+        headers: IdempotencyHeader,
+        ...jsonBody(z.object({ reason: Reason, version: Version })),
+      },
+      responses: { 200: ok(CommandResult), ...errorResponses },
+    }),
+    async (c) => {
+      const { recordId } = c.req.valid('param');
+      const key = c.req.valid('header')['idempotency-key'];
+      const out = await closeRecord({
+        ctx: ctxOf(c),
+        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/records/{recordId}/reopen',
+      operationId: 'reopenRecord',
+      tags,
+      summary: 'Reopen a record closed as lost (manager, admin)',
+      request: {
+        params: RecordIdParam,
+        headers: IdempotencyHeader,
+        ...jsonBody(
+          z.object({ version: Version, reason: z.string().max(LIMITS.reasonChars).optional() }),
+        ),
+      },
+      responses: { 200: ok(CommandResult), ...errorResponses },
+    }),
+    async (c) => {
+      const { recordId } = c.req.valid('param');
+      const key = c.req.valid('header')['idempotency-key'];
+      const out = await reopenRecord({
+        ctx: ctxOf(c),
+        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/records/{recordId}/override',
+      operationId: 'overrideGate',
+      tags,
+      summary: 'Admin only: take an action past a failed gate; needs a reason and is recorded',
+      request: {
+        params: RecordIdParam,
+        headers: IdempotencyHeader,
+        ...jsonBody(
+          z.object({ action: Action, reason: Reason, fields: Fields.optional(), version: Version }),
+        ),
+      },
+      responses: { 200: ok(CommandResult), ...errorResponses },
+    }),
+    async (c) => {
+      const { recordId } = c.req.valid('param');
+      const key = c.req.valid('header')['idempotency-key'];
+      const out = await overrideGate({
+        ctx: ctxOf(c),
+        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/records/{recordId}/events',
+      operationId: 'listRecordEvents',
+      tags,
+      summary: "The record's history, oldest first",
+      request: { params: RecordIdParam },
+      responses: {
+        200: ok(z.object({ items: z.array(EngineEvent.extend({ seq: z.number() })) })),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await listRecordEvents({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
+  );
+
+  return r;
+}

@@ -1,0 +1,63 @@
+/**
+ * Who may touch what. One place, used by every verb and mirrored in list queries:
+ * admin → the workspace; manager → their teams' records and their own; rep → their own
+ * records and their teams'; trainer → the SOP library, no live records.
+ */
+import type { AuthUser } from './context.ts';
+import { Forbidden } from './errors.ts';
+
+export type RecordRef = { ownerId: string | null; teamId: string | null };
+
+export function canSeeRecord(user: AuthUser, rec: RecordRef): boolean {
+  switch (user.role) {
+    case 'admin':
+      return true;
+    case 'trainer':
+      return false;
+    case 'manager':
+    case 'rep':
+      return rec.ownerId === user.id || (rec.teamId !== null && user.teamIds.includes(rec.teamId));
+  }
+}
+
+export function assertCanSeeRecord(user: AuthUser, rec: RecordRef): void {
+  if (!canSeeRecord(user, rec)) throw new Forbidden('this record belongs to another team');
+}
+
+/** Reassigning and reopening are for managers of the record's team and admins. */
+export function assertCanManageRecord(user: AuthUser, rec: RecordRef): void {
+  assertCanSeeRecord(user, rec);
+  if (user.role === 'admin') return;
+  if (user.role === 'manager') return;
+  throw new Forbidden('only a manager or an admin may do this');
+}
+
+export function assertRole(user: AuthUser, roles: AuthUser['role'][], what: string): void {
+  if (!roles.includes(user.role))
+    throw new Forbidden(`${what} needs the role ${roles.join(' or ')}`);
+}
+
+/** Live records are not for trainers. */
+export function assertWorksRecords(user: AuthUser): void {
+  if (user.role === 'trainer') throw new Forbidden('trainers work with the SOP library only');
+}
+
+export const SOP_EDITORS: AuthUser['role'][] = ['admin', 'manager', 'trainer'];
+export const SOP_PUBLISHERS: AuthUser['role'][] = ['admin', 'manager'];
+
+/**
+ * The SQL condition for records the user may see, with its parameters numbered from `from`.
+ * Returns null for everything (admin); `false` SQL for nothing.
+ */
+export function visibilitySql(
+  user: AuthUser,
+  from: number,
+  alias = 'r',
+): { sql: string; params: unknown[] } | null {
+  if (user.role === 'admin') return null;
+  if (user.role === 'trainer') return { sql: 'false', params: [] };
+  return {
+    sql: `(${alias}.owner_id = $${from} or ${alias}.team_id = any($${from + 1}::text[]))`,
+    params: [user.id, user.teamIds],
+  };
+}

@@ -1,0 +1,40 @@
+import type { Fields } from '@closeloop/engine';
+import { assertRole } from './access.ts';
+import { type CommandResult, runCommand } from './command.ts';
+import type { Verb } from './context.ts';
+import { envOf, idempotencyOf } from './env.ts';
+
+export type OverrideGateInput = {
+  recordId: string;
+  action: string;
+  reason: string;
+  fields?: Fields;
+  version: number;
+  idempotencyKey?: string;
+};
+
+/**
+ * An admin takes an action past a failed gate. It is its own command: it needs a reason and
+ * is recorded as `gate.overridden` with the conditions that were not met.
+ */
+export const overrideGate: Verb<OverrideGateInput, CommandResult> = async ({ ctx, input }) => {
+  assertRole(ctx.user, ['admin'], 'overriding a gate');
+  const cmd = {
+    type: 'override' as const,
+    action: input.action,
+    reason: input.reason,
+    ...(input.fields ? { fields: input.fields } : {}),
+  };
+  return runCommand({
+    env: envOf(ctx),
+    recordId: input.recordId,
+    cmd,
+    expectedVersion: input.version,
+    idempotency: idempotencyOf(ctx, input.idempotencyKey, {
+      op: 'overrideGate',
+      recordId: input.recordId,
+      cmd,
+      version: input.version,
+    }),
+  });
+};

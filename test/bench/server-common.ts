@@ -1,0 +1,95 @@
+/** Shared pieces of the server benchmarks (scripts that print figures; not tests). */
+import type { SopDocument } from '@closeloop/engine';
+
+export const t = (s: string) => ({ 'zh-CN': s, en: s });
+
+/**
+ * One stage with a one-hour SLA and a LOG action that re-enters it: each performAction
+ * updates the record, appends its events, cancels one timer and schedules one.
+ */
+export function benchSop(id: string): SopDocument {
+  return {
+    id,
+    version: 0,
+    name: t('Bench'),
+    fields: [
+      { key: 'note', type: 'text', label: t('Note') },
+      { key: 'due', type: 'datetime', label: t('Due') },
+    ],
+    machine: {
+      id,
+      initial: 'working',
+      states: {
+        working: {
+          meta: {
+            stage: {
+              title: t('Working'),
+              owner: { rules: [], default: { team: 'sales', strategy: 'round-robin' } },
+              sla: { duration: 'PT1H', clock: 'wall', escalations: [] },
+            },
+          },
+          on: {
+            LOG: { target: 'working', reenter: true, meta: { fields: ['note'] } },
+            DONE: { target: 'done' },
+          },
+        },
+        done: { type: 'final', meta: { stage: { title: t('Done'), outcome: 'done' } } },
+      },
+    },
+  };
+}
+
+export type Stats = { ops: number; seconds: number; perSecond: number; p50: number; p99: number };
+
+export function stats(latencies: number[], seconds: number): Stats {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return {
+    ops: sorted.length,
+    seconds,
+    perSecond: sorted.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}
+
+/** Runs `clients` loops of `op` for `ms` after a short warm-up; returns throughput and latency. */
+export async function drive(
+  clients: number,
+  ms: number,
+  op: (client: number) => Promise<void>,
+): Promise<Stats> {
+  const warmUntil = performance.now() + Math.min(1000, ms / 4);
+  const latencies: number[] = [];
+  let measuring = false;
+  let end = Number.POSITIVE_INFINITY;
+  let startAt = 0;
+  const loop = async (c: number) => {
+    for (;;) {
+      const now = performance.now();
+      if (!measuring && now >= warmUntil) {
+        measuring = true;
+        startAt = now;
+        end = now + ms;
+      }
+      if (now >= end) return;
+      const t0 = performance.now();
+      await op(c);
+      if (measuring && t0 >= startAt) latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, c) => loop(c)));
+  return stats(latencies, ms / 1000);
+}
+
+export const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
+
+export function table(rows: Array<Record<string, string | number>>): void {
+  const first = rows[0];
+  if (!first) return;
+  const keys = Object.keys(first);
+  const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padStart(width[i] ?? 0)).join('  ');
+  console.log(line(keys));
+  for (const r of rows) console.log(line(keys.map((k) => String(r[k]))));
+}
