@@ -4,11 +4,25 @@
  */
 import type { EngineEvent, Fields, RecordState, RecordStatus, TimerSpec } from './types.ts';
 
-function earliestDeadline(timers: TimerSpec[]): number | null {
+/** The earliest deadline of the active stages, breached ones included; null unless open. */
+function earliestDeadline(r: RecordState): number | null {
+  if (r.status !== 'open') return null;
   let min: number | null = null;
-  for (const t of timers)
-    if (t.kind === 'deadline' && (min === null || t.dueAt < min)) min = t.dueAt;
+  for (const st of Object.values(r.stages)) {
+    if (st.dueAt !== undefined && (min === null || st.dueAt < min)) min = st.dueAt;
+  }
   return min;
+}
+
+function withStageDue(
+  r: RecordState,
+  stage: string,
+  dueAt: number | undefined,
+): RecordState['stages'] {
+  const st = r.stages[stage];
+  if (!st) return r.stages;
+  const { dueAt: _old, ...rest } = st;
+  return { ...r.stages, [stage]: dueAt === undefined ? rest : { ...rest, dueAt } };
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -71,14 +85,21 @@ export function evolve(record: RecordState | null, e: EngineEvent): RecordState 
       r.ownerId = (d.userId as string | null) ?? null;
       r.teamId = (d.teamId as string | null) ?? r.teamId;
       break;
-    case 'timer.scheduled':
-      r.timers = [...r.timers, d.timer as TimerSpec];
-      r.dueAt = earliestDeadline(r.timers);
+    case 'timer.scheduled': {
+      const timer = d.timer as TimerSpec;
+      r.timers = [...r.timers, timer];
+      if (timer.kind === 'deadline') r.stages = withStageDue(r, timer.stage, timer.dueAt);
       break;
-    case 'timer.cancelled':
-    case 'timer.fired':
+    }
+    case 'timer.cancelled': {
+      const timer = r.timers.find((t) => t.id === d.timerId);
       r.timers = r.timers.filter((t) => t.id !== d.timerId);
-      r.dueAt = earliestDeadline(r.timers);
+      if (timer?.kind === 'deadline') r.stages = withStageDue(r, timer.stage, undefined);
+      break;
+    }
+    case 'timer.fired':
+      // a fired deadline leaves the stage's dueAt in place: the stage is now overdue
+      r.timers = r.timers.filter((t) => t.id !== d.timerId);
       break;
     case 'record.closed':
       r.status = 'lost';
@@ -96,6 +117,7 @@ export function evolve(record: RecordState | null, e: EngineEvent): RecordState 
       // sla.breached, escalation.*, gate.overridden, …: history only
       break;
   }
+  r.dueAt = earliestDeadline(r);
   return r;
 }
 

@@ -454,3 +454,38 @@ describe('openActions and replay', () => {
     expect(replay(events)).toEqual(rec);
   });
 });
+
+describe('found by the server', () => {
+  // regression: firing the deadline timer cleared dueAt, so breached records stopped looking overdue
+  it('a breached stage stays overdue until the record leaves it', async () => {
+    const { ctx, state } = makeCtx();
+    const rec = await run(null, [{ type: 'create', recordId: 'r1' }], ctx);
+    const deadline = rec.timers.find((t) => t.kind === 'deadline');
+    state.now = deadline?.dueAt ?? 0;
+    const fired = await run(rec, [{ type: 'timer', timerId: deadline?.id ?? '' }], ctx);
+    expect(fired.dueAt).toBe(deadline?.dueAt);
+    const moved = await run(fired, [qualify], ctx);
+    expect(moved.dueAt).toBeNull();
+    const closed = await run(fired, [{ type: 'close', reason: 'x' }], ctx);
+    expect(closed.dueAt).toBeNull();
+  });
+
+  // regression: an owner outside every team got teamId '' instead of null
+  it('an explicit owner in no team leaves the team empty', async () => {
+    const { ctx } = makeCtx();
+    const r = ok(
+      await step(sop, null, { type: 'create', recordId: 'r1', ownerId: 'outsider' }, ctx()),
+    );
+    expect([r.record.ownerId, r.record.teamId]).toEqual(['outsider', null]);
+  });
+
+  // regression: managers are not members, so reassigning to one failed with no-assignee
+  it("a record can be reassigned to its team's manager", async () => {
+    const { ctx } = makeCtx();
+    const rec = await run(null, [{ type: 'create', recordId: 'r1' }], ctx);
+    const r = ok(
+      await step(sop, rec, { type: 'reassign', toUserId: 'boss' }, ctx('manager', 'boss')),
+    );
+    expect([r.record.ownerId, r.record.teamId]).toEqual(['boss', 'sales']);
+  });
+});

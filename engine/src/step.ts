@@ -152,7 +152,12 @@ function cancelTimers(d: Decision, which: (t: TimerSpec) => boolean, reason: str
   }
 }
 
-function applyPick(d: Decision, p: Pick, reason: string, type = 'record.assigned'): void {
+function applyPick(
+  d: Decision,
+  p: Omit<Pick, 'teamId'> & { teamId: string | null },
+  reason: string,
+  type = 'record.assigned',
+): void {
   if (p.userId === d.r.ownerId && p.teamId === d.r.teamId) return;
   const from = d.r.ownerId;
   d.emit(type, { userId: p.userId, teamId: p.teamId, strategy: p.strategy, from, reason });
@@ -169,8 +174,14 @@ function applyPick(d: Decision, p: Pick, reason: string, type = 'record.assigned
   });
 }
 
+/** The first team the user is a member of, else one they manage. */
 function teamOf(d: Decision, userId: string): string | null {
-  return d.ctx.roster.teams.find((t) => t.members.some((m) => m.userId === userId))?.id ?? null;
+  const teams = d.ctx.roster.teams;
+  return (
+    teams.find((t) => t.members.some((m) => m.userId === userId))?.id ??
+    teams.find((t) => t.managerIds.includes(userId))?.id ??
+    null
+  );
 }
 
 async function assignByPolicy(
@@ -341,7 +352,7 @@ async function create(d: Decision, cmd: Extract<Command, { type: 'create' }>): P
       d,
       {
         userId: cmd.ownerId,
-        teamId: cmd.teamId ?? teamOf(d, cmd.ownerId) ?? '',
+        teamId: cmd.teamId ?? teamOf(d, cmd.ownerId),
         rrCursor: d.ctx.roster.teams.find((t) => t.id === cmd.teamId)?.rrCursor ?? 0,
         strategy: 'named',
       },
@@ -491,10 +502,11 @@ async function reassign(
 ): Promise<StepResult> {
   if (cmd.toUserId) {
     const team = cmd.teamId ?? teamOf(d, cmd.toUserId);
-    const member = d.ctx.roster.teams
-      .find((t) => t.id === team)
-      ?.members.find((m) => m.userId === cmd.toUserId);
-    if (!team || !member?.active) {
+    const t = d.ctx.roster.teams.find((x) => x.id === team);
+    const member = t?.members.find((m) => m.userId === cmd.toUserId);
+    // a team's manager may take a record too; members must be active
+    const allowed = member ? member.active : !!t?.managerIds.includes(cmd.toUserId);
+    if (!team || !allowed) {
       return reject(
         'no-assignee',
         '该用户不是在职的团队成员',

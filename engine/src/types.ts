@@ -82,13 +82,20 @@ export type RecordState = {
   fields: Fields;
   ownerId: string | null;
   teamId: string | null;
-  /** Per active stage (state node id): when it was entered and how many times. */
-  stages: Record<string, { enteredAt: number; entry: number; fieldsAtEntry: Fields }>;
+  /**
+   * Per active stage (state node id): when it was entered (and in which record version),
+   * the fields at entry, and its SLA deadline — kept after the deadline passes, so a
+   * breached stage stays overdue until the record leaves it.
+   */
+  stages: Record<
+    string,
+    { enteredAt: number; entry: number; fieldsAtEntry: Fields; dueAt?: number }
+  >;
   /** Ticked checklist item ids per stage id. */
   checklist: Record<string, string[]>;
   /** Timers scheduled and not yet fired or cancelled. */
   timers: TimerSpec[];
-  /** Earliest open SLA deadline, for the overdue filter and ordering. */
+  /** Earliest SLA deadline of the active stages (past ones included) while open, else null. */
   dueAt: number | null;
   lostReason: string | null;
   /** Monotonic; bumped by every accepted command. */
