@@ -7,6 +7,7 @@ import { join, resolve, sep } from 'node:path';
 import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
@@ -14,6 +15,7 @@ import { createRouter } from './http/context.ts';
 import { onError, problem } from './http/problem.ts';
 import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { libraryRoutes } from './routes/library.ts';
 import { miscRoutes } from './routes/misc.ts';
@@ -38,6 +40,43 @@ export type App = {
 };
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The editor is built by Vite with no inline scripts; antd injects styles at run time. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Sent by our own clients on every write (editor/src/api/client.ts). */
+export const CSRF_HEADER = 'x-closeloop-csrf';
+
+/**
+ * A cookie-authenticated write must carry our custom header, or be a JSON request: browsers
+ * send either cross-origin only after a CORS preflight, which this server never grants, while
+ * forms and no-cors fetches can send neither (Hono's csrf middleware checks form types only).
+ */
+function csrfSafe(headers: Headers): boolean {
+  if (headers.get(CSRF_HEADER) === '1') return true;
+  const type = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json';
+}
+
+const PUBLIC_PATHS = new Set([
+  '/api/health',
+  '/api/openapi.json',
+  '/api/docs',
+  '/api/auth/login',
+  '/api/auth/logout',
+  '/api/invites/accept',
+]);
 
 /**
  * Builds the HTTP app over a database and a clock.
@@ -102,10 +141,22 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
       }
     }
     const cookie = getCookie(c, SESSION_COOKIE);
+    if (cookie && UNSAFE.has(c.req.method) && !csrfSafe(c.req.raw.headers)) {
+      return problem(
+        c,
+        'csrf-rejected',
+        `cookie-authenticated writes need the ${CSRF_HEADER} header`,
+      );
+    }
     if (cookie) {
       const session = await sessions.resolve(cookie);
       c.set('session', session);
       c.set('user', session?.user);
+    }
+    // everything but a few public routes needs a session, decided before any validation so
+    // that nobody learns more than "sign in first" (issue 4)
+    if (!c.get('session') && !PUBLIC_PATHS.has(c.req.path)) {
+      return problem(c, 'unauthenticated', 'sign in first');
     }
     await next();
   });
@@ -118,6 +169,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', repRoutes());
   api.route('/', libraryRoutes());
   api.route('/', trainingRoutes());
+  api.route('/', adminRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
@@ -148,6 +200,12 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
       const ms = (performance.now() - started).toFixed(1);
       console.log(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`);
     }
+  });
+  root.use('*', secureHeaders({ referrerPolicy: 'same-origin' }));
+  root.use('*', async (c, next) => {
+    await next();
+    // the API reference page loads its viewer from a CDN; everything else is our own
+    if (c.req.path !== '/api/docs') c.header('content-security-policy', CSP);
   });
   root.route('/api', api);
   mountEditor(root, config.editorDist);

@@ -135,6 +135,7 @@ export async function startServer(opts: { seed?: 'demo' | 'users' } = {}): Promi
             cookie,
             origin: url,
             accept: 'application/json',
+            'x-closeloop-csrf': '1',
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),

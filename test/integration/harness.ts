@@ -117,7 +117,7 @@ export class Client {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Res<T>> {
-    const h: Record<string, string> = { ...headers };
+    const h: Record<string, string> = { 'x-closeloop-csrf': '1', ...headers };
     if (this.cookie) h.cookie = this.cookie;
     let payload: string | undefined;
     if (body !== undefined) {

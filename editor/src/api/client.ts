@@ -57,6 +57,8 @@ export async function api<T = unknown>(
   const headers: Record<string, string> = {
     accept: 'application/json, application/problem+json',
     'accept-language': i18n.language,
+    // the server requires it on cookie-authenticated writes (CSRF)
+    'x-closeloop-csrf': '1',
   };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, {

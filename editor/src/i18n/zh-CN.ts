@@ -366,7 +366,7 @@ export const zhCN = {
     multi: '按住 Shift 拖动可框选多个阶段',
   },
   dashboard: {
-    title: '看板',
+    title: '仪表盘',
     subtitle: '漏斗、阶段耗时、超时与工作量：看清商机卡在哪里',
     overview: '总览',
     map: '瓶颈地图',
@@ -391,6 +391,7 @@ export const zhCN = {
       source: '线索来源',
       allSources: '全部来源',
       reset: '重置',
+      more: '更多筛选',
     },
     kpi: {
       started: '新建记录',
@@ -490,6 +491,7 @@ export const zhCN = {
       hint: '点击阶段查看其中的记录。',
     },
     units: { minutes: '{{n}} 分钟', hours: '{{n}} 小时', days: '{{n}} 天' },
+    axis: { min: '分钟', h: '小时', d: '天' },
   },
   rep: {
     yes: '是',
@@ -510,8 +512,10 @@ export const zhCN = {
       h: '{{h}}小时',
       hm: '{{h}}小时{{m}}分',
       m: '{{m}}分钟',
+      wd: '{{d}}个工作日',
+      wdh: '{{d}}个工作日{{h}}小时',
       left: '剩余 {{d}}',
-      leftWorking: '剩余 {{d}}（工作时间）',
+      leftWorking: '剩余 {{d}}（按工作时间）',
       overdueBy: '已超时 {{d}}',
       noDeadline: '无时限',
       justNow: '刚刚',
@@ -635,6 +639,7 @@ export const zhCN = {
       all: '全部',
       unread: '未读（{{count}}）',
       readAll: '全部已读',
+      andMore: '（另有 {{count}} 条新消息）',
       empty: '暂无消息',
       kinds: {
         reminder: '跟进提醒',
@@ -662,6 +667,8 @@ export const zhCN = {
       nothingVisible: '只有内部版本变化',
       review: '先看看',
       redo: '在最新记录上重做',
+      yours: '你的修改（重做时会提交）：',
+      yourAction: '执行「{{action}}」',
       redoAction: '在最新记录上重做「{{action}}」',
       cannotRedo: '记录已结束，不能重做',
     },

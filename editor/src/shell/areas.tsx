@@ -77,7 +77,9 @@ export const areas: readonly Area[] = [
     routes: [
       {
         path: '/library',
-        lazy: async () => ({ Component: (await import('../library/library-page.tsx')).LibraryPage }),
+        lazy: async () => ({
+          Component: (await import('../library/library-page.tsx')).LibraryPage,
+        }),
       },
       {
         path: '/library/templates/:id',
@@ -87,7 +89,9 @@ export const areas: readonly Area[] = [
       },
       {
         path: '/library/sops/:id',
-        lazy: async () => ({ Component: (await import('../library/preview-page.tsx')).SopPreviewPage }),
+        lazy: async () => ({
+          Component: (await import('../library/preview-page.tsx')).SopPreviewPage,
+        }),
       },
     ],
   },
@@ -99,11 +103,15 @@ export const areas: readonly Area[] = [
     routes: [
       {
         path: '/training',
-        lazy: async () => ({ Component: (await import('../training/training-page.tsx')).TrainingPage }),
+        lazy: async () => ({
+          Component: (await import('../training/training-page.tsx')).TrainingPage,
+        }),
       },
       {
         path: '/training/:assignmentId',
-        lazy: async () => ({ Component: (await import('../training/practice-page.tsx')).PracticePage }),
+        lazy: async () => ({
+          Component: (await import('../training/practice-page.tsx')).PracticePage,
+        }),
       },
     ],
   },

@@ -6,11 +6,13 @@ import {
   type EdgeProps,
   type EdgeTypes,
   getSmoothStepPath,
+  useStore,
 } from '@xyflow/react';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActionEdge } from '../sop-graph.ts';
 import { useEditor, useEditorActions } from './store.ts';
+import { isFar } from './zoom.ts';
 
 function selfLoopPath(sx: number, sy: number, tx: number, ty: number): [string, number, number] {
   const lift = 70;
@@ -23,6 +25,8 @@ export const ActionEdgeView = memo(function ActionEdgeView(props: EdgeProps<Acti
   const { i18n, t } = useTranslation();
   const actions = useEditorActions();
   const problems = useEditor((s) => s.problemIndex.edges[id] ?? 0);
+  // zoomed far out the label is unreadable: skip it (a selected edge keeps its label)
+  const far = useStore(isFar);
   const selfLoop = source === target;
   const [path, labelX, labelY] = selfLoop
     ? selfLoopPath(props.sourceX, props.sourceY, props.targetX, props.targetY)
@@ -49,27 +53,29 @@ export const ActionEdgeView = memo(function ActionEdgeView(props: EdgeProps<Acti
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={cls} interactionWidth={16} />
-      <EdgeLabelRenderer>
-        <button
-          type="button"
-          className={`edge-label nodrag nopan${selected ? ' selected' : ''}${problems ? ' has-problem' : ''}`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          onClick={() => actions.select({ edges: [id] })}
-          data-testid={`edge-${source}-${data?.event ?? ''}`}
-          title={
-            broken
-              ? t('editor.broken', { target: data?.unresolvedTarget })
-              : data?.targetless
-                ? t('editor.targetless')
-                : data?.event
-          }
-        >
-          {data?.meta?.gate && <LockOutlined className="edge-icon gate" />}
-          {data?.meta?.roles?.length ? <UserOutlined className="edge-icon" /> : null}
-          <span>{text}</span>
-          {problems > 0 && <ExclamationCircleFilled className="edge-icon problem" />}
-        </button>
-      </EdgeLabelRenderer>
+      {(!far || selected) && (
+        <EdgeLabelRenderer>
+          <button
+            type="button"
+            className={`edge-label nodrag nopan${selected ? ' selected' : ''}${problems ? ' has-problem' : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            onClick={() => actions.select({ edges: [id] })}
+            data-testid={`edge-${source}-${data?.event ?? ''}`}
+            title={
+              broken
+                ? t('editor.broken', { target: data?.unresolvedTarget })
+                : data?.targetless
+                  ? t('editor.targetless')
+                  : data?.event
+            }
+          >
+            {data?.meta?.gate && <LockOutlined className="edge-icon gate" />}
+            {data?.meta?.roles?.length ? <UserOutlined className="edge-icon" /> : null}
+            <span>{text}</span>
+            {problems > 0 && <ExclamationCircleFilled className="edge-icon problem" />}
+          </button>
+        </EdgeLabelRenderer>
+      )}
     </>
   );
 });

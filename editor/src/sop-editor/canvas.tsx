@@ -8,6 +8,7 @@ import {
   type OnNodeDrag,
   ReactFlow,
   useReactFlow,
+  useStore,
 } from '@xyflow/react';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +16,7 @@ import { type ActionEdge, type StageNode, sizeOf } from '../sop-graph.ts';
 import { edgeTypes } from './action-edge.tsx';
 import { nodeTypes } from './nodes.tsx';
 import { useEditor, useEditorActions } from './store.ts';
+import { isFar } from './zoom.ts';
 
 const defaultEdgeOptions = {
   type: 'action',
@@ -33,6 +35,7 @@ export function Canvas() {
   const edges = useEditor((s) => s.edges);
   const actions = useEditorActions();
   const rf = useReactFlow<StageNode, ActionEdge>();
+  const far = useStore(isFar);
 
   const onConnect = useCallback((c: Connection) => actions.connect(c), [actions]);
   const onNodeDragStart = useCallback(() => actions.beginDrag(), [actions]);
@@ -87,7 +90,7 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
         elevateNodesOnSelect={false}
       >
-        <Background gap={20} />
+        {!far && <Background gap={20} />}
         <MiniMap<StageNode>
           pannable
           zoomable

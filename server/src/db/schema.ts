@@ -72,6 +72,18 @@ export const sessions = pgTable(
   ],
 );
 
+/**
+ * Failed sign-ins per email (issue 4): rate limiting and temporary lockout kept in the
+ * database so they hold across server processes. Keyed by the SHA-256 of the lower-cased
+ * email, before any workspace is known (the sign-in exception, see header).
+ */
+export const loginAttempts = pgTable('login_attempts', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStart: ts('window_start').notNull().defaultNow(),
+  lockedUntil: ts('locked_until'),
+});
+
 export const teams = pgTable(
   'teams',
   {
@@ -83,6 +95,8 @@ export const teams = pgTable(
     rrCursor: integer('rr_cursor').notNull().default(0),
     /** Assignments per member so far (weighted strategy). */
     assigned: jsonb('assigned').notNull().default({}),
+    /** Shared: every rep of the workspace may see this team's records (issue 4). */
+    shared: boolean('shared').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
@@ -101,11 +115,38 @@ export const memberships = pgTable(
     cap: integer('cap'),
     leaveFrom: ts('leave_from'),
     leaveUntil: ts('leave_until'),
+    /**
+     * Working shift in the workspace's local time: `{ start: 'HH:MM', end: 'HH:MM', days?: [1..7] }`
+     * (ISO weekdays; an end before the start runs past midnight). Null: always on shift.
+     */
+    shift: jsonb('shift'),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.teamId, t.userId] }),
     index('memberships_user_idx').on(t.workspaceId, t.userId),
   ],
+);
+
+/** One-time invitation links (issue 4): only the SHA-256 of the link's secret is stored. */
+export const invites = pgTable(
+  'invites',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    /** SHA-256 of the secret part of the token `<workspaceId>.<secret>`. */
+    id: text('id').notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['admin', 'manager', 'trainer', 'rep'] }).notNull(),
+    locale: text('locale', { enum: ['zh-CN', 'en'] })
+      .notNull()
+      .default('zh-CN'),
+    invitedBy: text('invited_by').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    userId: text('user_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
 
 export const sops = pgTable(
@@ -172,6 +213,31 @@ export const records = pgTable(
     index('records_sop_idx').on(t.workspaceId, t.sopId, t.sopVersion, t.status),
     index('records_created_idx').on(t.workspaceId, t.createdAt, t.id),
     index('records_due_idx').on(t.workspaceId, t.status, t.dueAt),
+    // reports (docs/adr/0010-reports-in-sql.md): covering, so they never read a record's row —
+    // the period's records by SOP; a record's filter columns by id; the open queue
+    index('records_report_idx').on(
+      t.workspaceId,
+      t.sopId,
+      t.createdAt,
+      t.id,
+      t.sopVersion,
+      t.status,
+      t.teamId,
+      t.ownerId,
+      t.stage,
+    ),
+    index('records_scope_idx').on(
+      t.workspaceId,
+      t.id,
+      t.sopId,
+      t.sopVersion,
+      t.teamId,
+      t.ownerId,
+      t.status,
+    ),
+    index('records_open_idx')
+      .on(t.workspaceId, t.sopId, t.sopVersion, t.teamId, t.ownerId, t.dueAt, t.stages)
+      .where(sql`status = 'open'`),
   ],
 );
 
@@ -190,7 +256,15 @@ export const recordEvents = pgTable(
     /** Record version after the command that produced this event. */
     recordVersion: integer('record_version').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.recordId, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.recordId, t.seq] }),
+    // reports (docs/adr/0010-reports-in-sql.md): events of a type in a period, and stage
+    // events with their small data ({stage, entry}) so reports read them from the index alone
+    index('record_events_type_at_idx').on(t.workspaceId, t.type, t.at, t.recordId),
+    index('record_events_stage_idx')
+      .on(t.workspaceId, t.type, t.at, t.recordId, t.seq, t.data)
+      .where(sql`type in ('stage.entered', 'stage.exited', 'sla.breached')`),
+  ],
 );
 
 export const timers = pgTable(

@@ -57,6 +57,30 @@ const SPECS: Record<string, ProblemSpec> = {
     status: 422,
     title: { 'zh-CN': '找不到可分配的负责人', en: 'Nobody is available to assign' },
   },
+  'handover-required': {
+    status: 422,
+    title: {
+      'zh-CN': '该用户仍有进行中的记录，请指定交接对象',
+      en: 'This user still owns open records: choose who takes them',
+    },
+  },
+  'invite-invalid': {
+    status: 400,
+    title: { 'zh-CN': '邀请链接无效或已过期', en: 'The invitation link is invalid or has expired' },
+  },
+  'user-exists': { status: 409, title: { 'zh-CN': '该用户已存在', en: 'The user already exists' } },
+  'team-exists': { status: 409, title: { 'zh-CN': '团队已存在', en: 'The team already exists' } },
+  'too-many-attempts': {
+    status: 429,
+    title: {
+      'zh-CN': '登录失败次数过多，请稍后再试',
+      en: 'Too many failed sign-ins; try again later',
+    },
+  },
+  'owner-inactive': {
+    status: 409,
+    title: { 'zh-CN': '负责人已停用，请重试', en: 'The new owner was deactivated; try again' },
+  },
   'invalid-command': { status: 422, title: { 'zh-CN': '命令不合法', en: 'Invalid command' } },
   'sop-invalid': {
     status: 422,

@@ -40,6 +40,9 @@ export function authRoutes() {
     async (c) => {
       const input = c.req.valid('json');
       const { info, cookie, expiresAt } = await login(c.get('deps'), input);
+      // session rotation: a session id presented before sign-in never survives it (fixation)
+      const previous = getCookie(c, SESSION_COOKIE);
+      if (previous) await logout(c.get('deps'), previous);
       setCookie(c, SESSION_COOKIE, cookie, {
         httpOnly: true,
         sameSite: 'Lax',

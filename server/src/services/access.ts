@@ -1,7 +1,8 @@
 /**
  * Who may touch what. One place, used by every verb and mirrored in list queries:
  * admin → the workspace; manager → their teams' records and their own; rep → their own
- * records and their teams'; trainer → the SOP library, no live records.
+ * records and those of their teams marked shared; trainer → the SOP library and training,
+ * no live records. Every query is also scoped to the caller's workspace.
  */
 import type { AuthUser } from './context.ts';
 import { Forbidden } from './errors.ts';
@@ -15,8 +16,11 @@ export function canSeeRecord(user: AuthUser, rec: RecordRef): boolean {
     case 'trainer':
       return false;
     case 'manager':
-    case 'rep':
       return rec.ownerId === user.id || (rec.teamId !== null && user.teamIds.includes(rec.teamId));
+    case 'rep':
+      return (
+        rec.ownerId === user.id || (rec.teamId !== null && user.sharedTeamIds.includes(rec.teamId))
+      );
   }
 }
 
@@ -58,6 +62,6 @@ export function visibilitySql(
   if (user.role === 'trainer') return { sql: 'false', params: [] };
   return {
     sql: `(${alias}.owner_id = $${from} or ${alias}.team_id = any($${from + 1}::text[]))`,
-    params: [user.id, user.teamIds],
+    params: [user.id, user.role === 'rep' ? user.sharedTeamIds : user.teamIds],
   };
 }

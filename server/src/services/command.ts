@@ -109,6 +109,7 @@ export async function runCommand(input: RunCommand): Promise<CommandResult> {
     if (isCommandResult(first)) return first;
   }
   let attempts = 0;
+  let ownerRetries = 0;
   for (;;) {
     try {
       return await attempt(input);
@@ -118,6 +119,8 @@ export async function runCommand(input: RunCommand): Promise<CommandResult> {
         const first = await findIdempotent(env, idempotency);
         if (isCommandResult(first)) return first;
       }
+      // the new owner was deactivated meanwhile: step again over the fresh roster
+      if (e instanceof OwnerInactive && ownerRetries++ < 3) continue;
       if (e instanceof StaleVersion && input.expectedVersion === undefined) {
         if (attempts++ < (input.retryOnStale ?? 0)) continue;
       }
@@ -228,6 +231,17 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
     checks.push(() => {});
   }
   for (const g of input.guards ?? []) must(g, () => new GuardMissed('guard matched no row'));
+  if (next.ownerId && next.ownerId !== (stored?.state.ownerId ?? null)) {
+    // FOR SHARE waits for a deactivation in flight (it locks the user row) and then sees it,
+    // so a record is never left with an inactive owner (issue 4, handover)
+    must(
+      {
+        text: 'select 1 from users where workspace_id = $1 and id = $2 and active for share',
+        params: [ws, next.ownerId],
+      },
+      () => new GuardMissed('owner inactive'),
+    );
+  }
   if (stored) {
     const prev = stored;
     must(
@@ -269,6 +283,7 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
   } catch (e) {
     if (e instanceof GuardMissed || isUniqueViolation(e)) {
       const current = await loadRecord(env.db, ws, input.recordId);
+      if (e instanceof GuardMissed && e.message === 'owner inactive') throw new OwnerInactive();
       if (e instanceof GuardMissed && e.message === 'guard matched no row') {
         throw new AlreadyHandled();
       }
@@ -289,6 +304,13 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
 export class AlreadyHandled extends DomainError {
   constructor() {
     super('unknown-timer', 'already handled');
+  }
+}
+
+/** The record's new owner was deactivated before the command committed; nothing was written. */
+export class OwnerInactive extends DomainError {
+  constructor() {
+    super('owner-inactive', 'the new owner was deactivated meanwhile; try again');
   }
 }
 

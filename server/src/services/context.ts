@@ -28,6 +28,8 @@ export type AuthUser = {
   teamIds: string[];
   /** Teams the user manages. */
   managedTeamIds: string[];
+  /** The user's teams that are marked shared: a rep sees those teams' records (issue 4). */
+  sharedTeamIds: string[];
 };
 
 export type Ctx = Deps & {

@@ -20,6 +20,8 @@ export type NewUser = {
 export type NewTeam = {
   id: string;
   name: string;
+  /** Reps see each other's records in this team (default: only their own). */
+  shared?: boolean;
   /** Emails of the team's managers. */
   managers?: string[];
   /** Emails (or `{ email, weight, cap }`) of the members records rotate over. */
@@ -68,7 +70,12 @@ export async function createWorkspace(
       );
     }
     for (const t of input.teams ?? []) {
-      await q('insert into teams (workspace_id, id, name) values ($1, $2, $3)', [id, t.id, t.name]);
+      await q('insert into teams (workspace_id, id, name, shared) values ($1, $2, $3, $4)', [
+        id,
+        t.id,
+        t.name,
+        t.shared ?? false,
+      ]);
       for (const m of t.managers ?? []) {
         await q(
           `insert into memberships (workspace_id, team_id, user_id, role) values ($1, $2, $3, 'manager')`,

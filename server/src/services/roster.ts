@@ -20,7 +20,9 @@ const ms = (v: unknown): number | null => {
 /** The roster rows of some teams; `teamFilter` is SQL over `t` (e.g. `t.id = any($2)`). */
 export function rosterSelect(workspace: string, teamFilter: string): string {
   return `select t.id as team_id, t.rr_cursor, t.assigned, m.user_id, m.role, m.weight, m.cap,
-            m.leave_from, m.leave_until, u.active,
+            m.leave_from, m.leave_until, m.shift, u.active,
+            (select (w.calendar ->> 'utcOffsetMinutes')::int from workspaces w
+              where w.id = t.workspace_id) as utc_offset,
             (select count(*)::int from records o
               where o.workspace_id = t.workspace_id and o.owner_id = m.user_id
                 and o.status = 'open') as open_count
@@ -65,7 +67,10 @@ export function rosterFromRows(rows: Record<string, unknown>[], now: number): Ro
     }
     const from = ms(row.leave_from);
     const until = ms(row.leave_until);
-    const away = from !== null && from <= now && (until === null || now < until);
+    const onLeave = from !== null && from <= now && (until === null || now < until);
+    const offset =
+      row.utc_offset === null || row.utc_offset === undefined ? 480 : num(row.utc_offset, 480);
+    const away = onLeave || !inShift(row.shift, now, offset);
     team.members.push({
       userId: row.user_id,
       active: row.active === true,
@@ -76,4 +81,30 @@ export function rosterFromRows(rows: Record<string, unknown>[], now: number): Ro
     });
   }
   return { teams: [...teams.values()] };
+}
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+const minutesOf = (v: unknown): number | null => {
+  const m = typeof v === 'string' ? HHMM.exec(v) : null;
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+};
+
+/**
+ * Whether `now` falls in a member's working shift (`{ start: 'HH:MM', end: 'HH:MM',
+ * days?: ISO weekdays }`, local time at `utcOffsetMinutes`). No shift: always on. A shift
+ * whose end is before its start runs past midnight.
+ */
+export function inShift(shift: unknown, now: number, utcOffsetMinutes: number): boolean {
+  if (!shift || typeof shift !== 'object') return true;
+  const s = shift as Record<string, unknown>;
+  const start = minutesOf(s.start);
+  const end = minutesOf(s.end);
+  if (start === null || end === null) return true;
+  const local = new Date(now + utcOffsetMinutes * 60_000);
+  const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
+  const weekday = ((local.getUTCDay() + 6) % 7) + 1;
+  if (Array.isArray(s.days) && s.days.length > 0 && !s.days.includes(weekday)) return false;
+  if (start === end) return true;
+  return start < end ? minute >= start && minute < end : minute >= start || minute < end;
 }

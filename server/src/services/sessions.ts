@@ -8,7 +8,13 @@ import type { AuthUser, Deps } from './context.ts';
 import { DomainError } from './errors.ts';
 
 export const SESSION_COOKIE = 'cl_session';
+/** Absolute lifetime of a session, however active (issue 4). */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+/** Idle timeout: a session unused this long ends; each use slides it (at most to the absolute end). */
+export const SESSION_IDLE = '3 days';
+const SESSION_ABSOLUTE = '14 days';
+/** Slide the idle deadline only when less than this much of it is left, to spare writes. */
+const SESSION_SLIDE_WHEN = '71 hours';
 
 export function sha256(text: string): string {
   return new Bun.CryptoHasher('sha256').update(text).digest('hex');
@@ -50,7 +56,11 @@ const USER_SELECT = `u.id, u.email, u.name, u.role, u.locale, u.workspace_id,
              where m.workspace_id = u.workspace_id and m.user_id = u.id), '{}') as team_ids,
   coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
              where m.workspace_id = u.workspace_id and m.user_id = u.id
-               and m.role = 'manager'), '{}') as managed_team_ids`;
+               and m.role = 'manager'), '{}') as managed_team_ids,
+  coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
+             join teams t on t.workspace_id = m.workspace_id and t.id = m.team_id
+             where m.workspace_id = u.workspace_id and m.user_id = u.id and t.shared),
+           '{}') as shared_team_ids`;
 
 export function sessionInfoOf(row: Record<string, unknown>, testClock: boolean): SessionInfo {
   const role = Role.safeParse(row.role);
@@ -65,6 +75,7 @@ export function sessionInfoOf(row: Record<string, unknown>, testClock: boolean):
       workspaceId: String(row.workspace_id),
       teamIds: strings(row.team_ids),
       managedTeamIds: strings(row.managed_team_ids),
+      sharedTeamIds: strings(row.shared_team_ids),
     },
     calendar: isCalendar(row.calendar) ? row.calendar : chinaCalendar,
     clockOffsetMs: testClock ? Number(row.clock_offset_ms) || 0 : 0,
@@ -80,15 +91,24 @@ export async function resolveSession(
   if (dot <= 0 || cookie.length > 300) return null;
   const workspaceId = cookie.slice(0, dot);
   const secret = cookie.slice(dot + 1);
+  const sid = sha256(secret);
   const rows = await deps.db.query(
-    `select ${USER_SELECT}
+    `select ${USER_SELECT}, s.expires_at < now() + $4::interval as slide
        from sessions s
        join users u on u.workspace_id = s.workspace_id and u.id = s.user_id
        join workspaces w on w.id = s.workspace_id
-      where s.workspace_id = $1 and s.id = $2 and s.expires_at > now() and u.active`,
-    [workspaceId, sha256(secret)],
+      where s.workspace_id = $1 and s.id = $2 and s.expires_at > now()
+        and s.created_at > now() - $3::interval and u.active`,
+    [workspaceId, sid, SESSION_ABSOLUTE, SESSION_SLIDE_WHEN],
   );
   const row = rows[0];
+  if (row?.slide === true) {
+    await deps.db.query(
+      `update sessions set expires_at = least(now() + $3::interval, created_at + $4::interval)
+        where workspace_id = $1 and id = $2`,
+      [workspaceId, sid, SESSION_IDLE, SESSION_ABSOLUTE],
+    );
+  }
   return row ? sessionInfoOf(row, deps.config.testClock) : null;
 }
 
@@ -111,11 +131,41 @@ export async function loadUserInfo(
  * Checks the password of every active account with this email (an email may exist in
  * more than one workspace) and opens a session for the first that matches.
  */
+/** Failed sign-ins allowed per email within LOGIN_WINDOW before a temporary lockout. */
+export const LOGIN_MAX_FAILURES = 5;
+const LOGIN_WINDOW = '15 minutes';
+const LOGIN_LOCKOUT = '15 minutes';
+
+/** Counts a failed sign-in in the database (atomic, so it holds across processes). */
+async function recordFailure(db: Db, key: string): Promise<void> {
+  await db.query(
+    `insert into login_attempts (key, failures, window_start) values ($1, 1, now())
+     on conflict (key) do update set
+       failures = case when login_attempts.window_start < now() - $2::interval then 1
+                       else login_attempts.failures + 1 end,
+       window_start = case when login_attempts.window_start < now() - $2::interval then now()
+                           else login_attempts.window_start end,
+       locked_until = case
+         when login_attempts.window_start >= now() - $2::interval
+          and login_attempts.failures + 1 >= $3 then now() + $4::interval
+         else login_attempts.locked_until end`,
+    [key, LOGIN_WINDOW, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT],
+  );
+}
+
 export async function login(
   deps: Deps,
   input: { email: string; password: string },
 ): Promise<{ info: SessionInfo; cookie: string; expiresAt: number }> {
   const email = input.email.trim().toLowerCase();
+  const attemptKey = sha256(`login:${email}`);
+  const locked = await deps.db.query(
+    'select 1 from login_attempts where key = $1 and locked_until > now()',
+    [attemptKey],
+  );
+  if (locked.length) {
+    throw new DomainError('too-many-attempts', 'too many failed sign-ins; try again later');
+  }
   const rows = await deps.db.query(
     `select workspace_id, id, password_hash from users where email = $1 and active
       order by created_at limit 5`,
@@ -126,18 +176,21 @@ export async function login(
       const workspaceId = String(row.workspace_id);
       const secret = randomSecret();
       const expiresAt = deps.clock.now() + SESSION_TTL_MS;
+      // the idle deadline; the cookie itself lives until the absolute end
       await deps.db.query(
         `insert into sessions (workspace_id, id, user_id, expires_at)
-         values ($1, $2, $3, to_timestamp($4::float8 / 1000))`,
-        [workspaceId, sha256(secret), String(row.id), expiresAt],
+         values ($1, $2, $3, now() + $4::interval)`,
+        [workspaceId, sha256(secret), String(row.id), SESSION_IDLE],
       );
       const info = await loadUserInfo(deps.db, workspaceId, String(row.id), deps.config.testClock);
       if (!info) break;
+      await deps.db.query('delete from login_attempts where key = $1', [attemptKey]);
       return { info, cookie: `${workspaceId}.${secret}`, expiresAt };
     }
   }
   // spend comparable time when no account matched, so timing does not reveal emails
   if (rows.length === 0) await Bun.password.verify(input.password, await dummy());
+  await recordFailure(deps.db, attemptKey);
   throw new DomainError('bad-credentials', 'wrong email or password');
 }
 

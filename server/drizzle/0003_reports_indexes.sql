@@ -1,0 +1,5 @@
+CREATE INDEX "record_events_type_at_idx" ON "record_events" USING btree ("workspace_id","type","at","record_id");--> statement-breakpoint
+CREATE INDEX "record_events_stage_idx" ON "record_events" USING btree ("workspace_id","type","at","record_id","seq","data") WHERE type in ('stage.entered', 'stage.exited', 'sla.breached');--> statement-breakpoint
+CREATE INDEX "records_report_idx" ON "records" USING btree ("workspace_id","sop_id","created_at","id","sop_version","status","team_id","owner_id","stage");--> statement-breakpoint
+CREATE INDEX "records_scope_idx" ON "records" USING btree ("workspace_id","id","sop_id","sop_version","team_id","owner_id","status");--> statement-breakpoint
+CREATE INDEX "records_open_idx" ON "records" USING btree ("workspace_id","sop_id","sop_version","team_id","owner_id","due_at","stages") WHERE status = 'open';

@@ -1,0 +1,307 @@
+/**
+ * Admin and team management (issue 4): invitations, users, teams and their routing
+ * settings, handovers and deactivation.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { LIMITS } from '../http/schemas.ts';
+import { acceptInvite } from '../services/accept-invite.ts';
+import { createTeam } from '../services/create-team.ts';
+import { deactivateUser } from '../services/deactivate-user.ts';
+import { handoverRecords } from '../services/handover-records.ts';
+import { inviteUser } from '../services/invite-user.ts';
+import { updateTeam } from '../services/update-team.ts';
+import { updateUser } from '../services/update-user.ts';
+
+const UserId = z.string().min(1).max(200);
+const Reason = z.string().trim().min(1).max(LIMITS.reasonChars);
+
+const RoleEnum = z.enum(['admin', 'manager', 'trainer', 'rep']);
+const Locale = z.enum(['zh-CN', 'en']);
+const TeamId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-_]*$/, 'a lower-case slug');
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const Shift = z
+  .object({
+    start: HHMM,
+    end: HHMM,
+    days: z.array(z.number().int().min(1).max(7)).max(7).optional(),
+  })
+  .openapi('Shift');
+const MemberSettings = z
+  .object({
+    userId: UserId,
+    weight: z.number().int().min(0).max(1000).optional(),
+    cap: z.number().int().min(0).max(100_000).nullable().optional(),
+    leaveFrom: z.iso.datetime({ offset: true }).nullable().optional(),
+    leaveUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+    shift: Shift.nullable().optional(),
+  })
+  .openapi('MemberSettings');
+const TeamDetail = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    shared: z.boolean(),
+    managerIds: z.array(z.string()),
+    members: z.array(MemberSettings),
+  })
+  .openapi('TeamDetail');
+const UserSummary = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    role: z.string(),
+    active: z.boolean(),
+    teamIds: z.array(z.string()),
+  })
+  .openapi('UserSummary');
+
+/** Drops undefined members, so optional inputs satisfy exactOptionalPropertyTypes. */
+function defined<T extends Record<string, unknown>>(
+  o: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+const HandOverResult = z
+  .object({
+    moved: z.array(
+      z.object({
+        recordId: z.string(),
+        from: z.string().nullable(),
+        to: z.string().nullable(),
+        version: z.number().int(),
+      }),
+    ),
+    deactivated: z.boolean(),
+  })
+  .openapi('HandOverResult');
+
+export function adminRoutes() {
+  const r = createRouter();
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/handovers',
+      operationId: 'handoverRecords',
+      tags: ['admin'],
+      summary:
+        'Hand open records to a named user or by the team rule, in one transaction (manager: their teams; admin: any)',
+      request: jsonBody(
+        z.object({
+          recordIds: z.array(z.string().min(1).max(200)).min(1).max(1000),
+          toUserId: UserId.optional(),
+          reason: Reason,
+        }),
+      ),
+      responses: { 200: ok(HandOverResult), ...errorResponses },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const out = await handoverRecords({
+        ctx: ctxOf(c),
+        input: {
+          recordIds: body.recordIds,
+          reason: body.reason,
+          ...(body.toUserId ? { toUserId: body.toUserId } : {}),
+        },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users/{userId}/deactivate',
+      operationId: 'deactivateUser',
+      tags: ['admin'],
+      summary:
+        'Deactivate a user (admin): ends their sessions and hands every open record of theirs over',
+      request: {
+        params: z.object({ userId: UserId }),
+        ...jsonBody(
+          z.object({
+            handoverTo: z.union([z.literal('team-rule'), z.object({ userId: UserId })]).optional(),
+            reason: Reason.optional(),
+          }),
+        ),
+      },
+      responses: { 200: ok(HandOverResult), ...errorResponses },
+    }),
+    async (c) => {
+      const { userId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const out = await deactivateUser({
+        ctx: ctxOf(c),
+        input: {
+          userId,
+          ...(body.handoverTo ? { handoverTo: body.handoverTo } : {}),
+          ...(body.reason ? { reason: body.reason } : {}),
+        },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/invites',
+      operationId: 'inviteUser',
+      tags: ['admin'],
+      summary: 'Invite a person (admin); the one-time link token is shown only in this answer',
+      request: jsonBody(
+        z.object({
+          email: z.email().max(320),
+          name: z.string().trim().min(1).max(200),
+          role: RoleEnum,
+          locale: Locale.optional(),
+        }),
+      ),
+      responses: {
+        201: ok(z.object({ token: z.string(), url: z.string(), expiresAt: z.string() }), 'Created'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const out = await inviteUser({ ctx: ctxOf(c), input: defined(c.req.valid('json')) });
+      return c.json(out, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/invites/accept',
+      operationId: 'acceptInvite',
+      tags: ['admin'],
+      summary: 'Accept an invitation with a new password (no sign-in needed; the link works once)',
+      security: [],
+      request: jsonBody(
+        z.object({
+          token: z.string().min(10).max(300),
+          password: z.string().min(8).max(200),
+          name: z.string().trim().min(1).max(200).optional(),
+        }),
+      ),
+      responses: {
+        201: ok(
+          z.object({ userId: z.string(), email: z.string(), workspaceId: z.string() }),
+          'Created',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const out = await acceptInvite(c.get('deps'), defined(c.req.valid('json')));
+      return c.json(out, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/users/{userId}',
+      operationId: 'updateUser',
+      tags: ['admin'],
+      summary: "Change a user's role, name or locale (admin; anyone their own name and locale)",
+      request: {
+        params: z.object({ userId: UserId }),
+        ...jsonBody(
+          z.object({
+            role: RoleEnum.optional(),
+            name: z.string().trim().min(1).max(200).optional(),
+            locale: Locale.optional(),
+          }),
+        ),
+      },
+      responses: { 200: ok(UserSummary), ...errorResponses },
+    }),
+    async (c) => {
+      const { userId } = c.req.valid('param');
+      const out = await updateUser({
+        ctx: ctxOf(c),
+        input: { userId, ...defined(c.req.valid('json')) },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/teams',
+      operationId: 'createTeam',
+      tags: ['admin'],
+      summary: 'Create a team with managers, members and their routing settings (admin)',
+      request: jsonBody(
+        z.object({
+          id: TeamId,
+          name: z.string().trim().min(1).max(200),
+          shared: z.boolean().optional(),
+          managers: z.array(UserId).max(1000).optional(),
+          members: z.array(MemberSettings).max(1000).optional(),
+        }),
+      ),
+      responses: { 201: ok(TeamDetail, 'Created'), ...errorResponses },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const out = await createTeam({
+        ctx: ctxOf(c),
+        input: {
+          ...defined(body),
+          ...(body.members ? { members: body.members.map(defined) } : {}),
+        },
+      });
+      return c.json(out, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/teams/{teamId}',
+      operationId: 'updateTeam',
+      tags: ['admin'],
+      summary:
+        "Change a team: name, sharing, managers (admin); members and their weight, cap, leave and shift (admin or the team's manager)",
+      request: {
+        params: z.object({ teamId: TeamId }),
+        ...jsonBody(
+          z.object({
+            name: z.string().trim().min(1).max(200).optional(),
+            shared: z.boolean().optional(),
+            managers: z.array(UserId).max(1000).optional(),
+            members: z.array(MemberSettings).max(1000).optional(),
+          }),
+        ),
+      },
+      responses: { 200: ok(TeamDetail), ...errorResponses },
+    }),
+    async (c) => {
+      const { teamId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const out = await updateTeam({
+        ctx: ctxOf(c),
+        input: {
+          teamId,
+          ...defined(body),
+          ...(body.members ? { members: body.members.map(defined) } : {}),
+        },
+      });
+      return c.json(out, 200);
+    },
+  );
+
+  return r;
+}

@@ -1,0 +1,100 @@
+/**
+ * Routes the rep workspace needs beyond records: the duplicate check behind quick capture
+ * (撞单) and the workspace's clock and calendar, so time left is shown as the server counts it.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter, ctxOf, errorResponses, ok } from '../http/context.ts';
+import { LocalizedText } from '../http/schemas.ts';
+import { findDuplicates } from '../services/find-duplicates.ts';
+import { getWorkspaceTime } from '../services/get-workspace-time.ts';
+
+const tags = ['work'];
+
+const DuplicateKey = z.enum(['phone', 'email', 'company']);
+
+export const DuplicateMatch = z
+  .object({
+    matchedOn: z.array(DuplicateKey),
+    visible: z.boolean(),
+    ownerName: z.string().nullable(),
+    record: z
+      .object({
+        id: z.string(),
+        sopId: z.string(),
+        sopName: LocalizedText,
+        status: z.string(),
+        stages: z.array(LocalizedText),
+        ownerId: z.string().nullable(),
+        name: z.string().nullable(),
+        company: z.string().nullable(),
+        createdAt: z.number().nullable(),
+      })
+      .optional()
+      .openapi({ description: 'Only when the caller may see the record.' }),
+  })
+  .openapi('DuplicateMatch');
+
+const Calendar = z
+  .object({
+    utcOffsetMinutes: z.number(),
+    workStart: z.string(),
+    workEnd: z.string(),
+    weekend: z.array(z.number()),
+    holidays: z.array(z.string()),
+    workdays: z.array(z.string()),
+  })
+  .openapi('Calendar');
+
+export function repRoutes() {
+  const r = createRouter();
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/duplicates',
+      operationId: 'findDuplicates',
+      tags,
+      summary:
+        'Records across the workspace sharing a normalised phone, email or company; hidden ones name only their owner',
+      request: {
+        query: z.object({
+          phone: z.string().max(50).optional(),
+          email: z.string().max(320).optional(),
+          company: z.string().max(200).optional(),
+          excludeRecordId: z.string().max(200).optional(),
+        }),
+      },
+      responses: {
+        200: ok(
+          z.object({
+            normalized: z.object({
+              phone: z.string().nullable(),
+              email: z.string().nullable(),
+              company: z.string().nullable(),
+            }),
+            matches: z.array(DuplicateMatch),
+          }),
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await findDuplicates({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/workspace-time',
+      operationId: 'getWorkspaceTime',
+      tags,
+      summary: "The workspace's current time (test clock applied) and working-time calendar",
+      responses: {
+        200: ok(z.object({ now: z.number(), calendar: Calendar, testClock: z.boolean() })),
+        401: errorResponses[401],
+      },
+    }),
+    async (c) => c.json(await getWorkspaceTime({ ctx: ctxOf(c), input: {} }), 200),
+  );
+
+  return r;
+}

@@ -1,0 +1,389 @@
+/**
+ * Reports for the manager dashboard and the bottleneck map: thin transports over the
+ * report verbs. Managers see their teams' records, admins the workspace; others get 403.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter, ctxOf, errorResponses, ok } from '../http/context.ts';
+import { localeOf } from '../http/problem.ts';
+import { LocalizedText } from '../http/schemas.ts';
+import {
+  exportReport,
+  getBottleneckMap,
+  getBreaches,
+  getFunnel,
+  getOutcomes,
+  getStageTimes,
+  getTrends,
+  getWorkload,
+  REPORTS,
+  type ReportFilters,
+} from '../services/reports/index.ts';
+
+const tags = ['reports'];
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .openapi({ example: '2026-10-01' });
+
+const filterShape = {
+  sopId: z.string().min(1).max(100).optional(),
+  version: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+  teamId: z.string().min(1).max(64).optional(),
+  ownerId: z.string().min(1).max(200).optional(),
+  from: Day.optional().openapi({
+    description: 'First day of the period (local); default 29 days before `to`',
+  }),
+  to: Day.optional().openapi({
+    description: 'Last day of the period, inclusive (local); default today',
+  }),
+  source: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "Value of the SOP's lead-source field" }),
+};
+const Filters = z.object(filterShape);
+const SopFilters = z.object({ ...filterShape, sopId: z.string().min(1).max(100) });
+
+const Period = z.object({ from: z.string(), to: z.string(), fromMs: z.number(), toMs: z.number() });
+const StageBase = {
+  id: z.string(),
+  parentId: z.string().nullable(),
+  depth: z.number(),
+  type: z.string(),
+  final: z.boolean(),
+  outcome: z.enum(['won', 'lost', 'done']).nullable(),
+  title: LocalizedText,
+  sla: z.string().nullable(),
+  order: z.number(),
+};
+const Rate = z.number().nullable();
+const Ms = z.number().nullable().openapi({ description: 'milliseconds' });
+
+const Funnel = z
+  .object({
+    sopId: z.string(),
+    version: z.number().nullable(),
+    period: Period,
+    started: z.number(),
+    outcomes: z.object({ open: z.number(), won: z.number(), lost: z.number(), done: z.number() }),
+    stages: z.array(
+      z.object({
+        ...StageBase,
+        entered: z.number(),
+        converted: z.number(),
+        conversion: Rate,
+        reach: Rate,
+      }),
+    ),
+  })
+  .openapi('Funnel');
+
+const StageTimes = z
+  .object({
+    sopId: z.string(),
+    version: z.number().nullable(),
+    period: Period,
+    stages: z.array(
+      z.object({
+        ...StageBase,
+        visits: z.number(),
+        open: z.number(),
+        wallP50: Ms,
+        wallP90: Ms,
+        workP50: Ms,
+        workP90: Ms,
+      }),
+    ),
+  })
+  .openapi('StageTimes');
+
+const Breaches = z
+  .object({
+    sopId: z.string(),
+    version: z.number().nullable(),
+    period: Period,
+    visits: z.number(),
+    breached: z.number(),
+    rate: Rate,
+    stages: z.array(
+      z.object({ ...StageBase, visits: z.number(), breached: z.number(), rate: Rate }),
+    ),
+  })
+  .openapi('Breaches');
+
+const Workload = z
+  .object({
+    now: z.number(),
+    open: z.number(),
+    overdue: z.number(),
+    reps: z.array(
+      z.object({
+        userId: z.string().nullable(),
+        name: z.string(),
+        teamId: z.string().nullable(),
+        teamName: z.string(),
+        open: z.number(),
+        overdue: z.number(),
+        overdueRate: Rate,
+        oldestDueAt: z.number().nullable(),
+      }),
+    ),
+    teams: z.array(
+      z.object({
+        teamId: z.string().nullable(),
+        name: z.string(),
+        open: z.number(),
+        overdue: z.number(),
+        overdueRate: Rate,
+      }),
+    ),
+  })
+  .openapi('Workload');
+
+const Outcomes = z
+  .object({
+    sopId: z.string().nullable(),
+    version: z.number().nullable(),
+    period: Period,
+    started: z.number(),
+    open: z.number(),
+    won: z.number(),
+    lost: z.number(),
+    done: z.number(),
+    winRate: Rate,
+    reasons: z.array(
+      z.object({
+        kind: z.enum(['closed', 'field', 'stage']),
+        value: z.string(),
+        label: LocalizedText,
+        count: z.number(),
+        share: Rate,
+      }),
+    ),
+  })
+  .openapi('Outcomes');
+
+const Trends = z
+  .object({
+    sopId: z.string().nullable(),
+    version: z.number().nullable(),
+    period: Period,
+    weeks: z.array(
+      z.object({
+        week: z.string(),
+        created: z.number(),
+        won: z.number(),
+        lost: z.number(),
+        breaches: z.number(),
+        winRate: Rate,
+      }),
+    ),
+  })
+  .openapi('Trends');
+
+const BottleneckMap = z
+  .object({
+    sopId: z.string(),
+    version: z.number(),
+    period: Period,
+    stages: z.array(
+      z.object({
+        ...StageBase,
+        now: z.number(),
+        overdueNow: z.number(),
+        entered: z.number(),
+        wallP50: Ms,
+        workP50: Ms,
+        breachRate: Rate,
+        dropped: z.number(),
+        dropOff: Rate,
+      }),
+    ),
+    edges: z.array(
+      z.object({
+        key: z.string(),
+        source: z.string(),
+        targets: z.array(z.string()),
+        action: z.string(),
+        label: LocalizedText.nullable(),
+        records: z.number(),
+        taken: z.number(),
+      }),
+    ),
+  })
+  .openapi('BottleneckMap');
+
+/** zod drops absent keys; `exactOptionalPropertyTypes`-style inputs want them gone, not undefined. */
+function filtersOf(q: z.infer<typeof Filters>): ReportFilters {
+  const out: ReportFilters = {};
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) Object.assign(out, { [k]: v });
+  return out;
+}
+
+export function reportRoutes() {
+  const r = createRouter();
+  const period =
+    'The period selects the records created in it (a cohort); figures describe what happened to them up to now.';
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/funnel',
+      operationId: 'getFunnel',
+      tags,
+      summary: 'Records entering each stage and conversion to the next, per SOP version',
+      description: period,
+      request: { query: SopFilters },
+      responses: { 200: ok(Funnel), ...errorResponses },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(
+        await getFunnel({ ctx: ctxOf(c), input: { ...filtersOf(q), sopId: q.sopId } }),
+        200,
+      );
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/stage-times',
+      operationId: 'getStageTimes',
+      tags,
+      summary: 'Median and p90 time in each stage, wall-clock and working time (ms)',
+      description: period,
+      request: { query: SopFilters },
+      responses: { 200: ok(StageTimes), ...errorResponses },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(
+        await getStageTimes({ ctx: ctxOf(c), input: { ...filtersOf(q), sopId: q.sopId } }),
+        200,
+      );
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/breaches',
+      operationId: 'getBreaches',
+      tags,
+      summary: 'SLA breach rate per stage',
+      description: period,
+      request: { query: SopFilters },
+      responses: { 200: ok(Breaches), ...errorResponses },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(
+        await getBreaches({ ctx: ctxOf(c), input: { ...filtersOf(q), sopId: q.sopId } }),
+        200,
+      );
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/workload',
+      operationId: 'getWorkload',
+      tags,
+      summary: 'Open and overdue records now, per rep and per team (the period does not apply)',
+      request: { query: Filters },
+      responses: { 200: ok(Workload), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await getWorkload({ ctx: ctxOf(c), input: filtersOf(c.req.valid('query')) }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/outcomes',
+      operationId: 'getOutcomes',
+      tags,
+      summary: 'Won, lost (with the lost reasons), done and open',
+      description: period,
+      request: { query: Filters },
+      responses: { 200: ok(Outcomes), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await getOutcomes({ ctx: ctxOf(c), input: filtersOf(c.req.valid('query')) }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/trends',
+      operationId: 'getTrends',
+      tags,
+      summary: 'Weekly created, won, lost and SLA breaches, each in the week it happened',
+      request: { query: Filters },
+      responses: { 200: ok(Trends), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await getTrends({ ctx: ctxOf(c), input: filtersOf(c.req.valid('query')) }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/bottleneck-map',
+      operationId: 'getBottleneckMap',
+      tags,
+      summary:
+        'Per stage: records now, median time, breach rate, drop-off; per edge: records that took it',
+      description: `${period} "Records now" is the open queue and ignores the period.`,
+      request: { query: SopFilters },
+      responses: { 200: ok(BottleneckMap), ...errorResponses },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(
+        await getBottleneckMap({ ctx: ctxOf(c), input: { ...filtersOf(q), sopId: q.sopId } }),
+        200,
+      );
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/{report}/export',
+      operationId: 'exportReport',
+      tags,
+      summary:
+        'A report table as CSV (UTF-8 with BOM, for Excel); headers in the caller’s language',
+      request: {
+        params: z.object({ report: z.enum(REPORTS) }),
+        query: z.object({ ...filterShape, lang: z.enum(['zh-CN', 'en']).optional() }),
+      },
+      responses: {
+        200: {
+          description: 'CSV file',
+          content: { 'text/csv': { schema: z.string() } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { report } = c.req.valid('param');
+      const { lang, ...q } = c.req.valid('query');
+      const file = await exportReport({
+        ctx: ctxOf(c),
+        input: { report, lang: lang ?? localeOf(c), filters: filtersOf(q) },
+      });
+      return c.body(file.body, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${file.filename}"`,
+        'cache-control': 'no-store',
+      });
+    },
+  );
+
+  return r;
+}

@@ -1,0 +1,94 @@
+/**
+ * getBreaches: the SLA breach rate per stage — of the visits the period's records made to a
+ * stage, how many passed the stage's deadline (an `sla.breached` event). Each entry
+ * schedules at most one deadline, so breaches ≤ visits.
+ */
+import type { Ctx, Verb } from '../context.ts';
+import {
+  assertCanReport,
+  cohortCte,
+  cohortEventsCte,
+  loadSopContext,
+  num,
+  type Period,
+  type ReportFilters,
+  ratio,
+  reportQuery,
+  type SopContext,
+  type Stage,
+  scopeOf,
+  withUnknownStages,
+} from './scope.ts';
+
+export type BreachRow = Stage & {
+  /** Entries into the stage. */
+  visits: number;
+  breached: number;
+  rate: number | null;
+};
+
+export type Breaches = {
+  sopId: string;
+  version: number | null;
+  period: Period;
+  visits: number;
+  breached: number;
+  rate: number | null;
+  stages: BreachRow[];
+};
+
+export async function breachesFor(
+  ctx: Ctx,
+  input: ReportFilters,
+  sop: SopContext,
+): Promise<Breaches> {
+  const s = scopeOf(ctx, input, sop);
+  const rows = await reportQuery(
+    ctx.db,
+    `with ${cohortCte(s)},
+       ${cohortEventsCte(s, 'ev', ['stage.entered', 'sla.breached'], `e.type, e.data ->> 'stage' as stage`)}
+     select stage,
+            count(*) filter (where type = 'stage.entered')::int as visits,
+            count(*) filter (where type = 'sla.breached')::int as breached
+       from ev group by stage`,
+    s.params.values,
+  );
+  const by = new Map(rows.map((r) => [String(r.stage), r]));
+  let visits = 0;
+  let breached = 0;
+  const stages = withUnknownStages(sop.stages, by.keys()).map((st) => {
+    const r = by.get(st.id);
+    const v = num(r?.visits);
+    const b = num(r?.breached);
+    // the overall rate is over stages that have a deadline at all
+    if (st.sla || b > 0) {
+      visits += v;
+      breached += b;
+    }
+    return { ...st, visits: v, breached: b, rate: ratio(b, v) };
+  });
+  return {
+    sopId: sop.sopId,
+    version: input.version ?? null,
+    period: s.period,
+    visits,
+    breached,
+    rate: ratio(breached, visits),
+    stages,
+  };
+}
+
+/**
+ * SLA breach rate per stage for the records created in the period.
+ *
+ * @example
+ * const b = await getBreaches({ ctx, input: { sopId: 'closed-loop', teamId: 'sales' } });
+ */
+export const getBreaches: Verb<ReportFilters & { sopId: string }, Breaches> = async ({
+  ctx,
+  input,
+}) => {
+  assertCanReport(ctx, input);
+  const sop = await loadSopContext(ctx, input.sopId, input.version);
+  return breachesFor(ctx, input, sop);
+};

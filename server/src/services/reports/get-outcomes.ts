@@ -1,0 +1,135 @@
+/**
+ * getOutcomes: won and lost among the records created in the period, and why they were lost.
+ *
+ * A loss has a reason from one of two places: a record closed by hand carries the reason
+ * typed at closing (`record.closed {reason}`); a record that reached a lost final stage
+ * carries the SOP's reason field (lostReason, disqualifyReason…), shown with its option
+ * label, else the final stage's title.
+ */
+import type { LocalizedText } from '@closeloop/engine';
+import type { Ctx, Verb } from '../context.ts';
+import {
+  assertCanReport,
+  cohortCte,
+  loadSopContext,
+  num,
+  type Period,
+  type ReportFilters,
+  ratio,
+  reportQuery,
+  type SopContext,
+  scopeOf,
+} from './scope.ts';
+
+export type LostReason = {
+  /** closed: typed at closing; field: the SOP's reason field; stage: the lost final stage. */
+  kind: 'closed' | 'field' | 'stage';
+  /** The raw value (reason text, option value or stage id). */
+  value: string;
+  label: LocalizedText;
+  count: number;
+  share: number | null;
+};
+
+export type Outcomes = {
+  sopId: string | null;
+  version: number | null;
+  period: Period;
+  started: number;
+  open: number;
+  won: number;
+  lost: number;
+  done: number;
+  /** won / (won + lost). */
+  winRate: number | null;
+  reasons: LostReason[];
+};
+
+export async function outcomesFor(
+  ctx: Ctx,
+  input: ReportFilters,
+  sop: SopContext | null,
+): Promise<Outcomes> {
+  const s = scopeOf(ctx, input, sop);
+  const cohort = cohortCte(s);
+  const from = s.params.ts(s.period.fromMs);
+  const reasonKey = s.params.p(sop?.reasonField ?? null);
+  const lostFinals = s.params.p(
+    (sop?.stages ?? []).filter((x) => x.final && x.outcome === 'lost').map((x) => x.id),
+  );
+  // a lost record was either closed by hand (it stays in a working stage) or moved into a
+  // lost final stage; closings are few, so they are range-scanned by (type, at)
+  const rows = await reportQuery(
+    ctx.db,
+    `with ${cohort},
+       lost as (select c.id, c.stage, c.stage = any(${lostFinals}::text[]) as ended
+                  from cohort c where c.status = 'lost'),
+       closings as materialized (
+         select e.record_id, e.seq, e.data ->> 'reason' as reason from record_events e
+          where e.workspace_id = ${s.ws} and e.type = 'record.closed' and e.at >= ${from}),
+       closed as (
+         select distinct on (cl.record_id) cl.record_id, cl.reason
+           from closings cl join lost l on l.id = cl.record_id and not l.ended
+          order by cl.record_id, cl.seq desc)
+     select 'status' as kind, c.status as value, count(*)::int as n from cohort c group by c.status
+     union all
+     select 'closed', cl.reason, count(*)::int from closed cl group by cl.reason
+     union all
+     select case when r.fields ->> ${reasonKey}::text is not null then 'field' else 'stage' end,
+            coalesce(r.fields ->> ${reasonKey}::text, r.stage), count(*)::int
+       from lost l
+       join records r on r.workspace_id = ${s.ws} and r.id = l.id
+      where l.ended
+      group by 1, 2`,
+    s.params.values,
+  );
+  const counts = { open: 0, won: 0, lost: 0, done: 0 };
+  const reasons: LostReason[] = [];
+  const field = sop?.reasonField
+    ? sop.doc.fields.find((f) => f.key === sop.reasonField)
+    : undefined;
+  for (const r of rows) {
+    const value = String(r.value ?? '');
+    if (r.kind === 'status') {
+      if (value === 'open' || value === 'won' || value === 'lost' || value === 'done') {
+        counts[value] = num(r.n);
+      }
+      continue;
+    }
+    const kind = r.kind === 'closed' ? 'closed' : r.kind === 'field' ? 'field' : 'stage';
+    let label: LocalizedText = { 'zh-CN': value, en: value };
+    if (kind === 'field') {
+      const opt = field?.options?.find((o) => o.value === value);
+      if (opt) label = opt.label;
+    } else if (kind === 'stage') {
+      const st = sop?.stages.find((x) => x.id === value);
+      if (st) label = st.title;
+    }
+    reasons.push({ kind, value, label, count: num(r.n), share: null });
+  }
+  const lostTotal = counts.lost;
+  for (const r of reasons) r.share = ratio(r.count, lostTotal);
+  reasons.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  return {
+    sopId: input.sopId ?? null,
+    version: input.version ?? null,
+    period: s.period,
+    started: counts.open + counts.won + counts.lost + counts.done,
+    ...counts,
+    winRate: ratio(counts.won, counts.won + counts.lost),
+    reasons,
+  };
+}
+
+/**
+ * Won, lost (with reasons), done and still open among the records created in the period.
+ *
+ * @example
+ * const o = await getOutcomes({ ctx, input: { sopId: 'closed-loop' } });
+ * o.reasons[0] // { kind: 'field', value: 'price', label: { 'zh-CN': '价格', … }, count: 4 }
+ */
+export const getOutcomes: Verb<ReportFilters, Outcomes> = async ({ ctx, input }) => {
+  assertCanReport(ctx, input);
+  const sop = input.sopId ? await loadSopContext(ctx, input.sopId, input.version) : null;
+  return outcomesFor(ctx, input, sop);
+};

@@ -1,0 +1,58 @@
+import type { Role } from '@closeloop/engine';
+import type { Verb } from './context.ts';
+import type { UserSummary } from './directory.ts';
+import { Forbidden, Invalid, NotFound } from './errors.ts';
+import { AUTH_CHANNEL } from './sessions.ts';
+
+export type UpdateUserInput = {
+  userId: string;
+  role?: Role;
+  name?: string;
+  locale?: 'zh-CN' | 'en';
+};
+
+/**
+ * Changes a user's role, name or locale (admin). Anyone may change their own name and
+ * locale; nobody may change their own role (an admin cannot lock the workspace out).
+ */
+export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, input }) => {
+  const self = input.userId === ctx.user.id;
+  if (ctx.user.role !== 'admin' && (!self || input.role !== undefined)) {
+    throw new Forbidden('only an admin may change other users or roles');
+  }
+  if (self && input.role !== undefined && input.role !== ctx.user.role) {
+    throw new Invalid('invalid-input', 'you cannot change your own role');
+  }
+  const rows = await ctx.db.query(
+    `update users set role = coalesce($3, role), name = coalesce($4, name),
+            locale = coalesce($5, locale)
+      where workspace_id = $1 and id = $2
+      returning id, name, email, role, active,
+        coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
+                   where m.workspace_id = users.workspace_id and m.user_id = users.id), '{}') as team_ids`,
+    [
+      ctx.user.workspaceId,
+      input.userId,
+      input.role ?? null,
+      input.name ?? null,
+      input.locale ?? null,
+    ],
+  );
+  const r = rows[0];
+  if (!r) throw new NotFound('user', input.userId);
+  if (input.role !== undefined) {
+    // every process drops its cached sessions of this user, so the new role applies at once
+    await ctx.db.query(
+      `select pg_notify($3, s.id) from sessions s where s.workspace_id = $1 and s.user_id = $2`,
+      [ctx.user.workspaceId, input.userId, AUTH_CHANNEL],
+    );
+  }
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    email: String(r.email),
+    role: String(r.role),
+    active: r.active === true,
+    teamIds: Array.isArray(r.team_ids) ? r.team_ids.map(String) : [],
+  };
+};

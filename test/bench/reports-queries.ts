@@ -1,0 +1,113 @@
+/**
+ * Benchmark: each dashboard query on the generated data set (generate-events.ts: 1M records,
+ * ~10M events) on Postgres, through the real report verbs, as an admin (whole workspace)
+ * and as a manager (one team). Reports medians with, from the same run, a baseline — a plain
+ * count(*) over the workspace's events — so machine noise is visible. Goal: under 300 ms per
+ * query. Nothing is asserted.
+ *
+ *   DATABASE_URL=postgres://… bun test/bench/reports-queries.ts [--runs 7]
+ */
+import { chinaCalendar } from '@closeloop/engine';
+import { createApp } from '../../server/src/app.ts';
+import { parseConfig } from '../../server/src/config.ts';
+import { createDb } from '../../server/src/db/client.ts';
+import type { Ctx } from '../../server/src/services/context.ts';
+import {
+  exportReport,
+  getBottleneckMap,
+  getBreaches,
+  getFunnel,
+  getOutcomes,
+  getStageTimes,
+  getTrends,
+  getWorkload,
+} from '../../server/src/services/reports/index.ts';
+import { loadUserInfo } from '../../server/src/services/sessions.ts';
+import { BENCH_SOP, BENCH_WS } from './_bench-data.ts';
+
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.log('reports-queries: DATABASE_URL is not set; skipped (Postgres only).');
+  process.exit(0);
+}
+const args = process.argv.slice(2);
+const runsArg = args.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) || 7 : 7;
+
+const parsed = parseConfig({ databaseUrl: url, schedulerIntervalMs: 0, seed: 'off', poolSize: 4 });
+if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+const db = await createDb(parsed.config);
+const counts = await db.query(
+  `select (select count(*) from records where workspace_id = $1)::int as records,
+          (select count(*) from record_events where workspace_id = $1)::int as events`,
+  [BENCH_WS],
+);
+const size = counts[0];
+if (!size || Number(size.records) === 0) {
+  console.log('reports-queries: no benchmark data; run test/bench/generate-events.ts first. Skipped.');
+  await db.close();
+  process.exit(0);
+}
+const app = createApp({ db, clock: { now: () => Date.now() }, config: parsed.config });
+
+async function ctxFor(email: string): Promise<Ctx> {
+  const rows = await db.query('select id from users where workspace_id = $1 and email = $2', [BENCH_WS, email]);
+  const info = await loadUserInfo(db, BENCH_WS, String(rows[0]?.id), false);
+  if (!info) throw new Error(`no user ${email}`);
+  return { ...app.deps, user: info.user, now: Date.now(), calendar: info.calendar ?? chinaCalendar, clockOffsetMs: 0 };
+}
+const admin = await ctxFor('admin@bench.test');
+const manager = await ctxFor('manager1@bench.test');
+
+const day = (offset: number) =>
+  new Date(Date.now() + 8 * 3600_000 - offset * 86_400_000).toISOString().slice(0, 10);
+const last30 = { sopId: BENCH_SOP }; // the default period: the last 30 days
+const last90 = { sopId: BENCH_SOP, from: day(89), to: day(0) };
+
+async function median(fn: () => Promise<unknown>): Promise<number> {
+  await fn(); // warm the cache and the plan
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? 0;
+}
+
+type Case = [name: string, fn: () => Promise<unknown>];
+const cases: Case[] = [
+  ['baseline: count(*) of the workspace events', () => db.query('select count(*) from record_events where workspace_id = $1', [BENCH_WS])],
+  ['baseline: count(*) of the workspace records', () => db.query('select count(*) from records where workspace_id = $1', [BENCH_WS])],
+  ['getFunnel (admin, 30 d)', () => getFunnel({ ctx: admin, input: last30 })],
+  ['getStageTimes (admin, 30 d)', () => getStageTimes({ ctx: admin, input: last30 })],
+  ['getBreaches (admin, 30 d)', () => getBreaches({ ctx: admin, input: last30 })],
+  ['getWorkload (admin, now)', () => getWorkload({ ctx: admin, input: { sopId: BENCH_SOP } })],
+  ['getOutcomes (admin, 30 d)', () => getOutcomes({ ctx: admin, input: last30 })],
+  ['getTrends (admin, 30 d)', () => getTrends({ ctx: admin, input: last30 })],
+  ['getBottleneckMap (admin, 30 d)', () => getBottleneckMap({ ctx: admin, input: last30 })],
+  ['exportReport funnel CSV (admin, 30 d)', () => exportReport({ ctx: admin, input: { report: 'funnel', lang: 'zh-CN', filters: last30 } })],
+  ['getFunnel (manager, 1 team, 30 d)', () => getFunnel({ ctx: manager, input: last30 })],
+  ['getBottleneckMap (manager, 1 team, 30 d)', () => getBottleneckMap({ ctx: manager, input: last30 })],
+  ['getFunnel version 2 (A/B side, 30 d)', () => getFunnel({ ctx: admin, input: { ...last30, version: 2 } })],
+  ['getFunnel (admin, 90 d)', () => getFunnel({ ctx: admin, input: last90 })],
+  ['getStageTimes (admin, 90 d)', () => getStageTimes({ ctx: admin, input: last90 })],
+  ['getTrends (admin, 90 d)', () => getTrends({ ctx: admin, input: last90 })],
+  ['getBottleneckMap (admin, 90 d)', () => getBottleneckMap({ ctx: admin, input: last90 })],
+];
+
+console.log(
+  `reports-queries: ${Number(size.records).toLocaleString()} records, ${Number(size.events).toLocaleString()} events (workspace "${BENCH_WS}"), median of ${RUNS} runs after one warm-up`,
+);
+const only = args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+let baseline = 0;
+for (const [name, fn] of cases) {
+  if (only.length && !name.startsWith('baseline') && !only.some((o) => name.includes(o))) continue;
+  const ms = await median(fn);
+  if (!baseline) baseline = ms;
+  const goal = name.startsWith('baseline') ? '' : ms <= 300 ? '  ✓ < 300 ms' : '  ✗ > 300 ms';
+  console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / baseline).toFixed(2).padStart(5)}× baseline${goal}`);
+}
+await app.stop();
+await db.close();

@@ -1,0 +1,177 @@
+/**
+ * The manager dashboard and the bottleneck map end to end, in Debian Chromium, on the demo
+ * workspace: the manager opens /dashboard (ECharts arrives with it and not before), exports
+ * a table as CSV, compares two versions, opens the map, clicks a stage and follows a record;
+ * the same pages at phone size; a rep is refused. Screenshots go to test-artifacts/.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  laptopContext,
+  launchBrowser,
+  phoneContext,
+  ROOT,
+  shot,
+  signIn,
+  startServer,
+  type TestServer,
+} from './harness.ts';
+
+let server: TestServer;
+let browser: Browser;
+const errors: string[] = [];
+
+/** Built chunks that hold ECharts (its source names itself in a comment and in errors). */
+function echartsChunks(): string[] {
+  const dir = `${ROOT}editor/dist/assets`;
+  return readdirSync(dir).filter(
+    (f) => f.endsWith('.js') && /echarts|ECharts/.test(readFileSync(`${dir}/${f}`, 'utf8').slice(0, 400_000)),
+  );
+}
+
+async function track(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/assets/')) seen.push(u.pathname.slice('/assets/'.length));
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return seen;
+}
+
+async function noHorizontalScroll(page: Page): Promise<void> {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(over).toBeLessThanOrEqual(2);
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer({ seed: 'demo' }), launchBrowser()]);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('dashboard (laptop)', () => {
+  let page: Page;
+  let requested: string[];
+
+  beforeAll(async () => {
+    page = await (await laptopContext(browser, 'zh-CN')).newPage();
+    requested = await track(page);
+    await signIn(page, server.url, 'manager@demo.test');
+  });
+
+  it('loads ECharts only on the dashboard and shows every panel', async () => {
+    const charts = echartsChunks();
+    expect(charts.length).toBeGreaterThan(0);
+    await page.waitForLoadState('networkidle');
+    expect(requested.filter((f) => charts.includes(f))).toEqual([]);
+
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('dashboard-page').waitFor();
+    // the first published SOP is chosen; the funnel fills in
+    await page.locator('[data-testid="table-funnel"] .ant-table-row').first().waitFor();
+    await page.locator('[data-testid="chart-funnel"][data-ready="true"]').waitFor();
+    expect(requested.some((f) => charts.includes(f))).toBe(true);
+    expect(new URL(page.url()).searchParams.get('sop')).toBeTruthy();
+    for (const id of ['funnel', 'times', 'breaches', 'workload', 'outcomes', 'trends']) {
+      await expect(page.getByTestId(`panel-${id}`).isVisible()).resolves.toBe(true);
+    }
+    await expect(page.getByTestId('kpi-started').textContent()).resolves.toMatch(/\d/);
+  });
+
+  it('shows the closed-loop SOP and exports its funnel as CSV with a BOM', async () => {
+    await page.goto(`${server.url}/dashboard?sop=closed-loop`);
+    await page.locator('[data-testid="table-funnel"] .ant-table-row').first().waitFor();
+    await page.locator('[data-testid="chart-times"][data-ready="true"]').waitFor();
+    await page.waitForTimeout(600); // chart animation
+    await shot(page, 'dashboard-laptop');
+    await page.screenshot({ path: `${ROOT}test-artifacts/dashboard-laptop-full.png`, fullPage: true });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('panel-funnel-csv').click(),
+    ]);
+    const path = await download.path();
+    const bytes = readFileSync(path);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text).toContain('阶段');
+    expect(download.suggestedFilename()).toMatch(/^funnel-closed-loop.*\.csv$/);
+  });
+
+  it('compares two versions side by side', async () => {
+    await page.goto(`${server.url}/dashboard?sop=closed-loop&v=1&vs=1`);
+    await page.getByTestId('panel-compare').waitFor();
+    await page.locator('[data-testid="table-compare"] .ant-table-row').first().waitFor();
+    await page.getByTestId('panel-compare').scrollIntoViewIfNeeded();
+    await shot(page, 'dashboard-ab-laptop');
+  });
+
+  it('opens the bottleneck map, lists a stage’s records and follows one', async () => {
+    await page.goto(`${server.url}/dashboard?sop=closed-loop`);
+    await page.getByTestId('tab-map').click();
+    await page.getByTestId('bottleneck-map-page').waitFor();
+    await page.getByTestId('bottleneck-map').waitFor();
+    await page.getByTestId('map-node-capture').waitFor();
+    // the first stage holds the seed's extra records
+    const now = await page.getByTestId('map-node-capture').getByTestId('map-now').textContent();
+    expect(Number(now)).toBeGreaterThan(0);
+    await page.waitForTimeout(400);
+    await shot(page, 'bottleneck-map-laptop');
+
+    await page.getByTestId('map-metric').getByText('超时率').click();
+    await page.getByTestId('map-node-capture').click();
+    await page.getByTestId('stage-records').waitFor();
+    const link = page.getByTestId('stage-record-link').first();
+    await link.waitFor();
+    await shot(page, 'bottleneck-map-stage-records');
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/records\/.+/);
+  });
+
+  it('had no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('dashboard (phone, 390 wide)', () => {
+  let page: Page;
+
+  beforeAll(async () => {
+    page = await (await phoneContext(browser, 'zh-CN')).newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, server.url, 'manager@demo.test');
+  });
+
+  it('is readable on a phone: dashboard and map', async () => {
+    await page.goto(`${server.url}/dashboard?sop=closed-loop`);
+    await page.locator('[data-testid="table-funnel"] .ant-table-row').first().waitFor();
+    await page.locator('[data-testid="chart-funnel"][data-ready="true"]').waitFor();
+    await page.waitForTimeout(600);
+    await noHorizontalScroll(page);
+    await shot(page, 'dashboard-phone');
+    await page.screenshot({ path: `${ROOT}test-artifacts/dashboard-phone-full.png`, fullPage: true });
+
+    await page.goto(`${server.url}/dashboard/map?sop=closed-loop`);
+    await page.getByTestId('map-node-capture').waitFor();
+    await page.waitForTimeout(400);
+    await noHorizontalScroll(page);
+    await page.getByTestId('bottleneck-map').scrollIntoViewIfNeeded();
+    await shot(page, 'bottleneck-map-phone');
+  });
+});
+
+describe('who may see it', () => {
+  it('a rep has no dashboard and the API refuses', async () => {
+    const rep = await server.apiAs('rep1@demo.test');
+    const res = await rep('GET', '/api/reports/funnel?sopId=closed-loop');
+    expect(res.status).toBe(403);
+    const manager = await server.apiAs('manager@demo.test');
+    const ok = await manager('GET', '/api/reports/bottleneck-map?sopId=closed-loop');
+    expect(ok.status).toBe(200);
+  });
+});
