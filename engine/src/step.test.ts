@@ -489,3 +489,16 @@ describe('found by the server', () => {
     expect([r.record.ownerId, r.record.teamId]).toEqual(['boss', 'sales']);
   });
 });
+
+// regression: a rep capturing a lead for themselves was notified of their own assignment
+it('does not notify people of records they assign to themselves', async () => {
+  const { ctx } = makeCtx();
+  const r = ok(
+    await step(sop, null, { type: 'create', recordId: 'r1', ownerId: 'rep1' }, ctx('rep', 'rep1')),
+  );
+  expect(r.effects.filter((e) => e.type === 'notify')).toEqual([]);
+  const other = ok(
+    await step(sop, null, { type: 'create', recordId: 'r2', ownerId: 'rep2' }, ctx('rep', 'rep1')),
+  );
+  expect(other.effects.filter((e) => e.type === 'notify')).toHaveLength(1);
+});

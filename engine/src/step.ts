@@ -168,10 +168,13 @@ function applyPick(
     strategy: p.strategy,
     rrCursor: p.rrCursor,
   });
-  d.notify([p.userId], 'assigned', {
-    'zh-CN': '有一条记录分配给了你',
-    en: 'A record was assigned to you',
-  });
+  // nobody needs telling about a record they gave themselves
+  if (p.userId !== d.ctx.actor.id) {
+    d.notify([p.userId], 'assigned', {
+      'zh-CN': '有一条记录分配给了你',
+      en: 'A record was assigned to you',
+    });
+  }
 }
 
 /** The first team the user is a member of, else one they manage. */
