@@ -119,9 +119,23 @@ async function main() {
     await page.waitForTimeout(500);
     const pane = await page.locator('.react-flow__pane').boundingBox();
     if (!pane) throw new Error('no canvas');
-    const cx = pane.x + pane.width / 2;
-    const cy = pane.y + pane.height / 2;
+    // grab the empty pane, not a stage: at fit-view zoom the groups tile the middle of the
+    // canvas, and a drag there moves a group (and edits the SOP) instead of panning
+    const start = await page.evaluate((b) => {
+      for (let x = b.x + 10; x < b.x + b.width; x += 10) {
+        for (let y = b.y + b.height / 2; y < b.y + b.height; y += 10) {
+          if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane'))
+            return { x, y };
+        }
+      }
+      return null;
+    }, pane);
+    if (!start) throw new Error('no empty spot on the canvas to pan from');
+    const cx = start.x;
+    const cy = start.y;
     const editor = await panFps(page, cx, cy);
+    const status = await page.getByTestId('save-status').getAttribute('data-status');
+    if (status !== 'saved') throw new Error(`the pan changed the SOP (save status ${status})`);
     const nodes = await page.locator('.react-flow__node').count();
     // the same scripted drag over an empty page: what this machine manages with no work at all
     await page.goto('about:blank');

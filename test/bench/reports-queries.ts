@@ -44,17 +44,28 @@ const counts = await db.query(
 );
 const size = counts[0];
 if (!size || Number(size.records) === 0) {
-  console.log('reports-queries: no benchmark data; run test/bench/generate-events.ts first. Skipped.');
+  console.log(
+    'reports-queries: no benchmark data; run test/bench/generate-events.ts first. Skipped.',
+  );
   await db.close();
   process.exit(0);
 }
 const app = createApp({ db, clock: { now: () => Date.now() }, config: parsed.config });
 
 async function ctxFor(email: string): Promise<Ctx> {
-  const rows = await db.query('select id from users where workspace_id = $1 and email = $2', [BENCH_WS, email]);
+  const rows = await db.query('select id from users where workspace_id = $1 and email = $2', [
+    BENCH_WS,
+    email,
+  ]);
   const info = await loadUserInfo(db, BENCH_WS, String(rows[0]?.id), false);
   if (!info) throw new Error(`no user ${email}`);
-  return { ...app.deps, user: info.user, now: Date.now(), calendar: info.calendar ?? chinaCalendar, clockOffsetMs: 0 };
+  return {
+    ...app.deps,
+    user: info.user,
+    now: Date.now(),
+    calendar: info.calendar ?? chinaCalendar,
+    clockOffsetMs: 0,
+  };
 }
 const admin = await ctxFor('admin@bench.test');
 const manager = await ctxFor('manager1@bench.test');
@@ -78,8 +89,14 @@ async function median(fn: () => Promise<unknown>): Promise<number> {
 
 type Case = [name: string, fn: () => Promise<unknown>];
 const cases: Case[] = [
-  ['baseline: count(*) of the workspace events', () => db.query('select count(*) from record_events where workspace_id = $1', [BENCH_WS])],
-  ['baseline: count(*) of the workspace records', () => db.query('select count(*) from records where workspace_id = $1', [BENCH_WS])],
+  [
+    'baseline: count(*) of the workspace events',
+    () => db.query('select count(*) from record_events where workspace_id = $1', [BENCH_WS]),
+  ],
+  [
+    'baseline: count(*) of the workspace records',
+    () => db.query('select count(*) from records where workspace_id = $1', [BENCH_WS]),
+  ],
   ['getFunnel (admin, 30 d)', () => getFunnel({ ctx: admin, input: last30 })],
   ['getStageTimes (admin, 30 d)', () => getStageTimes({ ctx: admin, input: last30 })],
   ['getBreaches (admin, 30 d)', () => getBreaches({ ctx: admin, input: last30 })],
@@ -87,10 +104,19 @@ const cases: Case[] = [
   ['getOutcomes (admin, 30 d)', () => getOutcomes({ ctx: admin, input: last30 })],
   ['getTrends (admin, 30 d)', () => getTrends({ ctx: admin, input: last30 })],
   ['getBottleneckMap (admin, 30 d)', () => getBottleneckMap({ ctx: admin, input: last30 })],
-  ['exportReport funnel CSV (admin, 30 d)', () => exportReport({ ctx: admin, input: { report: 'funnel', lang: 'zh-CN', filters: last30 } })],
+  [
+    'exportReport funnel CSV (admin, 30 d)',
+    () => exportReport({ ctx: admin, input: { report: 'funnel', lang: 'zh-CN', filters: last30 } }),
+  ],
   ['getFunnel (manager, 1 team, 30 d)', () => getFunnel({ ctx: manager, input: last30 })],
-  ['getBottleneckMap (manager, 1 team, 30 d)', () => getBottleneckMap({ ctx: manager, input: last30 })],
-  ['getFunnel version 2 (A/B side, 30 d)', () => getFunnel({ ctx: admin, input: { ...last30, version: 2 } })],
+  [
+    'getBottleneckMap (manager, 1 team, 30 d)',
+    () => getBottleneckMap({ ctx: manager, input: last30 }),
+  ],
+  [
+    'getFunnel version 2 (A/B side, 30 d)',
+    () => getFunnel({ ctx: admin, input: { ...last30, version: 2 } }),
+  ],
   ['getFunnel (admin, 90 d)', () => getFunnel({ ctx: admin, input: last90 })],
   ['getStageTimes (admin, 90 d)', () => getStageTimes({ ctx: admin, input: last90 })],
   ['getTrends (admin, 90 d)', () => getTrends({ ctx: admin, input: last90 })],
@@ -107,7 +133,9 @@ for (const [name, fn] of cases) {
   const ms = await median(fn);
   if (!baseline) baseline = ms;
   const goal = name.startsWith('baseline') ? '' : ms <= 300 ? '  ✓ < 300 ms' : '  ✗ > 300 ms';
-  console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / baseline).toFixed(2).padStart(5)}× baseline${goal}`);
+  console.log(
+    `  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / baseline).toFixed(2).padStart(5)}× baseline${goal}`,
+  );
 }
 await app.stop();
 await db.close();

@@ -26,7 +26,9 @@ const errors: string[] = [];
 function echartsChunks(): string[] {
   const dir = `${ROOT}editor/dist/assets`;
   return readdirSync(dir).filter(
-    (f) => f.endsWith('.js') && /echarts|ECharts/.test(readFileSync(`${dir}/${f}`, 'utf8').slice(0, 400_000)),
+    (f) =>
+      f.endsWith('.js') &&
+      /echarts|ECharts/.test(readFileSync(`${dir}/${f}`, 'utf8').slice(0, 400_000)),
   );
 }
 
@@ -89,7 +91,10 @@ describe('dashboard (laptop)', () => {
     await page.locator('[data-testid="chart-times"][data-ready="true"]').waitFor();
     await page.waitForTimeout(600); // chart animation
     await shot(page, 'dashboard-laptop');
-    await page.screenshot({ path: `${ROOT}test-artifacts/dashboard-laptop-full.png`, fullPage: true });
+    await page.screenshot({
+      path: `${ROOT}test-artifacts/dashboard-laptop-full.png`,
+      fullPage: true,
+    });
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -114,9 +119,10 @@ describe('dashboard (laptop)', () => {
   it('opens the bottleneck map, lists a stage’s records and follows one', async () => {
     await page.goto(`${server.url}/dashboard?sop=closed-loop`);
     await page.getByTestId('tab-map').click();
-    await page.getByTestId('bottleneck-map-page').waitFor();
-    await page.getByTestId('bottleneck-map').waitFor();
-    await page.getByTestId('map-node-capture').waitFor();
+    await page.waitForURL(/\/dashboard\/map\?sop=closed-loop/);
+    // the map's chunk (React Flow, elk layout) loads on first visit: slow on a busy machine
+    await page.getByTestId('bottleneck-map-page').waitFor({ timeout: 90_000 });
+    await page.getByTestId('map-node-capture').waitFor({ timeout: 90_000 });
     // the first stage holds the seed's extra records
     const now = await page.getByTestId('map-node-capture').getByTestId('map-now').textContent();
     expect(Number(now)).toBeGreaterThan(0);
@@ -154,10 +160,13 @@ describe('dashboard (phone, 390 wide)', () => {
     await page.waitForTimeout(600);
     await noHorizontalScroll(page);
     await shot(page, 'dashboard-phone');
-    await page.screenshot({ path: `${ROOT}test-artifacts/dashboard-phone-full.png`, fullPage: true });
+    await page.screenshot({
+      path: `${ROOT}test-artifacts/dashboard-phone-full.png`,
+      fullPage: true,
+    });
 
     await page.goto(`${server.url}/dashboard/map?sop=closed-loop`);
-    await page.getByTestId('map-node-capture').waitFor();
+    await page.getByTestId('map-node-capture').waitFor({ timeout: 90_000 });
     await page.waitForTimeout(400);
     await noHorizontalScroll(page);
     await page.getByTestId('bottleneck-map').scrollIntoViewIfNeeded();

@@ -110,7 +110,12 @@ function Stats({ s }: { s: MapStage | undefined }) {
     <div className="map-node-stats">
       <span>
         {t('dashboard.mapView.now')} <b data-testid="map-now">{s.now}</b>
-        {s.overdueNow > 0 && <span style={{ color: '#cf1322' }}> ({s.overdueNow}!)</span>}
+        {s.overdueNow > 0 && (
+          <span style={{ color: '#cf1322' }}>
+            {' '}
+            · {t('dashboard.mapView.overdue')} {s.overdueNow}
+          </span>
+        )}
       </span>
       <span>
         {t('dashboard.mapView.median')} <b>{duration(s.workP50, t)}</b>

@@ -483,7 +483,12 @@ export const en: Messages = {
     mapView: {
       title: 'Bottleneck map',
       colourBy: 'Colour by',
-      metrics: { now: 'Records now', time: 'Time in stage', breach: 'Breach rate', dropOff: 'Drop-off' },
+      metrics: {
+        now: 'Records now',
+        time: 'Time in stage',
+        breach: 'Breach rate',
+        dropOff: 'Drop-off',
+      },
       now: 'Now',
       median: 'Median',
       breach: 'Breach',
