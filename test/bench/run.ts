@@ -15,7 +15,11 @@ const scripts = readdirSync(dir)
 let failed = 0;
 for (const f of scripts) {
   console.log(`\n=== ${f} ===`);
-  const p = Bun.spawn(['bun', join(dir, f)], { stdout: 'inherit', stderr: 'inherit', env: process.env });
+  const p = Bun.spawn(['bun', join(dir, f)], {
+    stdout: 'inherit',
+    stderr: 'inherit',
+    env: process.env,
+  });
   const code = await p.exited;
   if (code !== 0) {
     failed++;

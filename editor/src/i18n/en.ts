@@ -704,7 +704,8 @@ export const en: Messages = {
   },
   library: {
     title: 'SOP library',
-    subtitle: "Ready-made follow-up SOP templates and your company's published SOPs: browse, preview, make a draft in one click",
+    subtitle:
+      "Ready-made follow-up SOP templates and your company's published SOPs: browse, preview, make a draft in one click",
     search: 'Search names, stages, fields, actions…',
     searchGo: 'Search',
     tag: 'Filter by tag',
@@ -721,7 +722,7 @@ export const en: Messages = {
     openEditor: 'Open in the editor',
     assign: 'Assign training',
     diagram: 'SOP diagram (read-only)',
-    diagramHint: "Tap a stage in the diagram to see its guidance",
+    diagramHint: 'Tap a stage in the diagram to see its guidance',
     guides: 'Guidance per stage',
     listSep: ', ',
     rungs_one: '{{count}} rung',
@@ -803,7 +804,8 @@ export const en: Messages = {
   },
   training: {
     title: 'Training',
-    subtitleTrainer: "Assign SOPs to new hires with a due date and follow each hire's practice and quiz",
+    subtitleTrainer:
+      "Assign SOPs to new hires with a due date and follow each hire's practice and quiz",
     subtitleHire: 'Practise every path of an SOP in a sandbox, then pass the quiz',
     assign: {
       title: 'Assign training',

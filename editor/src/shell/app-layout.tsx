@@ -9,8 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from 'react-router';
 import { useLogout, useMe } from '../api/queries.ts';
 import { hasStoredLocale, setLocale } from '../i18n/index.ts';
-import { areasFor } from './areas.tsx';
 import { NotificationBell } from '../rep/notification-bell.tsx';
+import { areasFor } from './areas.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 
 export function PageSpinner() {

@@ -40,12 +40,18 @@ export const areas: readonly Area[] = [
     label: 'nav.next',
     icon: <ThunderboltOutlined />,
     routes: [
-      { path: '/next', lazy: async () => ({ Component: (await import('../rep/next-page.tsx')).NextPage }) },
+      {
+        path: '/next',
+        lazy: async () => ({ Component: (await import('../rep/next-page.tsx')).NextPage }),
+      },
       {
         path: '/records/:recordId',
         lazy: async () => ({ Component: (await import('../rep/record-page.tsx')).RecordPage }),
       },
-      { path: '/inbox', lazy: async () => ({ Component: (await import('../rep/inbox-page.tsx')).InboxPage }) },
+      {
+        path: '/inbox',
+        lazy: async () => ({ Component: (await import('../rep/inbox-page.tsx')).InboxPage }),
+      },
     ],
   },
   {
