@@ -7,8 +7,9 @@ import { z } from 'zod/mini';
 import { api } from '../api/client.ts';
 import { keys as shellKeys } from '../api/queries.ts';
 
-export const Localized = z.object({ 'zh-CN': z.string(), en: z.string() });
-export type Localized = z.infer<typeof Localized>;
+import { Localized } from '../api/schemas.ts';
+
+export { Localized };
 
 export const LibraryItem = z.object({
   kind: z.enum(['template', 'sop']),

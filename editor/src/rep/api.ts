@@ -6,19 +6,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { z } from 'zod/mini';
 import { ApiError, api, ProblemDetails } from '../api/client.ts';
+import { FieldValue, GateFailure, Localized, OpenAction } from '../api/schemas.ts';
 import { i18n } from '../i18n/index.ts';
 
-export const Localized = z.object({ 'zh-CN': z.string(), en: z.string() });
-export type Localized = z.infer<typeof Localized>;
-
-export const FieldValue = z.union([
-  z.string(),
-  z.number(),
-  z.boolean(),
-  z.array(z.string()),
-  z.null(),
-]);
-export type FieldValue = z.infer<typeof FieldValue>;
+export { FieldValue, GateFailure, Localized, OpenAction } from '../api/schemas.ts';
 export type Fields = Record<string, FieldValue>;
 
 export const FieldType = z.enum([
@@ -109,27 +100,6 @@ export const RecordView = z.object({
   overdue: z.boolean(),
 });
 export type RecordView = z.infer<typeof RecordView>;
-
-export const GateFailure = z.object({
-  path: z.string(),
-  fact: z.string(),
-  operator: z.string(),
-  message: Localized,
-  fields: z.array(z.string()),
-});
-export type GateFailure = z.infer<typeof GateFailure>;
-
-export const OpenAction = z.object({
-  action: z.string(),
-  label: Localized,
-  from: z.string(),
-  target: z.nullable(z.string()),
-  allowed: z.boolean(),
-  passed: z.boolean(),
-  failures: z.array(GateFailure),
-  fields: z.array(z.string()),
-});
-export type OpenAction = z.infer<typeof OpenAction>;
 
 export const StageInfo = z.object({
   id: z.string(),

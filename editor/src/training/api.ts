@@ -6,6 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod/mini';
 import { api } from '../api/client.ts';
+import { FieldValue, GateFailure, openActionShape } from '../api/schemas.ts';
 import { Localized } from '../library/api.ts';
 
 export const Role = z.enum(['admin', 'manager', 'trainer', 'rep']);
@@ -67,35 +68,9 @@ export const LogEntry = z.object({
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
-export const FieldValue = z.union([
-  z.string(),
-  z.number(),
-  z.boolean(),
-  z.array(z.string()),
-  z.null(),
-]);
-export type FieldValue = z.infer<typeof FieldValue>;
+export { FieldValue, GateFailure } from '../api/schemas.ts';
 
-export const GateFailure = z.object({
-  path: z.string(),
-  fact: z.string(),
-  operator: z.string(),
-  message: Localized,
-  fields: z.array(z.string()),
-});
-export type GateFailure = z.infer<typeof GateFailure>;
-
-export const PracticeAction = z.object({
-  action: z.string(),
-  label: Localized,
-  from: z.string(),
-  target: z.nullable(z.string()),
-  allowed: z.boolean(),
-  passed: z.boolean(),
-  failures: z.array(GateFailure),
-  fields: z.array(z.string()),
-  actingAs: z.optional(Role),
-});
+export const PracticeAction = z.object({ ...openActionShape, actingAs: z.optional(Role) });
 export type PracticeAction = z.infer<typeof PracticeAction>;
 
 export const Timer = z.object({
