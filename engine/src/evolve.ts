@@ -117,9 +117,20 @@ export function evolve(record: RecordState | null, e: EngineEvent): RecordState 
       // sla.breached, escalation.*, gate.overridden, …: history only
       break;
   }
-  r.dueAt = earliestDeadline(r);
+  if (DUE_EVENTS.has(e.type)) r.dueAt = earliestDeadline(r);
   return r;
 }
+
+/** The events that can move a record's earliest deadline. */
+const DUE_EVENTS = new Set([
+  'timer.scheduled',
+  'timer.cancelled',
+  'stage.entered',
+  'stage.exited',
+  'record.closed',
+  'record.completed',
+  'record.reopened',
+]);
 
 /**
  * Rebuilds a record from its full event history.
