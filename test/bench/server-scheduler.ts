@@ -91,11 +91,11 @@ async function setup(db: Db, n: number, due: number) {
   if (!first.ok) throw new Error(first.rejection.message.en);
   const template = JSON.stringify(first.record);
   await db.query(
-    `insert into sops (workspace_id, id, name, draft, published_version) values ($1, $2, $3::text::jsonb, $4::text::jsonb, 1)`,
+    `insert into sops (workspace_id, id, name, draft, published_version) values ($1, $2, $3::text::jsonb, $4::text::json, 1)`,
     [ws.id, doc.id, JSON.stringify(doc.name), JSON.stringify(doc)],
   );
   await db.query(
-    `insert into sop_versions (workspace_id, sop_id, version, doc, hash) values ($1, $2, 1, $3::text::jsonb, 'bench')`,
+    `insert into sop_versions (workspace_id, sop_id, version, doc, hash) values ($1, $2, 1, $3::text::json, 'bench')`,
     [ws.id, doc.id, JSON.stringify(doc)],
   );
   const chunk = 20_000;

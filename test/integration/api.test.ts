@@ -195,6 +195,11 @@ for (const lane of LANES) {
         expect(ver.status).toBe(200);
         expect(ver.body.doc.version).toBe(1);
         expect(ver.body.hash).toMatch(/^[0-9a-f]{64}$/);
+        // the author's stage order survives storage (jsonb would sort keys: new, won, lost, …)
+        const order = Object.keys(testSop(sopId).machine.states ?? {});
+        expect(order).toEqual(['new', 'qualified', 'won', 'lost']);
+        expect(Object.keys(ver.body.doc.machine.states)).toEqual(order);
+        expect(Object.keys(one.body.draft.machine.states)).toEqual(order);
       });
 
       it('reports validation problems with paths and refuses to publish them', async () => {

@@ -13,6 +13,7 @@ import {
   boolean,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -155,8 +156,11 @@ export const sops = pgTable(
     workspaceId: text('workspace_id').notNull(),
     id: text('id').notNull(),
     name: jsonb('name').notNull(),
-    /** The working draft (SopDocument); published versions are copies in sop_versions. */
-    draft: jsonb('draft').notNull(),
+    /**
+     * The working draft (SopDocument); published versions are copies in sop_versions. `json`,
+     * not `jsonb`: the document's key order is the author's stage and field order.
+     */
+    draft: json('draft').notNull(),
     draftUpdatedAt: ts('draft_updated_at').notNull().defaultNow(),
     draftUpdatedBy: text('draft_updated_by'),
     publishedVersion: integer('published_version'),
@@ -171,7 +175,8 @@ export const sopVersions = pgTable(
     workspaceId: text('workspace_id').notNull(),
     sopId: text('sop_id').notNull(),
     version: integer('version').notNull(),
-    doc: jsonb('doc').notNull(),
+    /** `json` keeps the document's key order (stage and field order), see sops.draft. */
+    doc: json('doc').notNull(),
     note: text('note').notNull().default(''),
     /** SHA-256 of the document's canonical JSON. */
     hash: text('hash').notNull(),
@@ -434,4 +439,54 @@ export const quizAttempts = pgTable(
     submittedAt: ts('submitted_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.assignmentId, t.attempt] })],
+);
+
+/**
+ * API tokens for integrations (issue 4). The token is shown once; only the SHA-256 of its
+ * secret part is stored. Scopes: read, write, intake.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    scopes: text('scopes').array().notNull(),
+    /** SHA-256 (hex) of the token's secret part. */
+    secretHash: text('secret_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at'),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+/**
+ * Append-only audit log (issue 4): sign-ins and failures, role and team changes, publishes,
+ * overrides, handovers, exports, token use.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    at: ts('at').notNull().defaultNow(),
+    actorType: text('actor_type', { enum: ['user', 'token', 'system'] }).notNull(),
+    /** User id, token id, or null for the system. */
+    actorId: text('actor_id'),
+    /** Dotted verb such as `auth.sign-in`, `user.role-changed`, `sop.published`. */
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    detail: jsonb('detail').notNull().default({}),
+    ip: text('ip'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('audit_log_at_idx').on(t.workspaceId, t.at, t.id),
+    index('audit_log_action_idx').on(t.workspaceId, t.action, t.at),
+  ],
 );

@@ -35,7 +35,7 @@ export const publishSop: Verb<{ sopId: string; note: string }, PublishResult> = 
     const hash = docHash(doc);
     await q(
       `insert into sop_versions (workspace_id, sop_id, version, doc, note, hash, published_at, published_by)
-       values ($1, $2, $3, $4::text::jsonb, $5, $6, to_timestamp($7::float8 / 1000), $8)`,
+       values ($1, $2, $3, $4::text::json, $5, $6, to_timestamp($7::float8 / 1000), $8)`,
       [ws, input.sopId, version, JSON.stringify(doc), input.note, hash, ctx.now, ctx.user.id],
     );
     await q('update sops set published_version = $3 where workspace_id = $1 and id = $2', [
