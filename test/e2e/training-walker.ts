@@ -1,23 +1,19 @@
 /**
  * Walks practice paths through the API the way a diligent trainee would: take the path's
  * next action, read what the gate says is missing, fill exactly that, try again. Field values
- * are learned from the gate's failures and the SOP's conditions (the idea of the library's
- * template walker), never written down per SOP.
+ * are learned from the gate's failures and the SOP's conditions (sop-library/gate-filler.ts,
+ * shared with the library's template tests), never written down per SOP.
  */
 import {
-  activeStages,
   type CompiledSop,
-  type Condition,
   compile,
-  type FieldDef,
   type Fields,
-  type FieldValue,
   type GateFailure,
-  type LeafCondition,
   parseSop,
   type RecordState,
   type SopDocument,
 } from '@closeloop/engine';
+import { fixFor } from '@closeloop/sop-library/gate-filler';
 
 /** Any signed-in API call: method, path, JSON body → status and parsed body. */
 export type Api = (
@@ -25,8 +21,6 @@ export type Api = (
   path: string,
   body?: unknown,
 ) => Promise<{ status: number; body: unknown }>;
-
-const HOUR = 3600_000;
 
 export type PracticeState = {
   id: string;
@@ -57,170 +51,6 @@ export type TrainingPath = {
   final: string;
   walked: boolean;
 };
-
-function sample(def: FieldDef, now: number, n: number): FieldValue {
-  const first = def.options?.[0]?.value ?? 'x';
-  switch (def.type) {
-    case 'text':
-      return `练习 ${def.label['zh-CN']} ${n}`;
-    case 'longText':
-      return `练习记录 ${n}：${def.label['zh-CN']}`;
-    case 'number':
-      return n;
-    case 'money':
-      return 10_000 * n;
-    case 'date':
-      return new Date(now + 8 * HOUR).toISOString().slice(0, 10);
-    case 'datetime':
-      return new Date(now).toISOString();
-    case 'select':
-      return first;
-    case 'multiSelect':
-      return [first];
-    case 'phone':
-      return '13800138000';
-    case 'email':
-      return 'zhang.wei@example.com';
-    case 'user':
-      return `user-${n}`;
-    case 'boolean':
-      return true;
-    case 'url':
-      return 'https://example.com/files/1.pdf';
-  }
-}
-
-function other(def: FieldDef, not: unknown, now: number, n: number): FieldValue {
-  const same = (v: unknown) => JSON.stringify(v ?? null) === JSON.stringify(not ?? null);
-  for (const o of def.options ?? []) {
-    const v = def.type === 'multiSelect' ? [o.value] : o.value;
-    if (!same(v)) return v;
-  }
-  if (def.type === 'boolean') return not !== true;
-  const v = sample(def, now, n);
-  return same(v) ? `${String(v)}+` : v;
-}
-
-function satisfy(leaf: LeafCondition, def: FieldDef, current: unknown, now: number, n: number) {
-  const v = leaf.value;
-  switch (leaf.operator) {
-    case 'isNotEmpty':
-      return v === false ? null : sample(def, now, n);
-    case 'isEmpty':
-      return v === false ? sample(def, now, n) : null;
-    case 'equal':
-      return v as FieldValue;
-    case 'notEqual':
-      return other(def, v, now, n);
-    case 'greaterThan':
-      return Number(v) + 1;
-    case 'greaterThanInclusive':
-    case 'lessThanInclusive':
-      return Number(v);
-    case 'lessThan':
-      return Number(v) - 1;
-    case 'in':
-    case 'inList': {
-      const pick = String((v as unknown[])[0]);
-      return def.type === 'multiSelect' ? [pick] : pick;
-    }
-    case 'notIn': {
-      const o = def.options?.find((x) => !(v as unknown[]).includes(x.value));
-      return o ? (def.type === 'multiSelect' ? [o.value] : o.value) : sample(def, now, n);
-    }
-    case 'contains':
-      return def.type === 'multiSelect' ? [String(v)] : `练习 ${String(v)}`;
-    case 'withinHours':
-    case 'withinWorkingDays':
-      return def.type === 'date'
-        ? new Date(now).toISOString().slice(0, 10)
-        : new Date(now).toISOString();
-    case 'changedSinceEntry':
-      return other(def, current, now, n);
-    default:
-      throw new Error(`the walker does not know operator ${leaf.operator}`);
-  }
-}
-
-function conditionAt(gate: Condition, path: string): Condition | undefined {
-  let node: Condition | undefined = gate;
-  for (const part of path.split('.')) {
-    if (!node) return undefined;
-    if (part === 'not') {
-      node = 'not' in node ? node.not : undefined;
-      continue;
-    }
-    const m = /^(all|any)\[(\d+)\]$/.exec(part);
-    if (!m) return undefined;
-    const list: Condition[] | undefined =
-      m[1] === 'all'
-        ? 'all' in node
-          ? node.all
-          : undefined
-        : 'any' in node
-          ? node.any
-          : undefined;
-    node = list?.[Number(m[2])];
-  }
-  return node;
-}
-
-type Fix = { fields: Fields; checklist: Record<string, string[]>; advanceMs: number };
-
-/** What to fill so the failed conditions pass (a failed `any` takes its first alternative). */
-function fixFor(
-  sop: CompiledSop,
-  record: RecordState,
-  action: string,
-  failures: GateFailure[],
-  now: number,
-  next: () => number,
-): Fix {
-  const fix: Fix = { fields: {}, checklist: {}, advanceMs: 0 };
-  const gates = ['', ...activeStages(record.value)]
-    .flatMap((s) => sop.transitionsBySource.get(s) ?? [])
-    .filter((t) => t.event === action)
-    .flatMap((t) => (t.meta?.gate ? [t.meta.gate] : []));
-  const leaf = (c: LeafCondition) => {
-    if (c.fact === '$checklist') {
-      for (const stage of activeStages(record.value)) {
-        const items = sop.stageById.get(stage)?.meta?.checklist ?? [];
-        if (items.length) fix.checklist[stage] = items.map((i) => i.id);
-      }
-      return;
-    }
-    if (c.fact === '$timeInStageHours') {
-      fix.advanceMs = Math.max(fix.advanceMs, (Number(c.value) + 1) * HOUR);
-      return;
-    }
-    const def = sop.fieldDefs.get(c.fact);
-    if (!def) throw new Error(`cannot satisfy ${c.fact} for ${action}`);
-    fix.fields[c.fact] = satisfy(c, def, record.fields[c.fact], now, next());
-  };
-  const apply = (c: Condition): void => {
-    if ('all' in c) for (const x of c.all) apply(x);
-    else if ('any' in c) {
-      const first = c.any[0];
-      if (first) apply(first);
-    } else if ('not' in c) throw new Error(`the walker does not negate (${action})`);
-    else leaf(c);
-  };
-  const groups = new Set<string>();
-  for (const f of failures) {
-    const at = f.path.lastIndexOf('any[');
-    if (at >= 0) {
-      const group = f.path.slice(0, at);
-      if (groups.has(group)) continue;
-      groups.add(group);
-    }
-    const node = gates
-      .map((g) => (f.path === '(gate)' ? g : conditionAt(g, f.path)))
-      .find((c) => c !== undefined);
-    if (!node) throw new Error(`no condition at ${f.path} of ${action}`);
-    apply(node);
-  }
-  return fix;
-}
 
 export type Walker = {
   doc: SopDocument;
