@@ -16,15 +16,21 @@ export const ProblemDetails = z.object({
 });
 export type ProblemDetails = z.infer<typeof ProblemDetails>;
 
-/** A failed request; `problem.title` is already in the caller's language. */
+/**
+ * A failed request; `problem.title` is already in the caller's language. `problem` keeps
+ * the RFC 9457 members; `body` is the whole answer, with the members a problem type adds
+ * (a 409's current `record`, a failed gate's `failures`).
+ */
 export class ApiError extends Error {
   readonly problem: ProblemDetails;
   readonly status: number;
-  constructor(problem: ProblemDetails, status: number) {
+  readonly body: unknown;
+  constructor(problem: ProblemDetails, status: number, body?: unknown) {
     super(problem.title);
     this.name = 'ApiError';
     this.problem = problem;
     this.status = status;
+    this.body = body ?? problem;
   }
 }
 
@@ -82,7 +88,7 @@ export async function api<T = unknown>(
     const problem: ProblemDetails = parsed.success
       ? parsed.data
       : { title: res.statusText || i18n.t('app.error'), status: res.status };
-    throw new ApiError(problem, res.status);
+    throw new ApiError(problem, res.status, data);
   }
   return opts.schema ? opts.schema.parse(data) : (data as T);
 }

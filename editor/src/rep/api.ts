@@ -456,21 +456,17 @@ export class NetworkFailure extends Error {
   }
 }
 
-/** A refused command: the problem+json as parsed for the UI, plus the whole body (record, failures). */
+/** A refused command (4xx): its problem+json, with the whole body (record, failures). */
 export class CommandRefused extends ApiError {
-  readonly body: unknown;
   constructor(problem: ApiError['problem'], status: number, body: unknown) {
-    super(problem, status);
+    super(problem, status, body);
     this.name = 'CommandRefused';
-    this.body = body;
   }
 }
 
-/** The raw problem body of a refused command (ApiError's `problem` keeps only RFC 9457 members). */
+/** The whole problem body of a refused request (ApiError's `problem` keeps only RFC 9457 members). */
 function problemBodyOf(error: unknown): unknown {
-  if (error instanceof CommandRefused) return error.body;
-  if (error instanceof ApiError) return error.problem;
-  return undefined;
+  return error instanceof ApiError ? error.body : undefined;
 }
 
 export function newIdempotencyKey(): string {
