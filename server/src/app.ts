@@ -11,6 +11,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import { authenticateBearer, bearerOf, clientIp, operationResolver } from './http/bearer.ts';
 import { createRouter } from './http/context.ts';
 import { onError, problem } from './http/problem.ts';
 import { LIMITS } from './http/schemas.ts';
@@ -23,6 +24,7 @@ import { recordRoutes } from './routes/records.ts';
 import { repRoutes } from './routes/rep.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sopRoutes } from './routes/sops.ts';
+import { tokensAuditRoutes } from './routes/tokens-audit.ts';
 import { trainingRoutes } from './routes/training.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import type { Deps } from './services/context.ts';
@@ -30,7 +32,8 @@ import { AUTH_CHANNEL, createSessionCache, SESSION_COOKIE } from './services/ses
 import { createSopCache } from './services/sop-cache.ts';
 
 export type App = {
-  fetch: (req: Request) => Response | Promise<Response>;
+  /** Bun.serve passes itself as `server`: the socket address for the audit log comes from it. */
+  fetch: (req: Request, server?: unknown) => Response | Promise<Response>;
   deps: Deps;
   scheduler: Scheduler;
   live: LiveHub;
@@ -96,10 +99,12 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   let stopAuth: (() => Promise<void>) | null = null;
 
   const api = createRouter();
+  const operationOf = operationResolver(api, '/api');
   api.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('session', null);
     c.set('user', undefined);
+    c.set('ip', clientIp(c, config.trustProxy));
     await next();
   });
   api.use(
@@ -125,6 +130,10 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     await next();
   });
   api.use('*', async (c, next) => {
+    // an API token decides alone: a cookie beside it is ignored, and the CSRF checks below,
+    // which protect cookies, do not apply (see http/bearer.ts)
+    const bearer = bearerOf(c.req.header('authorization'));
+    if (bearer !== null) return (await authenticateBearer(c, bearer, operationOf)) ?? next();
     // cookie-authenticated writes must come from our own origin
     if (UNSAFE.has(c.req.method)) {
       const origin = c.req.header('origin');
@@ -170,11 +179,18 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', libraryRoutes());
   api.route('/', trainingRoutes());
   api.route('/', adminRoutes());
+  api.route('/', tokensAuditRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
     in: 'cookie',
     name: SESSION_COOKIE,
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An API token (createApiToken). Its scopes decide which operations it reaches; others answer 403 `token-scope`.',
   });
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -185,7 +201,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
         'Rules-driven follow-up SOPs: records, actions, gates, timers. Errors are application/problem+json; `title` follows Accept-Language (zh-CN or en).',
     },
     servers: [{ url: '/api' }],
-    security: [{ cookieAuth: [] }],
+    security: [{ cookieAuth: [] }, { bearerAuth: [] }],
   });
   api.get('/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Closeloop API' }));
   api.onError(onError);
@@ -214,7 +230,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   root.onError(onError);
 
   return {
-    fetch: (req) => root.fetch(req),
+    fetch: (req, server) => root.fetch(req, server),
     deps,
     scheduler,
     live,

@@ -31,6 +31,16 @@ export const Config = z.object({
   editorDist: z.string().min(1).default('./editor/dist'),
   /** Log each request (method, path, status, ms). */
   logRequests: onOff.default(false),
+  /**
+   * Server processes sharing the port (Linux SO_REUSEPORT); more than one needs Postgres.
+   * The first migrates and seeds, then starts the others (server/README.md, Scale-out).
+   */
+  workers: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Behind one reverse proxy: take the client address from the last X-Forwarded-For entry
+   * (the one the proxy appended). Off: the socket's address; the header is ignored.
+   */
+  trustProxy: onOff.default(false),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -54,6 +64,8 @@ export function configFromEnv(
     poolSize: pick('POOL_SIZE'),
     editorDist: pick('EDITOR_DIST'),
     logRequests: pick('LOG_REQUESTS'),
+    workers: pick('WORKERS'),
+    trustProxy: pick('TRUST_PROXY'),
   };
 }
 
@@ -68,6 +80,8 @@ const ENV_NAMES: Record<string, string> = {
   poolSize: 'POOL_SIZE',
   editorDist: 'EDITOR_DIST',
   logRequests: 'LOG_REQUESTS',
+  workers: 'WORKERS',
+  trustProxy: 'TRUST_PROXY',
 };
 
 /** Parses config; on failure returns one line per bad field, naming the variable. */
@@ -75,6 +89,12 @@ export function parseConfig(
   input: unknown,
 ): { ok: true; config: Config } | { ok: false; errors: string[] } {
   const r = Config.safeParse(input);
+  if (r.success && r.data.workers > 1 && !r.data.databaseUrl) {
+    return {
+      ok: false,
+      errors: ['WORKERS: more than one worker needs DATABASE_URL (PGlite is one process)'],
+    };
+  }
   if (r.success) return { ok: true, config: r.data };
   return {
     ok: false,

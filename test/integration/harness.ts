@@ -109,6 +109,8 @@ export type Res<T = Json> = { status: number; body: T; headers: Headers };
 /** A tiny HTTP client with a cookie jar, like a browser tab. */
 export class Client {
   cookie = '';
+  /** An API token sent as `Authorization: Bearer` (issue 4); empty: none. */
+  bearer = '';
   constructor(readonly base: string) {}
 
   async req<T = Json>(
@@ -119,6 +121,7 @@ export class Client {
   ): Promise<Res<T>> {
     const h: Record<string, string> = { 'x-closeloop-csrf': '1', ...headers };
     if (this.cookie) h.cookie = this.cookie;
+    if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
     let payload: string | undefined;
     if (body !== undefined) {
       h['content-type'] ??= 'application/json';

@@ -12,6 +12,8 @@ export type AppEnv = {
     session: SessionInfo | null;
     user: SessionInfo['user'] | undefined;
     deps: Deps;
+    /** The client's address (see bearer.ts, clientIp), for the audit log. */
+    ip: string | null;
   };
 };
 
@@ -26,6 +28,7 @@ export function ctxOf(c: Context<AppEnv>): Ctx {
     now: deps.clock.now() + session.clockOffsetMs,
     calendar: session.calendar,
     clockOffsetMs: session.clockOffsetMs,
+    ip: c.get('ip') ?? null,
   };
 }
 

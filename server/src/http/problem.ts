@@ -16,6 +16,20 @@ const SPECS: Record<string, ProblemSpec> = {
   'not-found': { status: 404, title: { 'zh-CN': '未找到', en: 'Not found' } },
   forbidden: { status: 403, title: { 'zh-CN': '无权操作', en: 'Forbidden' } },
   unauthenticated: { status: 401, title: { 'zh-CN': '请先登录', en: 'Sign in required' } },
+  'token-invalid': {
+    status: 401,
+    title: {
+      'zh-CN': 'API 令牌无效、已吊销或已过期',
+      en: 'The API token is invalid, revoked or expired',
+    },
+  },
+  'token-scope': {
+    status: 403,
+    title: {
+      'zh-CN': 'API 令牌的权限范围不包含此操作',
+      en: "The API token's scopes do not allow this operation",
+    },
+  },
   'bad-credentials': {
     status: 401,
     title: { 'zh-CN': '邮箱或密码错误', en: 'Wrong email or password' },

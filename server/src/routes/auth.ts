@@ -39,7 +39,7 @@ export function authRoutes() {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const { info, cookie, expiresAt } = await login(c.get('deps'), input);
+      const { info, cookie, expiresAt } = await login(c.get('deps'), input, c.get('ip'));
       // session rotation: a session id presented before sign-in never survives it (fixation)
       const previous = getCookie(c, SESSION_COOKIE);
       if (previous) await logout(c.get('deps'), previous);
@@ -64,7 +64,7 @@ export function authRoutes() {
       responses: { 200: ok(z.object({ ok: z.literal(true) })) },
     }),
     async (c) => {
-      await logout(c.get('deps'), getCookie(c, SESSION_COOKIE));
+      await logout(c.get('deps'), getCookie(c, SESSION_COOKIE), { ip: c.get('ip') });
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) });
       return c.json({ ok: true as const }, 200);
     },

@@ -1,3 +1,4 @@
+import { auditStmt } from './audit.ts';
 import type { Deps } from './context.ts';
 import { Conflict, DomainError } from './errors.ts';
 import { hashPassword, sha256 } from './sessions.ts';
@@ -11,6 +12,7 @@ export type AcceptInviteInput = { token: string; password: string; name?: string
 export async function acceptInvite(
   deps: Deps,
   input: AcceptInviteInput,
+  ip: string | null = null,
 ): Promise<{ userId: string; email: string; workspaceId: string }> {
   const dot = input.token.lastIndexOf('.');
   if (dot <= 0) throw new DomainError('invite-invalid', 'this invitation link is not valid');
@@ -34,6 +36,15 @@ export async function acceptInvite(
       [ws, userId, inv.email, input.name?.trim() || inv.name, inv.role, inv.locale, hash],
     );
     if (made.length === 0) throw new Conflict('user-exists', 'this email already has an account');
+    const a = auditStmt({
+      workspaceId: ws,
+      actor: { type: 'user', id: userId },
+      action: 'user.invite-accepted',
+      target: { type: 'user', id: userId },
+      detail: { email: String(inv.email), role: String(inv.role) },
+      ip,
+    });
+    await q(a.text, a.params);
     return { userId, email: String(inv.email), workspaceId: ws };
   });
 }

@@ -2,7 +2,9 @@
  * Who may touch what. One place, used by every verb and mirrored in list queries:
  * admin → the workspace; manager → their teams' records and their own; rep → their own
  * records and those of their teams marked shared; trainer → the SOP library and training,
- * no live records. Every query is also scoped to the caller's workspace.
+ * no live records. Every query is also scoped to the caller's workspace. An API token acts
+ * for the workspace (role admin) but only within the operations its scopes name
+ * (tokenMayCall, checked before any route runs).
  */
 import type { AuthUser } from './context.ts';
 import { Forbidden } from './errors.ts';
@@ -64,4 +66,39 @@ export function visibilitySql(
     sql: `(${alias}.owner_id = $${from} or ${alias}.team_id = any($${from + 1}::text[]))`,
     params: [user.id, user.role === 'rep' ? user.sharedTeamIds : user.teamIds],
   };
+}
+
+/** An API token's scopes (issue 4). */
+export const TOKEN_SCOPES = ['read', 'write', 'intake'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+const RECORD_READS = ['listRecords', 'getRecord', 'listRecordEvents', 'findDuplicates'];
+const SOP_READS = ['listSops', 'getSop', 'listSopVersions', 'getSopVersion'];
+const RECORD_WRITES = [
+  'createRecord',
+  'performAction',
+  'updateRecordFields',
+  'reassignRecord',
+  'closeRecord',
+  'reopenRecord',
+];
+
+/**
+ * The operations (OpenAPI operationIds) each token scope reaches; everything else — admin,
+ * training, library editing, reports and their export, the test clock, sessions, next
+ * actions and notifications (which belong to a person) — is refused, including routes added
+ * later. read: record and SOP reads; write: read plus the record commands; intake: creating
+ * records and checking for duplicates.
+ */
+export const TOKEN_OPERATIONS: Record<TokenScope, ReadonlySet<string>> = {
+  read: new Set([...RECORD_READS, ...SOP_READS]),
+  write: new Set([...RECORD_READS, ...SOP_READS, ...RECORD_WRITES]),
+  intake: new Set(['createRecord', 'findDuplicates']),
+};
+
+/** Whether a token with these scopes may call the operation (health is open to any token). */
+export function tokenMayCall(scopes: readonly TokenScope[], operationId: string | undefined) {
+  if (!operationId) return false;
+  if (operationId === 'health') return true;
+  return scopes.some((s) => TOKEN_OPERATIONS[s].has(operationId));
 }

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { LiveHub } from '../live.ts';
+import type { TokenScope } from './access.ts';
 import type { SopCache } from './sop-cache.ts';
 
 export type Deps = {
@@ -30,6 +31,12 @@ export type AuthUser = {
   managedTeamIds: string[];
   /** The user's teams that are marked shared: a rep sees those teams' records (issue 4). */
   sharedTeamIds: string[];
+  /**
+   * Set when the caller is an API token, not a person (issue 4): `id` is then `token:<id>`
+   * and the role `admin` (workspace-wide reach); what it may call is decided by its scopes
+   * (access.ts, tokenMayCall) before any route runs.
+   */
+  token?: { id: string; name: string; scopes: TokenScope[] };
 };
 
 export type Ctx = Deps & {
@@ -39,6 +46,8 @@ export type Ctx = Deps & {
   calendar: Calendar;
   /** The workspace's test-clock offset, 0 unless the test clock is on. */
   clockOffsetMs: number;
+  /** The client's address, for the audit log; absent outside HTTP requests. */
+  ip?: string | null;
 };
 
 export type Verb<I, O> = (args: { ctx: Ctx; input: I }) => Promise<O>;

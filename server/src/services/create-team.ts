@@ -1,4 +1,5 @@
 import { assertRole } from './access.ts';
+import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import { Conflict } from './errors.ts';
 import {
@@ -38,6 +39,8 @@ export const createTeam: Verb<CreateTeamInput, TeamDetail> = async ({ ctx, input
     });
     const team = await readTeam(q, ws, input.id);
     if (!team) throw new Error('team vanished');
+    const a = auditBy(ctx, 'team.created', { type: 'team', id: input.id }, { team });
+    await q(a.text, a.params);
     return team;
   });
 };

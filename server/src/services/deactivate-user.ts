@@ -1,4 +1,5 @@
 import { assertRole } from './access.ts';
+import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import { envOf } from './env.ts';
 import { Invalid, NotFound } from './errors.ts';
@@ -53,5 +54,18 @@ export const deactivateUser: Verb<DeactivateUserInput, HandOverResult> = async (
     reason: input.reason ?? 'deactivated',
     deactivateUserId: input.userId,
     ...(to ? {} : { mustBeEmpty: true }),
+    audit: (out) =>
+      out.deactivated
+        ? auditBy(
+            ctx,
+            'user.deactivated',
+            { type: 'user', id: input.userId },
+            {
+              handedOver: out.moved.length,
+              to: to === undefined ? null : to === 'team-rule' ? 'team-rule' : to.userId,
+              reason: input.reason ?? null,
+            },
+          )
+        : null,
   });
 };

@@ -17,7 +17,7 @@ import {
   type StepContext,
   step,
 } from '@closeloop/engine';
-import type { Row } from '../db/client.ts';
+import type { Row, Stmt } from '../db/client.ts';
 import type { LivePayload } from '../live.ts';
 import type { CommandEnv } from './command.ts';
 import { Invalid, NotFound, rejectionError } from './errors.ts';
@@ -50,6 +50,8 @@ export type HandOverInput = {
   mustBeEmpty?: boolean;
   /** Deactivate this user in the same transaction (and end their sessions). */
   deactivateUserId?: string;
+  /** The audit entry for the outcome, written in the same transaction (null: none). */
+  audit?: (result: HandOverResult) => Stmt | null;
 };
 
 export type HandOverResult = {
@@ -64,7 +66,12 @@ export async function handOver(input: HandOverInput): Promise<HandOverResult> {
   for (let attempt = 0; ; attempt++) {
     const sops = await preloadSops(input);
     try {
-      return await input.env.db.transaction((q) => run(input, q, sops));
+      return await input.env.db.transaction(async (q) => {
+        const out = await run(input, q, sops);
+        const entry = input.audit?.(out);
+        if (entry) await q(entry.text, entry.params);
+        return out;
+      });
     } catch (e) {
       if (e instanceof SopsChanged && attempt < 3) continue;
       throw e;

@@ -1,4 +1,5 @@
 import { assertRole } from './access.ts';
+import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import { envOf } from './env.ts';
 import { Forbidden, Invalid } from './errors.ts';
@@ -44,5 +45,18 @@ export const handoverRecords: Verb<HandoverRecordsInput, HandOverResult> = async
         throw new Forbidden('you may hand over only records of the teams you manage');
       }
     },
+    // one entry per handover: how many records, to whom (or the team rule), and which
+    audit: (out) =>
+      auditBy(
+        ctx,
+        'records.handed-over',
+        input.toUserId ? { type: 'user', id: input.toUserId } : null,
+        {
+          count: out.moved.length,
+          to: input.toUserId ?? 'team-rule',
+          reason: input.reason,
+          recordIds: out.moved.slice(0, 100).map((m) => m.recordId),
+        },
+      ),
   });
 };

@@ -1,5 +1,6 @@
 import type { Role } from '@closeloop/engine';
 import { assertRole } from './access.ts';
+import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import { Conflict } from './errors.ts';
 import { sha256 } from './sessions.ts';
@@ -30,20 +31,23 @@ export const inviteUser: Verb<InviteUserInput, InviteOut> = async ({ ctx, input 
   if (exists.length) throw new Conflict('user-exists', `${email} already has an account here`);
   const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
   const expiresAt = ctx.now + INVITE_TTL_MS;
-  await ctx.db.query(
-    `insert into invites (workspace_id, id, email, name, role, locale, invited_by, expires_at)
-     values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8::float8 / 1000))`,
-    [
-      ws,
-      sha256(secret),
-      email,
-      input.name,
-      input.role,
-      input.locale ?? 'zh-CN',
-      ctx.user.id,
-      expiresAt,
-    ],
-  );
+  await ctx.db.batch([
+    {
+      text: `insert into invites (workspace_id, id, email, name, role, locale, invited_by, expires_at)
+             values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8::float8 / 1000))`,
+      params: [
+        ws,
+        sha256(secret),
+        email,
+        input.name,
+        input.role,
+        input.locale ?? 'zh-CN',
+        ctx.user.id,
+        expiresAt,
+      ],
+    },
+    auditBy(ctx, 'user.invited', null, { email, name: input.name, role: input.role }),
+  ]);
   const token = `${ws}.${secret}`;
   return {
     token,

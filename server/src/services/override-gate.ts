@@ -1,5 +1,6 @@
 import type { Fields } from '@closeloop/engine';
 import { assertRole } from './access.ts';
+import { auditBy } from './audit.ts';
 import { type CommandResult, runCommand } from './command.ts';
 import type { Verb } from './context.ts';
 import { envOf, idempotencyOf } from './env.ts';
@@ -30,6 +31,19 @@ export const overrideGate: Verb<OverrideGateInput, CommandResult> = async ({ ctx
     recordId: input.recordId,
     cmd,
     expectedVersion: input.version,
+    // the audit entry commits with the override or not at all (it returns one row: a guard)
+    guards: [
+      auditBy(
+        ctx,
+        'gate.overridden',
+        { type: 'record', id: input.recordId },
+        {
+          action: input.action,
+          reason: input.reason,
+          version: input.version,
+        },
+      ),
+    ],
     idempotency: idempotencyOf(ctx, input.idempotencyKey, {
       op: 'overrideGate',
       recordId: input.recordId,

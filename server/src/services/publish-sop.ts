@@ -1,6 +1,7 @@
 import { checkSop } from '@closeloop/engine';
 import type { Row } from '../db/client.ts';
 import { assertRole, SOP_PUBLISHERS } from './access.ts';
+import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import { NotFound, SopInvalid } from './errors.ts';
 import { docHash } from './sop-common.ts';
@@ -43,6 +44,17 @@ export const publishSop: Verb<{ sopId: string; note: string }, PublishResult> = 
       input.sopId,
       version,
     ]);
+    const a = auditBy(
+      ctx,
+      'sop.published',
+      { type: 'sop', id: input.sopId },
+      {
+        version,
+        hash,
+        note: input.note,
+      },
+    );
+    await q(a.text, a.params);
     return { sopId: input.sopId, version, hash, publishedAt: ctx.now };
   });
 };

@@ -4,6 +4,7 @@
  */
 import { type Calendar, chinaCalendar, Role } from '@closeloop/engine';
 import type { Db } from '../db/client.ts';
+import { auditStmt } from './audit.ts';
 import type { AuthUser, Deps } from './context.ts';
 import { DomainError } from './errors.ts';
 
@@ -156,6 +157,7 @@ async function recordFailure(db: Db, key: string): Promise<void> {
 export async function login(
   deps: Deps,
   input: { email: string; password: string },
+  ip: string | null = null,
 ): Promise<{ info: SessionInfo; cookie: string; expiresAt: number }> {
   const email = input.email.trim().toLowerCase();
   const attemptKey = sha256(`login:${email}`);
@@ -163,25 +165,47 @@ export async function login(
     'select 1 from login_attempts where key = $1 and locked_until > now()',
     [attemptKey],
   );
-  if (locked.length) {
-    throw new DomainError('too-many-attempts', 'too many failed sign-ins; try again later');
-  }
   const rows = await deps.db.query(
     `select workspace_id, id, password_hash from users where email = $1 and active
       order by created_at limit 5`,
     [email],
   );
+  // a failure goes to the audit log of each workspace where the email has an account
+  const failed = (reason: string) =>
+    rows.map((row) =>
+      auditStmt({
+        workspaceId: String(row.workspace_id),
+        actor: { type: 'user', id: null },
+        action: 'auth.sign-in-failed',
+        target: { type: 'user', id: String(row.id) },
+        detail: { email, reason },
+        ip,
+      }),
+    );
+  if (locked.length) {
+    if (rows.length) await deps.db.batch(failed('locked'));
+    throw new DomainError('too-many-attempts', 'too many failed sign-ins; try again later');
+  }
   for (const row of rows) {
     if (await Bun.password.verify(input.password, String(row.password_hash))) {
       const workspaceId = String(row.workspace_id);
       const secret = randomSecret();
       const expiresAt = deps.clock.now() + SESSION_TTL_MS;
       // the idle deadline; the cookie itself lives until the absolute end
-      await deps.db.query(
-        `insert into sessions (workspace_id, id, user_id, expires_at)
-         values ($1, $2, $3, now() + $4::interval)`,
-        [workspaceId, sha256(secret), String(row.id), SESSION_IDLE],
-      );
+      await deps.db.batch([
+        {
+          text: `insert into sessions (workspace_id, id, user_id, expires_at)
+                 values ($1, $2, $3, now() + $4::interval)`,
+          params: [workspaceId, sha256(secret), String(row.id), SESSION_IDLE],
+        },
+        auditStmt({
+          workspaceId,
+          actor: { type: 'user', id: String(row.id) },
+          action: 'auth.signed-in',
+          target: { type: 'user', id: String(row.id) },
+          ip,
+        }),
+      ]);
       const info = await loadUserInfo(deps.db, workspaceId, String(row.id), deps.config.testClock);
       if (!info) break;
       await deps.db.query('delete from login_attempts where key = $1', [attemptKey]);
@@ -191,6 +215,7 @@ export async function login(
   // spend comparable time when no account matched, so timing does not reveal emails
   if (rows.length === 0) await Bun.password.verify(input.password, await dummy());
   await recordFailure(deps.db, attemptKey);
+  if (rows.length) await deps.db.batch(failed('bad-password'));
   throw new DomainError('bad-credentials', 'wrong email or password');
 }
 
@@ -200,16 +225,35 @@ const dummy = () => {
   return dummyHash;
 };
 
-export async function logout(deps: Deps, cookie: string | undefined): Promise<void> {
+/**
+ * Ends the cookie's session. `audit` (the sign-out route) records `auth.signed-out` in the
+ * same statement; a session replaced at sign-in (rotation) is ended without an entry.
+ */
+export async function logout(
+  deps: Deps,
+  cookie: string | undefined,
+  audit?: { ip: string | null },
+): Promise<void> {
   if (!cookie) return;
   const dot = cookie.lastIndexOf('.');
   if (dot <= 0) return;
   const sid = sha256(cookie.slice(dot + 1));
   await deps.db.batch([
-    {
-      text: 'delete from sessions where workspace_id = $1 and id = $2',
-      params: [cookie.slice(0, dot), sid],
-    },
+    audit
+      ? {
+          text: `with ended as (
+                   delete from sessions where workspace_id = $1 and id = $2
+                   returning workspace_id, user_id)
+                 insert into audit_log (workspace_id, id, actor_type, actor_id, action,
+                                        target_type, target_id, ip)
+                 select workspace_id, $3, 'user', user_id, 'auth.signed-out', 'user', user_id, $4
+                   from ended`,
+          params: [cookie.slice(0, dot), sid, Bun.randomUUIDv7(), audit.ip],
+        }
+      : {
+          text: 'delete from sessions where workspace_id = $1 and id = $2',
+          params: [cookie.slice(0, dot), sid],
+        },
     // every process drops its cached copy of this session (see createSessionCache)
     { text: 'select pg_notify($1, $2)', params: [AUTH_CHANNEL, sid] },
   ]);

@@ -1,3 +1,4 @@
+import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import { Forbidden, NotFound } from './errors.ts';
 import {
@@ -37,6 +38,7 @@ export const updateTeam: Verb<UpdateTeamInput, TeamDetail> = async ({ ctx, input
       input.teamId,
     ]);
     if (found.length === 0) throw new NotFound('team', input.teamId);
+    const before = await readTeam(q, ws, input.teamId);
     await assertUsersExist(q, ws, [
       ...(input.managers ?? []),
       ...(input.members ?? []).map((m) => m.userId),
@@ -54,6 +56,17 @@ export const updateTeam: Verb<UpdateTeamInput, TeamDetail> = async ({ ctx, input
     });
     const team = await readTeam(q, ws, input.teamId);
     if (!team) throw new NotFound('team', input.teamId);
+    // the audit entry keeps what changed: name, sharing, managers, members and their settings
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const k of ['name', 'shared', 'managerIds', 'members'] as const) {
+      if (JSON.stringify(before?.[k]) !== JSON.stringify(team[k])) {
+        changes[k] = { from: before?.[k] ?? null, to: team[k] };
+      }
+    }
+    if (Object.keys(changes).length) {
+      const a = auditBy(ctx, 'team.updated', { type: 'team', id: input.teamId }, { changes });
+      await q(a.text, a.params);
+    }
     return team;
   });
 };

@@ -1,4 +1,5 @@
 import type { Role } from '@closeloop/engine';
+import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import type { UserSummary } from './directory.ts';
 import { Forbidden, Invalid, NotFound } from './errors.ts';
@@ -23,22 +24,41 @@ export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, inpu
   if (self && input.role !== undefined && input.role !== ctx.user.role) {
     throw new Invalid('invalid-input', 'you cannot change your own role');
   }
-  const rows = await ctx.db.query(
-    `update users set role = coalesce($3, role), name = coalesce($4, name),
-            locale = coalesce($5, locale)
-      where workspace_id = $1 and id = $2
-      returning id, name, email, role, active,
-        coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
-                   where m.workspace_id = users.workspace_id and m.user_id = users.id), '{}') as team_ids`,
-    [
-      ctx.user.workspaceId,
-      input.userId,
-      input.role ?? null,
-      input.name ?? null,
-      input.locale ?? null,
-    ],
-  );
-  const r = rows[0];
+  const r = await ctx.db.transaction(async (q) => {
+    const before = await q(
+      'select role, name, locale from users where workspace_id = $1 and id = $2 for update',
+      [ctx.user.workspaceId, input.userId],
+    );
+    const old = before[0];
+    if (!old) return undefined;
+    const rows = await q(
+      `update users set role = coalesce($3, role), name = coalesce($4, name),
+              locale = coalesce($5, locale)
+        where workspace_id = $1 and id = $2
+        returning id, name, email, role, active,
+          coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
+                     where m.workspace_id = users.workspace_id and m.user_id = users.id), '{}') as team_ids`,
+      [
+        ctx.user.workspaceId,
+        input.userId,
+        input.role ?? null,
+        input.name ?? null,
+        input.locale ?? null,
+      ],
+    );
+    // the audit entry names each changed value, before and after
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const k of ['role', 'name', 'locale'] as const) {
+      if (input[k] !== undefined && input[k] !== old[k])
+        changes[k] = { from: old[k], to: input[k] };
+    }
+    if (Object.keys(changes).length) {
+      const action = changes.role ? 'user.role-changed' : 'user.updated';
+      const a = auditBy(ctx, action, { type: 'user', id: input.userId }, { changes });
+      await q(a.text, a.params);
+    }
+    return rows[0];
+  });
   if (!r) throw new NotFound('user', input.userId);
   if (input.role !== undefined) {
     // every process drops its cached sessions of this user, so the new role applies at once

@@ -4,6 +4,7 @@
  * fields quoted when needed; formula-looking cells prefixed so a spreadsheet does not run
  * them (CSV injection).
  */
+import { auditBy, writeAudit } from '../audit.ts';
 import type { Ctx, Verb } from '../context.ts';
 import { Invalid } from '../errors.ts';
 import { bottleneckMapFor } from './get-bottleneck-map.ts';
@@ -123,6 +124,10 @@ export const exportReport: Verb<
     .filter(Boolean)
     .join('-')
     .replace(/[^A-Za-z0-9._-]/g, '_');
+  await writeAudit(
+    ctx.db,
+    auditBy(ctx, 'report.exported', { type: 'report', id: report }, { filters, lang }),
+  );
   return { filename: `${name}.csv`, body: csv };
 };
 

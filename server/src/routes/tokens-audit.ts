@@ -1,0 +1,148 @@
+/**
+ * API tokens and the audit log (issue 4), under /api/admin; admin only.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { TOKEN_SCOPES } from '../services/access.ts';
+import { createApiToken } from '../services/create-api-token.ts';
+import { listApiTokens } from '../services/list-api-tokens.ts';
+import { listAuditLog } from '../services/list-audit-log.ts';
+import { revokeApiToken } from '../services/revoke-api-token.ts';
+
+const tags = ['admin'];
+const EpochMs = z.number().int().min(0).max(8_640_000_000_000_000);
+
+const ApiToken = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    scopes: z.array(z.string()),
+    createdBy: z.string(),
+    createdByName: z.string().nullable(),
+    createdAt: z.number(),
+    expiresAt: z.number().nullable(),
+    lastUsedAt: z.number().nullable(),
+    revokedAt: z.number().nullable(),
+  })
+  .openapi('ApiToken', { description: 'An API token without its secret; times in epoch ms.' });
+
+const AuditEntry = z
+  .object({
+    id: z.string(),
+    at: z.number(),
+    actorType: z.enum(['user', 'token', 'system']),
+    actorId: z.string().nullable(),
+    actorName: z.string().nullable(),
+    action: z.string(),
+    targetType: z.string().nullable(),
+    targetId: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    ip: z.string().nullable(),
+  })
+  .openapi('AuditEntry');
+
+const queryMs = z.coerce.number().int().min(0).max(8_640_000_000_000_000);
+
+export function tokensAuditRoutes() {
+  const r = createRouter();
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/admin/tokens',
+      operationId: 'createApiToken',
+      tags,
+      summary:
+        'Create an API token (admin). The secret is in this answer only; send it as `Authorization: Bearer <secret>`',
+      description:
+        'Scopes: `read` — record and SOP reads (listRecords, getRecord, listRecordEvents, findDuplicates, listSops, getSop, listSopVersions, getSopVersion); `write` — read plus createRecord, performAction, updateRecordFields, reassignRecord, closeRecord, reopenRecord; `intake` — createRecord and findDuplicates. Anything else answers 403 `token-scope`.',
+      request: jsonBody(
+        z.object({
+          name: z.string().trim().min(1).max(100),
+          scopes: z
+            .array(z.enum(TOKEN_SCOPES))
+            .min(1)
+            .max(TOKEN_SCOPES.length)
+            .refine((s) => new Set(s).size === s.length, 'each scope once'),
+          expiresAt: EpochMs.optional(),
+        }),
+      ),
+      responses: {
+        201: ok(z.object({ token: ApiToken, secret: z.string() }), 'Created'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const out = await createApiToken({
+        ctx: ctxOf(c),
+        input: {
+          name: body.name,
+          scopes: body.scopes,
+          ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
+        },
+      });
+      return c.json(out, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/admin/tokens',
+      operationId: 'listApiTokens',
+      tags,
+      summary: "The workspace's API tokens, newest first, revoked ones included (admin)",
+      responses: { 200: ok(z.object({ items: z.array(ApiToken) })), ...errorResponses },
+    }),
+    async (c) => c.json(await listApiTokens({ ctx: ctxOf(c), input: {} }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/admin/tokens/{tokenId}/revoke',
+      operationId: 'revokeApiToken',
+      tags,
+      summary: 'Revoke an API token (admin); revoking again answers the same revokedAt',
+      request: { params: z.object({ tokenId: z.string().min(1).max(64) }) },
+      responses: { 200: ok(ApiToken), ...errorResponses },
+    }),
+    async (c) => c.json(await revokeApiToken({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/admin/audit',
+      operationId: 'listAuditLog',
+      tags,
+      summary: 'The audit log, newest first, with keyset pagination (admin)',
+      request: {
+        query: z.object({
+          action: z
+            .string()
+            .min(1)
+            .max(100)
+            .optional()
+            .openapi({ description: 'An exact action, or a prefix ending in `.` (`auth.`)' }),
+          actorId: z.string().min(1).max(200).optional(),
+          from: queryMs.optional().openapi({ description: 'Epoch ms, inclusive' }),
+          to: queryMs.optional().openapi({ description: 'Epoch ms, exclusive' }),
+          cursor: z.string().max(500).optional(),
+          limit: z.coerce.number().int().min(1).max(200).optional(),
+        }),
+      },
+      responses: {
+        200: ok(z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() })),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await listAuditLog({ ctx: ctxOf(c), input: q }), 200);
+    },
+  );
+
+  return r;
+}
