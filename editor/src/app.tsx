@@ -62,6 +62,14 @@ function Home() {
 function createRouter() {
   return createBrowserRouter([
     { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
+    // the invitation link works signed out: /invite#<token> (as inviteUser makes it) or /invite/<token>
+    ...['/invite', '/invite/:token'].map((path) => ({
+      path,
+      lazy: async () => ({
+        Component: (await import('./admin/accept-invite-page.tsx')).AcceptInvitePage,
+      }),
+      errorElement: <RouteError />,
+    })),
     {
       element: <AppLayout />,
       errorElement: <RouteError />,

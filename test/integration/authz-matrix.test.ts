@@ -1,7 +1,8 @@
 /**
  * Authorization matrix (issue 4): every operationId in the OpenAPI document is called as
- * nobody, as a deactivated user, as an admin of another workspace and as each role, against
- * objects each may and may not touch. Denied calls answer 401/403/404 and change nothing;
+ * nobody, as a deactivated user, as an admin of another workspace, as each role and as an
+ * API token of each scope (and another workspace's token), against objects each may and may
+ * not touch. Denied calls answer 401/403/404 and change nothing;
  * another workspace never sees this one's data. An operation without a rule fails the test.
  */
 import type { Role } from '@closeloop/engine';
@@ -28,6 +29,8 @@ type Fx = {
   victimId: string;
   notificationId: string;
   templateId: string;
+  /** An API token of this workspace that only admins may revoke. */
+  apiTokenId: string;
   n: () => number;
 };
 
@@ -57,6 +60,34 @@ const EDITORS: Role[] = ['admin', 'manager', 'trainer'];
 const BOSSES: Role[] = ['admin', 'manager'];
 const get = (path: string): Call => ({ method: 'GET', path });
 const post = (path: string, body: unknown = {}): Call => ({ method: 'POST', path, body });
+
+type TokenScope = 'read' | 'write' | 'intake';
+const SCOPES: TokenScope[] = ['read', 'write', 'intake'];
+/** What each token scope reaches (issue 4); every other operation answers 403 token-scope. */
+const TOKEN_READS = [
+  'health',
+  'listRecords',
+  'getRecord',
+  'listRecordEvents',
+  'findDuplicates',
+  'listSops',
+  'getSop',
+  'listSopVersions',
+  'getSopVersion',
+];
+const TOKEN_ALLOWED: Record<TokenScope, string[]> = {
+  read: TOKEN_READS,
+  write: [
+    ...TOKEN_READS,
+    'createRecord',
+    'performAction',
+    'updateRecordFields',
+    'reassignRecord',
+    'closeRecord',
+    'reopenRecord',
+  ],
+  intake: ['health', 'createRecord', 'findDuplicates'],
+};
 
 const RULES: Record<string, Rule> = {
   login: {
@@ -102,6 +133,14 @@ const RULES: Record<string, Rule> = {
       path: '/api/teams/sales',
       body: { members: [{ userId: fx.rep1Id }, { userId: fx.rep2Id }] },
     }),
+  },
+  getTeam: {
+    roles: BOSSES,
+    scoped: true,
+    // both workspaces have a team `sales`: the other admin reads their own (the leak check
+    // below proves it holds none of ours)
+    foreignOk: [200],
+    call: () => get('/api/admin/teams/sales'),
   },
   handoverRecords: {
     roles: BOSSES,
@@ -295,6 +334,17 @@ const RULES: Record<string, Rule> = {
     roles: BOSSES,
     call: (fx) => get(`/api/reports/funnel/export?sopId=${fx.sopId}`),
   },
+  createApiToken: {
+    roles: ['admin'],
+    call: (fx) => post('/api/admin/tokens', { name: `m-${fx.n()}`, scopes: ['read'] }),
+  },
+  listApiTokens: { roles: ['admin'], call: () => get('/api/admin/tokens') },
+  revokeApiToken: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => post(`/api/admin/tokens/${fx.apiTokenId}/revoke`),
+  },
+  listAuditLog: { roles: ['admin'], call: () => get('/api/admin/audit') },
 };
 
 const DENIED = [401, 403, 404];
@@ -305,6 +355,8 @@ for (const lane of LANES) {
     let ws: Awaited<ReturnType<typeof makeWorkspace>>;
     let other: Awaited<ReturnType<typeof makeWorkspace>>;
     const clients: Partial<Record<Role | 'rep3' | 'inactive' | 'foreign', Client>> = {};
+    /** API tokens of this workspace by scope, and a write token of the other workspace. */
+    const tokens: Partial<Record<TokenScope | 'foreign', Client>> = {};
     let fx: Fx;
     let ops: Array<{ id: string; method: string; path: string }> = [];
 
@@ -327,7 +379,10 @@ for (const lane of LANES) {
           (select count(*)::int from notifications where workspace_id = $1 and read_at is null) as unread,
           (select count(*)::int from timers where workspace_id = $1) as timers,
           (select count(*)::int from training_assignments where workspace_id = $1) as training,
-          (select clock_offset_ms::float8 from workspaces where id = $1) as clock`,
+          (select clock_offset_ms::float8 from workspaces where id = $1) as clock,
+          (select md5(coalesce(string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' order by id), ''))
+             from api_tokens where workspace_id = $1) as tokens,
+          (select count(*)::int from audit_log where workspace_id = $1) as audit`,
         [ws.id],
       );
       return rows[0];
@@ -390,6 +445,16 @@ for (const lane of LANES) {
       ).toBe(200);
       inactive.cookie = cookie;
       clients.inactive = inactive;
+      const mint = async (c: Client, scopes: string[]) => {
+        const r = await c.post('/api/admin/tokens', { name: `mx-${scopes[0]}`, scopes });
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        const t = new Client(srv.url);
+        t.bearer = r.body.secret;
+        return { client: t, id: String(r.body.token.id) };
+      };
+      for (const scope of SCOPES) tokens[scope] = (await mint(admin, [scope])).client;
+      tokens.foreign = (await mint(foreign, ['write'])).client;
+      const apiToken = await mint(admin, ['read']);
       const notes = await rep1.get('/api/notifications');
       const lib = await admin.get('/api/library');
       const templates = (lib.body?.templates ?? lib.body?.items ?? []) as Json[];
@@ -403,6 +468,7 @@ for (const lane of LANES) {
         victimId: acc.body.userId,
         notificationId: notes.body.items?.[0]?.id ?? 'none',
         templateId: String(templates[0]?.id ?? 'none'),
+        apiTokenId: apiToken.id,
         n: () => ++n,
       };
       const doc = await new Client(srv.url).get('/api/openapi.json');
@@ -434,13 +500,26 @@ for (const lane of LANES) {
       const check = (what: string, status: number, ok: number[]) => {
         if (!ok.includes(status)) failures.push(`${what}: ${status}`);
       };
-      const mine = [ws.id, fx.recordId, fx.handRecordId, fx.rep1Id, fx.rep2Id];
+      const mine = [ws.id, fx.recordId, fx.handRecordId, fx.rep1Id, fx.rep2Id, fx.apiTokenId];
       for (const o of ops) {
         const rule = RULES[o.id];
         if (!rule) continue;
         if (!rule.public) {
           const anon = await send(new Client(srv.url), rule.call(fx));
           check(`${o.id} as nobody`, anon.status, [401]);
+        }
+        // tokens reach only their scopes' operations: everything else is 403 token-scope
+        // (anonOnly operations too: a bearer never opens a stream, signs in or out)
+        for (const scope of SCOPES) {
+          if (TOKEN_ALLOWED[scope].includes(o.id)) continue;
+          const r = await send(tokens[scope] as Client, rule.call(fx));
+          check(`${o.id} as a ${scope} token`, r.status, [403]);
+          if (r.body?.code !== 'token-scope')
+            failures.push(`${o.id} as a ${scope} token: ${r.body?.code}`);
+        }
+        if (rule.scoped && TOKEN_ALLOWED.write.includes(o.id)) {
+          const r = await send(tokens.foreign as Client, rule.call(fx));
+          check(`${o.id} as another workspace's token`, r.status, DENIED);
         }
         if (rule.anonOnly) continue;
         if (!rule.public) {
@@ -492,6 +571,31 @@ for (const lane of LANES) {
         }
       }
       expect(failures).toEqual([]);
+    }, 600_000);
+
+    it('lets each token scope through to its operations', async () => {
+      const failures: string[] = [];
+      for (const o of ops) {
+        const rule = RULES[o.id];
+        if (!rule) continue;
+        for (const scope of SCOPES) {
+          if (!TOKEN_ALLOWED[scope].includes(o.id)) continue;
+          const r = await send(tokens[scope] as Client, rule.call(fx));
+          if (DENIED.includes(r.status) || r.status >= 500) {
+            failures.push(
+              `${o.id} as a ${scope} token: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`,
+            );
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+      // every operation a scope names exists, so a renamed route cannot silently drop out
+      const ids = new Set(ops.map((o) => o.id));
+      expect(
+        Object.values(TOKEN_ALLOWED)
+          .flat()
+          .filter((id) => !ids.has(id)),
+      ).toEqual([]);
     }, 600_000);
   });
 }

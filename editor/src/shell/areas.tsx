@@ -14,7 +14,6 @@ import {
 import type { ReactNode } from 'react';
 import type { RouteObject } from 'react-router';
 import type { Role } from '../api/queries.ts';
-import { ComingSoon } from './coming-soon.tsx';
 
 export type Area = {
   key: string;
@@ -27,11 +26,6 @@ export type Area = {
   roles?: readonly Role[];
   routes: RouteObject[];
 };
-
-const placeholder = (path: string, label: string): RouteObject[] => [
-  { path, element: <ComingSoon label={label} /> },
-  { path: `${path}/*`, element: <ComingSoon label={label} /> },
-];
 
 export const areas: readonly Area[] = [
   {
@@ -145,8 +139,34 @@ export const areas: readonly Area[] = [
     path: '/admin',
     label: 'nav.admin',
     icon: <SettingOutlined />,
-    roles: ['admin'],
-    routes: placeholder('/admin', 'nav.admin'),
+    // managers see the teams they manage, to set their members' routing (admin-layout.tsx)
+    roles: ['admin', 'manager'],
+    routes: [
+      {
+        path: '/admin',
+        lazy: async () => ({ Component: (await import('../admin/admin-layout.tsx')).AdminIndex }),
+      },
+      {
+        path: '/admin/users',
+        lazy: async () => ({ Component: (await import('../admin/users-page.tsx')).UsersPage }),
+      },
+      {
+        path: '/admin/teams',
+        lazy: async () => ({ Component: (await import('../admin/teams-page.tsx')).TeamsPage }),
+      },
+      {
+        path: '/admin/teams/:teamId',
+        lazy: async () => ({ Component: (await import('../admin/team-page.tsx')).TeamPage }),
+      },
+      {
+        path: '/admin/tokens',
+        lazy: async () => ({ Component: (await import('../admin/tokens-page.tsx')).TokensPage }),
+      },
+      {
+        path: '/admin/audit',
+        lazy: async () => ({ Component: (await import('../admin/audit-page.tsx')).AuditPage }),
+      },
+    ],
   },
 ];
 

@@ -8,6 +8,7 @@ import { LIMITS } from '../http/schemas.ts';
 import { acceptInvite } from '../services/accept-invite.ts';
 import { createTeam } from '../services/create-team.ts';
 import { deactivateUser } from '../services/deactivate-user.ts';
+import { getTeam } from '../services/get-team.ts';
 import { handoverRecords } from '../services/handover-records.ts';
 import { inviteUser } from '../services/invite-user.ts';
 import { updateTeam } from '../services/update-team.ts';
@@ -202,7 +203,7 @@ export function adminRoutes() {
       },
     }),
     async (c) => {
-      const out = await acceptInvite(c.get('deps'), defined(c.req.valid('json')));
+      const out = await acceptInvite(c.get('deps'), defined(c.req.valid('json')), c.get('ip'));
       return c.json(out, 201);
     },
   );
@@ -301,6 +302,20 @@ export function adminRoutes() {
       });
       return c.json(out, 200);
     },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/admin/teams/{teamId}',
+      operationId: 'getTeam',
+      tags: ['admin'],
+      summary:
+        "A team with its managers, members and each member's weight, cap, leave and shift (admin or the team's manager)",
+      request: { params: z.object({ teamId: TeamId }) },
+      responses: { 200: ok(TeamDetail), ...errorResponses },
+    }),
+    async (c) => c.json(await getTeam({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
   );
 
   return r;
