@@ -92,7 +92,7 @@ for (const lane of LANES) {
       );
       const r = await admin.patch(`/api/users/${a}`, { name: 'Anna', locale: 'en' });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
-      expect(r.body).toMatchObject({ id: a, name: 'Anna', role: 'rep' });
+      expect(r.body).toMatchObject({ id: a, name: 'Anna', role: 'rep', locale: 'en' });
       const self = await rep1.patch(`/api/users/${ws.userId('rep1')}`, { locale: 'en' });
       expect(self.status).toBe(200);
     });

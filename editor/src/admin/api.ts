@@ -24,6 +24,7 @@ export const UserSummary = z.object({
   name: z.string(),
   email: z.string(),
   role: Role,
+  locale: z.enum(['zh-CN', 'en']),
   active: z.boolean(),
   teamIds: z.array(z.string()),
 });

@@ -14,7 +14,7 @@ import {
   useUpdateUser,
 } from './api.ts';
 
-type EditForm = { name: string; role: Role; locale?: Locale };
+type EditForm = { name: string; role: Role; locale: Locale };
 
 export function EditUserModal({
   user,
@@ -30,7 +30,7 @@ export function EditUserModal({
   const update = useUpdateUser();
 
   useEffect(() => {
-    if (user) form.setFieldsValue({ name: user.name, role: user.role, locale: undefined });
+    if (user) form.setFieldsValue({ name: user.name, role: user.role, locale: user.locale });
   }, [user, form]);
 
   const close = () => {
@@ -43,7 +43,7 @@ export function EditUserModal({
     const patch: UserPatch = {};
     if (v.name.trim() !== user.name) patch.name = v.name.trim();
     if (v.role !== user.role) patch.role = v.role;
-    if (v.locale) patch.locale = v.locale;
+    if (v.locale !== user.locale) patch.locale = v.locale;
     if (Object.keys(patch).length === 0) {
       close();
       return;
@@ -101,8 +101,6 @@ export function EditUserModal({
           extra={t('admin.users.localeHelp')}
         >
           <Select
-            allowClear
-            placeholder={t('admin.users.localeKeep')}
             data-testid="user-edit-locale"
             options={LOCALES.map((l) => ({
               value: l,

@@ -1,6 +1,6 @@
 /**
  * Request and response schemas: zod validates requests and the same schemas generate the
- * OpenAPI document. Limits here are the API's stated limits (see docs/api.md).
+ * OpenAPI document. `LIMITS` below are the API's stated limits; bodies over them get 413.
  */
 import { z } from '@hono/zod-openapi';
 

@@ -57,6 +57,7 @@ const UserSummary = z
     name: z.string(),
     email: z.string(),
     role: z.string(),
+    locale: z.enum(['zh-CN', 'en']),
     active: z.boolean(),
     teamIds: z.array(z.string()),
   })

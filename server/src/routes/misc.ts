@@ -117,6 +117,7 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
                 name: z.string(),
                 email: z.string(),
                 role: z.string(),
+                locale: z.enum(['zh-CN', 'en']),
                 active: z.boolean(),
                 teamIds: z.array(z.string()),
               }),

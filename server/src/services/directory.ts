@@ -5,6 +5,7 @@ export type UserSummary = {
   name: string;
   email: string;
   role: string;
+  locale: 'zh-CN' | 'en';
   active: boolean;
   teamIds: string[];
 };
@@ -14,7 +15,7 @@ export type TeamSummary = { id: string; name: string; managerIds: string[]; memb
 /** Names for pickers: everyone in the caller's workspace. */
 export const listUsers: Verb<Record<string, never>, { items: UserSummary[] }> = async ({ ctx }) => {
   const rows = await ctx.db.query(
-    `select u.id, u.name, u.email, u.role, u.active,
+    `select u.id, u.name, u.email, u.role, u.locale, u.active,
             coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
                        where m.workspace_id = u.workspace_id and m.user_id = u.id), '{}') as team_ids
        from users u where u.workspace_id = $1 order by u.name, u.id`,
@@ -26,6 +27,7 @@ export const listUsers: Verb<Record<string, never>, { items: UserSummary[] }> = 
       name: String(r.name),
       email: String(r.email),
       role: String(r.role),
+      locale: r.locale === 'en' ? 'en' : 'zh-CN',
       active: r.active === true,
       teamIds: Array.isArray(r.team_ids) ? r.team_ids.map(String) : [],
     })),

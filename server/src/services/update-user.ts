@@ -3,7 +3,7 @@ import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import type { UserSummary } from './directory.ts';
 import { Forbidden, Invalid, NotFound } from './errors.ts';
-import { AUTH_CHANNEL } from './sessions.ts';
+import { dropSessionsOfStmt } from './sessions.ts';
 
 export type UpdateUserInput = {
   userId: string;
@@ -35,7 +35,7 @@ export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, inpu
       `update users set role = coalesce($3, role), name = coalesce($4, name),
               locale = coalesce($5, locale)
         where workspace_id = $1 and id = $2
-        returning id, name, email, role, active,
+        returning id, name, email, role, locale, active,
           coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
                      where m.workspace_id = users.workspace_id and m.user_id = users.id), '{}') as team_ids`,
       [
@@ -56,22 +56,19 @@ export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, inpu
       const action = changes.role ? 'user.role-changed' : 'user.updated';
       const a = auditBy(ctx, action, { type: 'user', id: input.userId }, { changes });
       await q(a.text, a.params);
+      // every process drops its cached sessions of this user at commit: the change applies at once
+      const drop = dropSessionsOfStmt(ctx.user.workspaceId, [input.userId]);
+      await q(drop.text, drop.params);
     }
     return rows[0];
   });
   if (!r) throw new NotFound('user', input.userId);
-  if (input.role !== undefined) {
-    // every process drops its cached sessions of this user, so the new role applies at once
-    await ctx.db.query(
-      `select pg_notify($3, s.id) from sessions s where s.workspace_id = $1 and s.user_id = $2`,
-      [ctx.user.workspaceId, input.userId, AUTH_CHANNEL],
-    );
-  }
   return {
     id: String(r.id),
     name: String(r.name),
     email: String(r.email),
     role: String(r.role),
+    locale: r.locale === 'en' ? 'en' : 'zh-CN',
     active: r.active === true,
     teamIds: Array.isArray(r.team_ids) ? r.team_ids.map(String) : [],
   };
