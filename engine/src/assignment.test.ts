@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pickAssignee } from './assignment.ts';
-import type { RosterTeam } from './types.ts';
+import { compileOwnerPolicy, pickAssignee, traceOwnerPolicy } from './assignment.ts';
+import { chinaCalendar } from './calendar.ts';
+import { compile } from './compile.ts';
+import type { FactInput } from './conditions.ts';
+import { recordFacts } from './facts.ts';
+import type { FieldDef } from './sop.ts';
+import { step } from './step.ts';
+import { leadSop, makeCtx, roster, T0 } from './testing/fixtures.ts';
+import type { Fields, RosterTeam } from './types.ts';
 
 function team(members: RosterTeam['members']): RosterTeam {
   return { id: 't', managerIds: ['m'], rrCursor: 0, members, assigned: {} };
@@ -119,5 +126,96 @@ describe('assignment strategies', () => {
         },
       ),
     );
+  });
+});
+
+describe('traceOwnerPolicy', () => {
+  const facts = (fields: Fields): FactInput => ({
+    fields,
+    ownerId: null,
+    teamId: null,
+    role: 'rep',
+    activeStages: ['lead'],
+    stage: 'lead',
+    stageEnteredAt: T0,
+    fieldsAtEntry: {},
+    checklistItems: [],
+    checklistDone: [],
+    now: T0,
+    calendar: chinaCalendar,
+  });
+  const defs = new Map<string, FieldDef>();
+  const policy = compileOwnerPolicy({
+    rules: [
+      {
+        conditions: { all: [{ fact: 'source', operator: 'equal', value: 'expo' }] },
+        assign: { team: 'marketing', strategy: 'round-robin' },
+      },
+      {
+        conditions: { all: [{ fact: 'budget', operator: 'greaterThan', value: 100 }] },
+        assign: { team: 'sales', strategy: 'named', user: 'rep2' },
+        priority: 5,
+      },
+    ],
+    default: { team: 'sales', strategy: 'least-loaded' },
+    keepCurrent: true,
+  });
+
+  it('names the rule that matched, by priority, and whom its strategy picked', async () => {
+    const t = await traceOwnerPolicy(
+      policy,
+      facts({ source: 'expo', budget: 500 }),
+      defs,
+      roster(),
+      {
+        currentOwnerId: null,
+      },
+    );
+    expect(t.rules.map((r) => [r.index, r.passed, r.skipped])).toEqual([
+      [1, true, false],
+      [0, true, true],
+    ]);
+    expect(t.decidedBy).toBe(1);
+    expect(t.assignment).toEqual({ team: 'sales', strategy: 'named', user: 'rep2' });
+    expect(t.pick).toMatchObject({ userId: 'rep2', strategy: 'named' });
+    const leaf = t.rules[0]?.conditions.root;
+    expect(leaf?.kind === 'all' && leaf.children[0]).toMatchObject({ actual: 500, expected: 100 });
+  });
+
+  it('falls back to the default, and keeps a current owner who is in the team', async () => {
+    const d = await traceOwnerPolicy(policy, facts({ source: 'web' }), defs, roster(), {
+      currentOwnerId: null,
+    });
+    expect(d.decidedBy).toBe('default');
+    expect(d.pick?.userId).toBe('rep2'); // least-loaded: rep2 holds 1, rep1 holds 3
+    const kept = await traceOwnerPolicy(policy, facts({ source: 'web' }), defs, roster(), {
+      currentOwnerId: 'rep1',
+    });
+    expect(kept).toMatchObject({ keptCurrent: true, pick: null });
+  });
+
+  it('agrees with the owner step() assigns on entering a stage', async () => {
+    const sop = compile(leadSop());
+    for (const source of ['web', 'expo']) {
+      const { ctx } = makeCtx();
+      const r = await step(
+        sop,
+        null,
+        { type: 'create', recordId: 'r1', fields: { source } },
+        ctx(),
+      );
+      if (!r.ok) throw new Error(r.rejection.message.en);
+      const owners = sop.owners.get('lead');
+      if (!owners) throw new Error('the fixture has an owner policy on lead');
+      const t = await traceOwnerPolicy(
+        owners,
+        recordFacts(sop, { ...r.record, ownerId: null, teamId: null }, 'lead', ctx()),
+        sop.fieldDefs,
+        roster(),
+        { currentOwnerId: null },
+      );
+      expect(t.pick?.userId).toBe(r.record.ownerId);
+      expect(t.decidedBy).toBe(source === 'expo' ? 0 : 'default');
+    }
   });
 });

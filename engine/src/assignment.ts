@@ -5,9 +5,11 @@
  */
 import {
   type CompiledConditions,
+  type ConditionsTrace,
   compileConditions,
   evaluate,
   type FactInput,
+  traceConditions,
 } from './conditions.ts';
 import type { Assignment, FieldDef, OwnerPolicy } from './sop.ts';
 import type { Roster, RosterMember, RosterTeam } from './types.ts';
@@ -134,4 +136,87 @@ export async function chooseAssignment(
     if (passed) return r.assign;
   }
   return compiled.policy.default ?? null;
+}
+
+export type OwnerRuleTrace = {
+  /** Index of the rule in the policy as written. */
+  index: number;
+  priority: number;
+  assign: Assignment;
+  /** Whether its conditions hold (checked even when an earlier rule already matched). */
+  passed: boolean;
+  /** An earlier rule (by priority, then order) matched first, so this one did not decide. */
+  skipped: boolean;
+  conditions: ConditionsTrace;
+};
+
+export type OwnerTrace = {
+  /** The rules in the order the engine tries them: priority, then as written. */
+  rules: OwnerRuleTrace[];
+  /** Which rule decided: its index, `default` (no rule matched), or `none` (no default either). */
+  decidedBy: number | 'default' | 'none';
+  assignment: Assignment | null;
+  /** `keepCurrent` is on and the current owner is an active member of the chosen team. */
+  keptCurrent: boolean;
+  /** Whom the strategy picked from the roster (null when kept, or when nobody can take it). */
+  pick: Pick | null;
+};
+
+/**
+ * Explains an owner decision: every rule's conditions with their trace, which rule matched
+ * (the first by priority then order, as `chooseAssignment`), the assignment it makes, and
+ * whom its strategy picks from `roster` — or that the current owner is kept.
+ *
+ * @example
+ * const t = await traceOwnerPolicy(sop.owners.get('lead'), facts, sop.fieldDefs, roster, { currentOwnerId: null });
+ * // t.decidedBy === 0, t.assignment.strategy === 'round-robin', t.pick.userId === 'sales-rep1'
+ */
+export async function traceOwnerPolicy(
+  compiled: CompiledOwnerPolicy,
+  facts: FactInput,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+  roster: Roster,
+  opts: { currentOwnerId: string | null; exclude?: readonly string[] },
+): Promise<OwnerTrace> {
+  const rules: OwnerRuleTrace[] = [];
+  let decidedBy: OwnerTrace['decidedBy'] = 'none';
+  for (const r of compiled.rules) {
+    const conditions = await traceConditions(r.conditions, facts, fieldDefs);
+    const skipped = decidedBy !== 'none';
+    if (!skipped && conditions.passed) decidedBy = r.order;
+    rules.push({
+      index: r.order,
+      priority: r.priority,
+      assign: r.assign,
+      passed: conditions.passed,
+      skipped,
+      conditions,
+    });
+  }
+  let assignment: Assignment | null = null;
+  if (typeof decidedBy === 'number') {
+    assignment = compiled.policy.rules[decidedBy]?.assign ?? null;
+  } else if (compiled.policy.default) {
+    decidedBy = 'default';
+    assignment = compiled.policy.default;
+  }
+  if (!assignment) return { rules, decidedBy, assignment, keptCurrent: false, pick: null };
+  const exclude = opts.exclude ?? [];
+  const current = opts.currentOwnerId;
+  const team = assignment.team;
+  // the same test as the engine's step (assignByPolicy)
+  const keptCurrent =
+    compiled.policy.keepCurrent === true &&
+    current !== null &&
+    !exclude.includes(current) &&
+    roster.teams.some(
+      (t) => t.id === team && t.members.some((m) => m.userId === current && m.active),
+    );
+  return {
+    rules,
+    decidedBy,
+    assignment,
+    keptCurrent,
+    pick: keptCurrent ? null : pickAssignee(assignment, roster, exclude),
+  };
 }

@@ -1,6 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chinaCalendar } from './calendar.ts';
-import { checkConditions, compileConditions, evaluate, type FactInput } from './conditions.ts';
+import {
+  checkConditions,
+  compileConditions,
+  evaluate,
+  type FactInput,
+  traceConditions,
+} from './conditions.ts';
 import type { Condition, FieldDef, TopLevelCondition } from './sop.ts';
 
 const NOW = Date.parse('2026-11-02T10:00:00+08:00');
@@ -252,5 +259,150 @@ describe('date-only values', () => {
     const d2 = new Map(defs).set('visitDay', day);
     const c = compileConditions({ all: [{ fact: 'visitDay', operator: 'withinHours', value: 5 }] });
     expect((await evaluate(c, facts({ visitDay: '2026-11-03' }, { now }), d2)).passed).toBe(true);
+  });
+});
+
+describe('traceConditions', () => {
+  const trace = (c: TopLevelCondition, fields: FactInput['fields'], extra?: Partial<FactInput>) =>
+    traceConditions(compileConditions(c), facts(fields, extra), defs);
+
+  it('gives every leaf of nested all/any/not groups with its expected and actual value', async () => {
+    const t = await trace(
+      {
+        all: [
+          { fact: 'phone', operator: 'isNotEmpty', value: true },
+          {
+            any: [
+              { fact: 'budget', operator: 'greaterThan', value: 500 },
+              {
+                fact: 'tags',
+                operator: 'contains',
+                value: 'a',
+                message: { 'zh-CN': '标签', en: 'tag' },
+              },
+            ],
+          },
+          { not: { fact: 'note', operator: 'equal', value: 'spam' } },
+        ],
+      },
+      { phone: '', budget: 100, tags: ['a'], note: 'ok' },
+    );
+    expect(t.passed).toBe(false);
+    expect(t.root).toMatchObject({ kind: 'all', path: '(gate)', passed: false });
+    if (t.root.kind !== 'all') throw new Error('expected an all group');
+    const [phone, any, not] = t.root.children;
+    expect(phone).toMatchObject({
+      kind: 'leaf',
+      path: 'all[0]',
+      fact: 'phone',
+      operator: 'isNotEmpty',
+      expected: true,
+      actual: '',
+      passed: false,
+      message: { en: 'Fill in “phone”' },
+    });
+    expect(any).toMatchObject({ kind: 'any', path: 'all[1]', passed: true });
+    if (any?.kind !== 'any') throw new Error('expected an any group');
+    expect(any.children).toMatchObject([
+      { path: 'all[1].any[0]', fact: 'budget', expected: 500, actual: 100, passed: false },
+      { path: 'all[1].any[1]', actual: ['a'], passed: true, message: { en: 'tag' } },
+    ]);
+    expect(not).toMatchObject({
+      kind: 'not',
+      passed: true,
+      child: { kind: 'leaf', fact: 'note', actual: 'ok', passed: false },
+    });
+  });
+
+  it('shows what the engine compared for derived operators and fact references', async () => {
+    const t = await trace(
+      {
+        all: [
+          { fact: 'visitAt', operator: 'withinHours', value: 24 },
+          { fact: 'budget', operator: 'changedSinceEntry', value: true },
+          { fact: 'budget', operator: 'greaterThan', value: { fact: 'floor' } },
+          { fact: '$checklist', operator: 'checklistComplete', value: true },
+          { fact: '$timeInStageHours', operator: 'lessThan', value: 2 },
+        ],
+      },
+      { visitAt: '2026-11-02T16:00:00+08:00', budget: 100, floor: 50 },
+    );
+    if (t.root.kind !== 'all') throw new Error('expected an all group');
+    expect(t.root.children).toMatchObject([
+      { actual: '2026-11-02T16:00:00+08:00', compared: 6, passed: true },
+      { actual: 100, compared: false, passed: false },
+      { expected: 50, value: { fact: 'floor' }, actual: 100, passed: true },
+      { actual: { items: ['a', 'b'], done: ['a'] }, passed: false },
+      { actual: 3, passed: false },
+    ]);
+    expect(t.passed).toBe(false);
+  });
+
+  it('fails a leaf whose operator refuses its input, as evaluate does', async () => {
+    const t = await trace({ all: [{ fact: 'note', operator: 'noSuchOperator', value: 1 }] }, {});
+    expect(t.passed).toBe(false);
+    const e = await evaluate(
+      compileConditions({ all: [{ fact: 'note', operator: 'noSuchOperator', value: 1 }] }),
+      facts({}),
+      defs,
+    );
+    expect(e.passed).toBe(false);
+  });
+
+  it('always agrees with evaluate (property)', async () => {
+    const leaf = fc.oneof(
+      fc.record({
+        fact: fc.constantFrom('phone', 'note', 'budget'),
+        operator: fc.constantFrom('isNotEmpty', 'isEmpty'),
+        value: fc.boolean(),
+      }),
+      fc.record({
+        fact: fc.constant('budget'),
+        operator: fc.constantFrom('greaterThan', 'lessThanInclusive', 'equal'),
+        value: fc.integer({ min: -10, max: 10 }),
+      }),
+      fc.record({
+        fact: fc.constant('tags'),
+        operator: fc.constantFrom('contains', 'doesNotContain'),
+        value: fc.constantFrom('a', 'b'),
+      }),
+    );
+    const { tree } = fc.letrec<{ tree: Condition }>((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.record({ all: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
+        fc.record({ any: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
+        fc.record({ not: tie('tree') }),
+      ),
+    }));
+    const fields = fc.record({
+      phone: fc.constantFrom('', '13800138000', null),
+      note: fc.constantFrom('', 'x'),
+      budget: fc.integer({ min: -10, max: 10 }),
+      tags: fc.constantFrom<string[]>([], ['a'], ['a', 'b']),
+    });
+    await fc.assert(
+      fc.asyncProperty(tree, fields, async (c, f) => {
+        const compiled = compileConditions({ all: [c] });
+        const [t, e] = await Promise.all([
+          traceConditions(compiled, facts(f), defs),
+          evaluate(compiled, facts(f), defs),
+        ]);
+        expect(t.passed).toBe(e.passed);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('fact-valued comparisons', () => {
+  // regression: a value naming another fact ({ fact: 'leaver' }) compared against undefined
+  it('read the named fact', async () => {
+    const c = compileConditions({
+      all: [{ fact: 'note', operator: 'notEqual', value: { fact: 'phone' } }],
+    });
+    expect((await evaluate(c, facts({ note: 'a', phone: 'a' }), defs)).passed).toBe(false);
+    expect((await evaluate(c, facts({ note: 'a', phone: 'b' }), defs)).passed).toBe(true);
   });
 });

@@ -259,8 +259,13 @@ export function compileConditions(source: TopLevelCondition): CompiledConditions
   const top = rewrite(source, '', derived, leaves) as JreTop;
   const root = new Rule({ conditions: top, event: { type: 'pass' } })
     .conditions as unknown as JreCondition;
+  // a value may name another fact (`{ "fact": "leaver" }`): the almanac needs it too
+  const refs = leaves.map((l) => factRef(l.cond.value)).filter((r): r is string => r !== null);
   const facts = [
-    ...new Set(leaves.filter((l) => !isDerivedOperator(l.cond.operator)).map((l) => l.cond.fact)),
+    ...new Set([
+      ...leaves.filter((l) => !isDerivedOperator(l.cond.operator)).map((l) => l.cond.fact),
+      ...refs,
+    ]),
   ];
   return { source, root, facts, derived: [...derived.values()], leaves };
 }
@@ -270,7 +275,10 @@ type JreCondition = {
   all?: JreCondition[];
   any?: JreCondition[];
   not?: JreCondition;
-  evaluate(almanac: Almanac, operators: unknown): Promise<{ result: boolean }>;
+  evaluate(
+    almanac: Almanac,
+    operators: unknown,
+  ): Promise<{ result: boolean; leftHandSideValue?: unknown; rightHandSideValue?: unknown }>;
 };
 
 export type Evaluation = { passed: boolean; failures: GateFailure[] };
@@ -329,6 +337,126 @@ async function walk(
   return passed
     ? { passed, failures: [] }
     : { passed, failures: [failureOf(src, path, src.message, fieldDefs, false)] };
+}
+
+// ---------------------------------------------------------------- trace
+
+/** One node of a condition set's trace: a group with its children, or a leaf with its values. */
+export type ConditionTrace =
+  | {
+      kind: 'all' | 'any';
+      /** Path inside the set, as in `GateFailure.path` (`(gate)` for the root). */
+      path: string;
+      passed: boolean;
+      message?: LocalizedText;
+      children: ConditionTrace[];
+    }
+  | { kind: 'not'; path: string; passed: boolean; message?: LocalizedText; child: ConditionTrace }
+  | {
+      kind: 'leaf';
+      path: string;
+      passed: boolean;
+      fact: string;
+      operator: string;
+      /** The value as the author wrote it (may be a fact reference `{ fact }`). */
+      value: unknown;
+      /** The value compared against: `value`, or the referenced fact's value. */
+      expected: unknown;
+      /** The fact's value on the record (a field, or a system fact such as `$checklist`). */
+      actual: unknown;
+      /**
+       * What json-rules-engine compared when it differs from `actual`: hours or working days
+       * for withinHours / withinWorkingDays, a boolean for changedSinceEntry, or the value a
+       * `path` picked out of the fact.
+       */
+      compared?: unknown;
+      message: LocalizedText;
+      /** The operator refused its input (a wrong type): the condition fails. */
+      error?: string;
+    };
+
+export type ConditionsTrace = { passed: boolean; root: ConditionTrace };
+
+/**
+ * Evaluates compiled conditions like `evaluate` and returns every node's verdict: each leaf
+ * with its fact, operator, expected value, the record's actual value and pass/fail, each
+ * all/any/not group with its result. Leaves run through json-rules-engine exactly as in
+ * `evaluate`, so `traceConditions(...).passed === (await evaluate(...)).passed` always.
+ * For the editor's simulator and for explaining a rejection; slower than `evaluate`.
+ *
+ * @example
+ * const t = await traceConditions(compileConditions(gate), facts, sop.fieldDefs);
+ * // t.root: { kind: 'all', passed: false, children: [{ kind: 'leaf', fact: 'phone',
+ * //   operator: 'isNotEmpty', expected: true, actual: null, passed: false, … }] }
+ */
+export async function traceConditions(
+  compiled: CompiledConditions,
+  input: FactInput,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+): Promise<ConditionsTrace> {
+  const almanac = new Almanac({ allowUndefinedFacts: true });
+  const facts = buildFacts(input, compiled.facts, compiled.derived);
+  for (const k in facts) almanac.addRuntimeFact(k, facts[k]);
+  const root = await traceNode(compiled.root, compiled.source, '', almanac, input, fieldDefs);
+  return { passed: root.passed, root };
+}
+
+async function traceNode(
+  node: JreCondition,
+  src: Condition,
+  path: string,
+  almanac: Almanac,
+  input: FactInput,
+  fieldDefs: ReadonlyMap<string, FieldDef>,
+): Promise<ConditionTrace> {
+  const at = path.replace(/^\./, '') || '(gate)';
+  const message = src.message;
+  const group = async (kind: 'all' | 'any', nodes: JreCondition[], srcs: Condition[]) => {
+    const children = await Promise.all(
+      nodes.map((n, i) =>
+        traceNode(n, srcs[i] as Condition, `${path}.${kind}[${i}]`, almanac, input, fieldDefs),
+      ),
+    );
+    const passed =
+      kind === 'all' ? children.every((c) => c.passed) : children.some((c) => c.passed);
+    return { kind, path: at, passed, children, ...(message ? { message } : {}) };
+  };
+  if ('all' in src && node.all) return group('all', node.all, src.all);
+  if ('any' in src && node.any) return group('any', node.any, src.any);
+  if ('not' in src && node.not) {
+    const child = await traceNode(node.not, src.not, `${path}.not`, almanac, input, fieldDefs);
+    return { kind: 'not', path: at, passed: !child.passed, child, ...(message ? { message } : {}) };
+  }
+  const leaf = src as LeafCondition;
+  const system = SYSTEM_FACT_VALUES[leaf.fact];
+  const actual = system ? system(input) : (input.fields[leaf.fact] ?? null);
+  let passed = false;
+  let compared: unknown;
+  let expected: unknown = leaf.value;
+  let error: string | undefined;
+  try {
+    const r = await node.evaluate(almanac, OPERATOR_MAP);
+    passed = r.result === true;
+    compared = r.leftHandSideValue;
+    if ('rightHandSideValue' in r) expected = r.rightHandSideValue;
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  const differs =
+    compared !== undefined && JSON.stringify(compared) !== JSON.stringify(actual ?? null);
+  return {
+    kind: 'leaf',
+    path: at,
+    passed,
+    fact: leaf.fact,
+    operator: leaf.operator,
+    value: leaf.value,
+    expected,
+    actual,
+    ...(differs ? { compared } : {}),
+    message: leaf.message ?? defaultMessage(leaf, fieldDefs),
+    ...(error ? { error } : {}),
+  };
 }
 
 function leafFields(c: Condition): string[] {

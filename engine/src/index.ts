@@ -3,26 +3,44 @@
  * simulate. No I/O, no clock, no randomness: time, ids and rosters arrive as arguments.
  */
 
-export { pickAssignee } from './assignment.ts';
+export {
+  type OwnerRuleTrace,
+  type OwnerTrace,
+  type Pick as AssigneePick,
+  pickAssignee,
+  traceOwnerPolicy,
+} from './assignment.ts';
 export {
   addDuration,
   chinaCalendar,
   durationMs,
   isWorkingDay,
   parseDuration,
+  toInstant,
   workingMsBetween,
 } from './calendar.ts';
 export {
   activeStages,
   type CompiledSop,
   CompileError,
+  candidateTransitions,
   compile,
   type StageInfo,
   stages,
   type TransitionInfo,
 } from './compile.ts';
-export { defaultMessage, isEmptyValue, OPERATORS, SYSTEM_FACTS } from './conditions.ts';
+export {
+  type ConditionsTrace,
+  type ConditionTrace,
+  defaultMessage,
+  type FactInput,
+  isEmptyValue,
+  OPERATORS,
+  SYSTEM_FACTS,
+  traceConditions,
+} from './conditions.ts';
 export { evolve, replay } from './evolve.ts';
+export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone } from './fields.ts';
 export { type OpenAction, openActions } from './open-actions.ts';
 export {

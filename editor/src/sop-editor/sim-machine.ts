@@ -1,7 +1,8 @@
 /**
  * The simulator as an XState machine: one in-memory record driven through the engine's
  * `step()` with a simulated clock. Every command runs as an invoked promise, so commands
- * sent while one is running are ignored rather than interleaved.
+ * sent while one is running are ignored rather than interleaved. The record is either a
+ * fresh one on the draft or a copy of a live record (`load`); nothing is sent to the server.
  */
 import {
   type Actor,
@@ -16,6 +17,7 @@ import {
   openActions,
   type RecordState,
   type Rejection,
+  type Roster,
   SIM_START,
   type SopDocument,
   type SopPath,
@@ -24,6 +26,13 @@ import {
   step,
 } from '@closeloop/engine';
 import { assign, fromPromise, setup } from 'xstate';
+import {
+  type GateTrace,
+  type OwnerDecision,
+  traceGates,
+  traceOpenGates,
+  traceOwners,
+} from './sim/explain.ts';
 
 export type TraceEntry = {
   at: number;
@@ -35,7 +44,14 @@ export type TraceEntry = {
   events: EngineEvent[];
   effects: Effect[];
   rejection?: Rejection;
+  /** For an action: each gate it checked, condition by condition. */
+  gates?: GateTrace[];
+  /** For a move: the owner rules of the stages it entered, and whom they chose. */
+  owners?: OwnerDecision[];
 };
+
+/** The live record a simulation was copied from. */
+export type CloneInfo = { recordId: string; label: string; sopVersion: number };
 
 export type Sim = {
   doc: SopDocument;
@@ -43,12 +59,18 @@ export type Sim = {
   role: Actor['role'];
   record: RecordState | null;
   open: OpenAction[];
+  /** The gate trace of each open action, as the record stands. */
+  why: Record<string, GateTrace[]>;
   trace: TraceEntry[];
   seq: number;
+  clone: CloneInfo | null;
 };
 
 export type SimCommand =
-  | { type: 'start' }
+  /** A fresh record at the initial stage; `fields` and `from` when started from a live record. */
+  | { type: 'start'; fields?: Fields; from?: CloneInfo }
+  /** A copy of a live record, already mapped onto the draft (see sim/clone.ts). */
+  | { type: 'load'; record: RecordState; now: number; from: CloneInfo }
   | { type: 'perform'; action: string; fields?: Fields; checklist?: Record<string, string[]> }
   | { type: 'edit'; fields?: Fields; checklist?: Record<string, string[]> }
   | { type: 'next-timer' }
@@ -56,6 +78,30 @@ export type SimCommand =
   | { type: 'replay'; path: SopPath }
   /** Recomputes the open actions (after the role changes). */
   | { type: 'refresh' };
+
+/**
+ * The simulated roster, with the record's owner in their team: a copied live record keeps
+ * its owner where the SOP says "keep the current owner", as it would on the server.
+ */
+function rosterFor(sim: Sim): Roster {
+  const roster = simRoster(sim.doc);
+  const owner = sim.record?.ownerId;
+  const teamId = sim.record?.teamId;
+  if (!owner || !teamId) return roster;
+  const team = roster.teams.find((t) => t.id === teamId);
+  const member = { userId: owner, active: true, openCount: 0 };
+  if (!team) {
+    roster.teams.push({
+      id: teamId,
+      managerIds: [`${teamId}-manager`],
+      rrCursor: 0,
+      members: [member],
+    });
+  } else if (!team.members.some((m) => m.userId === owner)) {
+    team.members.push(member);
+  }
+  return roster;
+}
 
 function context(sim: Sim, role: Actor['role'] = sim.role): StepContext {
   let seq = sim.seq;
@@ -67,16 +113,35 @@ function context(sim: Sim, role: Actor['role'] = sim.role): StepContext {
       sim.seq = seq;
       return `sim-${seq}`;
     },
-    roster: simRoster(sim.doc),
+    roster: rosterFor(sim),
     calendar: chinaCalendar,
   };
 }
 
 async function run(sop: CompiledSop, sim: Sim, cmd: Command, what: string, role?: Actor['role']) {
-  const r = await step(sop, sim.record, cmd, context(sim, role));
+  const ctx = context(sim, role);
+  const before = sim.record;
+  const gates =
+    cmd.type === 'perform' && before
+      ? await traceGates(sop, before, cmd.action, ctx, cmd)
+      : undefined;
+  const r = await step(sop, before, cmd, ctx);
   if (r.ok) {
     sim.record = r.record;
-    sim.trace.push({ at: sim.now, what, ok: true, events: r.events, effects: r.effects });
+    // a record created with its owner named runs no owner rule
+    const owners =
+      cmd.type === 'create' && cmd.ownerId
+        ? []
+        : await traceOwners(sop, before, r.record, r.events, ctx);
+    sim.trace.push({
+      at: sim.now,
+      what,
+      ok: true,
+      events: r.events,
+      effects: r.effects,
+      ...(gates?.length ? { gates } : {}),
+      ...(owners.length ? { owners } : {}),
+    });
   } else {
     sim.trace.push({
       at: sim.now,
@@ -85,6 +150,7 @@ async function run(sop: CompiledSop, sim: Sim, cmd: Command, what: string, role?
       events: [],
       effects: [],
       rejection: r.rejection,
+      ...(gates?.length ? { gates } : {}),
     });
   }
   return r.ok;
@@ -108,12 +174,19 @@ export async function execute(input: Sim, cmd: SimCommand): Promise<Sim> {
       sim.record = null;
       sim.trace = [];
       sim.now = SIM_START;
+      sim.clone = cmd.from ?? null;
       await run(
         sop,
         sim,
-        { type: 'create', recordId: 'sim-record', ownerId: 'sim-user' },
+        { type: 'create', recordId: 'sim-record', ownerId: 'sim-user', fields: cmd.fields },
         'create',
       );
+      break;
+    case 'load':
+      sim.record = cmd.record;
+      sim.trace = [];
+      sim.now = cmd.now;
+      sim.clone = cmd.from;
       break;
     case 'perform':
       await run(
@@ -141,6 +214,7 @@ export async function execute(input: Sim, cmd: SimCommand): Promise<Sim> {
       break;
     case 'replay': {
       sim.record = null;
+      sim.clone = null;
       sim.trace = [];
       sim.now = SIM_START;
       if (
@@ -188,13 +262,20 @@ export async function execute(input: Sim, cmd: SimCommand): Promise<Sim> {
       break;
     }
   }
-  sim.open = sim.record
-    ? await openActions(sop, sim.record, {
-        now: sim.now,
-        actor: { id: 'sim-user', role: sim.role },
-        calendar: chinaCalendar,
-      })
-    : [];
+  const actorCtx = {
+    now: sim.now,
+    actor: { id: 'sim-user', role: sim.role },
+    calendar: chinaCalendar,
+  };
+  sim.open = sim.record ? await openActions(sop, sim.record, actorCtx) : [];
+  sim.why = sim.record
+    ? await traceOpenGates(
+        sop,
+        sim.record,
+        sim.open.map((a) => a.action),
+        actorCtx,
+      )
+    : {};
   return sim;
 }
 
@@ -221,8 +302,10 @@ export const simMachine = setup({
       role: input.role,
       record: null,
       open: [],
+      why: {},
       trace: [],
       seq: 0,
+      clone: null,
     },
     error: null,
     pending: null,

@@ -1,12 +1,14 @@
 /**
- * The simulator panel: run the draft on an in-memory record — take actions, fill fields,
- * tick checklists, watch gates pass or fail, move the clock to fire escalation rungs, and
+ * The simulator panel: run the draft on an in-memory record — a fresh one, or a copy of a
+ * live record — take actions, fill fields, tick checklists, watch gates pass or fail with
+ * the trace of each condition and owner rule, move the clock to fire escalation rungs, and
  * replay any path from the start to a final stage.
  */
 import {
   CheckCircleFilled,
   ClockCircleOutlined,
   CloseCircleFilled,
+  CopyOutlined,
   FastForwardOutlined,
   PlayCircleOutlined,
   ReloadOutlined,
@@ -40,6 +42,9 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useUsers } from '../rep/api.ts';
+import { ClonePicker } from './sim/clone-picker.tsx';
+import { GateTraces, OwnerTraceView } from './sim/trace-view.tsx';
 import { simMachine, type TraceEntry } from './sim-machine.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
@@ -117,8 +122,11 @@ function FieldInput({
   }
 }
 
-function TraceList({ trace }: { trace: TraceEntry[] }) {
+function TraceList({ trace, doc }: { trace: TraceEntry[]; doc: SopDocument }) {
   const { t, i18n } = useTranslation();
+  // a copied live record names real people: show their names
+  const users = useUsers();
+  const who = (id: string) => users.data?.find((u) => u.id === id)?.name ?? id;
   const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
   return (
     <Timeline
@@ -156,6 +164,10 @@ function TraceList({ trace }: { trace: TraceEntry[] }) {
                 ))}
               </div>
             )}
+            {e.gates && e.gates.length > 0 && <GateTraces doc={doc} gates={e.gates} />}
+            {e.owners?.map((o) => (
+              <OwnerTraceView key={o.stage} doc={doc} decision={o} />
+            ))}
             {e.events.length > 0 && (
               <div className="trace-events">
                 {e.events.map((ev) => (
@@ -171,7 +183,7 @@ function TraceList({ trace }: { trace: TraceEntry[] }) {
                 f.type === 'notify' ? (
                   // biome-ignore lint/suspicious/noArrayIndexKey: effects have no ids
                   <div key={j} className="trace-notify" data-testid="sim-notify">
-                    🔔 {f.kind}: {f.message[lang]} → {f.userIds.join(', ')}
+                    🔔 {f.kind}: {f.message[lang]} → {f.userIds.map(who).join(', ')}
                   </div>
                 ) : null,
               )}
@@ -231,6 +243,11 @@ export function Simulator() {
   const doc = useMemo(() => store.toDocument(), [store, revision]);
   const [snap, send] = useMachine(simMachine, { input: { doc, role: 'rep' } });
   const [fields, setFields] = useState<Fields>({});
+  const users = useUsers();
+  const [cloning, setCloning] = useState(false);
+  const [cloneNotes, setCloneNotes] = useState<{ dropped: string[]; pastRungs: number } | null>(
+    null,
+  );
   const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
   const { sim, error } = snap.context;
   const busy = snap.matches('running');
@@ -276,12 +293,21 @@ export function Simulator() {
           icon={record ? <ReloadOutlined /> : <PlayCircleOutlined />}
           onClick={() => {
             setFields({});
+            setCloneNotes(null);
             run({ type: 'RUN', cmd: { type: 'start' } });
           }}
           loading={busy}
           data-testid="sim-start"
         >
           {record ? t('simulator.reset') : t('simulator.start')}
+        </Button>
+        <Button
+          icon={<CopyOutlined />}
+          onClick={() => setCloning((v) => !v)}
+          disabled={busy}
+          data-testid="sim-clone-open"
+        >
+          {t('simulator.clone.open')}
         </Button>
         <Select<Actor['role']>
           value={sim.role}
@@ -295,6 +321,49 @@ export function Simulator() {
         />
       </Space>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
+      {cloning && (
+        <ClonePicker
+          doc={doc}
+          onCancel={() => setCloning(false)}
+          onLoad={(cmd, notes) => {
+            setFields({});
+            setCloneNotes(notes);
+            setCloning(false);
+            run({ type: 'RUN', cmd: { type: 'load', ...cmd } });
+          }}
+          onFresh={(startFields, from) => {
+            setFields({});
+            setCloneNotes(null);
+            setCloning(false);
+            run({ type: 'RUN', cmd: { type: 'start', fields: startFields, from } });
+          }}
+        />
+      )}
+      {sim.clone && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="sim-clone-banner"
+          style={{ marginBottom: 8 }}
+          title={t('simulator.clone.banner', {
+            label: sim.clone.label,
+            version: sim.clone.sopVersion,
+          })}
+          description={
+            <>
+              {cloneNotes?.dropped.length ? (
+                <div>{t('simulator.clone.dropped', { fields: cloneNotes.dropped.join(', ') })}</div>
+              ) : null}
+              {cloneNotes?.pastRungs ? (
+                <div>{t('simulator.clone.pastRungs', { count: cloneNotes.pastRungs })}</div>
+              ) : null}
+              {record && record.status !== 'open' ? (
+                <div>{t('simulator.clone.closed', { status: record.status })}</div>
+              ) : null}
+            </>
+          }
+        />
+      )}
       {record && (
         <>
           <div className="sim-status">
@@ -326,7 +395,11 @@ export function Simulator() {
             </div>
             <div>
               <Typography.Text type="secondary">{t('simulator.owner')}: </Typography.Text>
-              <Typography.Text data-testid="sim-owner">{record.ownerId ?? '—'}</Typography.Text>
+              <Typography.Text data-testid="sim-owner" data-owner={record.ownerId ?? ''}>
+                {(record.ownerId && users.data?.find((u) => u.id === record.ownerId)?.name) ||
+                  record.ownerId ||
+                  '—'}
+              </Typography.Text>
             </div>
           </div>
 
@@ -369,6 +442,22 @@ export function Simulator() {
                     <CloseCircleFilled /> {f.message[lang]}
                   </div>
                 ))}
+                {sim.why[a.action]?.some((g) => g.trace) && (
+                  <Collapse
+                    ghost
+                    size="small"
+                    className="sim-why"
+                    items={[
+                      {
+                        key: 'why',
+                        label: (
+                          <span data-testid={`sim-why-${a.action}`}>{t('simulator.why')}</span>
+                        ),
+                        children: <GateTraces doc={doc} gates={sim.why[a.action] ?? []} />,
+                      },
+                    ]}
+                  />
+                )}
               </div>
             ))}
           </div>
@@ -388,6 +477,18 @@ export function Simulator() {
                   </div>
                 ))}
               </div>
+              <Button
+                size="small"
+                disabled={busy || Object.keys(fields).length === 0}
+                onClick={() => {
+                  run({ type: 'RUN', cmd: { type: 'edit', fields } });
+                  setFields({});
+                }}
+                data-testid="sim-apply-fields"
+                style={{ marginTop: 6 }}
+              >
+                {t('simulator.applyFields')}
+              </Button>
             </>
           )}
           <Checklists
@@ -455,7 +556,7 @@ export function Simulator() {
             key: 'trace',
             label: t('simulator.log'),
             children: sim.trace.length ? (
-              <TraceList trace={sim.trace} />
+              <TraceList trace={sim.trace} doc={doc} />
             ) : (
               <Typography.Text type="secondary">—</Typography.Text>
             ),
