@@ -184,8 +184,11 @@ for (const lane of LANES) {
         expect(list.status).toBe(200);
         const item = list.body.items.find((s: { sopId: string }) => s.sopId === sopId);
         expect(item).toMatchObject({ publishedVersion: 1 });
-        const one = await rep1.get(`/api/sops/${sopId}`);
+        const one = await manager.get(`/api/sops/${sopId}`);
         expect(one.body.draft.id).toBe(sopId);
+        // drafts are for authors; a rep reads published versions (issue 4)
+        expect((await rep1.get(`/api/sops/${sopId}`)).status).toBe(403);
+        expect((await rep1.get(`/api/sops/${sopId}/versions/1`)).status).toBe(200);
         const v = await manager.post(`/api/sops/${sopId}/validate`, {});
         expect(v.status).toBe(200);
         expect(v.body).toEqual({ ok: true, problems: [] });

@@ -2,6 +2,7 @@ import { assertRole } from './access.ts';
 import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import { Conflict } from './errors.ts';
+import { dropSessionsOfStmt } from './sessions.ts';
 import {
   assertUsersExist,
   type MemberSettings,
@@ -41,6 +42,9 @@ export const createTeam: Verb<CreateTeamInput, TeamDetail> = async ({ ctx, input
     if (!team) throw new Error('team vanished');
     const a = auditBy(ctx, 'team.created', { type: 'team', id: input.id }, { team });
     await q(a.text, a.params);
+    // sessions carry their user's teams: every process drops its cached ones at commit
+    const drop = dropSessionsOfStmt(ws, [...team.managerIds, ...team.members.map((m) => m.userId)]);
+    await q(drop.text, drop.params);
     return team;
   });
 };

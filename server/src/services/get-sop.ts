@@ -1,6 +1,7 @@
 import type { LocalizedText, SopDocument } from '@closeloop/engine';
 import { and, eq } from 'drizzle-orm';
 import { sops } from '../db/schema.ts';
+import { assertRole, SOP_EDITORS } from './access.ts';
 import type { Verb } from './context.ts';
 import { NotFound } from './errors.ts';
 import { requireDoc, toMs } from './sop-common.ts';
@@ -13,7 +14,9 @@ export type SopDetail = {
   publishedVersion: number | null;
 };
 
+/** The SOP with its draft, for those who author SOPs; reps read published versions only. */
 export const getSop: Verb<{ sopId: string }, SopDetail> = async ({ ctx, input }) => {
+  assertRole(ctx.user, SOP_EDITORS, 'reading an SOP draft');
   const rows = await ctx.db.orm
     .select()
     .from(sops)

@@ -1,3 +1,4 @@
+import { visibilitySql } from './access.ts';
 import type { Verb } from './context.ts';
 import { NotFound } from './errors.ts';
 import { toMs } from './sop-common.ts';
@@ -21,12 +22,15 @@ export const listSopVersions: Verb<{ sopId: string }, { items: SopVersionSummary
     input.sopId,
   ]);
   if (exists.length === 0) throw new NotFound('SOP', input.sopId);
+  // the record counts cover only the records the caller may see (none for a trainer)
+  const vis = visibilitySql(ctx.user, 3);
   const rows = await ctx.db.query(
     `select v.version, v.note, v.hash, v.published_at, v.published_by,
             (select count(*)::int from records r where r.workspace_id = v.workspace_id
-               and r.sop_id = v.sop_id and r.sop_version = v.version) as record_count
+               and r.sop_id = v.sop_id and r.sop_version = v.version
+               ${vis ? `and ${vis.sql}` : ''}) as record_count
        from sop_versions v where v.workspace_id = $1 and v.sop_id = $2 order by v.version desc`,
-    [ws, input.sopId],
+    [ws, input.sopId, ...(vis?.params ?? [])],
   );
   return {
     items: rows.map((r) => ({

@@ -1,4 +1,5 @@
 import type { LocalizedText } from '@closeloop/engine';
+import { visibilitySql } from './access.ts';
 import type { Verb } from './context.ts';
 import { toMs } from './sop-common.ts';
 
@@ -14,13 +15,16 @@ export type SopSummary = {
 const isText = (v: unknown): v is LocalizedText =>
   !!v && typeof v === 'object' && 'en' in v && 'zh-CN' in v;
 
+/** Every SOP of the workspace; the record counts cover only the records the caller may see. */
 export const listSops: Verb<Record<string, never>, { items: SopSummary[] }> = async ({ ctx }) => {
+  const vis = visibilitySql(ctx.user, 2);
+  const seen = vis ? `and ${vis.sql}` : '';
   const rows = await ctx.db.query(
     `select s.id, s.name, s.draft_updated_at, s.published_version,
-            (select count(*)::int from records r where r.workspace_id = s.workspace_id and r.sop_id = s.id) as record_count,
-            (select count(*)::int from records r where r.workspace_id = s.workspace_id and r.sop_id = s.id and r.status = 'open') as open_count
+            (select count(*)::int from records r where r.workspace_id = s.workspace_id and r.sop_id = s.id ${seen}) as record_count,
+            (select count(*)::int from records r where r.workspace_id = s.workspace_id and r.sop_id = s.id and r.status = 'open' ${seen}) as open_count
        from sops s where s.workspace_id = $1 order by s.id`,
-    [ctx.user.workspaceId],
+    [ctx.user.workspaceId, ...(vis?.params ?? [])],
   );
   return {
     items: rows.map((r) => ({

@@ -261,6 +261,19 @@ export async function logout(
 
 export const AUTH_CHANNEL = 'closeloop_auth';
 
+/**
+ * The statement that makes every process drop its cached sessions of these users, whose
+ * role, teams or name changed. Run it inside the writing transaction: Postgres delivers a
+ * NOTIFY at commit, never for a rolled-back one, and never before the change is visible.
+ */
+export function dropSessionsOfStmt(workspaceId: string, userIds: string[]) {
+  return {
+    text: `select pg_notify($3, s.id) from sessions s
+            where s.workspace_id = $1 and s.user_id = any($2::text[])`,
+    params: [workspaceId, [...new Set(userIds)], AUTH_CHANNEL],
+  };
+}
+
 export type SessionCache = {
   resolve(cookie: string | undefined): Promise<SessionInfo | null>;
   /** Forgets a session (by the SHA-256 id); called when any process ends one. */

@@ -1,6 +1,7 @@
 import { auditBy } from './audit.ts';
 import type { Verb } from './context.ts';
 import { Forbidden, NotFound } from './errors.ts';
+import { dropSessionsOfStmt } from './sessions.ts';
 import {
   assertUsersExist,
   type MemberSettings,
@@ -66,6 +67,14 @@ export const updateTeam: Verb<UpdateTeamInput, TeamDetail> = async ({ ctx, input
     if (Object.keys(changes).length) {
       const a = auditBy(ctx, 'team.updated', { type: 'team', id: input.teamId }, { changes });
       await q(a.text, a.params);
+      // sessions carry their user's teams, managed teams and shared teams: every process drops
+      // its cached sessions of the people who were or are in the team, at commit
+      const people = [before, team].flatMap((t) => [
+        ...(t?.managerIds ?? []),
+        ...(t?.members ?? []).map((m) => m.userId),
+      ]);
+      const drop = dropSessionsOfStmt(ws, people);
+      await q(drop.text, drop.params);
     }
     return team;
   });

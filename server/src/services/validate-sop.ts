@@ -1,4 +1,5 @@
 import { checkSop, type Problem } from '@closeloop/engine';
+import { assertRole, SOP_EDITORS } from './access.ts';
 import type { Verb } from './context.ts';
 import { getSop } from './get-sop.ts';
 import { workspaceProblems } from './team-check.ts';
@@ -8,6 +9,7 @@ export const validateSop: Verb<
   { sopId: string; doc?: unknown },
   { ok: boolean; problems: Problem[] }
 > = async ({ ctx, input }) => {
+  assertRole(ctx.user, SOP_EDITORS, 'validating an SOP');
   const doc = input.doc === undefined ? (await getSop({ ctx, input })).draft : input.doc;
   const r = checkSop(doc);
   const problems = [...r.problems];
