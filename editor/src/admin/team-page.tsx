@@ -11,12 +11,10 @@ import {
   Card,
   Form,
   Grid,
-  Input,
   Popconfirm,
   Result,
   Select,
   Space,
-  Switch,
   Table,
   Tag,
   Typography,
@@ -41,6 +39,7 @@ import {
 } from './api.ts';
 import { byId, formatDateTime, nameOf } from './format.ts';
 import { MemberDrawer } from './member-drawer.tsx';
+import { TeamSettingsFields } from './team-fields.tsx';
 
 export function TeamPage() {
   return (
@@ -264,29 +263,7 @@ function TeamEditor({ team }: { team: TeamDetail }) {
           onFinish={saveSettings}
           className="admin-team-form"
         >
-          <Form.Item
-            name="name"
-            label={t('admin.teams.name')}
-            rules={[{ required: true, whitespace: true, message: t('admin.teams.nameRequired') }]}
-          >
-            <Input maxLength={200} data-testid="team-name" />
-          </Form.Item>
-          <Form.Item
-            name="shared"
-            label={t('admin.teams.shared')}
-            extra={t('admin.teams.sharedHelp')}
-            valuePropName="checked"
-          >
-            <Switch data-testid="team-shared" />
-          </Form.Item>
-          <Form.Item name="managers" label={t('admin.teams.managers')}>
-            <Select
-              mode="multiple"
-              showSearch={{ optionFilterProp: 'label' }}
-              options={userOptions}
-              data-testid="team-managers"
-            />
-          </Form.Item>
+          <TeamSettingsFields options={userOptions} testIdPrefix="team" />
           {isAdmin && (
             <Button
               type="primary"

@@ -1,6 +1,6 @@
 /** /admin/teams: the teams (an admin: all, and may create; a manager: the teams they manage). */
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Empty, Form, Input, Modal, Select, Switch, Table, Typography } from 'antd';
+import { Alert, Button, Empty, Form, Input, Modal, Select, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { testProps } from '../shell/test-props.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { type TeamSummary, useAdminTeams, useAdminUsers, useCreateTeam } from './api.ts';
 import { byId, nameOf } from './format.ts';
+import { TeamSettingsFields } from './team-fields.tsx';
 
 export function TeamsPage() {
   return (
@@ -180,24 +181,7 @@ function CreateTeamModal({ open, onClose }: { open: boolean; onClose: () => void
         >
           <Input data-testid="team-create-id" autoComplete="off" />
         </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('admin.teams.name')}
-          rules={[{ required: true, whitespace: true, message: t('admin.teams.nameRequired') }]}
-        >
-          <Input maxLength={200} data-testid="team-create-name" />
-        </Form.Item>
-        <Form.Item
-          name="shared"
-          label={t('admin.teams.shared')}
-          extra={t('admin.teams.sharedHelp')}
-          valuePropName="checked"
-        >
-          <Switch data-testid="team-create-shared" />
-        </Form.Item>
-        <Form.Item name="managers" label={t('admin.teams.managers')}>
-          <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} options={options} />
-        </Form.Item>
+        <TeamSettingsFields options={options} testIdPrefix="team-create" />
         <Form.Item name="members" label={t('admin.teams.members')}>
           <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} options={options} />
         </Form.Item>
