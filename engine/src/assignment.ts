@@ -138,6 +138,27 @@ export async function chooseAssignment(
   return compiled.policy.default ?? null;
 }
 
+/**
+ * Whether an owner policy with `keepCurrent` keeps the record's current owner: they are not
+ * excluded and are an active member of the assignment's team.
+ */
+export function keepsCurrentOwner(
+  compiled: CompiledOwnerPolicy,
+  assignment: Assignment,
+  roster: Roster,
+  current: string | null,
+  exclude: readonly string[],
+): boolean {
+  return (
+    compiled.policy.keepCurrent === true &&
+    current !== null &&
+    !exclude.includes(current) &&
+    roster.teams.some(
+      (t) => t.id === assignment.team && t.members.some((m) => m.userId === current && m.active),
+    )
+  );
+}
+
 export type OwnerRuleTrace = {
   /** Index of the rule in the policy as written. */
   index: number;
@@ -202,16 +223,7 @@ export async function traceOwnerPolicy(
   }
   if (!assignment) return { rules, decidedBy, assignment, keptCurrent: false, pick: null };
   const exclude = opts.exclude ?? [];
-  const current = opts.currentOwnerId;
-  const team = assignment.team;
-  // the same test as the engine's step (assignByPolicy)
-  const keptCurrent =
-    compiled.policy.keepCurrent === true &&
-    current !== null &&
-    !exclude.includes(current) &&
-    roster.teams.some(
-      (t) => t.id === team && t.members.some((m) => m.userId === current && m.active),
-    );
+  const keptCurrent = keepsCurrentOwner(compiled, assignment, roster, opts.currentOwnerId, exclude);
   return {
     rules,
     decidedBy,

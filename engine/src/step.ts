@@ -7,7 +7,7 @@
  * only reads the precomputed results carried on the event.
  */
 import { initialTransition, transition } from 'xstate';
-import { chooseAssignment, type Pick, pickAssignee } from './assignment.ts';
+import { chooseAssignment, keepsCurrentOwner, type Pick, pickAssignee } from './assignment.ts';
 import { addDuration, toInstant } from './calendar.ts';
 import {
   activeStages,
@@ -201,17 +201,7 @@ async function assignByPolicy(
     d.sop.fieldDefs,
   );
   if (!assignment) return false;
-  const current = d.r.ownerId;
-  if (
-    policy.policy.keepCurrent &&
-    current &&
-    !exclude.includes(current) &&
-    d.ctx.roster.teams.some(
-      (t) => t.id === assignment.team && t.members.some((m) => m.userId === current && m.active),
-    )
-  ) {
-    return true;
-  }
+  if (keepsCurrentOwner(policy, assignment, d.ctx.roster, d.r.ownerId, exclude)) return true;
   const p = pickAssignee(assignment, d.ctx.roster, exclude);
   if (p) applyPick(d, p, reason);
   return p !== null;
