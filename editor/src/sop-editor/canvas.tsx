@@ -1,4 +1,11 @@
-/** The React Flow canvas: controlled by the editor store. */
+/**
+ * The React Flow canvas: controlled by the editor store.
+ *
+ * Every stage stays mounted (no `onlyRenderVisibleElements`): fitted to the screen a large SOP
+ * shows all its stages anyway, and culling made each frame of a pan mount and unmount the
+ * stages crossing the edge (React work, resize observers, garbage). Zoomed far out the stages
+ * draw as plain boxes instead (nodes.tsx), which keeps a 200-stage pan cheap.
+ */
 import {
   Background,
   type Connection,
@@ -86,7 +93,6 @@ export function Canvas() {
         maxZoom={2}
         fitView
         fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-        onlyRenderVisibleElements
         proOptions={{ hideAttribution: true }}
         elevateNodesOnSelect={false}
       >

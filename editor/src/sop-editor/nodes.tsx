@@ -2,6 +2,11 @@
  * Node components, one per stage kind, each memo'd; `nodeTypes` lives at module scope so
  * React Flow never sees a new object. Components read extra state (problems, records,
  * start markers, simulator highlight) from the store by id: node data holds no callbacks.
+ *
+ * Level of detail: zoomed out past FAR_ZOOM (zoom.ts) a stage is drawn as its box alone
+ * (kind, selection, problem and simulator colours kept; the title as a tooltip). Its text,
+ * icons and markers would be a pixel or two high there, and each of them is paint work for
+ * every frame of a pan: on a 200-stage SOP they were over half of it.
  */
 import {
   CheckSquareOutlined,
@@ -10,7 +15,7 @@ import {
   PlayCircleFilled,
   TeamOutlined,
 } from '@ant-design/icons';
-import { Handle, type NodeProps, type NodeTypes, Position } from '@xyflow/react';
+import { Handle, type NodeProps, type NodeTypes, Position, useStore } from '@xyflow/react';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -25,6 +30,7 @@ import {
 } from '../sop-graph.ts';
 import { formatDuration } from './duration.ts';
 import { initialIds, useEditor } from './store.ts';
+import { isFar } from './zoom.ts';
 
 function useNodeStatus(id: string) {
   const problems = useEditor((s) => s.problemIndex.nodes[id] ?? 0);
@@ -97,6 +103,29 @@ function Handles() {
   );
 }
 
+/** A stage zoomed far out: its box and handles (edges attach to them), nothing inside. */
+function FarBox({
+  id,
+  className,
+  title,
+  target = false,
+}: {
+  id: string;
+  className: string;
+  title: string;
+  target?: boolean;
+}) {
+  return (
+    <div className={className} data-testid={`node-${id}`} data-lod="far" title={title}>
+      {target ? (
+        <Handle type="target" position={Position.Left} className="stage-handle" />
+      ) : (
+        <Handles />
+      )}
+    </div>
+  );
+}
+
 export const StageNodeView = memo(function StageNodeView({
   id,
   data,
@@ -104,8 +133,11 @@ export const StageNodeView = memo(function StageNodeView({
 }: NodeProps<AtomicStageNode>) {
   const { i18n } = useTranslation();
   const { problems, active } = useNodeStatus(id);
+  const far = useStore(isFar);
+  const className = classes('stage-node', selected, active, problems);
+  if (far) return <FarBox id={id} className={className} title={stageTitle(data, i18n.language)} />;
   return (
-    <div className={classes('stage-node', selected, active, problems)} data-testid={`node-${id}`}>
+    <div className={className} data-testid={`node-${id}`}>
       <Handles />
       <StartMarker id={id} />
       <div className="stage-title">{stageTitle(data, i18n.language)}</div>
@@ -123,11 +155,12 @@ export const FinalNodeView = memo(function FinalNodeView({
   const { t, i18n } = useTranslation();
   const { problems, active } = useNodeStatus(id);
   const outcome = data.stage?.outcome ?? 'done';
+  const far = useStore(isFar);
+  const className = classes(`final-node outcome-${outcome}`, selected, active, problems);
+  if (far)
+    return <FarBox id={id} className={className} title={stageTitle(data, i18n.language)} target />;
   return (
-    <div
-      className={classes(`final-node outcome-${outcome}`, selected, active, problems)}
-      data-testid={`node-${id}`}
-    >
+    <div className={className} data-testid={`node-${id}`}>
       <Handle type="target" position={Position.Left} className="stage-handle" />
       <div className="stage-title">{stageTitle(data, i18n.language)}</div>
       <div className="stage-key">
@@ -174,16 +207,16 @@ function GroupNode({
   const isRegion = useEditor((s) =>
     parent ? s.nodes.some((n) => n.id === parent && n.type === 'parallel') : false,
   );
+  const far = useStore(isFar);
+  const className = classes(
+    `group-node ${kind}${isRegion ? ' region' : ''}`,
+    selected,
+    active,
+    problems,
+  );
+  if (far) return <FarBox id={id} className={className} title={stageTitle(data, i18n.language)} />;
   return (
-    <div
-      className={classes(
-        `group-node ${kind}${isRegion ? ' region' : ''}`,
-        selected,
-        active,
-        problems,
-      )}
-      data-testid={`node-${id}`}
-    >
+    <div className={className} data-testid={`node-${id}`}>
       <Handles />
       <div className="group-head">
         <StartMarker id={id} />
