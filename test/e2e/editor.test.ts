@@ -119,6 +119,17 @@ describe('SOP editor', () => {
     await page.getByTestId('stage-outcome').click();
     await page.locator('.ant-select-item-option[title="丢单"]').click();
 
+    // live validation (in a Web Worker): the unconnected stage is flagged on its node and in
+    // the list, and picking the problem selects it
+    await page.getByTestId('node-problem-lost').waitFor();
+    await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(0);
+    await page.getByTestId('tab-problems').click();
+    const unreachable = page.locator('[data-code="stage.unreachable"]').filter({ hasText: 'lost' });
+    await unreachable.first().locator('.problem-text').click();
+    await page.getByTestId('tab-inspect').click();
+    await expect.poll(() => page.getByTestId('stage-key').inputValue()).toBe('lost');
+
     await fitAndLayout(page);
     await connect(page, 'new', 'followUp', 'TO_FOLLOWUP');
     await connect(page, 'followUp.step', 'followUp.stage', 'TO_STAGE');
