@@ -11,11 +11,12 @@
  *   DATABASE_URL=postgres://… bun test/bench/generate-events.ts [--records 1000000] [--force]
  *   BENCH_RECORDS=200000 bun run bench generate
  */
-import { parseSop, type SopDocument } from '@closeloop/engine';
+import { chinaCalendar, parseSop, type SopDocument } from '@closeloop/engine';
 import postgres from 'postgres';
 import { createDb } from '../../server/src/db/client.ts';
 import { migrateDb } from '../../server/src/db/migrate.ts';
 import { createWorkspace } from '../../server/src/services/create-workspace.ts';
+import { calendarSql, DAY_MS, Params } from '../../server/src/services/reports/scope.ts';
 import { docHash } from '../../server/src/services/sop-common.ts';
 import inbound from '../../sop-library/templates/inbound-web-lead.json' with { type: 'json' };
 import { BENCH_SOP, BENCH_WS, benchRecords } from './_bench-data.ts';
@@ -48,6 +49,7 @@ async function existing(): Promise<{ records: number; events: number } | null> {
 
 async function wipe() {
   for (const table of [
+    'stage_visits',
     'record_events',
     'records',
     'timers',
@@ -186,7 +188,7 @@ const STAGES = `('newLead', 0.2, 0.25), ('retrying', 2, 2), ('qualifying', 8, 24
 // migrations' own
 const secondary = await sql<{ name: string; def: string }[]>`
   select indexname as name, indexdef as def from pg_indexes
-   where schemaname = current_schema() and tablename in ('records', 'record_events')
+   where schemaname = current_schema() and tablename in ('records', 'record_events', 'stage_visits')
      and indexname not like '%_pk'`;
 for (const ix of secondary) await sql.unsafe(`drop index if exists "${ix.name}"`);
 lap(`${secondary.length} secondary indexes set aside`);
@@ -290,6 +292,36 @@ try {
   );
   lap('events inserted in time order');
 
+  // the visits the command path would have written (stage_visits): each planned visit,
+  // closed by the next one with its wall and working time (the workspace's China calendar,
+  // as two array parameters — docs/adr/0010-reports-in-sql.md), breached like its events
+  const vp = new Params();
+  const cal = calendarSql(vp, chinaCalendar, Date.now() - (SPAN_DAYS + 2) * DAY_MS, Date.now());
+  const wsP = vp.p(BENCH_WS);
+  const sopP = vp.p(BENCH_SOP);
+  await sql.unsafe(
+    `insert into stage_visits (workspace_id, record_id, stage, entry, sop_id, sop_version,
+                               record_created_at, entered_at, exited_at, wall_ms, work_ms,
+                               breached, next)
+   -- breached as the events say: the event insert's now() was earlier than this one's
+   with cutoff as (select max(at) as at from record_events
+                    where workspace_id = ${wsP} and type = 'sla.breached')
+   select ${wsP}, r.id, v.stage, v.i, ${sopP},
+          case when r.created_at > now() - interval '500 days' then 2 else 1 end,
+          r.created_at, v.enter_at, nv.enter_at,
+          case when nv.n is not null then ${cal.local('nv.enter_at')} - ${cal.local('v.enter_at')} end,
+          case when nv.n is not null
+               then ${cal.workingAt(cal.local('nv.enter_at'))} - ${cal.workingAt(cal.local('v.enter_at'))} end,
+          v.sla_ms is not null and v.dur_ms > v.sla_ms
+            and v.enter_at + v.sla_ms * interval '1 millisecond' <= (select c.at from cutoff c),
+          case when nv.n is not null then array[nv.stage] end
+     from bench_visit v join bench_rec r on r.n = v.n
+     left join bench_visit nv on nv.n = v.n and nv.i = v.i + 1
+    order by v.enter_at`,
+    vp.values as never[],
+  );
+  lap('stage visits inserted');
+
   await sql.unsafe(
     `create unlogged table bench_count as
    select record_id, count(*)::int as events from record_events where workspace_id = $1
@@ -334,7 +366,14 @@ try {
                         and v.enter_at + v.dur_ms * interval '1 millisecond' <= now())
                    then v.enter_at + v.sla_ms * interval '1 millisecond' end as due_at,
               v.enter_at,
-              greatest(v.enter_at, least(now(), v.enter_at + v.dur_ms * interval '1 millisecond')) as updated_at,
+              -- the instant of its last event: the entry, the breach or the closing
+              greatest(v.enter_at,
+                       case when v.sla_ms is not null and v.dur_ms > v.sla_ms
+                             and v.enter_at + v.sla_ms * interval '1 millisecond' <= now()
+                            then v.enter_at + v.sla_ms * interval '1 millisecond' end,
+                       case when v.closes and v.i = v.k
+                             and v.enter_at + v.dur_ms * interval '1 millisecond' <= now()
+                            then v.enter_at + v.dur_ms * interval '1 millisecond' end) as updated_at,
               jsonb_build_object('contactName', '客户' || r.n, 'phone', '138' || lpad((r.n % 100000000)::text, 8, '0'),
                                  'company', '公司' || r.n, 'leadSource',
                                  (array['website', 'trade_show', 'referral', 'online_ad'])[1 + r.n % 4],
@@ -357,6 +396,7 @@ try {
 }
 await sql.unsafe('vacuum analyze records');
 await sql.unsafe('vacuum analyze record_events');
+await sql.unsafe('vacuum analyze stage_visits');
 lap('vacuum analyze');
 const done = await existing();
 console.log(

@@ -74,6 +74,7 @@ const day = (offset: number) =>
   new Date(Date.now() + 8 * 3600_000 - offset * 86_400_000).toISOString().slice(0, 10);
 const last30 = { sopId: BENCH_SOP }; // the default period: the last 30 days
 const last90 = { sopId: BENCH_SOP, from: day(89), to: day(0) };
+const last365 = { sopId: BENCH_SOP, from: day(364), to: day(0) };
 
 async function median(fn: () => Promise<unknown>): Promise<number> {
   await fn(); // warm the cache and the plan
@@ -121,6 +122,11 @@ const cases: Case[] = [
   ['getStageTimes (admin, 90 d)', () => getStageTimes({ ctx: admin, input: last90 })],
   ['getTrends (admin, 90 d)', () => getTrends({ ctx: admin, input: last90 })],
   ['getBottleneckMap (admin, 90 d)', () => getBottleneckMap({ ctx: admin, input: last90 })],
+  // a year-long cohort (~365k records, ~1.2M visits): the stretch goal, reported honestly
+  ['getFunnel (admin, 365 d)', () => getFunnel({ ctx: admin, input: last365 })],
+  ['getStageTimes (admin, 365 d)', () => getStageTimes({ ctx: admin, input: last365 })],
+  ['getBreaches (admin, 365 d)', () => getBreaches({ ctx: admin, input: last365 })],
+  ['getBottleneckMap (admin, 365 d)', () => getBottleneckMap({ ctx: admin, input: last365 })],
 ];
 
 console.log(

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  doublePrecision,
   index,
   integer,
   json,
@@ -231,8 +232,11 @@ export const records = pgTable(
       t.ownerId,
       t.stage,
     ),
-    index('records_scope_idx').on(
+    // trends: the records changed since an instant (a record's updated_at is its last event's
+    // instant, so every record with an event in a period is among them), with their filters
+    index('records_updated_idx').on(
       t.workspaceId,
+      t.updatedAt,
       t.id,
       t.sopId,
       t.sopVersion,
@@ -263,12 +267,58 @@ export const recordEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.recordId, t.seq] }),
-    // reports (docs/adr/0010-reports-in-sql.md): events of a type in a period, and stage
-    // events with their small data ({stage, entry}) so reports read them from the index alone
+    // reports (docs/adr/0010-reports-in-sql.md): events of a type in a period (trends,
+    // closings, actions); stage figures come from stage_visits
     index('record_events_type_at_idx').on(t.workspaceId, t.type, t.at, t.recordId),
-    index('record_events_stage_idx')
-      .on(t.workspaceId, t.type, t.at, t.recordId, t.seq, t.data)
-      .where(sql`type in ('stage.entered', 'stage.exited', 'sla.breached')`),
+  ],
+);
+
+/**
+ * One row per stage entry, written in the command's transaction next to its events
+ * (services/stage-visits.ts) and closed on exit: what the reports aggregate instead of
+ * pairing stage events (docs/adr/0010-reports-in-sql.md). Derived from record_events;
+ * migration 0006 backfilled it from the history.
+ */
+export const stageVisits = pgTable(
+  'stage_visits',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    recordId: text('record_id').notNull(),
+    stage: text('stage').notNull(),
+    /** The `entry` of its stage.entered event (the record version that entered it). */
+    entry: integer('entry').notNull(),
+    sopId: text('sop_id').notNull(),
+    /** The SOP version the record was on when it entered the stage. */
+    sopVersion: integer('sop_version').notNull(),
+    /** The record's creation instant (never changes): the reports' cohort key. */
+    recordCreatedAt: ts('record_created_at').notNull(),
+    enteredAt: ts('entered_at').notNull(),
+    /** Null while the record is in the stage. */
+    exitedAt: ts('exited_at'),
+    wallMs: doublePrecision('wall_ms'),
+    /** Working ms on the workspace calendar at exit; null for visits backfilled by 0006. */
+    workMs: doublePrecision('work_ms'),
+    /** The stage's deadline passed during this visit (sla.breached). */
+    breached: boolean('breached').notNull().default(false),
+    /** The stages the exiting command entered. */
+    next: text('next').array(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.recordId, t.stage, t.entry] }),
+    // covering: a cohort's visits by SOP and creation instant, read from the index alone
+    index('stage_visits_cohort_idx').on(
+      t.workspaceId,
+      t.sopId,
+      t.recordCreatedAt,
+      t.recordId,
+      t.stage,
+      t.enteredAt,
+      t.exitedAt,
+      t.wallMs,
+      t.workMs,
+      t.breached,
+      t.next,
+    ),
   ],
 );
 

@@ -9,15 +9,18 @@
  */
 import type { LocalizedText } from '@closeloop/engine';
 import type { Ctx, Verb } from '../context.ts';
-import { breachesFor } from './get-breaches.ts';
-import { stageTimesFor } from './get-stage-times.ts';
+import { workSql } from './get-stage-times.ts';
 import {
   assertCanReport,
+  calendarSql,
   cohortCte,
   cohortEventsCte,
+  cohortVisitsCte,
   loadSopContext,
   num,
+  numOrNull,
   type Period,
+  periodOf,
   type ReportFilters,
   ratio,
   reportQuery,
@@ -77,67 +80,10 @@ async function nowCounts(ctx: Ctx, input: ReportFilters, sop: SopContext) {
   return new Map(rows.map((r) => [String(r.stage), { n: num(r.n), overdue: num(r.overdue) }]));
 }
 
-/**
- * Entered and dropped per stage. A record dropped from the stages it left in the command
- * that took it into a lost final stage (those events share the command's instant), or, when
- * it was closed by hand, from the stages it is still in.
- */
-async function dropOff(ctx: Ctx, input: ReportFilters, sop: SopContext) {
-  const s = scopeOf(ctx, input, sop);
-  const ev = cohortEventsCte(
-    s,
-    'ev',
-    ['stage.entered', 'stage.exited'],
-    `e.record_id, e.type, e.at, e.data ->> 'stage' as stage`,
-  );
-  const lostFinals = s.params.p(
-    sop.stages.filter((x) => x.final && x.outcome === 'lost').map((x) => x.id),
-  );
-  const rows = await reportQuery(
-    ctx.db,
-    `with ${cohortCte(s)}, ${ev},
-       -- one row per command: the stages it left, and whether it entered a lost final stage
-       moves as (
-         select ev.record_id,
-                array_agg(ev.stage) filter (where ev.type = 'stage.exited') as left_,
-                bool_or(ev.type = 'stage.entered' and ev.stage = any(${lostFinals}::text[])) as lost
-           from ev group by ev.record_id, ev.at),
-       dropped as (
-         select x.stage, m.record_id from moves m
-           join cohort c on c.id = m.record_id and c.status = 'lost'
-           cross join lateral unnest(m.left_) as x(stage)
-          where m.lost
-         union
-         select st.stage, r.id from cohort c
-           join records r on r.workspace_id = ${s.ws} and r.id = c.id
-           cross join lateral unnest(r.stages) as st(stage)
-          where c.status = 'lost' and not (c.stage = any(${lostFinals}::text[])))
-     select stage, count(distinct record_id)::int as entered, 0 as dropped
-       from ev where type = 'stage.entered' group by stage
-     union all
-     select stage, 0, count(*)::int from dropped group by stage`,
-    s.params.values,
-  );
-  const out = new Map<string, { entered: number; dropped: number }>();
-  for (const r of rows) {
-    const k = String(r.stage);
-    const v = out.get(k) ?? { entered: 0, dropped: 0 };
-    v.entered += num(r.entered);
-    v.dropped += num(r.dropped);
-    out.set(k, v);
-  }
-  return out;
-}
+type Counts = { records: number; taken: number };
 
-/**
- * Records per transition. A transition's stage events share the command's instant, so the
- * records that left S for T are the (exit S, entry T) pairs at one instant — read from the
- * covering stage index alone. When the pairs cannot tell transitions apart (two actions
- * between the same stages, or an action that stays in its stage) the `action.performed`
- * events are read instead.
- */
-async function edgeCounts(ctx: Ctx, input: ReportFilters, sop: SopContext) {
-  const s = scopeOf(ctx, input, sop);
+/** The transitions as (key, source, single target), or null when visits cannot tell them apart. */
+function plainTransitions(sop: SopContext) {
   const transitions = [...sop.compiled.transitionByKey.values()];
   const pairs = new Map<string, string[]>();
   for (const t of transitions) {
@@ -147,28 +93,88 @@ async function edgeCounts(ctx: Ctx, input: ReportFilters, sop: SopContext) {
   const ambiguous =
     transitions.some((t) => t.targets.length !== 1) ||
     [...pairs.values()].some((k) => k.length > 1);
-  if (ambiguous) {
-    const ev = cohortEventsCte(s, 'ev', ['action.performed'], 'e.record_id, e.data');
-    const rows = await reportQuery(
-      ctx.db,
-      `with ${cohortCte(s)}, ${ev}
-       select t.key, count(distinct ev.record_id)::int as records, count(*)::int as taken
-         from ev cross join lateral jsonb_array_elements_text(
-                case when jsonb_typeof(ev.data -> 'transitions') = 'array'
-                     then ev.data -> 'transitions' else '[]'::jsonb end) as t(key)
-        group by t.key`,
-      s.params.values,
-    );
-    return new Map(
-      rows.map((r) => [String(r.key), { records: num(r.records), taken: num(r.taken) }]),
-    );
-  }
-  const ev = cohortEventsCte(
-    s,
-    'ev',
-    ['stage.entered', 'stage.exited'],
-    `e.record_id, e.type, e.at, e.data ->> 'stage' as stage`,
+  return ambiguous ? null : transitions;
+}
+
+/**
+ * Every per-stage figure of the map from one pass over the cohort's visits, in index order:
+ * - entered / dropped: per (record, stage), its first visit, and whether a visit dropped it —
+ *   a lost record dropped from the stages whose visit ended in the command that took it into
+ *   a lost final stage, or, when it was closed by hand, from the stages it is still in;
+ * - median wall and working time of the finished visits, and breached visits over visits.
+ */
+async function visitFigures(ctx: Ctx, input: ReportFilters, sop: SopContext) {
+  const s = scopeOf(ctx, input, sop);
+  const lostFinals = s.params.p(
+    sop.stages.filter((x) => x.final && x.outcome === 'lost').map((x) => x.id),
   );
+  const cal = calendarSql(
+    s.params,
+    ctx.calendar,
+    s.period.fromMs,
+    Math.max(ctx.now, s.period.toMs),
+  );
+  const ev = cohortVisitsCte(
+    s,
+    sop.sopId,
+    'ev',
+    `v.record_created_at as ca, v.record_id, v.stage, v.next, v.breached, v.wall_ms as wall,
+     case when v.exited_at is not null then ${workSql(cal)} end as work,
+     r.status = 'lost' and case when v.exited_at is null then not (r.stage = any(${lostFinals}::text[]))
+                                else v.next && ${lostFinals}::text[] end as dropped`,
+    { cohort: true },
+  );
+  const rows = await reportQuery(
+    ctx.db,
+    `with ${ev},
+       m as (select ev.*, row_number() over w = 1 as first, bool_or(ev.dropped) over w as lost_from
+               from ev window w as (partition by ev.ca, ev.record_id, ev.stage))
+     select m.stage as key,
+            count(*) filter (where first)::int as entered,
+            count(*) filter (where first and lost_from)::int as dropped,
+            count(*)::int as visits, count(*) filter (where breached)::int as breached,
+            percentile_cont(0.5) within group (order by wall) as wall_p50,
+            percentile_cont(0.5) within group (order by work) as work_p50
+       from m group by m.stage`,
+    s.params.values,
+  );
+  const stages = new Map<
+    string,
+    {
+      entered: number;
+      dropped: number;
+      visits: number;
+      breached: number;
+      wallP50: number | null;
+      workP50: number | null;
+    }
+  >();
+  for (const r of rows) {
+    const key = String(r.key);
+    stages.set(key, {
+      entered: num(r.entered),
+      dropped: num(r.dropped),
+      visits: num(r.visits),
+      breached: num(r.breached),
+      wallP50: numOrNull(r.wall_p50),
+      workP50: numOrNull(r.work_p50),
+    });
+  }
+  return stages;
+}
+
+/**
+ * Records per transition: the visits of S whose exiting command entered T (`next`). Only
+ * for SOPs whose transitions the (source, target) pair tells apart (see actionEdges).
+ */
+async function visitEdges(
+  ctx: Ctx,
+  input: ReportFilters,
+  sop: SopContext,
+  transitions: NonNullable<ReturnType<typeof plainTransitions>>,
+) {
+  const s = scopeOf(ctx, input, sop);
+  const ev = cohortVisitsCte(s, sop.sopId, 'ev', 'v.record_id, v.stage, v.next');
   const keys = s.params.p(transitions.map((t) => t.key));
   const sources = s.params.p(transitions.map((t) => t.source));
   const targets = s.params.p(transitions.map((t) => t.targets[0] ?? ''));
@@ -176,22 +182,39 @@ async function edgeCounts(ctx: Ctx, input: ReportFilters, sop: SopContext) {
     ctx.db,
     `with ${cohortCte(s)}, ${ev},
        tr as (select * from unnest(${keys}::text[], ${sources}::text[], ${targets}::text[])
-                       as tr(key, source, target)),
-       -- one row per command: the stages it left and entered (they share its instant)
-       moves as (
-         select ev.record_id,
-                array_agg(ev.stage) filter (where ev.type = 'stage.exited') as left_,
-                array_agg(ev.stage) filter (where ev.type = 'stage.entered') as entered
-           from ev group by ev.record_id, ev.at)
-     select tr.key, count(distinct m.record_id)::int as records, count(*)::int as taken
-       from moves m
-       cross join lateral unnest(m.left_) as x(stage)
-       cross join lateral unnest(m.entered) as n(stage)
-       join tr on tr.source = x.stage and tr.target = n.stage
+                       as tr(key, source, target))
+     -- unnest first (offset 0 keeps the planner from joining tr before it)
+     select tr.key, count(distinct x.record_id)::int as records, count(*)::int as taken
+       from (select ev.record_id, ev.stage, unnest(ev.next) as target from ev
+              where ev.next is not null offset 0) x
+       join tr on tr.source = x.stage and tr.target = x.target
       group by tr.key`,
     s.params.values,
   );
-  return new Map(
+  return new Map<string, Counts>(
+    rows.map((r) => [String(r.key), { records: num(r.records), taken: num(r.taken) }]),
+  );
+}
+
+/**
+ * Records per transition from the `action.performed` events, for SOPs where visits cannot
+ * tell transitions apart (two actions between the same stages, or an action that stays in
+ * its stage).
+ */
+async function actionEdges(ctx: Ctx, input: ReportFilters, sop: SopContext) {
+  const s = scopeOf(ctx, input, sop);
+  const ev = cohortEventsCte(s, 'ev', ['action.performed'], 'e.record_id, e.data');
+  const rows = await reportQuery(
+    ctx.db,
+    `with ${cohortCte(s)}, ${ev}
+     select t.key, count(distinct ev.record_id)::int as records, count(*)::int as taken
+       from ev cross join lateral jsonb_array_elements_text(
+              case when jsonb_typeof(ev.data -> 'transitions') = 'array'
+                   then ev.data -> 'transitions' else '[]'::jsonb end) as t(key)
+      group by t.key`,
+    s.params.values,
+  );
+  return new Map<string, Counts>(
     rows.map((r) => [String(r.key), { records: num(r.records), taken: num(r.taken) }]),
   );
 }
@@ -202,30 +225,28 @@ export async function bottleneckMapFor(
   input: ReportFilters,
   sop: SopContext,
 ): Promise<BottleneckMap> {
-  const [now, times, breaches, drops, edges] = await Promise.all([
+  const transitions = plainTransitions(sop);
+  const [now, figures, edges] = await Promise.all([
     nowCounts(ctx, input, sop),
-    stageTimesFor(ctx, input, sop),
-    breachesFor(ctx, input, sop),
-    dropOff(ctx, input, sop),
-    edgeCounts(ctx, input, sop),
+    visitFigures(ctx, input, sop),
+    transitions ? visitEdges(ctx, input, sop, transitions) : actionEdges(ctx, input, sop),
   ]);
-  const timeBy = new Map(times.stages.map((t) => [t.id, t]));
-  const breachBy = new Map(breaches.stages.map((b) => [b.id, b]));
-  const ids = new Set([...now.keys(), ...drops.keys()]);
+  const ids = new Set([...now.keys(), ...figures.keys()]);
   const stages = withUnknownStages(sop.stages, ids).map((st) => {
     const n = now.get(st.id);
-    const d = drops.get(st.id) ?? { entered: 0, dropped: 0 };
-    const t = timeBy.get(st.id);
+    const d = figures.get(st.id);
+    const entered = d?.entered ?? 0;
+    const dropped = d?.dropped ?? 0;
     return {
       ...st,
       now: n?.n ?? 0,
       overdueNow: n?.overdue ?? 0,
-      entered: d.entered,
-      wallP50: t?.wallP50 ?? null,
-      workP50: t?.workP50 ?? null,
-      breachRate: breachBy.get(st.id)?.rate ?? null,
-      dropped: d.dropped,
-      dropOff: st.final ? null : ratio(d.dropped, d.entered),
+      entered,
+      wallP50: d?.wallP50 ?? null,
+      workP50: d?.workP50 ?? null,
+      breachRate: ratio(d?.breached ?? 0, d?.visits ?? 0),
+      dropped,
+      dropOff: st.final ? null : ratio(dropped, entered),
     };
   });
   const edgeList: MapEdge[] = [];
@@ -256,7 +277,8 @@ export async function bottleneckMapFor(
     });
   }
   edgeList.sort((a, b) => a.key.localeCompare(b.key));
-  return { sopId: sop.sopId, version: sop.version, period: times.period, stages, edges: edgeList };
+  const period = periodOf(input, ctx.now, ctx.calendar);
+  return { sopId: sop.sopId, version: sop.version, period, stages, edges: edgeList };
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
  * getBreaches: the SLA breach rate per stage — of the visits the period's records made to a
- * stage, how many passed the stage's deadline (an `sla.breached` event). Each entry
- * schedules at most one deadline, so breaches ≤ visits.
+ * stage, how many passed the stage's deadline (an `sla.breached` event, recorded on the
+ * visit in stage_visits). Each entry schedules at most one deadline, so breaches ≤ visits.
  */
 import type { Ctx, Verb } from '../context.ts';
 import {
   assertCanReport,
   cohortCte,
-  cohortEventsCte,
+  cohortVisitsCte,
   loadSopContext,
   num,
   type Period,
@@ -46,10 +46,8 @@ export async function breachesFor(
   const rows = await reportQuery(
     ctx.db,
     `with ${cohortCte(s)},
-       ${cohortEventsCte(s, 'ev', ['stage.entered', 'sla.breached'], `e.type, e.data ->> 'stage' as stage`)}
-     select stage,
-            count(*) filter (where type = 'stage.entered')::int as visits,
-            count(*) filter (where type = 'sla.breached')::int as breached
+       ${cohortVisitsCte(s, sop.sopId, 'ev', 'v.stage, v.breached')}
+     select stage, count(*)::int as visits, count(*) filter (where breached)::int as breached
        from ev group by stage`,
     s.params.values,
   );

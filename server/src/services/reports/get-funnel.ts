@@ -11,7 +11,7 @@ import type { Verb } from '../context.ts';
 import {
   assertCanReport,
   cohortCte,
-  cohortEventsCte,
+  cohortVisitsCte,
   loadSopContext,
   num,
   type Period,
@@ -65,30 +65,26 @@ export async function funnelFor(
 ): Promise<Funnel> {
   const s = scopeOf(ctx, input, sop);
   const cohort = cohortCte(s);
-  const ev = cohortEventsCte(
-    s,
-    'ev',
-    ['stage.entered'],
-    "e.record_id, e.data ->> 'stage' as stage",
-  );
+  const ev = cohortVisitsCte(s, sop.sopId, 'ev', 'v.record_created_at as ca, v.record_id, v.stage');
   const stageIds = s.params.p(sop.stages.map((x) => x.id));
   const { idx, next } = progressOrder(sop.stages);
   const idxP = s.params.p(idx);
   const nextP = s.params.p(next);
+  // one window over the visits in index order (creation instant, record, stage), so no hash
+  // of record ids: the first visit of each stage per record, and how far the record got
   const rows = await reportQuery(
     ctx.db,
     `with ${cohort}, ${ev},
-       entered as (select distinct record_id, stage from ev),
-       o as (select * from unnest(${stageIds}::text[], ${idxP}::int[], ${nextP}::bigint[])
-                      as o(stage, idx, nxt)),
-       reach as (select en.record_id, max(o.idx) as maxidx
-                   from entered en join o on o.stage = en.stage group by en.record_id)
-     select en.stage, count(*)::int as entered,
-            count(*) filter (where rc.maxidx >= o.nxt)::int as converted
-       from entered en
-       left join o on o.stage = en.stage
-       left join reach rc on rc.record_id = en.record_id
-      group by en.stage
+       p as (select ev.*, array_position(${stageIds}::text[], ev.stage) as pos from ev),
+       m as (select p.stage, p.stage is distinct from lag(p.stage) over w as first,
+                    (${nextP}::bigint[])[p.pos] as nxt,
+                    max((${idxP}::int[])[p.pos]) over w as maxidx
+               from p
+             window w as (partition by p.ca, p.record_id order by p.stage
+                          rows between unbounded preceding and unbounded following))
+     select stage, count(*) filter (where first)::int as entered,
+            count(*) filter (where first and maxidx >= nxt)::int as converted
+       from m group by stage
      union all
      select '#' || c.status, count(*)::int, 0 from cohort c group by c.status`,
     s.params.values,

@@ -3,17 +3,18 @@
  * wall-clock time and in working time (the workspace calendar: working hours, weekends,
  * holidays, 调休 days).
  *
- * A visit is a stage.entered paired with the stage.exited that ends it: a stage is left
- * before it is entered again, so an entry's exit is the stage's next event in the record.
- * Only finished visits have a duration; visits still open are counted separately (the
- * bottleneck map shows them as "records now").
+ * A visit is a row of stage_visits: written at the stage's entry and closed at its exit by
+ * the command path, with its wall-clock and working duration. Only finished visits have a
+ * duration; visits still open are counted separately (the bottleneck map shows them as
+ * "records now").
  */
 import type { Ctx, Verb } from '../context.ts';
 import {
   assertCanReport,
+  type CalendarSql,
   calendarSql,
   cohortCte,
-  cohortEventsCte,
+  cohortVisitsCte,
   loadSopContext,
   num,
   numOrNull,
@@ -45,6 +46,14 @@ export type StageTimes = {
   stages: StageTimeRow[];
 };
 
+/**
+ * A finished visit's working ms: computed at exit with the calendar then in force; visits
+ * backfilled from older history (migration 0006) have none and take the current calendar's.
+ */
+export function workSql(cal: CalendarSql): string {
+  return `coalesce(v.work_ms, ${cal.workingAt(cal.local('v.exited_at'))} - ${cal.workingAt(cal.local('v.entered_at'))})`;
+}
+
 export async function stageTimesFor(
   ctx: Ctx,
   input: ReportFilters,
@@ -52,38 +61,28 @@ export async function stageTimesFor(
 ): Promise<StageTimes> {
   const s = scopeOf(ctx, input, sop);
   const cohort = cohortCte(s);
-  const ev = cohortEventsCte(
-    s,
-    'ev',
-    ['stage.entered', 'stage.exited'],
-    `e.record_id, e.seq, e.type, e.at, e.data ->> 'stage' as stage`,
-  );
   const cal = calendarSql(
     s.params,
     ctx.calendar,
     s.period.fromMs,
     Math.max(ctx.now, s.period.toMs),
   );
+  const work = workSql(cal);
+  const ev = cohortVisitsCte(
+    s,
+    sop.sopId,
+    'ev',
+    `v.stage, v.exited_at, v.wall_ms as wall, case when v.exited_at is not null then ${work} end as work`,
+  );
   const rows = await reportQuery(
     ctx.db,
-    `with ${cohort}, ${ev},
-       -- each entry's visit ends at the stage's next event if that is its exit
-       n as (select type, stage, at as a,
-                    lead(type) over p as next_type, lead(at) over p as next_at
-               from ev window p as (partition by record_id collate "C", stage collate "C" order by seq)),
-       d as (select stage, a, case when next_type = 'stage.exited' then next_at end as b
-               from n where type = 'stage.entered'),
-       dl as (select stage, b, ${cal.local('a')} as la, ${cal.local('b')} as lb from d),
-       w as (select stage, b,
-                    (lb - la) as wall,
-                    (${cal.workingAt('lb')} - ${cal.workingAt('la')}) as work
-               from dl)
+    `with ${cohort}, ${ev}
      select stage,
-            count(b)::int as visits,
-            (count(*) - count(b))::int as open,
+            count(exited_at)::int as visits,
+            (count(*) - count(exited_at))::int as open,
             percentile_cont(array[0.5, 0.9]) within group (order by wall) as wall_p,
             percentile_cont(array[0.5, 0.9]) within group (order by work) as work_p
-       from w group by stage`,
+       from ev group by stage`,
     s.params.values,
   );
   const by = new Map(rows.map((r) => [String(r.stage), r]));

@@ -1,6 +1,10 @@
 /**
  * getTrends: week by week (Monday-based, in the workspace's time zone) over the period —
  * records created, won, lost and SLA breaches, each counted in the week it happened.
+ *
+ * The events of the period are joined by hash to the records changed since its start
+ * (records_updated_idx), not probed one by one: a record of any age can be won or lost in
+ * the period, and every such record has changed since the period began.
  */
 import type { Ctx, Verb } from '../context.ts';
 import {
@@ -48,10 +52,16 @@ export async function trendsFor(
   const from = s.params.ts(s.period.fromMs);
   const to = s.params.ts(s.period.toMs);
   const week = (ts: string) =>
-    `floor((extract(epoch from ${ts}) * 1000 + ${offP}::float8 + ${MONDAY_SHIFT}) / ${WEEK_MS})::int`;
+    `floor((date_part('epoch', ${ts}) * 1000 + ${offP}::float8 + ${MONDAY_SHIFT}) / ${WEEK_MS})::int`;
+  // records with an event in the period changed since its start: a record's updated_at is
+  // its last event's instant (a day's margin for clock skew between server processes)
+  const changedSince = s.params.ts(s.period.fromMs - DAY_MS);
   const rows = await reportQuery(
     ctx.db,
-    `select ${week('r.created_at')} as w, 'created' as kind, count(*)::int as n
+    `with changed as materialized (
+       select r.id, r.status from records r
+        where ${s.recordWhere.join(' and ')} and r.updated_at >= ${changedSince})
+     select ${week('r.created_at')} as w, 'created' as kind, count(*)::int as n
        from records r
       where ${s.recordWhere.join(' and ')} and r.created_at >= ${from} and r.created_at < ${to}
       group by 1
@@ -64,11 +74,10 @@ export async function trendsFor(
                  else r.status end,
             count(*)::int
        from record_events e
-       join records r on r.workspace_id = e.workspace_id and r.id = e.record_id
+       join changed r on r.id = e.record_id
       where e.workspace_id = ${s.ws}
         and e.type in ('record.completed', 'record.closed', 'sla.breached')
         and e.at >= ${from} and e.at < ${to}
-        and ${s.recordWhere.join(' and ')}
       group by 1, 2`,
     s.params.values,
   );

@@ -289,6 +289,8 @@ export type Scope = {
   recordWhere: string[];
   /** The workspace id placeholder. */
   ws: string;
+  /** Conditions beyond the workspace and the SOP (filters or the caller's visibility). */
+  filtered: boolean;
 };
 
 /**
@@ -314,7 +316,8 @@ export function scopeOf(ctx: Ctx, f: ReportFilters, sop: SopContext | null): Sco
     params.values.push(...vis.params);
     where.push(vis.sql);
   }
-  return { params, period, recordWhere: where, ws };
+  const filtered = where.length > (f.sopId ? 2 : 1);
+  return { params, period, recordWhere: where, ws, filtered };
 }
 
 /**
@@ -345,6 +348,33 @@ export function cohortEventsCte(s: Scope, name: string, types: string[], columns
        where e.workspace_id = ${s.ws}
          and e.type in (${list})
          and e.at >= ${s.params.ts(s.period.fromMs)})`;
+}
+
+/**
+ * The cohort's stage visits (`stage_visits v`, one row per stage entry, maintained by the
+ * command path): a range scan of stage_visits_cohort_idx over the period's creation
+ * instants, joined to the cohort on (creation instant, id) — both sides come sorted by it,
+ * so the join merges. `r.status` and `r.stage` are available. When the caller filters by
+ * nothing but the SOP and may see the whole workspace, the join is skipped unless asked for.
+ */
+export function cohortVisitsCte(
+  s: Scope,
+  sopId: string,
+  name: string,
+  columns: string,
+  opts: { cohort?: boolean } = {},
+): string {
+  const from = s.params.ts(s.period.fromMs);
+  const to = s.params.ts(s.period.toMs);
+  // the records are joined here rather than through the `cohort` CTE: a CTE read twice is
+  // materialised and loses its order, and the planner then hashes and sorts instead
+  const join = opts.cohort || s.filtered;
+  return `${name} as (
+      select ${columns}
+        from stage_visits v
+        ${join ? `join records r on r.workspace_id = v.workspace_id and r.created_at = v.record_created_at and r.id = v.record_id and ${s.recordWhere.join(' and ')} and r.created_at >= ${from} and r.created_at < ${to}` : ''}
+       where v.workspace_id = ${s.ws} and v.sop_id = ${s.params.p(sopId)}
+         and v.record_created_at >= ${from} and v.record_created_at < ${to})`;
 }
 
 export type CalendarSql = {
@@ -404,7 +434,8 @@ export function calendarSql(
   const offP = params.p(off);
   const startP = params.p(start);
   return {
-    local: (ts) => `(extract(epoch from ${ts}) * 1000 + ${offP}::float8)`,
+    // date_part is float8; extract returns numeric since Postgres 14 (numeric arithmetic per row)
+    local: (ts) => `(round(date_part('epoch', ${ts}) * 1000) + ${offP}::float8)`,
     workingAt: (l) => {
       const day = `(floor(${l} / ${DAY_MS})::int - ${base}::int)`;
       return `((${cumP})[${day}] + least(greatest(${l} - floor(${l} / ${DAY_MS}) * ${DAY_MS} - ${startP}::float8, 0), (${lenP})[${day}]))`;
