@@ -3,6 +3,11 @@
  * Postgres — against a raw SKIP LOCKED loop doing the same writes in the same run (two loops).
  * The same workload on PGlite (one process; PGlite is single-connection) beside it.
  *
+ * Production path: the timers are written due tomorrow, the servers start (no test clock),
+ * and then one UPDATE makes them all due now; the clock starts there. (An earlier version
+ * shifted a test clock instead, which measured the test clock's per-row due test, a path
+ * production never takes.)
+ *
  *   DATABASE_URL=postgres://… bun test/bench/server-scheduler.ts [--timers 100000] [--pglite-timers 20000]
  */
 import { chinaCalendar, compile, type SopDocument, step } from '@closeloop/engine';
@@ -132,7 +137,7 @@ async function waitFired(db: Db, ws: string, n: number): Promise<number> {
 }
 
 const CLAIM = `select t.id, t.record_id from timers t
-  where t.workspace_id = $1 and t.status = 'pending' and t.due_at <= now() + $2::float8 * interval '1 millisecond'
+  where t.workspace_id = $1 and t.status = 'pending' and t.due_at <= now()
   order by t.due_at limit 200 for update skip locked`;
 const FIRE_RECORDS = `update records r set version = r.version + 1, event_count = r.event_count + 1,
     state = jsonb_set(jsonb_set(r.state, '{timers}', '[]'::jsonb), '{version}', to_jsonb(r.version + 1)),
@@ -143,6 +148,11 @@ const FIRE_EVENTS = `insert into record_events (workspace_id, record_id, seq, id
     from records r where r.workspace_id = $1 and r.id = any($2::text[])`;
 const FIRE_TIMERS = `update timers set status = 'fired', fired_at = now() where workspace_id = $1 and id = any($2::text[])`;
 
+/** Makes every timer of the workspace due now (the start of a measurement). */
+async function makeDue(db: Db, ws: string): Promise<void> {
+  await db.query('update timers set due_at = now() where workspace_id = $1', [ws]);
+}
+
 /** The baseline: `loops` raw SKIP LOCKED loops, each batch one transaction. */
 async function rawLoops(
   run: (
@@ -151,13 +161,12 @@ async function rawLoops(
     ) => Promise<number>,
   ) => Promise<number>,
   ws: string,
-  offset: number,
   loops: number,
 ): Promise<void> {
   const loop = async () => {
     for (;;) {
       const n = await run(async (q) => {
-        const claimed = await q(CLAIM, [ws, offset]);
+        const claimed = await q(CLAIM, [ws]);
         if (claimed.length === 0) return 0;
         const ids = claimed.map((c) => String(c.id));
         const recs = claimed.map((c) => String(c.record_id));
@@ -184,7 +193,6 @@ if (url) {
   const rawWs = await setup(db, N, due);
   const env = {
     DATABASE_URL: url,
-    TEST_CLOCK: 'on',
     SCHEDULER_INTERVAL_MS: '20',
     SCHEDULER_BATCH: '200',
   };
@@ -192,12 +200,10 @@ if (url) {
   let b: Proc | undefined;
   try {
     [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
-    await db.query('update workspaces set clock_offset_ms = $2 where id = $1', [
-      apiWs,
-      due - Date.now() + 2000,
-    ]);
+    await makeDue(db, apiWs);
     const apiSeconds = await waitFired(db, apiWs, N);
     const sql = postgres(url, { max: 4, onnotice: () => {} });
+    await makeDue(db, rawWs);
     const t0 = performance.now();
     await rawLoops(
       async (fn) =>
@@ -205,7 +211,6 @@ if (url) {
           fn(async (text, params) => [...(await tx.unsafe(text, params as never[]))]),
         )) as number,
       rawWs,
-      due - Date.now() + 2000,
       2,
     );
     const rawSeconds = (performance.now() - t0) / 1000;
@@ -231,7 +236,6 @@ if (url) {
   // PGlite is one connection in one process: the same scheduler code runs in-process
   const p = parseConfig({
     dataDir: 'memory://',
-    testClock: 'on',
     schedulerIntervalMs: '0',
     schedulerBatch: '200',
   });
@@ -242,15 +246,13 @@ if (url) {
   const apiWs = await setup(db, N_PGLITE, due);
   const rawWs = await setup(db, N_PGLITE, due);
   const app = createApp({ db, clock: systemClock, config: p.config });
-  await db.query('update workspaces set clock_offset_ms = $2 where id = $1', [
-    apiWs,
-    due - Date.now() + 2000,
-  ]);
+  await makeDue(db, apiWs);
   const t0 = performance.now();
   await app.scheduler.runUntilIdle(apiWs, 60 * 60_000);
   const apiSeconds = (performance.now() - t0) / 1000;
+  await makeDue(db, rawWs);
   const t1 = performance.now();
-  await rawLoops((fn) => db.transaction(fn), rawWs, due - Date.now() + 2000, 1);
+  await rawLoops((fn) => db.transaction(fn), rawWs, 1);
   const rawSeconds = (performance.now() - t1) / 1000;
   await db.close();
   rows.push({

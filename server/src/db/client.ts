@@ -109,16 +109,31 @@ async function createPostgresDb(url: string, max: number): Promise<Db> {
       return toRows(await sql.unsafe(text, params as never[], PREPARED));
     },
     async batch(stmts, check) {
-      const results = await sql.begin(async (tx) => {
-        // issued without awaiting in between: postgres.js pipelines them on the connection
-        const all = await Promise.all(
-          stmts.map((s) => tx.unsafe(s.text, s.params as never[], PREPARED)),
-        );
-        const rows = all.map(toRows);
-        check?.(rows);
+      // BEGIN and the statements go out together on one reserved connection (sql.begin would
+      // wait for BEGIN's answer first): one round trip for the work, one for COMMIT, which
+      // is sent only after `check` has seen the rows
+      const c = await sql.reserve();
+      try {
+        const begin = c.unsafe('begin').execute();
+        const sent = stmts.map((s) => c.unsafe(s.text, s.params as never[], PREPARED).execute());
+        // after a failed statement the rest fail too (the transaction is aborted); the
+        // first failure is the one reported, the others must not go unhandled
+        for (const q of [begin, ...sent]) q.catch(() => {});
+        let rows: Row[][];
+        try {
+          await begin;
+          rows = (await Promise.all(sent)).map(toRows);
+          check?.(rows);
+        } catch (e) {
+          await Promise.allSettled(sent);
+          await c.unsafe('rollback').catch(() => {});
+          throw e;
+        }
+        await c.unsafe('commit');
         return rows;
-      });
-      return results as Row[][];
+      } finally {
+        c.release();
+      }
     },
     async transaction(fn) {
       const out = await sql.begin(async (tx) =>

@@ -12,6 +12,7 @@ import {
   type Actor,
   type Calendar,
   type Command,
+  type Effect,
   type EngineEvent,
   openActions,
   type RecordState,
@@ -30,6 +31,7 @@ import {
   insertRecordStmt,
   loadRecord,
   loadRecordWithRoster,
+  notifyManyStmt,
   notifyStmt,
   type StoredRecord,
   updateRecordStmt,
@@ -37,6 +39,7 @@ import {
 import { type RecordView, recordView } from './record-view.ts';
 import { loadRoster } from './roster.ts';
 import type { LoadedSop } from './sop-cache.ts';
+import { stageVisitStmts } from './stage-visits.ts';
 
 export type Idempotency = { userId: string; key: string; hash: string };
 
@@ -130,6 +133,45 @@ export async function runCommand(input: RunCommand): Promise<CommandResult> {
 }
 
 async function attempt(input: RunCommand): Promise<CommandResult> {
+  const prepared = await prepareCommand(input);
+  if (prepared.stmts.length > 0) await writeCommand(input, prepared);
+  return prepared.body;
+}
+
+/**
+ * What one command will write, decided but not yet sent: the response body, the statements
+ * of its transaction (without the NOTIFY) with a check per statement, and the live payload.
+ * No statements when nothing changed.
+ */
+export type PreparedCommand = {
+  body: CommandResult;
+  stmts: Stmt[];
+  checks: Array<(rows: Row[]) => void>;
+  live: LivePayload | null;
+  /** The engine's effects (the scheduler tracks assignments within a batch). */
+  effects: Effect[];
+  stored: StoredRecord | null;
+  /** The record as it is once these statements commit (to chain a next command on it). */
+  after: StoredRecord;
+};
+
+/** A record and roster read by the caller beforehand (the scheduler loads a batch at once). */
+export type Preloaded = {
+  stored: StoredRecord | null;
+  roster: Roster;
+  teams: Set<string>;
+  /** For a roster without open-record counts (see loadRecordWithRoster). */
+  countsRead?: () => boolean;
+};
+
+/**
+ * Loads (unless `preloaded`), authorises and steps one command, and builds its statements.
+ * Throws the command's domain errors (NotFound, StaleVersion, a rejection); writes nothing.
+ */
+export async function prepareCommand(
+  input: RunCommand,
+  preloaded?: Preloaded,
+): Promise<PreparedCommand> {
   const { env, cmd } = input;
   const ws = env.workspaceId;
   let stored: StoredRecord | null = null;
@@ -138,11 +180,18 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
   const needsRoster = !['edit', 'close', 'reopen'].includes(cmd.type);
   let roster: Roster = { teams: [] };
   let have = new Set<string>();
+  // set while `roster` lacks open-record counts (loadRecordWithRoster)
+  let countsRead: (() => boolean) | null = null;
   if (cmd.type === 'create') {
     if (!input.sop) throw new Error('create needs the SOP version');
     sop = input.sop;
   } else {
-    if (needsRoster) {
+    if (preloaded) {
+      stored = preloaded.stored;
+      roster = preloaded.roster;
+      have = preloaded.teams;
+      countsRead = preloaded.countsRead ?? null;
+    } else if (needsRoster) {
       // one round trip: the record plus the roster of the teams this workspace's SOPs name
       const both = await loadRecordWithRoster(
         env.db,
@@ -155,6 +204,7 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
         stored = both.stored;
         roster = both.roster;
         have = both.teams;
+        countsRead = both.countsRead;
       }
     } else {
       stored = await loadRecord(env.db, ws, input.recordId);
@@ -170,8 +220,9 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
     }
     sop = await env.sops.get(ws, stored.state.sopId, stored.state.sopVersion);
   }
+  const teamIds = new Set<string>();
   if (needsRoster) {
-    const teamIds = new Set(sop.teams);
+    for (const t of sop.teams) teamIds.add(t);
     if (stored?.state.teamId) teamIds.add(stored.state.teamId);
     if (cmd.type === 'reassign' && cmd.teamId) teamIds.add(cmd.teamId);
     if (input.rosterUsers?.length) {
@@ -183,6 +234,7 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
     }
     if ([...teamIds].some((t) => !have.has(t))) {
       roster = await loadRoster(env.db, ws, [...teamIds], env.now);
+      countsRead = null;
     }
   }
   const ctx: StepContext = {
@@ -192,9 +244,17 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
     roster,
     calendar: env.calendar,
   };
-  const result = input.decide
-    ? await input.decide(sop, stored?.state ?? null, ctx)
-    : await step(sop.compiled, stored?.state ?? null, cmd, ctx);
+  const decide = () =>
+    input.decide
+      ? input.decide(sop, stored?.state ?? null, ctx)
+      : step(sop.compiled, stored?.state ?? null, cmd, ctx);
+  let result = await decide();
+  if (countsRead?.()) {
+    // the decision looked at open-record counts, which that roster lacks: decide again on
+    // the full roster (the engine is pure, so the first result is simply dropped)
+    ctx.roster = await loadRoster(env.db, ws, [...teamIds], env.now);
+    result = await decide();
+  }
   if (!result.ok) throw rejectionError(result.rejection);
   const next = result.record;
   const nextSop =
@@ -205,9 +265,14 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
     openActions: await openActions(nextSop.compiled, next, ctx),
     events: result.events,
   };
+  const after: StoredRecord = {
+    state: next,
+    version: next.version,
+    eventCount: (stored?.eventCount ?? 0) + result.events.length,
+  };
   if (stored && result.events.length === 0) {
     // nothing changed (e.g. an edit with the same values): no write, same version
-    return body;
+    return { body, stmts: [], checks: [], live: null, effects: [], stored, after };
   }
   const stmts: Stmt[] = [];
   const checks: Array<(rows: Row[]) => void> = [];
@@ -254,6 +319,10 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
   const firstSeq = (stored?.eventCount ?? 0) + 1;
   stmts.push(insertEventsStmt(ws, next.id, firstSeq, result.events));
   checks.push(() => {});
+  for (const s of stageVisitStmts(ws, stored?.state ?? null, next, result.events, env.calendar)) {
+    stmts.push(s);
+    checks.push(() => {});
+  }
   const fx = effectStmts(
     { workspaceId: ws, recordId: next.id, now: env.now, newId: ctx.newId },
     result.effects,
@@ -272,10 +341,20 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
     pt: stored?.state.teamId ?? null,
     n: fx.notified,
   };
-  stmts.push(notifyStmt(live));
-  checks.push(() => {});
+  return { body, stmts, checks, live, effects: result.effects, stored, after };
+}
+
+/**
+ * Sends one prepared command in one transaction, its NOTIFY last, and maps a missed guard or
+ * a unique violation to the domain error it means.
+ */
+async function writeCommand(input: RunCommand, prepared: PreparedCommand): Promise<void> {
+  const { env } = input;
+  const ws = env.workspaceId;
+  const { stmts, checks, stored } = prepared;
+  const all = prepared.live ? [...stmts, notifyStmt(prepared.live)] : stmts;
   try {
-    await env.db.batch(stmts, (results) => {
+    await env.db.batch(all, (results) => {
       results.forEach((rows, i) => {
         checks[i]?.(rows);
       });
@@ -297,7 +376,49 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
     }
     throw e;
   }
-  return body;
+}
+
+/**
+ * Runs the prepared commands of several records in ONE transaction, with one NOTIFY
+ * statement for all of them (the scheduler's batch). Any missed guard or unique violation
+ * rolls the whole transaction back and throws `BatchConflict`: nothing was written, and the
+ * caller runs the commands one by one instead.
+ */
+export async function writeCommandBatch(
+  env: Deps,
+  prepared: PreparedCommand[],
+  extra: Stmt[] = [],
+): Promise<void> {
+  const stmts: Stmt[] = [];
+  const checks: Array<(rows: Row[]) => void> = [];
+  const payloads: string[] = [];
+  for (const p of prepared) {
+    p.stmts.forEach((s, i) => {
+      stmts.push(s);
+      checks.push(p.checks[i] ?? (() => {}));
+    });
+    if (p.live) payloads.push(notifyStmt(p.live).params[1] as string);
+  }
+  stmts.push(...extra);
+  if (payloads.length) stmts.push(notifyManyStmt(payloads));
+  if (stmts.length === 0) return;
+  try {
+    await env.db.batch(stmts, (results) => {
+      results.forEach((rows, i) => {
+        checks[i]?.(rows);
+      });
+    });
+  } catch (e) {
+    if (e instanceof GuardMissed || isUniqueViolation(e)) throw new BatchConflict(e);
+    throw e;
+  }
+}
+
+/** A batch lost a race (a guard matched no row); it was rolled back as a whole. */
+export class BatchConflict extends Error {
+  constructor(cause: unknown) {
+    super('a command in the batch lost a race', { cause });
+  }
 }
 
 /** A guarded side condition (a timer already fired) did not hold: nothing was written. */

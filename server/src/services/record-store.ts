@@ -53,6 +53,11 @@ export async function loadRecord(
 /**
  * The record and, in the same round trip, the roster of `teamIds` plus the record's own team
  * (the command path's two reads as one).
+ *
+ * The roster comes without open-record counts, which cost a scan of each member's open
+ * records and which only some assignments read (caps, least-loaded). Reading a member's
+ * `openCount` returns 0 and sets `countsRead()`: the caller must then load the full roster
+ * and decide again (see command.ts).
  */
 export async function loadRecordWithRoster(
   db: Db,
@@ -60,12 +65,18 @@ export async function loadRecordWithRoster(
   recordId: string,
   teamIds: readonly string[],
   now: number,
-): Promise<{ stored: StoredRecord; roster: Roster; teams: Set<string> } | null> {
+): Promise<{
+  stored: StoredRecord;
+  roster: Roster;
+  teams: Set<string>;
+  countsRead: () => boolean;
+} | null> {
   const rows = await db.query(
     `select r.state, r.version, r.event_count, r.team_id,
             (select coalesce(json_agg(x), '[]'::json) from (${rosterSelect(
               'r.workspace_id',
               't.id = any($3::text[]) or t.id = r.team_id',
+              false,
             )}) x) as roster
        from records r where r.workspace_id = $1 and r.id = $2`,
     [workspaceId, recordId, [...teamIds]],
@@ -75,7 +86,28 @@ export async function loadRecordWithRoster(
   const rosterRows = Array.isArray(row.roster) ? row.roster : [];
   const teams = new Set(teamIds);
   if (typeof row.team_id === 'string') teams.add(row.team_id);
-  return { stored: storedRecordOf(row), roster: rosterFromRows(rosterRows, now), teams };
+  const roster = rosterFromRows(rosterRows, now);
+  return { stored: storedRecordOf(row), roster, teams, countsRead: watchCounts(roster) };
+}
+
+/**
+ * For a roster loaded without open-record counts: makes each member's `openCount` read as 0
+ * and returns whether any was read (then the decision must be taken again on full counts).
+ */
+export function watchCounts(roster: Roster): () => boolean {
+  let read = false;
+  for (const team of roster.teams) {
+    for (const m of team.members) {
+      Object.defineProperty(m, 'openCount', {
+        enumerable: true,
+        get() {
+          read = true;
+          return 0;
+        },
+      });
+    }
+  }
+  return () => read;
 }
 
 /** Every active state id (ancestors and leaves) of a snapshot value, parents first. */
@@ -311,6 +343,14 @@ export function notifyStmt(payload: LivePayload): Stmt {
   // NOTIFY payloads must stay under 8000 bytes; listeners re-read what they need anyway
   if (text.length > 7000) text = JSON.stringify({ ...payload, n: [] });
   return { text: 'select pg_notify($1, $2)', params: [LIVE_CHANNEL, text] };
+}
+
+/** One statement that sends several NOTIFY payloads (each its own notification, on commit). */
+export function notifyManyStmt(payloads: string[]): Stmt {
+  return {
+    text: 'select pg_notify($1, p) from unnest($2::text[]) as p',
+    params: [LIVE_CHANNEL, payloads],
+  };
 }
 
 export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));

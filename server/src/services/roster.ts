@@ -17,15 +17,22 @@ const ms = (v: unknown): number | null => {
   return Number.isFinite(t) ? t : null;
 };
 
-/** The roster rows of some teams; `teamFilter` is SQL over `t` (e.g. `t.id = any($2)`). */
-export function rosterSelect(workspace: string, teamFilter: string): string {
+/**
+ * The roster rows of some teams; `teamFilter` is SQL over `t` (e.g. `t.id = any($2)`).
+ * `counts: false` leaves out each member's open-record count (null), the costly part: it
+ * reads every open record the member owns.
+ */
+export function rosterSelect(workspace: string, teamFilter: string, counts = true): string {
+  const openCount = counts
+    ? `(select count(*)::int from records o
+              where o.workspace_id = t.workspace_id and o.owner_id = m.user_id
+                and o.status = 'open')`
+    : 'null::int';
   return `select t.id as team_id, t.rr_cursor, t.assigned, m.user_id, m.role, m.weight, m.cap,
             m.leave_from, m.leave_until, m.shift, u.active,
             (select (w.calendar ->> 'utcOffsetMinutes')::int from workspaces w
               where w.id = t.workspace_id) as utc_offset,
-            (select count(*)::int from records o
-              where o.workspace_id = t.workspace_id and o.owner_id = m.user_id
-                and o.status = 'open') as open_count
+            ${openCount} as open_count
        from teams t
        left join memberships m on m.workspace_id = t.workspace_id and m.team_id = t.id
        left join users u on u.workspace_id = m.workspace_id and u.id = m.user_id
@@ -38,9 +45,10 @@ export async function loadRoster(
   workspaceId: string,
   teamIds: readonly string[],
   now: number,
+  counts = true,
 ): Promise<Roster> {
   if (teamIds.length === 0) return { teams: [] };
-  const rows = await db.query(rosterSelect('$1', 't.id = any($2::text[])'), [
+  const rows = await db.query(rosterSelect('$1', 't.id = any($2::text[])', counts), [
     workspaceId,
     [...teamIds],
   ]);
