@@ -5,7 +5,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../api/client.ts';
-import { type SopSummary, useCreateSop, useSops } from '../api/queries.ts';
+import { type SopSummary, useCreateSop, useMe, useSops } from '../api/queries.ts';
 import { currentLocale } from '../i18n/index.ts';
 import { testProps } from '../shell/test-props.ts';
 import { blankSop } from '../sop-graph.ts';
@@ -31,6 +31,9 @@ export function formatTime(value: string | number | null | undefined, lang: stri
 export function SopListPage() {
   const { t, i18n } = useTranslation();
   const sops = useSops();
+  const me = useMe();
+  // trainers see no live customer data (issue 4), so record counts mean nothing to them
+  const showCounts = me.data?.role !== 'trainer';
   const create = useCreateSop();
   const navigate = useNavigate();
   const { message } = App.useApp();
@@ -143,13 +146,17 @@ export function SopListPage() {
             responsive: ['md'],
             render: (_, r) => formatTime(r.draftUpdatedAt, i18n.language),
           },
-          {
-            title: t('sops.records'),
-            key: 'records',
-            responsive: ['sm'],
-            align: 'right',
-            render: (_, r) => r.recordCount ?? 0,
-          },
+          ...(showCounts
+            ? [
+                {
+                  title: t('sops.records'),
+                  key: 'records',
+                  responsive: ['sm' as const],
+                  align: 'right' as const,
+                  render: (_: unknown, r: SopSummary) => r.recordCount ?? 0,
+                },
+              ]
+            : []),
           {
             key: 'open',
             align: 'right',
