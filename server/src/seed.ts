@@ -9,12 +9,14 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
+  type CompiledSop,
   checkSop,
   chinaCalendar,
   compile,
   type FieldDef,
   type Fields,
   openActions,
+  parseDuration,
   parseSop,
   type RecordState,
   type Roster,
@@ -103,6 +105,8 @@ type PathStep = {
   fields: Fields;
   checklist: Record<string, string[]>;
   override: boolean;
+  /** How long the record may stay where it is before this step (its shortest SLA there). */
+  slaMs: number | null;
 };
 
 /** For each leaf stage, a shortest list of actions that reaches it from the start. */
@@ -160,11 +164,35 @@ async function pathsToStages(
       if (!r.ok) continue;
       queue.push({
         rec: r.record,
-        path: [...item.path, { action: a.action, fields, checklist, override }],
+        path: [
+          ...item.path,
+          { action: a.action, fields, checklist, override, slaMs: shortestSla(sop, item.rec) },
+        ],
       });
     }
   }
   return found;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The shortest SLA among the record's active stages in milliseconds (a working day counted
+ * as 8 hours, so a wall-clock gap below it never passes a working-time deadline), or null.
+ */
+function shortestSla(sop: CompiledSop, rec: RecordState): number | null {
+  let least: number | null = null;
+  for (const id of Object.keys(rec.stages)) {
+    const sla = sop.stageById.get(id)?.meta?.sla;
+    const d = sla ? parseDuration(sla.duration) : null;
+    if (!sla || !d) continue;
+    const day = sla.clock === 'working' ? 8 * HOUR_MS : 24 * HOUR_MS;
+    const week = (sla.clock === 'working' ? 5 : 7) * day;
+    const ms =
+      d.weeks * week + d.days * day + d.hours * HOUR_MS + d.minutes * 60_000 + d.seconds * 1000;
+    if (ms > 0) least = least === null ? ms : Math.min(least, ms);
+  }
+  return least;
 }
 
 async function ctxFor(deps: Deps, workspaceId: string, userId: string, now: number): Promise<Ctx> {
@@ -233,13 +261,21 @@ export async function seedDemo(deps: Deps): Promise<{ email: string; role: strin
     for (const [i, [, path]] of targets.entries()) {
       // every third record started four days ago: its deadlines have passed (overdue)
       const backdated = i % 3 === 1;
-      const at = backdated ? now - 4 * 24 * 3600 * 1000 : now - (targets.length - i) * 60_000;
+      // the others took each step some time after the last (within every SLA of the SOP, so
+      // no deadline passed unseen) and took the last one a few minutes ago
+      const gaps = path.map((s, k) =>
+        backdated ? 0 : (s.slaMs ?? 4 * HOUR_MS) * (0.2 + ((i * 31 + k * 17) % 40) / 100),
+      );
+      const last = backdated ? now - 4 * 24 * 3600 * 1000 : now - (targets.length - i) * 60_000;
+      let at = last - gaps.reduce((a, b) => a + b, 0);
       const ctx = { ...admin, now: at };
       const fields = sample(at, id(i % 2 ? 'rep2@demo.test' : 'rep1@demo.test'), made);
       try {
         const created = await createRecord({ ctx, input: { sopId: doc.id, fields } });
         let version = created.record.version;
-        for (const s of path) {
+        for (const [k, s] of path.entries()) {
+          at += gaps[k] ?? 0;
+          ctx.now = Math.round(at);
           const input = { recordId: created.record.id, action: s.action, version };
           const out = s.override
             ? await overrideGate({
