@@ -354,11 +354,7 @@ async function writeCommand(input: RunCommand, prepared: PreparedCommand): Promi
   const { stmts, checks, stored } = prepared;
   const all = prepared.live ? [...stmts, notifyStmt(prepared.live)] : stmts;
   try {
-    await env.db.batch(all, (results) => {
-      results.forEach((rows, i) => {
-        checks[i]?.(rows);
-      });
-    });
+    await sendChecked(env, all, checks);
   } catch (e) {
     if (e instanceof GuardMissed || isUniqueViolation(e)) {
       const current = await loadRecord(env.db, ws, input.recordId);
@@ -391,27 +387,32 @@ export async function writeCommandBatch(
 ): Promise<void> {
   const stmts: Stmt[] = [];
   const checks: Array<(rows: Row[]) => void> = [];
-  const payloads: string[] = [];
+  const payloads: LivePayload[] = [];
   for (const p of prepared) {
     p.stmts.forEach((s, i) => {
       stmts.push(s);
       checks.push(p.checks[i] ?? (() => {}));
     });
-    if (p.live) payloads.push(notifyStmt(p.live).params[1] as string);
+    if (p.live) payloads.push(p.live);
   }
   stmts.push(...extra);
   if (payloads.length) stmts.push(notifyManyStmt(payloads));
   if (stmts.length === 0) return;
   try {
-    await env.db.batch(stmts, (results) => {
-      results.forEach((rows, i) => {
-        checks[i]?.(rows);
-      });
-    });
+    await sendChecked(env, stmts, checks);
   } catch (e) {
     if (e instanceof GuardMissed || isUniqueViolation(e)) throw new BatchConflict(e);
     throw e;
   }
+}
+
+/** Sends statements in one transaction; `checks[i]` sees statement i's rows before COMMIT. */
+function sendChecked(env: Deps, stmts: Stmt[], checks: Array<(rows: Row[]) => void>) {
+  return env.db.batch(stmts, (results) => {
+    results.forEach((rows, i) => {
+      checks[i]?.(rows);
+    });
+  });
 }
 
 /** A batch lost a race (a guard matched no row); it was rolled back as a whole. */

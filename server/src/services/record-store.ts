@@ -338,18 +338,21 @@ export function effectStmts(
   return { stmts, notified };
 }
 
+/** A live payload as NOTIFY text: under Postgres's 8000-byte limit (listeners re-read anyway). */
+function liveText(payload: LivePayload): string {
+  const text = JSON.stringify(payload);
+  return text.length > 7000 ? JSON.stringify({ ...payload, n: [] }) : text;
+}
+
 export function notifyStmt(payload: LivePayload): Stmt {
-  let text = JSON.stringify(payload);
-  // NOTIFY payloads must stay under 8000 bytes; listeners re-read what they need anyway
-  if (text.length > 7000) text = JSON.stringify({ ...payload, n: [] });
-  return { text: 'select pg_notify($1, $2)', params: [LIVE_CHANNEL, text] };
+  return { text: 'select pg_notify($1, $2)', params: [LIVE_CHANNEL, liveText(payload)] };
 }
 
 /** One statement that sends several NOTIFY payloads (each its own notification, on commit). */
-export function notifyManyStmt(payloads: string[]): Stmt {
+export function notifyManyStmt(payloads: LivePayload[]): Stmt {
   return {
     text: 'select pg_notify($1, p) from unnest($2::text[]) as p',
-    params: [LIVE_CHANNEL, payloads],
+    params: [LIVE_CHANNEL, payloads.map(liveText)],
   };
 }
 
