@@ -117,3 +117,31 @@ export function checkFields(
   }
   return problems.length ? { ok: false, problems } : { ok: true, fields: out };
 }
+
+/**
+ * How a record is named in lists and notifications: the contact's name with the company as
+ * subtitle, else the company, else the first filled text field; null when nothing is filled.
+ *
+ * @example
+ * recordLabel({ contactName: '王磊', company: '星河科技' }, doc.fields) // { title: '王磊', subtitle: '星河科技' }
+ */
+export function recordLabel(
+  fields: Fields,
+  defs: FieldDef[],
+): { title: string; subtitle: string } | null {
+  const str = (k: string | undefined) => {
+    const v = k ? fields[k] : undefined;
+    return typeof v === 'string' && v.trim() ? v.trim() : '';
+  };
+  const nameKey =
+    defs.find((d) => d.type === 'text' && /contact.*name|^name$|contactName/i.test(d.key))?.key ??
+    defs.find((d) => d.type === 'text' && /name/i.test(d.key) && !/company/i.test(d.key))?.key ??
+    (fields.contactName !== undefined ? 'contactName' : undefined);
+  const companyKey = defs.find((d) => d.key === 'company')?.key ?? 'company';
+  const name = str(nameKey);
+  const company = str(companyKey);
+  if (name) return { title: name, subtitle: company };
+  if (company) return { title: company, subtitle: '' };
+  const first = defs.find((d) => d.type === 'text' && str(d.key));
+  return first ? { title: str(first.key), subtitle: '' } : null;
+}

@@ -41,7 +41,7 @@ export {
 } from './conditions.ts';
 export { evolve, replay } from './evolve.ts';
 export { recordFacts } from './facts.ts';
-export { checkFields, isChinesePhone, normalizePhone } from './fields.ts';
+export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';
 export { type OpenAction, openActions } from './open-actions.ts';
 export {
   enumeratePaths,

@@ -218,7 +218,11 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
     await snap(page, 'rep-05-reminder-arrived');
     await page.getByTestId('notification-bell').click();
     await page.getByTestId('inbox-page').waitFor();
-    const item = page.locator('[data-testid="inbox-item"][data-kind="reminder"]').first();
+    // the reminder names whom it is about, from the list itself
+    const item = page
+      .locator('[data-testid="inbox-item"][data-kind="reminder"]')
+      .filter({ has: page.getByTestId('inbox-record').getByText('刘女士 · 杭州云帆科技有限公司') })
+      .first();
     await item.waitFor();
     await snap(page, 'rep-06-inbox');
     await item.click();

@@ -524,6 +524,8 @@ for (const lane of LANES) {
           (n: { recordId: string; kind: string }) => n.recordId === rec.id && n.kind === 'reminder',
         );
         expect(reminder).toBeTruthy();
+        // named in the list itself, so the inbox needs no request per notification
+        expect(reminder.record).toEqual({ title: 'Timer Co', subtitle: '' });
         const full = await rep2.post('/api/test-clock', { advanceMs: 30 * 60_000 });
         expect(full.status).toBe(200);
         const page = (await rep2.get(`/api/records/${rec.id}`)).body;

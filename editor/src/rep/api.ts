@@ -159,6 +159,7 @@ export type RecordEvent = z.infer<typeof RecordEvent>;
 export const Notification = z.object({
   id: z.string(),
   recordId: z.nullable(z.string()),
+  record: z.nullable(z.object({ title: z.string(), subtitle: z.string() })),
   kind: z.string(),
   message: Localized,
   createdAt: z.nullable(z.number()),

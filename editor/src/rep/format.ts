@@ -14,7 +14,7 @@ import type {
   WorkspaceCalendar,
 } from './api.ts';
 import { Localized, stageMetaOf, stateNodeOf } from './api.ts';
-import { chinaCalendar, workingMsBetween } from './engine-lite.ts';
+import { chinaCalendar, recordLabel, workingMsBetween } from './engine-lite.ts';
 import { loc } from './text.ts';
 
 export { loc } from './text.ts';
@@ -171,21 +171,7 @@ export function displayValue(
 
 /** Who the record is about, for titles: contact name and company, else the record id. */
 export function recordTitle(fields: Fields, defs: FieldDef[]): { title: string; subtitle: string } {
-  const str = (k: string | undefined) => {
-    const v = k ? fields[k] : undefined;
-    return typeof v === 'string' && v.trim() ? v.trim() : '';
-  };
-  const nameKey =
-    defs.find((d) => d.type === 'text' && /contact.*name|^name$|contactName/i.test(d.key))?.key ??
-    defs.find((d) => d.type === 'text' && /name/i.test(d.key) && !/company/i.test(d.key))?.key ??
-    (fields.contactName !== undefined ? 'contactName' : undefined);
-  const companyKey = defs.find((d) => d.key === 'company')?.key ?? 'company';
-  const name = str(nameKey);
-  const company = str(companyKey);
-  if (name) return { title: name, subtitle: company };
-  if (company) return { title: company, subtitle: '' };
-  const first = defs.find((d) => d.type === 'text' && str(d.key));
-  return { title: first ? str(first.key) : i18n.t('rep.untitled'), subtitle: '' };
+  return recordLabel(fields, defs) ?? { title: i18n.t('rep.untitled'), subtitle: '' };
 }
 
 export function phoneOf(fields: Fields, defs: FieldDef[]): string | null {

@@ -15,14 +15,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { errorMessage } from '../api/client.ts';
-import {
-  markNotificationRead,
-  type Notification,
-  repKeys,
-  useNotifications,
-  useRecordPage,
-} from './api.ts';
-import { formatAgo, loc, recordTitle } from './format.ts';
+import { markNotificationRead, type Notification, repKeys, useNotifications } from './api.ts';
+import { formatAgo, loc } from './format.ts';
 import { useNow } from './use-now.ts';
 import './rep.css';
 
@@ -112,7 +106,7 @@ export function InboxPage() {
           className="rep-inbox"
           data-testid="inbox-list"
           dataSource={items}
-          renderItem={(n, index) => (
+          renderItem={(n) => (
             <List.Item
               key={n.id}
               className={n.readAt ? 'read' : 'unread'}
@@ -139,7 +133,12 @@ export function InboxPage() {
                 }
                 description={
                   <>
-                    {n.recordId && index < 30 && <RecordName recordId={n.recordId} />}
+                    {n.record && (
+                      <span className="rep-inbox-who" data-testid="inbox-record">
+                        {n.record.title}
+                        {n.record.subtitle ? ` · ${n.record.subtitle}` : ''}
+                      </span>
+                    )}
                     <span data-testid="inbox-message">{loc(n.message)}</span>
                   </>
                 }
@@ -149,18 +148,5 @@ export function InboxPage() {
         />
       )}
     </div>
-  );
-}
-
-/** Whom a notification is about (records no longer visible, e.g. handed over, stay nameless). */
-function RecordName({ recordId }: { recordId: string }) {
-  const page = useRecordPage(recordId, { silent: true });
-  if (!page.data) return null;
-  const { title, subtitle } = recordTitle(page.data.record.fields, page.data.sop.fields);
-  return (
-    <span className="rep-inbox-who" data-testid="inbox-record">
-      {title}
-      {subtitle ? ` · ${subtitle}` : ''}
-    </span>
   );
 }
