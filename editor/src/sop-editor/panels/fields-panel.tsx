@@ -1,26 +1,13 @@
 /** The SOP's fields: key, type, labels, options. */
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import type { FieldDef, FieldType } from '@closeloop/engine';
+import { type FieldDef, FieldType } from '@closeloop/engine';
 import { Button, Card, Checkbox, Empty, Input, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useEditor, useEditorActions } from '../store.ts';
 import { LocalizedInput } from './localized-input.tsx';
 
-const TYPES: FieldType[] = [
-  'text',
-  'longText',
-  'number',
-  'money',
-  'date',
-  'datetime',
-  'select',
-  'multiSelect',
-  'phone',
-  'email',
-  'user',
-  'boolean',
-  'url',
-];
+/** Every field type the SOP schema knows, in its order. */
+const TYPES: readonly FieldType[] = FieldType.options;
 
 export function FieldsPanel() {
   const { t } = useTranslation();
