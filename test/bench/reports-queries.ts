@@ -5,12 +5,15 @@
  * count(*) over the workspace's events — so machine noise is visible. Goal: under 300 ms per
  * query. Nothing is asserted.
  *
- *   DATABASE_URL=postgres://… bun test/bench/reports-queries.ts [--runs 7]
+ *   DATABASE_URL=postgres://… bun test/bench/reports-queries.ts [--runs 7] [--keep-rollup] [name…]
+ *
+ * It rebuilds the daily rollup first (timed) unless --keep-rollup.
  */
 import { chinaCalendar } from '@closeloop/engine';
 import { createApp } from '../../server/src/app.ts';
 import { parseConfig } from '../../server/src/config.ts';
 import { createDb } from '../../server/src/db/client.ts';
+import { migrateDb } from '../../server/src/db/migrate.ts';
 import type { Ctx } from '../../server/src/services/context.ts';
 import {
   exportReport,
@@ -22,6 +25,8 @@ import {
   getTrends,
   getWorkload,
 } from '../../server/src/services/reports/index.ts';
+import { refreshRollup, rollupOptions } from '../../server/src/services/reports/rollup.ts';
+import { loadSopContext } from '../../server/src/services/reports/scope.ts';
 import { loadUserInfo } from '../../server/src/services/sessions.ts';
 import { BENCH_SOP, BENCH_WS } from './_bench-data.ts';
 
@@ -33,10 +38,13 @@ if (!url) {
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) || 7 : 7;
+/** Case names to run (substrings); all when none is given. */
+const only = () => args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
 
 const parsed = parseConfig({ databaseUrl: url, schedulerIntervalMs: 0, seed: 'off', poolSize: 4 });
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
 const db = await createDb(parsed.config);
+await migrateDb(db, parsed.config); // the rollup tables (0007) on a data set made before them
 const counts = await db.query(
   `select (select count(*) from records where workspace_id = $1)::int as records,
           (select count(*) from record_events where workspace_id = $1)::int as events`,
@@ -59,13 +67,16 @@ async function ctxFor(email: string): Promise<Ctx> {
   ]);
   const info = await loadUserInfo(db, BENCH_WS, String(rows[0]?.id), false);
   if (!info) throw new Error(`no user ${email}`);
-  return {
+  const ctx: Ctx = {
     ...app.deps,
     user: info.user,
     now: Date.now(),
     calendar: info.calendar ?? chinaCalendar,
     clockOffsetMs: 0,
   };
+  // a request's ctx.now is its start; here every call is a new request
+  Object.defineProperty(ctx, 'now', { get: () => Date.now() });
+  return ctx;
 }
 const admin = await ctxFor('admin@bench.test');
 const manager = await ctxFor('manager1@bench.test');
@@ -87,6 +98,53 @@ async function median(fn: () => Promise<unknown>): Promise<number> {
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)] ?? 0;
 }
+
+// the daily rollup behind periods over 31 days: its first build, then an incremental refresh
+// after ~100 scattered writes (records of any age touched, as a command would), then the
+// freshness check every long-period report makes when nothing changed
+const ref = await loadSopContext(admin, BENCH_SOP);
+if (!args.includes('--keep-rollup')) {
+  await db.query('delete from report_rollup_state where workspace_id = $1 and sop_id = $2', [
+    BENCH_WS,
+    BENCH_SOP,
+  ]);
+}
+let t0 = performance.now();
+const build = await refreshRollup(admin, ref);
+const buildMs = performance.now() - t0;
+const rows = await db.query(
+  'select count(*)::int as n from report_days where workspace_id = $1 and sop_id = $2',
+  [BENCH_WS, BENCH_SOP],
+);
+await db.query(
+  `update records set updated_at = now(), version = version + 1
+    where workspace_id = $1 and id in (select 'rec-' || lpad((1 + (g * 9973) % $2)::text, 8, '0')
+                                         from generate_series(1, 100) g)`,
+  [BENCH_WS, Number(size.records)],
+);
+t0 = performance.now();
+const incr = await refreshRollup(admin, ref);
+const incrMs = performance.now() - t0;
+// and 10 writes to today's records, the usual case
+await db.query(
+  `update records set updated_at = now(), version = version + 1
+    where workspace_id = $1 and id in (select 'rec-' || lpad((${Number(size.records)} - g * 7)::text, 8, '0')
+                                         from generate_series(0, 9) g)`,
+  [BENCH_WS],
+);
+t0 = performance.now();
+const today = await refreshRollup(admin, ref);
+const todayMs = performance.now() - t0;
+const once = (name: string, ms: number) =>
+  `  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  (once)`;
+const rollupLines = [
+  once(
+    `rollup build (${build.rebuilt ? 'full' : 'incr.'}, ${build.days} d, ${rows[0]?.n} rows)`,
+    buildMs,
+  ),
+  once(`rollup refresh, 100 scattered writes (${incr.days} d)`, incrMs),
+  once(`rollup refresh, 10 writes today (${today.days} d)`, todayMs),
+];
 
 type Case = [name: string, fn: () => Promise<unknown>];
 const cases: Case[] = [
@@ -127,15 +185,61 @@ const cases: Case[] = [
   ['getStageTimes (admin, 365 d)', () => getStageTimes({ ctx: admin, input: last365 })],
   ['getBreaches (admin, 365 d)', () => getBreaches({ ctx: admin, input: last365 })],
   ['getBottleneckMap (admin, 365 d)', () => getBottleneckMap({ ctx: admin, input: last365 })],
+  ['rollup freshness check (nothing written)', () => refreshRollup(admin, ref)],
+  ['getBreaches (admin, 90 d)', () => getBreaches({ ctx: admin, input: last90 })],
+  ['getWorkload (admin, 365 d)', () => getWorkload({ ctx: admin, input: last365 })],
+  ['getOutcomes (admin, 90 d)', () => getOutcomes({ ctx: admin, input: last90 })],
+  ['getOutcomes (admin, 365 d)', () => getOutcomes({ ctx: admin, input: last365 })],
+  ['getTrends (admin, 365 d)', () => getTrends({ ctx: admin, input: last365 })],
+  [
+    'exportReport funnel CSV (admin, 90 d)',
+    () => exportReport({ ctx: admin, input: { report: 'funnel', lang: 'zh-CN', filters: last90 } }),
+  ],
+  [
+    'exportReport funnel CSV (admin, 365 d)',
+    () =>
+      exportReport({ ctx: admin, input: { report: 'funnel', lang: 'zh-CN', filters: last365 } }),
+  ],
+  ['getFunnel (manager, 1 team, 90 d)', () => getFunnel({ ctx: manager, input: last90 })],
+  ['getFunnel (manager, 1 team, 365 d)', () => getFunnel({ ctx: manager, input: last365 })],
+  [
+    'getBottleneckMap (manager, 1 team, 90 d)',
+    () => getBottleneckMap({ ctx: manager, input: last90 }),
+  ],
+  [
+    'getBottleneckMap (manager, 1 team, 365 d)',
+    () => getBottleneckMap({ ctx: manager, input: last365 }),
+  ],
+  [
+    'getFunnel version 2 (A/B side, 90 d)',
+    () => getFunnel({ ctx: admin, input: { ...last90, version: 2 } }),
+  ],
+  [
+    'getFunnel version 2 (A/B side, 365 d)',
+    () => getFunnel({ ctx: admin, input: { ...last365, version: 2 } }),
+  ],
+  [
+    'getStageTimes (admin, 365 d, histograms summed in JS)',
+    async () => {
+      rollupOptions.sumInSql = false;
+      try {
+        return await getStageTimes({ ctx: admin, input: last365 });
+      } finally {
+        rollupOptions.sumInSql = true;
+      }
+    },
+  ],
 ];
 
 console.log(
   `reports-queries: ${Number(size.records).toLocaleString()} records, ${Number(size.events).toLocaleString()} events (workspace "${BENCH_WS}"), median of ${RUNS} runs after one warm-up`,
 );
-const only = args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+for (const line of rollupLines) console.log(line);
 let baseline = 0;
 for (const [name, fn] of cases) {
-  if (only.length && !name.startsWith('baseline') && !only.some((o) => name.includes(o))) continue;
+  if (only().length && !name.startsWith('baseline') && !only().some((o) => name.includes(o))) {
+    continue;
+  }
   const ms = await median(fn);
   if (!baseline) baseline = ms;
   const goal = name.startsWith('baseline') ? '' : ms <= 300 ? '  ✓ < 300 ms' : '  ✗ > 300 ms';

@@ -27,6 +27,12 @@ import { createSop } from '../../server/src/services/create-sop.ts';
 import { createWorkspace } from '../../server/src/services/create-workspace.ts';
 import { performAction } from '../../server/src/services/perform-action.ts';
 import { publishSop } from '../../server/src/services/publish-sop.ts';
+import { bottleneckMapFor } from '../../server/src/services/reports/get-bottleneck-map.ts';
+import { breachesFor } from '../../server/src/services/reports/get-breaches.ts';
+import { funnelFor } from '../../server/src/services/reports/get-funnel.ts';
+import { outcomesFor } from '../../server/src/services/reports/get-outcomes.ts';
+import { stageTimesFor } from '../../server/src/services/reports/get-stage-times.ts';
+import { trendsFor } from '../../server/src/services/reports/get-trends.ts';
 import {
   exportReport,
   getBottleneckMap,
@@ -37,6 +43,13 @@ import {
   getTrends,
   getWorkload,
 } from '../../server/src/services/reports/index.ts';
+import {
+  bucketLow,
+  bucketOf,
+  refreshInBackground,
+  refreshRollup,
+} from '../../server/src/services/reports/rollup.ts';
+import { loadSopContext, type ReportFilters } from '../../server/src/services/reports/scope.ts';
 import { loadUserInfo } from '../../server/src/services/sessions.ts';
 
 const H = 3_600_000;
@@ -94,6 +107,8 @@ type World = {
   ctx: (role: 'admin' | 'manager' | 'rep' | 'trainer', now?: number) => Promise<Ctx>;
   ids: Record<string, string>;
   emails: Record<string, string>;
+  act: (recordId: string, when: string, action: string) => Promise<unknown>;
+  fireDeadline: (recordId: string, when: string) => Promise<unknown>;
 };
 
 async function build(databaseUrl?: string): Promise<World> {
@@ -204,7 +219,7 @@ async function build(databaseUrl?: string): Promise<World> {
   const D = await create('2026-10-14T09:00', 'rep1', 'website');
   const E = await create('2026-09-28T09:00', 'rep1', 'website');
   Object.assign(ids, { A: A.id, B: B.id, C: C.id, D: D.id, E: E.id });
-  return { db, app, ctx, ids, emails };
+  return { db, app, ctx, ids, emails, act, fireDeadline };
 }
 
 function suite(name: string, databaseUrl?: string) {
@@ -410,6 +425,126 @@ function suite(name: string, databaseUrl?: string) {
       expect(denied.headers.get('content-type')).toContain('application/problem+json');
       const bad = await get(`/api/reports/funnel?sopId=${doc.id}&from=yesterday`, manager);
       expect(bad.status).toBe(422);
+    });
+
+    // periods over 31 days read the daily rollup (docs/adr/0010-reports-in-sql.md, *Rollup*);
+    // these tests run last: the last one writes to record D
+    const LONG = { sopId: doc.id, from: '2026-08-01', to: '2026-10-15' };
+    const bothPaths = async (c: Ctx, f: ReportFilters & { sopId: string }) => {
+      const sop = await loadSopContext(c, f.sopId, f.version);
+      const get = async (live: boolean) => ({
+        funnel: await funnelFor(c, f, sop, { live }),
+        breaches: await breachesFor(c, f, sop, { live }),
+        times: await stageTimesFor(c, f, sop, { live }),
+        map: await bottleneckMapFor(c, f, sop, { live }),
+        outcomes: await outcomesFor(c, f, sop, { live }),
+        trends: await trendsFor(c, f, sop, { live }),
+      });
+      return { rollup: await get(false), live: await get(true) };
+    };
+    const expectSameCounts = (p: Awaited<ReturnType<typeof bothPaths>>) => {
+      expect(p.rollup.funnel).toEqual(p.live.funnel);
+      expect(p.rollup.breaches).toEqual(p.live.breaches);
+      expect(p.rollup.outcomes).toEqual(p.live.outcomes);
+      expect(p.rollup.trends).toEqual(p.live.trends);
+      const counts = (m: typeof p.live.map) => ({
+        edges: m.edges,
+        stages: m.stages.map((x) => [x.id, x.now, x.entered, x.dropped, x.dropOff, x.breachRate]),
+      });
+      expect(counts(p.rollup.map)).toEqual(counts(p.live.map));
+      const visits = (t: typeof p.live.times) => t.stages.map((x) => [x.id, x.visits, x.open]);
+      expect(visits(p.rollup.times)).toEqual(visits(p.live.times));
+    };
+    const within = (approx: number | null, exact: number | null) => {
+      if (exact === null) return expect(approx).toBeNull();
+      const b = bucketOf(exact);
+      expect(Math.abs((approx ?? Number.NaN) - exact)).toBeLessThanOrEqual(
+        bucketLow(b + 1) - bucketLow(b),
+      );
+    };
+
+    it('rollup: a long period gives the live counts and percentiles within a bucket', async () => {
+      const p = await bothPaths(await w.ctx('admin'), LONG);
+      expect(p.rollup.funnel.started).toBe(5);
+      expect(p.rollup.funnel.stages.find((x) => x.id === 'new')?.entered).toBe(5);
+      expect(p.rollup.outcomes.reasons).toHaveLength(2);
+      expect(p.rollup.trends.weeks.reduce((a, x) => a + x.created + x.breaches, 0)).toBe(6);
+      expectSameCounts(p);
+      expect(p.rollup.times.approximate).toBe(true);
+      expect(p.live.times.approximate).toBe(false);
+      expect(p.rollup.map.approximate).toBe(true);
+      for (const [i, st] of p.live.times.stages.entries()) {
+        const r = p.rollup.times.stages[i];
+        within(r?.wallP50 ?? null, st.wallP50);
+        within(r?.wallP90 ?? null, st.wallP90);
+        within(r?.workP50 ?? null, st.workP50);
+        within(r?.workP90 ?? null, st.workP90);
+      }
+      for (const [i, st] of p.live.map.stages.entries()) {
+        within(p.rollup.map.stages[i]?.workP50 ?? null, st.workP50);
+      }
+      // a 30-day period stays live and exact
+      const short = await getStageTimes({ ctx: await w.ctx('admin'), input });
+      expect(short.approximate).toBe(false);
+    });
+
+    it('rollup: a team filter and a manager see their teams only', async () => {
+      const north = await bothPaths(await w.ctx('admin'), { ...LONG, teamId: 'north' });
+      expect(north.rollup.funnel.started).toBe(1);
+      expectSameCounts(north);
+      const mine = await bothPaths(await w.ctx('manager'), LONG);
+      expect(mine.rollup.funnel.started).toBe(4);
+      expect(mine.rollup.map.approximate).toBe(true);
+      expectSameCounts(mine);
+      // owner and source filters stay on the live path
+      const owner = await getStageTimes({
+        ctx: await w.ctx('admin'),
+        input: { ...LONG, ownerId: w.ids.rep1 },
+      });
+      expect(owner.approximate).toBe(false);
+    });
+
+    it('rollup: a later write to an old record shows in the next long report', async () => {
+      const later = { sopId: doc.id, from: '2026-10-01', to: '2026-12-10' };
+      const t1 = at('2026-12-10T12:00');
+      const before = await bothPaths(await w.ctx('admin', t1), later);
+      expectSameCounts(before);
+      const stage = (p: typeof before, id: string) => ({
+        entered: p.rollup.funnel.stages.find((x) => x.id === id)?.entered,
+        breached: p.rollup.breaches.stages.find((x) => x.id === id)?.breached,
+      });
+      expect(stage(before, 'qualify')).toMatchObject({ entered: 2 });
+      expect(stage(before, 'new')).toMatchObject({ breached: 1 });
+      // D was created on 10-14, 57 days before: its deadline fires, then it moves on
+      await w.fireDeadline(w.ids.D ?? '', '2026-12-10T12:30');
+      await w.act(w.ids.D ?? '', '2026-12-10T13:00', 'SUBMIT');
+      const after = await bothPaths(await w.ctx('admin', at('2026-12-10T14:00')), later);
+      expect(stage(after, 'qualify')).toMatchObject({ entered: 3 });
+      expect(stage(after, 'new')).toMatchObject({ breached: 2 });
+      expectSameCounts(after);
+    });
+
+    it('rollup: more to recompute than a report may do inline is left to a background refresh', async () => {
+      const c = await w.ctx('admin', at('2026-12-10T16:00'));
+      const sop = await loadSopContext(c, doc.id);
+      expect((await refreshRollup(c, sop)).deferred).toBeUndefined();
+      // a write to D (created 10-14) after the watermark: one day holding one record to redo
+      await w.db.query(
+        `update records set version = version + 1, updated_at = $2::timestamptz where id = $1`,
+        [w.ids.D, '2026-12-10T16:30:00+08:00'],
+      );
+      const later = await w.ctx('admin', at('2026-12-10T17:00'));
+      const over = await refreshRollup(later, sop, { budget: 0 });
+      expect(over).toMatchObject({ deferred: 'budget', days: 0 });
+      // nothing was written: the full refresh still finds the day to redo
+      await refreshInBackground(later, sop);
+      const [state] = await w.db.query(
+        'select watermark from report_rollup_state where workspace_id = $1 and sop_id = $2',
+        [later.user.workspaceId, doc.id],
+      );
+      expect(new Date(String(state?.watermark)).getTime()).toBe(later.now);
+      const again = await refreshRollup(later, sop, { budget: 0 });
+      expect(again.deferred).toBeUndefined();
     });
   });
 }

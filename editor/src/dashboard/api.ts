@@ -52,6 +52,8 @@ export const StageTimes = z.object({
       workP90: Rate,
     }),
   ),
+  /** Percentiles estimated from histograms (periods over 31 days). */
+  approximate: z.optional(z.boolean()),
 });
 export type StageTimes = z.infer<typeof StageTimes>;
 
@@ -149,6 +151,8 @@ export const BottleneckMap = z.object({
       taken: z.number(),
     }),
   ),
+  /** Medians estimated from histograms (periods over 31 days). */
+  approximate: z.optional(z.boolean()),
 });
 export type BottleneckMap = z.infer<typeof BottleneckMap>;
 export type MapStage = BottleneckMap['stages'][number];

@@ -3,9 +3,13 @@ import type { TFunction } from 'i18next';
 
 const HOUR = 3_600_000;
 
-/** A duration in ms as minutes, hours or days, whichever reads best; '–' for none. */
-export function duration(ms: number | null | undefined, t: TFunction): string {
+/**
+ * A duration in ms as minutes, hours or days, whichever reads best; '–' for none. An
+ * `approximate` one (a percentile estimated from histograms, periods over 31 days) reads "≈ 5.2 h".
+ */
+export function duration(ms: number | null | undefined, t: TFunction, approximate = false): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (approximate) return `≈ ${duration(ms, t)}`;
   if (ms < HOUR) return t('dashboard.units.minutes', { n: Math.round(ms / 60_000) });
   if (ms < 48 * HOUR) return t('dashboard.units.hours', { n: (ms / HOUR).toFixed(1) });
   return t('dashboard.units.days', { n: (ms / (24 * HOUR)).toFixed(1) });

@@ -55,8 +55,11 @@ type Figures = {
   metric: Metric;
   max: number;
   selected: string | null;
+  /** Medians estimated from histograms (periods over 31 days). */
+  approximate: boolean;
 };
 const FiguresContext = createContext<Figures>({
+  approximate: false,
   byStage: new Map(),
   metric: 'now',
   max: 0,
@@ -100,10 +103,10 @@ function useStageFigures(id: string) {
   // rates have an absolute scale (50% is already bad); counts and times are relative
   const scale = f.metric === 'breach' || f.metric === 'dropOff' ? 0.5 : f.max;
   const color = v === null || !scale ? '#fff' : heat(v / scale);
-  return { s, color, selected: f.selected === id };
+  return { s, color, selected: f.selected === id, approximate: f.approximate };
 }
 
-function Stats({ s }: { s: MapStage | undefined }) {
+function Stats({ s, approximate }: { s: MapStage | undefined; approximate: boolean }) {
   const { t } = useTranslation();
   if (!s) return null;
   return (
@@ -118,7 +121,7 @@ function Stats({ s }: { s: MapStage | undefined }) {
         )}
       </span>
       <span>
-        {t('dashboard.mapView.median')} <b>{duration(s.workP50, t)}</b>
+        {t('dashboard.mapView.median')} <b>{duration(s.workP50, t, approximate)}</b>
       </span>
       <span>
         {t('dashboard.mapView.breach')} <b>{pct(s.breachRate)}</b>
@@ -141,7 +144,7 @@ function Handles() {
 
 const StageView = memo(function StageView({ id, data }: NodeProps<AtomicStageNode>) {
   const { i18n } = useTranslation();
-  const { s, color, selected } = useStageFigures(id);
+  const { s, color, selected, approximate } = useStageFigures(id);
   return (
     <div
       className={`map-node${selected ? ' is-selected' : ''}`}
@@ -150,7 +153,7 @@ const StageView = memo(function StageView({ id, data }: NodeProps<AtomicStageNod
     >
       <Handles />
       <div className="map-node-title">{loc(data.stage?.title, i18n.language, data.key)}</div>
-      <Stats s={s} />
+      <Stats s={s} approximate={approximate} />
     </div>
   );
 });
@@ -178,7 +181,7 @@ const GroupView = memo(function GroupView({
   data,
 }: NodeProps<CompoundStageNode | ParallelStageNode>) {
   const { i18n } = useTranslation();
-  const { s, color, selected } = useStageFigures(id);
+  const { s, color, selected, approximate } = useStageFigures(id);
   return (
     <div
       className={`map-group${selected ? ' is-selected' : ''}`}
@@ -188,7 +191,7 @@ const GroupView = memo(function GroupView({
       <Handles />
       <div className="map-group-head" style={{ background: color === '#fff' ? undefined : color }}>
         <div className="map-node-title">{loc(data.stage?.title, i18n.language, data.key)}</div>
-        <Stats s={s} />
+        <Stats s={s} approximate={approximate} />
       </div>
     </div>
   );
@@ -288,7 +291,7 @@ function MapCanvas({
     const byStage = new Map(data.stages.map((s) => [s.id, s]));
     let max = 0;
     for (const s of data.stages) if (!s.final) max = Math.max(max, metricValue(s, metric) ?? 0);
-    return { byStage, metric, max, selected };
+    return { byStage, metric, max, selected, approximate: data.approximate === true };
   }, [data, metric, selected]);
   const edges = useMemo<Edge[]>(() => {
     if (!laid) return [];
@@ -445,7 +448,7 @@ function BottleneckView({ filters }: { filters: Filters }) {
       title: t('dashboard.mapView.metrics.time'),
       key: 'time',
       align: 'right',
-      render: (_, s) => duration(s.workP50, t),
+      render: (_, s) => duration(s.workP50, t, q.data?.approximate === true),
     },
     {
       title: t('dashboard.mapView.metrics.breach'),
@@ -500,6 +503,11 @@ function BottleneckView({ filters }: { filters: Filters }) {
           <div className="map-canvas" style={{ display: 'grid', placeItems: 'center' }}>
             <Spin />
           </div>
+        )}
+        {q.data?.approximate && (
+          <Typography.Text type="secondary" className="dash-approx" data-testid="map-approx">
+            {t('dashboard.approximate')}
+          </Typography.Text>
         )}
       </Panel>
       <Panel

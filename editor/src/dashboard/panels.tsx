@@ -1,6 +1,17 @@
 /** The dashboard's panels: each a chart and its table, with a CSV export of the table. */
 import { DownloadOutlined, InfoCircleOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Segmented, Statistic, Table, Tabs, Tag, Tooltip } from 'antd';
+import {
+  Button,
+  Card,
+  Empty,
+  Segmented,
+  Statistic,
+  Table,
+  Tabs,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -213,6 +224,7 @@ export function TimesPanel({ filters }: { filters: Filters }) {
   const lang = i18n.language;
   const [clock, setClock] = useState<'work' | 'wall'>('work');
   const q = useStageTimes(filters);
+  const approx = q.data?.approximate === true;
   const rows = useMemo(() => (q.data?.stages ?? []).filter((s) => !s.final), [q.data]);
   const option = useMemo(() => {
     const v50 = (s: TimeRow) => (clock === 'work' ? s.workP50 : s.wallP50);
@@ -266,25 +278,25 @@ export function TimesPanel({ filters }: { filters: Filters }) {
       title: `${t('dashboard.times.working')} ${t('dashboard.times.median')}`,
       key: 'w50',
       align: 'right',
-      render: (_, s) => duration(s.workP50, t),
+      render: (_, s) => duration(s.workP50, t, approx),
     },
     {
       title: `${t('dashboard.times.working')} ${t('dashboard.times.p90')}`,
       key: 'w90',
       align: 'right',
-      render: (_, s) => duration(s.workP90, t),
+      render: (_, s) => duration(s.workP90, t, approx),
     },
     {
       title: `${t('dashboard.times.wall')} ${t('dashboard.times.median')}`,
       key: 'c50',
       align: 'right',
-      render: (_, s) => duration(s.wallP50, t),
+      render: (_, s) => duration(s.wallP50, t, approx),
     },
     {
       title: `${t('dashboard.times.wall')} ${t('dashboard.times.p90')}`,
       key: 'c90',
       align: 'right',
-      render: (_, s) => duration(s.wallP90, t),
+      render: (_, s) => duration(s.wallP90, t, approx),
       responsive: ['md'],
     },
     { title: t('dashboard.times.visits'), dataIndex: 'visits', align: 'right', responsive: ['md'] },
@@ -320,6 +332,11 @@ export function TimesPanel({ filters }: { filters: Filters }) {
         scroll={{ x: true }}
         data-testid="table-times"
       />
+      {approx && (
+        <Typography.Text type="secondary" className="dash-approx" data-testid="times-approx">
+          {t('dashboard.approximate')}
+        </Typography.Text>
+      )}
     </Panel>
   );
 }

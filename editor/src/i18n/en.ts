@@ -429,6 +429,8 @@ export const en: Messages = {
     pickSop: 'Choose an SOP',
     cohortNote:
       'Counts the records created in the period (and what happened to them since); “now” and workload are live.',
+    approximate:
+      '≈: medians and P90 of periods over 31 days are estimated from daily histograms (within about ±12%); counts are exact.',
     stage: 'Stage',
     filters: {
       sop: 'SOP',

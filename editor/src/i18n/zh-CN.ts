@@ -416,6 +416,8 @@ export const zhCN = {
     noSops: '还没有已发布的 SOP。发布一个 SOP 后这里会显示数据。',
     pickSop: '请选择 SOP',
     cohortNote: '统计对象：所选时间段内新建的记录（至今的进展）；“当前”与工作量为此刻实时数据。',
+    approximate:
+      '≈：超过 31 天的时段，中位数与 P90 由每日分布直方图估算（误差约 ±12%），计数为精确值。',
     stage: '阶段',
     filters: {
       sop: 'SOP',

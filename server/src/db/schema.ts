@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -320,6 +321,114 @@ export const stageVisits = pgTable(
       t.next,
     ),
   ],
+);
+
+/**
+ * The daily rollup of the long-period reports (docs/adr/0010-reports-in-sql.md, *Rollup*):
+ * per cohort day (the records' local creation day in the workspace calendar), SOP version,
+ * team ('' for none) and stage, the counts the funnel, breaches, stage times and map add up,
+ * and histograms of the finished visits' durations (services/reports/rollup.ts). Derived from
+ * stage_visits and records; a refresh recomputes the days of the records written since its
+ * watermark. Pseudo-stages `#open`, `#won`, `#lost`, `#done` count the cohort's records by status.
+ */
+export const reportDays = pgTable(
+  'report_days',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    sopId: text('sop_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    sopVersion: integer('sop_version').notNull(),
+    /** The records' team now; '' when they have none. */
+    teamId: text('team_id').notNull(),
+    stage: text('stage').notNull(),
+    /** Records that entered the stage (first visit per record). */
+    entered: integer('entered').notNull(),
+    /** Of those, records that went on past it (the funnel's conversion). */
+    converted: integer('converted').notNull(),
+    visits: integer('visits').notNull(),
+    finished: integer('finished').notNull(),
+    open: integer('open').notNull(),
+    breached: integer('breached').notNull(),
+    /** Records lost from the stage (the map's drop-off). */
+    dropped: integer('dropped').notNull(),
+    /** Finished visits per log-spaced duration bucket (rollup.ts BUCKETS), wall and working ms. */
+    wallHist: integer('wall_hist').array(),
+    workHist: integer('work_hist').array(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.sopId, t.day, t.sopVersion, t.teamId, t.stage] }),
+  ],
+);
+
+/** The map's edges per cohort-day cell: visits of `source` whose exiting command entered `target`. */
+export const reportDayEdges = pgTable(
+  'report_day_edges',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    sopId: text('sop_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    sopVersion: integer('sop_version').notNull(),
+    teamId: text('team_id').notNull(),
+    source: text('source').notNull(),
+    target: text('target').notNull(),
+    records: integer('records').notNull(),
+    taken: integer('taken').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.workspaceId, t.sopId, t.day, t.sopVersion, t.teamId, t.source, t.target],
+    }),
+  ],
+);
+
+/**
+ * The trends' events per cohort-day cell and local day they happened on (`at_day`): wins,
+ * losses and breaches (`kind` as getTrends counts them). Keyed by the cohort day like the
+ * other rollup tables, so a refresh recomputes a record's rows with its day.
+ */
+export const reportDayEvents = pgTable(
+  'report_day_events',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    sopId: text('sop_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    sopVersion: integer('sop_version').notNull(),
+    teamId: text('team_id').notNull(),
+    atDay: date('at_day', { mode: 'string' }).notNull(),
+    kind: text('kind').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.workspaceId, t.sopId, t.day, t.sopVersion, t.teamId, t.atDay, t.kind],
+    }),
+    // trends read the events of a period whatever the records' age
+    index('report_day_events_at_idx').on(
+      t.workspaceId,
+      t.sopId,
+      t.atDay,
+      t.sopVersion,
+      t.teamId,
+      t.kind,
+      t.n,
+    ),
+  ],
+);
+
+/** How far the rollup of one SOP is: records written before `watermark` are in it. */
+export const reportRollupState = pgTable(
+  'report_rollup_state',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    sopId: text('sop_id').notNull(),
+    watermark: ts('watermark').notNull(),
+    /** The calendar's utcOffsetMinutes the days were cut with. */
+    utcOffsetMinutes: integer('utc_offset_minutes').notNull(),
+    /** The calendar and stage order the figures were computed with (a change rebuilds). */
+    signature: text('signature').notNull(),
+    builtAt: ts('built_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.sopId] })],
 );
 
 export const timers = pgTable(

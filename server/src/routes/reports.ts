@@ -95,6 +95,8 @@ const StageTimes = z
         workP90: Ms,
       }),
     ),
+    /** Percentiles estimated from duration histograms (periods over 31 days). */
+    approximate: z.boolean(),
   })
   .openapi('StageTimes');
 
@@ -211,6 +213,8 @@ const BottleneckMap = z
         taken: z.number(),
       }),
     ),
+    /** Medians estimated from duration histograms (periods over 31 days). */
+    approximate: z.boolean(),
   })
   .openapi('BottleneckMap');
 

@@ -9,7 +9,16 @@
  */
 import type { LocalizedText } from '@closeloop/engine';
 import type { Ctx, Verb } from '../context.ts';
-import { workSql } from './get-stage-times.ts';
+import {
+  droppedSql,
+  EDGE,
+  edgeRowsSql,
+  FIGURE,
+  lostFinalIds,
+  visitFlagsCtes,
+  workSql,
+} from './figures.ts';
+import { histPercentile, type Rollup, rollupFor } from './rollup.ts';
 import {
   assertCanReport,
   calendarSql,
@@ -63,6 +72,8 @@ export type BottleneckMap = {
   period: Period;
   stages: MapStage[];
   edges: MapEdge[];
+  /** The medians are estimated from duration histograms (periods over 31 days); counts are exact. */
+  approximate: boolean;
 };
 
 async function nowCounts(ctx: Ctx, input: ReportFilters, sop: SopContext) {
@@ -105,9 +116,7 @@ function plainTransitions(sop: SopContext) {
  */
 async function visitFigures(ctx: Ctx, input: ReportFilters, sop: SopContext) {
   const s = scopeOf(ctx, input, sop);
-  const lostFinals = s.params.p(
-    sop.stages.filter((x) => x.final && x.outcome === 'lost').map((x) => x.id),
-  );
+  const lost = `${s.params.p(lostFinalIds(sop))}::text[]`;
   const cal = calendarSql(
     s.params,
     ctx.calendar,
@@ -120,35 +129,21 @@ async function visitFigures(ctx: Ctx, input: ReportFilters, sop: SopContext) {
     'ev',
     `v.record_created_at as ca, v.record_id, v.stage, v.next, v.breached, v.wall_ms as wall,
      case when v.exited_at is not null then ${workSql(cal)} end as work,
-     r.status = 'lost' and case when v.exited_at is null then not (r.stage = any(${lostFinals}::text[]))
-                                else v.next && ${lostFinals}::text[] end as dropped`,
+     ${droppedSql(lost)} as dropped`,
     { cohort: true },
   );
   const rows = await reportQuery(
     ctx.db,
-    `with ${ev},
-       m as (select ev.*, row_number() over w = 1 as first, bool_or(ev.dropped) over w as lost_from
-               from ev window w as (partition by ev.ca, ev.record_id, ev.stage))
+    `with ${ev}, ${visitFlagsCtes('ev', { dropped: true })}
      select m.stage as key,
-            count(*) filter (where first)::int as entered,
-            count(*) filter (where first and lost_from)::int as dropped,
-            count(*)::int as visits, count(*) filter (where breached)::int as breached,
+            ${FIGURE.entered} as entered, ${FIGURE.dropped} as dropped,
+            ${FIGURE.visits} as visits, ${FIGURE.breached} as breached,
             percentile_cont(0.5) within group (order by wall) as wall_p50,
             percentile_cont(0.5) within group (order by work) as work_p50
        from m group by m.stage`,
     s.params.values,
   );
-  const stages = new Map<
-    string,
-    {
-      entered: number;
-      dropped: number;
-      visits: number;
-      breached: number;
-      wallP50: number | null;
-      workP50: number | null;
-    }
-  >();
+  const stages = new Map<string, Figures>();
   for (const r of rows) {
     const key = String(r.key);
     stages.set(key, {
@@ -161,6 +156,46 @@ async function visitFigures(ctx: Ctx, input: ReportFilters, sop: SopContext) {
     });
   }
   return stages;
+}
+
+type Figures = {
+  entered: number;
+  dropped: number;
+  visits: number;
+  breached: number;
+  wallP50: number | null;
+  workP50: number | null;
+};
+
+/** The same figures from the daily rollup (medians from the histograms). */
+async function rollupFigures(rollup: Rollup) {
+  const out = new Map<string, Figures>();
+  for (const [key, r] of await rollup.stages(true)) {
+    if (key.startsWith('#')) continue;
+    out.set(key, {
+      entered: r.entered,
+      dropped: r.dropped,
+      visits: r.visits,
+      breached: r.breached,
+      wallP50: histPercentile(r.wallHist ?? [], 0.5),
+      workP50: histPercentile(r.workHist ?? [], 0.5),
+    });
+  }
+  return out;
+}
+
+/** Records per transition from the rollup's (source, target) counts. */
+async function rollupEdges(
+  rollup: Rollup,
+  transitions: NonNullable<ReturnType<typeof plainTransitions>>,
+) {
+  const pairs = await rollup.edges();
+  const out = new Map<string, Counts>();
+  for (const t of transitions) {
+    const c = pairs.get(`${t.source}\u0000${t.targets[0] ?? ''}`);
+    if (c) out.set(t.key, c);
+  }
+  return out;
 }
 
 /**
@@ -184,9 +219,8 @@ async function visitEdges(
        tr as (select * from unnest(${keys}::text[], ${sources}::text[], ${targets}::text[])
                        as tr(key, source, target))
      -- unnest first (offset 0 keeps the planner from joining tr before it)
-     select tr.key, count(distinct x.record_id)::int as records, count(*)::int as taken
-       from (select ev.record_id, ev.stage, unnest(ev.next) as target from ev
-              where ev.next is not null offset 0) x
+     select tr.key, ${EDGE.records} as records, ${EDGE.taken} as taken
+       from ${edgeRowsSql('ev')} x
        join tr on tr.source = x.stage and tr.target = x.target
       group by tr.key`,
     s.params.values,
@@ -224,12 +258,19 @@ export async function bottleneckMapFor(
   ctx: Ctx,
   input: ReportFilters,
   sop: SopContext,
+  opts: { live?: boolean } = {},
 ): Promise<BottleneckMap> {
   const transitions = plainTransitions(sop);
+  const rollup = await rollupFor(ctx, input, sop, opts);
+  // edges of SOPs whose transitions the visits cannot tell apart come from the events, live
   const [now, figures, edges] = await Promise.all([
     nowCounts(ctx, input, sop),
-    visitFigures(ctx, input, sop),
-    transitions ? visitEdges(ctx, input, sop, transitions) : actionEdges(ctx, input, sop),
+    rollup ? rollupFigures(rollup) : visitFigures(ctx, input, sop),
+    transitions
+      ? rollup
+        ? rollupEdges(rollup, transitions)
+        : visitEdges(ctx, input, sop, transitions)
+      : actionEdges(ctx, input, sop),
   ]);
   const ids = new Set([...now.keys(), ...figures.keys()]);
   const stages = withUnknownStages(sop.stages, ids).map((st) => {
@@ -278,7 +319,14 @@ export async function bottleneckMapFor(
   }
   edgeList.sort((a, b) => a.key.localeCompare(b.key));
   const period = periodOf(input, ctx.now, ctx.calendar);
-  return { sopId: sop.sopId, version: sop.version, period, stages, edges: edgeList };
+  return {
+    sopId: sop.sopId,
+    version: sop.version,
+    period,
+    stages,
+    edges: edgeList,
+    approximate: rollup !== null,
+  };
 }
 
 /**

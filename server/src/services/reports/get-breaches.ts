@@ -4,6 +4,8 @@
  * visit in stage_visits). Each entry schedules at most one deadline, so breaches ≤ visits.
  */
 import type { Ctx, Verb } from '../context.ts';
+import { FIGURE } from './figures.ts';
+import { rollupFor } from './rollup.ts';
 import {
   assertCanReport,
   cohortCte,
@@ -41,17 +43,30 @@ export async function breachesFor(
   ctx: Ctx,
   input: ReportFilters,
   sop: SopContext,
+  opts: { live?: boolean } = {},
 ): Promise<Breaches> {
-  const s = scopeOf(ctx, input, sop);
-  const rows = await reportQuery(
-    ctx.db,
-    `with ${cohortCte(s)},
-       ${cohortVisitsCte(s, sop.sopId, 'ev', 'v.stage, v.breached')}
-     select stage, count(*)::int as visits, count(*) filter (where breached)::int as breached
-       from ev group by stage`,
-    s.params.values,
-  );
-  const by = new Map(rows.map((r) => [String(r.stage), r]));
+  const rolled = await rollupFor(ctx, input, sop, opts);
+  let period: Period;
+  let by: Map<string, { visits: number; breached: number }>;
+  if (rolled) {
+    period = rolled.period;
+    by = await rolled.stages(false);
+    for (const k of by.keys()) if (k.startsWith('#')) by.delete(k);
+  } else {
+    const s = scopeOf(ctx, input, sop);
+    period = s.period;
+    const rows = await reportQuery(
+      ctx.db,
+      `with ${cohortCte(s)},
+         ${cohortVisitsCte(s, sop.sopId, 'ev', 'v.stage, v.breached')}
+       select stage, ${FIGURE.visits} as visits, ${FIGURE.breached} as breached
+         from ev group by stage`,
+      s.params.values,
+    );
+    by = new Map(
+      rows.map((r) => [String(r.stage), { visits: num(r.visits), breached: num(r.breached) }]),
+    );
+  }
   let visits = 0;
   let breached = 0;
   const stages = withUnknownStages(sop.stages, by.keys()).map((st) => {
@@ -68,7 +83,7 @@ export async function breachesFor(
   return {
     sopId: sop.sopId,
     version: input.version ?? null,
-    period: s.period,
+    period,
     visits,
     breached,
     rate: ratio(breached, visits),

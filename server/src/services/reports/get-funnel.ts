@@ -8,6 +8,8 @@
  * neither inflates nor breaks the main line's ratios.
  */
 import type { Verb } from '../context.ts';
+import { FIGURE, flowParams, statusCountSql, visitFlagsCtes } from './figures.ts';
+import { rollupFor, type StageFigures, ZERO } from './rollup.ts';
 import {
   assertCanReport,
   cohortCte,
@@ -45,64 +47,58 @@ export type Funnel = {
   stages: FunnelRow[];
 };
 
-/** Index of the first stage after each stage's subtree; lost finals never count as progress. */
-export function progressOrder(stages: Stage[]): { idx: number[]; next: number[] } {
-  const idx: number[] = [];
-  const next: number[] = [];
-  stages.forEach((s, i) => {
-    idx.push(s.final && s.outcome === 'lost' ? -1 : i);
-    let j = i + 1;
-    while (j < stages.length && stages[j]?.id.startsWith(`${s.id}.`)) j++;
-    next.push(s.final ? Number.MAX_SAFE_INTEGER : j);
-  });
-  return { idx, next };
-}
+export { progressOrder } from './figures.ts';
 
 export async function funnelFor(
   ctx: Parameters<Verb<ReportFilters, Funnel>>[0]['ctx'],
   input: ReportFilters,
   sop: SopContext,
+  opts: { live?: boolean } = {},
 ): Promise<Funnel> {
+  const rolled = await rollupFor(ctx, input, sop, opts);
+  if (rolled) return funnelOf(input, sop, rolled.period, await rolled.stages(false));
   const s = scopeOf(ctx, input, sop);
   const cohort = cohortCte(s);
   const ev = cohortVisitsCte(s, sop.sopId, 'ev', 'v.record_created_at as ca, v.record_id, v.stage');
-  const stageIds = s.params.p(sop.stages.map((x) => x.id));
-  const { idx, next } = progressOrder(sop.stages);
-  const idxP = s.params.p(idx);
-  const nextP = s.params.p(next);
+  const f = flowParams(s.params, sop);
   // one window over the visits in index order (creation instant, record, stage), so no hash
   // of record ids: the first visit of each stage per record, and how far the record got
   const rows = await reportQuery(
     ctx.db,
-    `with ${cohort}, ${ev},
-       p as (select ev.*, array_position(${stageIds}::text[], ev.stage) as pos from ev),
-       m as (select p.stage, p.stage is distinct from lag(p.stage) over w as first,
-                    (${nextP}::bigint[])[p.pos] as nxt,
-                    max((${idxP}::int[])[p.pos]) over w as maxidx
-               from p
-             window w as (partition by p.ca, p.record_id order by p.stage
-                          rows between unbounded preceding and unbounded following))
-     select stage, count(*) filter (where first)::int as entered,
-            count(*) filter (where first and maxidx >= nxt)::int as converted
+    `with ${cohort}, ${ev}, ${visitFlagsCtes('ev', { progress: f })}
+     select stage, ${FIGURE.entered} as entered, ${FIGURE.converted} as converted
        from m group by stage
      union all
-     select '#' || c.status, count(*)::int, 0 from cohort c group by c.status`,
+     select stage, n, 0 from (${statusCountSql('cohort')}) o`,
     s.params.values,
   );
-  const byStage = new Map<string, { entered: number; converted: number }>();
-  const outcomes = { open: 0, won: 0, lost: 0, done: 0 };
+  const byStage = new Map<string, StageFigures>();
   for (const r of rows) {
-    const id = String(r.stage);
+    byStage.set(String(r.stage), { ...ZERO, entered: num(r.entered), converted: num(r.converted) });
+  }
+  return funnelOf(input, sop, s.period, byStage);
+}
+
+/** The funnel from per-stage figures (and the '#status' rows' `entered`: records by status). */
+function funnelOf(
+  input: ReportFilters,
+  sop: SopContext,
+  period: Period,
+  byStage: Map<string, StageFigures>,
+): Funnel {
+  const outcomes = { open: 0, won: 0, lost: 0, done: 0 };
+  const figures = new Map<string, StageFigures>();
+  for (const [id, v] of byStage) {
     if (id.startsWith('#')) {
       const k = id.slice(1);
-      if (k === 'open' || k === 'won' || k === 'lost' || k === 'done') outcomes[k] = num(r.entered);
+      if (k === 'open' || k === 'won' || k === 'lost' || k === 'done') outcomes[k] = v.entered;
       continue;
     }
-    byStage.set(id, { entered: num(r.entered), converted: num(r.converted) });
+    figures.set(id, v);
   }
   const started = outcomes.open + outcomes.won + outcomes.lost + outcomes.done;
-  const stages = withUnknownStages(sop.stages, byStage.keys()).map((st) => {
-    const v = byStage.get(st.id) ?? { entered: 0, converted: 0 };
+  const stages = withUnknownStages(sop.stages, figures.keys()).map((st) => {
+    const v = figures.get(st.id) ?? ZERO;
     return {
       ...st,
       entered: v.entered,
@@ -114,7 +110,7 @@ export async function funnelFor(
   return {
     sopId: sop.sopId,
     version: input.version ?? null,
-    period: s.period,
+    period,
     started,
     outcomes,
     stages,

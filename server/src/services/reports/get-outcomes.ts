@@ -8,6 +8,8 @@
  */
 import type { LocalizedText } from '@closeloop/engine';
 import type { Ctx, Verb } from '../context.ts';
+import { lostReasonsSql } from './figures.ts';
+import { rollupFor } from './rollup.ts';
 import {
   assertCanReport,
   cohortCte,
@@ -49,7 +51,23 @@ export async function outcomesFor(
   ctx: Ctx,
   input: ReportFilters,
   sop: SopContext | null,
+  opts: { live?: boolean } = {},
 ): Promise<Outcomes> {
+  const rolled = sop ? await rollupFor(ctx, input, sop, opts) : null;
+  if (rolled && sop) {
+    const rows: Array<{ kind: string; value: string | null; n: number }> = [];
+    for (const [key, v] of await rolled.stages(false)) {
+      const m = /^#(open|won|lost|done|closed|field|stage)(:.*)?$/s.exec(key);
+      if (!m?.[1]) continue;
+      const status = !m[2] && ['open', 'won', 'lost', 'done'].includes(m[1]);
+      rows.push({
+        kind: status ? 'status' : m[1],
+        value: status ? m[1] : m[2] === undefined ? null : m[2].slice(1),
+        n: v.entered,
+      });
+    }
+    return outcomesOf(input, sop, rolled.period, rows);
+  }
   const s = scopeOf(ctx, input, sop);
   const cohort = cohortCte(s);
   const from = s.params.ts(s.period.fromMs);
@@ -59,30 +77,32 @@ export async function outcomesFor(
   );
   // a lost record was either closed by hand (it stays in a working stage) or moved into a
   // lost final stage; closings are few, so they are range-scanned by (type, at)
+  const reasonsSql = lostReasonsSql({
+    cohort: 'cohort',
+    keys: [],
+    ws: s.ws,
+    from,
+    reasonKey,
+    lostFinals: `${lostFinals}::text[]`,
+  });
   const rows = await reportQuery(
     ctx.db,
-    `with ${cohort},
-       lost as (select c.id, c.stage, c.stage = any(${lostFinals}::text[]) as ended
-                  from cohort c where c.status = 'lost'),
-       closings as materialized (
-         select e.record_id, e.seq, e.data ->> 'reason' as reason from record_events e
-          where e.workspace_id = ${s.ws} and e.type = 'record.closed' and e.at >= ${from}),
-       closed as (
-         select distinct on (cl.record_id) cl.record_id, cl.reason
-           from closings cl join lost l on l.id = cl.record_id and not l.ended
-          order by cl.record_id, cl.seq desc)
+    `with ${cohort}, ${reasonsSql.ctes}
      select 'status' as kind, c.status as value, count(*)::int as n from cohort c group by c.status
      union all
-     select 'closed', cl.reason, count(*)::int from closed cl group by cl.reason
-     union all
-     select case when r.fields ->> ${reasonKey}::text is not null then 'field' else 'stage' end,
-            coalesce(r.fields ->> ${reasonKey}::text, r.stage), count(*)::int
-       from lost l
-       join records r on r.workspace_id = ${s.ws} and r.id = l.id
-      where l.ended
-      group by 1, 2`,
+     ${reasonsSql.select}`,
     s.params.values,
   );
+  return outcomesOf(input, sop, s.period, rows);
+}
+
+/** Outcomes from rows (kind: status | closed | field | stage, value, n). */
+function outcomesOf(
+  input: ReportFilters,
+  sop: SopContext | null,
+  period: Period,
+  rows: Array<Record<string, unknown>>,
+): Outcomes {
   const counts = { open: 0, won: 0, lost: 0, done: 0 };
   const reasons: LostReason[] = [];
   const field = sop?.reasonField
@@ -113,7 +133,7 @@ export async function outcomesFor(
   return {
     sopId: input.sopId ?? null,
     version: input.version ?? null,
-    period: s.period,
+    period,
     started: counts.open + counts.won + counts.lost + counts.done,
     ...counts,
     winRate: ratio(counts.won, counts.won + counts.lost),

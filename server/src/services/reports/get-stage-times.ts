@@ -9,9 +9,10 @@
  * "records now").
  */
 import type { Ctx, Verb } from '../context.ts';
+import { FIGURE, workSql } from './figures.ts';
+import { histPercentile, rollupFor } from './rollup.ts';
 import {
   assertCanReport,
-  type CalendarSql,
   calendarSql,
   cohortCte,
   cohortVisitsCte,
@@ -44,21 +45,44 @@ export type StageTimes = {
   period: Period;
   /** Milliseconds throughout. */
   stages: StageTimeRow[];
+  /**
+   * The percentiles are estimated from duration histograms (periods over 31 days read the
+   * daily rollup); the counts are exact either way.
+   */
+  approximate: boolean;
 };
 
-/**
- * A finished visit's working ms: computed at exit with the calendar then in force; visits
- * backfilled from older history (migration 0006) have none and take the current calendar's.
- */
-export function workSql(cal: CalendarSql): string {
-  return `coalesce(v.work_ms, ${cal.workingAt(cal.local('v.exited_at'))} - ${cal.workingAt(cal.local('v.entered_at'))})`;
-}
+export { workSql };
 
 export async function stageTimesFor(
   ctx: Ctx,
   input: ReportFilters,
   sop: SopContext,
+  opts: { live?: boolean } = {},
 ): Promise<StageTimes> {
+  const rolled = await rollupFor(ctx, input, sop, opts);
+  if (rolled) {
+    const by = await rolled.stages(true);
+    const stages = withUnknownStages(
+      sop.stages,
+      [...by.keys()].filter((k) => !k.startsWith('#')),
+    ).map((st) => {
+      const r = by.get(st.id);
+      const wall = r?.wallHist ?? [];
+      const work = r?.workHist ?? [];
+      return {
+        ...st,
+        visits: r?.finished ?? 0,
+        open: r?.open ?? 0,
+        wallP50: histPercentile(wall, 0.5),
+        wallP90: histPercentile(wall, 0.9),
+        workP50: histPercentile(work, 0.5),
+        workP90: histPercentile(work, 0.9),
+      };
+    });
+    const period = rolled.period;
+    return { sopId: sop.sopId, version: input.version ?? null, period, stages, approximate: true };
+  }
   const s = scopeOf(ctx, input, sop);
   const cohort = cohortCte(s);
   const cal = calendarSql(
@@ -78,8 +102,7 @@ export async function stageTimesFor(
     ctx.db,
     `with ${cohort}, ${ev}
      select stage,
-            count(exited_at)::int as visits,
-            (count(*) - count(exited_at))::int as open,
+            ${FIGURE.finished} as visits, ${FIGURE.open} as open,
             percentile_cont(array[0.5, 0.9]) within group (order by wall) as wall_p,
             percentile_cont(array[0.5, 0.9]) within group (order by work) as work_p
        from ev group by stage`,
@@ -100,7 +123,13 @@ export async function stageTimesFor(
       workP90: numOrNull(work[1]),
     };
   });
-  return { sopId: sop.sopId, version: input.version ?? null, period: s.period, stages };
+  return {
+    sopId: sop.sopId,
+    version: input.version ?? null,
+    period: s.period,
+    stages,
+    approximate: false,
+  };
 }
 
 /**

@@ -7,6 +7,8 @@
  * the period, and every such record has changed since the period began.
  */
 import type { Ctx, Verb } from '../context.ts';
+import { TREND_KIND, TREND_TYPES } from './figures.ts';
+import { rollupFor } from './rollup.ts';
 import {
   assertCanReport,
   DAY_MS,
@@ -45,9 +47,17 @@ export async function trendsFor(
   ctx: Ctx,
   input: ReportFilters,
   sop: SopContext | null,
+  opts: { live?: boolean } = {},
 ): Promise<Trends> {
-  const s = scopeOf(ctx, input, sop);
   const off = ctx.calendar.utcOffsetMinutes * 60_000;
+  const rolled = sop ? await rollupFor(ctx, input, sop, opts) : null;
+  if (rolled) {
+    // local days: a day's local midnight is its UTC midnight in local ms
+    const weekOf = (day: string) => Math.floor((Date.parse(day) + MONDAY_SHIFT) / WEEK_MS);
+    const rows = (await rolled.trends()).map((r) => ({ ...r, w: weekOf(r.day) }));
+    return trendsOf(input, rolled.period, off, rows);
+  }
+  const s = scopeOf(ctx, input, sop);
   const offP = s.params.p(off);
   const from = s.params.ts(s.period.fromMs);
   const to = s.params.ts(s.period.toMs);
@@ -67,23 +77,30 @@ export async function trendsFor(
       group by 1
      union all
      select ${week('e.at')},
-            -- a completed record's status is its outcome (only hand-closed losses reopen),
-            -- so the events' data is not read and the scan stays in the index
-            case when e.type = 'sla.breached' then 'breaches'
-                 when e.type = 'record.closed' then 'lost'
-                 else r.status end,
+            -- the events' data is not read, so the scan stays in the index
+            ${TREND_KIND},
             count(*)::int
        from record_events e
        join changed r on r.id = e.record_id
       where e.workspace_id = ${s.ws}
-        and e.type in ('record.completed', 'record.closed', 'sla.breached')
+        and e.type in ${TREND_TYPES}
         and e.at >= ${from} and e.at < ${to}
       group by 1, 2`,
     s.params.values,
   );
+  return trendsOf(input, s.period, off, rows);
+}
+
+/** Weeks of the period from rows (w: week number, kind, n). */
+function trendsOf(
+  input: ReportFilters,
+  period: Period,
+  off: number,
+  rows: Array<Record<string, unknown>>,
+): Trends {
   const weeks = new Map<number, TrendWeek>();
-  const firstWeek = Math.floor((s.period.fromMs + off + MONDAY_SHIFT) / WEEK_MS);
-  const lastWeek = Math.floor((s.period.toMs - 1 + off + MONDAY_SHIFT) / WEEK_MS);
+  const firstWeek = Math.floor((period.fromMs + off + MONDAY_SHIFT) / WEEK_MS);
+  const lastWeek = Math.floor((period.toMs - 1 + off + MONDAY_SHIFT) / WEEK_MS);
   for (let w = firstWeek; w <= lastWeek; w++) {
     const monday = new Date(w * WEEK_MS - MONDAY_SHIFT).toISOString().slice(0, 10);
     weeks.set(w, { week: monday, created: 0, won: 0, lost: 0, breaches: 0, winRate: null });
@@ -100,7 +117,7 @@ export async function trendsFor(
   return {
     sopId: input.sopId ?? null,
     version: input.version ?? null,
-    period: s.period,
+    period,
     weeks: [...weeks.values()],
   };
 }
