@@ -1,4 +1,5 @@
 /** Shared pieces of the server benchmarks (scripts that print figures; not tests). */
+import { readFileSync } from 'node:fs';
 import type { SopDocument } from '@closeloop/engine';
 
 export const t = (s: string) => ({ 'zh-CN': s, en: s });
@@ -39,7 +40,15 @@ export function benchSop(id: string): SopDocument {
   };
 }
 
-export type Stats = { ops: number; seconds: number; perSecond: number; p50: number; p99: number };
+export type Stats = {
+  ops: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** Operations including the warm-up (to divide CPU time measured around `drive`). */
+  total?: number;
+};
 
 export function stats(latencies: number[], seconds: number): Stats {
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -64,6 +73,7 @@ export async function drive(
   let measuring = false;
   let end = Number.POSITIVE_INFINITY;
   let startAt = 0;
+  let total = 0;
   const loop = async (c: number) => {
     for (;;) {
       const now = performance.now();
@@ -75,11 +85,41 @@ export async function drive(
       if (now >= end) return;
       const t0 = performance.now();
       await op(c);
+      total++;
       if (measuring && t0 >= startAt) latencies.push(performance.now() - t0);
     }
   };
   await Promise.all(Array.from({ length: clients }, (_, c) => loop(c)));
-  return stats(latencies, ms / 1000);
+  return { ...stats(latencies, ms / 1000), total };
+}
+
+/**
+ * CPU seconds (user + system) used so far by these processes and their child processes'
+ * threads (Linux /proc; a process that is gone counts 0). Read it before and after `drive`
+ * and divide by `Stats.total` for the CPU each operation cost.
+ */
+export function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone, or not Linux
+    }
+  }
+  return ticks / 100;
+}
+
+/** A process and its children (WORKERS), from /proc (Linux; just `pid` elsewhere). */
+export function withChildren(pid: number): number[] {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return [pid, ...(kids ? kids.split(' ').map(Number) : [])];
+  } catch {
+    return [pid];
+  }
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);

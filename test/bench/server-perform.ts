@@ -4,7 +4,7 @@
  * timer upsert) in one transaction. Postgres when DATABASE_URL is set, and PGlite beside it.
  *
  *   DATABASE_URL=postgres://… bun test/bench/server-perform.ts [--ms 5000] [--clients 1,16,64]
- *     [--workers 1,2]
+ *     [--workers 1,2] [--lanes postgres,pglite]
  *
  * Goal (issue 3): at 64 clients, at least 0.7× the baseline's throughput and p99 under 50 ms.
  *
@@ -22,7 +22,15 @@ import { join } from 'node:path';
 import { createDb, createWorkspace, type Db, migrateDb, parseConfig } from '@closeloop/server';
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
-import { benchSop, drive, fmt, type Stats, table } from './server-common.ts';
+import {
+  benchSop,
+  cpuSeconds,
+  drive,
+  fmt,
+  type Stats,
+  table,
+  withChildren,
+} from './server-common.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +40,8 @@ const MS = Number(arg('ms', '5000'));
 const CLIENTS = arg('clients', '1,16,64').split(',').map(Number);
 const MAX = Math.max(...CLIENTS);
 const WORKERS = arg('workers', '1').split(',').map(Number);
+/** Which lanes run (default both); e.g. `--lanes postgres` for quicker repeated runs. */
+const LANES = new Set(arg('lanes', 'postgres,pglite').split(','));
 
 type Lane = { name: string; env: Record<string, string>; open: () => Promise<Db> };
 
@@ -76,7 +86,21 @@ async function login(base: string, email: string) {
   return (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 }
 
-async function runHttp(server: Proc, who: { email: string; mgr: string }) {
+/** CPU ms per operation of the server processes and of their Postgres backends. */
+type Cpu = { server: number; db: number };
+
+/** Postgres backends of the server (application_name closeloop) or the raw lane; none on PGlite. */
+async function backendPids(db: Db | null, app = 'closeloop'): Promise<number[]> {
+  if (db?.kind !== 'postgres') return [];
+  const rows = await db.query(
+    `select pid from pg_stat_activity
+      where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()`,
+    [app],
+  );
+  return rows.map((r) => Number(r.pid));
+}
+
+async function runHttp(server: Proc, who: { email: string; mgr: string }, db: Db | null) {
   const sopId = `bench-${crypto.randomUUID().slice(0, 6)}`;
   const mgr = await login(server.url, who.mgr);
   const rep = await login(server.url, who.email);
@@ -89,7 +113,12 @@ async function runHttp(server: Proc, who: { email: string; mgr: string }) {
     records.push({ id: r.body.record.id, version: r.body.record.version });
   }
   const out: Record<number, Stats> = {};
+  const cpu: Record<number, Cpu> = {};
   for (const clients of CLIENTS) {
+    const procs = withChildren(server.proc.pid);
+    const before = await backendPids(db);
+    const s0 = cpuSeconds(procs);
+    const d0 = cpuSeconds(before);
     out[clients] = await drive(clients, MS, async (c) => {
       const rec = records[c];
       if (!rec) throw new Error('record');
@@ -101,8 +130,14 @@ async function runHttp(server: Proc, who: { email: string; mgr: string }) {
       if (r.status !== 200) throw new Error(`performAction ${r.status} ${JSON.stringify(r.body)}`);
       rec.version = r.body.record.version;
     });
+    const s1 = cpuSeconds(procs);
+    // backends opened during the run started from zero
+    const after = await backendPids(db);
+    const d1 = cpuSeconds(after);
+    const ops = out[clients]?.total || 1;
+    cpu[clients] = { server: ((s1 - s0) * 1000) / ops, db: ((d1 - d0) * 1000) / ops };
   }
-  return { out, records, sopId };
+  return { out, cpu, records, sopId };
 }
 
 type Raw = {
@@ -144,8 +179,14 @@ function rawParams(ws: string, rec: RawRecord) {
   };
 }
 
+const RAW_APP = 'closeloop_bench_raw';
+
 function rawPostgres(url: string): Raw {
-  const sql = postgres(url, { max: 20, onnotice: () => {} });
+  const sql = postgres(url, {
+    max: 20,
+    onnotice: () => {},
+    connection: { application_name: RAW_APP },
+  });
   const P = { prepare: true };
   return {
     async tx(ws, rec) {
@@ -233,7 +274,10 @@ async function runLane(
     try {
       // let the other workers come up (the first answers /api/health before they listen)
       if (procs > 1) await Bun.sleep(3000);
-      runs.push({ procs, http: await runHttp(server, who) });
+      runs.push({
+        procs,
+        http: await runHttp(server, who, lane.name === 'postgres' ? db : null),
+      });
     } finally {
       await stopServer(server);
     }
@@ -246,12 +290,17 @@ async function runLane(
   );
   const raw = await openRaw(db2);
   const base: Record<number, Stats> = {};
+  const baseDbCpu: Record<number, number> = {};
+  const pgDb = lane.name === 'postgres' ? db2 : null;
   for (const clients of CLIENTS) {
+    const d0 = cpuSeconds(await backendPids(pgDb, RAW_APP));
     base[clients] = await drive(clients, MS, async (c) => {
       const rec = recs[c];
       if (!rec) throw new Error('record');
       await raw.tx(who.ws.id, rec);
     });
+    const d1 = cpuSeconds(await backendPids(pgDb, RAW_APP));
+    baseDbCpu[clients] = ((d1 - d0) * 1000) / (base[clients]?.total || 1);
   }
   await raw.close();
   await db2.close().catch(() => {});
@@ -271,6 +320,9 @@ async function runLane(
         'raw p50 ms': fmt(b.p50, 2),
         'raw p99 ms': fmt(b.p99, 2),
         'api/raw': fmt(a.perSecond / b.perSecond, 2),
+        'server cpu ms/op': fmt(http.cpu[clients]?.server ?? 0, 2),
+        'db cpu ms/op': lane.name === 'postgres' ? fmt(http.cpu[clients]?.db ?? 0, 2) : '-',
+        'raw db cpu ms/op': lane.name === 'postgres' ? fmt(baseDbCpu[clients] ?? 0, 2) : '-',
       };
     }),
   );
@@ -278,7 +330,7 @@ async function runLane(
 
 const rows: Array<Record<string, string | number>> = [];
 const url = process.env.DATABASE_URL;
-if (url) {
+if (url && LANES.has('postgres')) {
   const open = async () => {
     const p = parseConfig({ databaseUrl: url, poolSize: '4' });
     if (!p.ok) throw new Error(p.errors.join());
@@ -294,7 +346,7 @@ if (url) {
       WORKERS,
     )),
   );
-} else {
+} else if (!url) {
   console.log('DATABASE_URL is not set: the Postgres lane is skipped.');
 }
 const dir = mkdtempSync(join(tmpdir(), 'closeloop-bench-'));
@@ -306,14 +358,15 @@ try {
     await migrateDb(db, p.config);
     return db;
   };
-  rows.push(
-    ...(await runLane(
-      { name: 'pglite', env: { DATA_DIR: dir, DATABASE_URL: '' }, open: openPglite },
-      async (db) => rawPglite(db),
-      openPglite,
-      [1],
-    )),
-  );
+  if (LANES.has('pglite'))
+    rows.push(
+      ...(await runLane(
+        { name: 'pglite', env: { DATA_DIR: dir, DATABASE_URL: '' }, open: openPglite },
+        async (db) => rawPglite(db),
+        openPglite,
+        [1],
+      )),
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
