@@ -9,12 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { chinaCalendar, type SopDocument, workingMsBetween } from '@closeloop/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../server/src/app.ts';
-import { parseConfig } from '../../server/src/config.ts';
-import { createDb, type Db } from '../../server/src/db/client.ts';
-import { migrateDb } from '../../server/src/db/migrate.ts';
+import type { App } from '../../server/src/app.ts';
+import type { Db } from '../../server/src/db/client.ts';
 import { closeRecord } from '../../server/src/services/close-record.ts';
-import { runCommand } from '../../server/src/services/command.ts';
 import type { Ctx } from '../../server/src/services/context.ts';
 import { createRecord } from '../../server/src/services/create-record.ts';
 import { createSop } from '../../server/src/services/create-sop.ts';
@@ -26,6 +23,7 @@ import { reopenRecord } from '../../server/src/services/reopen-record.ts';
 import { getBottleneckMap, getStageTimes } from '../../server/src/services/reports/index.ts';
 import { loadUserInfo } from '../../server/src/services/sessions.ts';
 import { updateSopDraft } from '../../server/src/services/update-sop-draft.ts';
+import { ctxOf, fireDeadline as fireDeadlineAt, openApp } from './in-process.ts';
 
 const H = 3_600_000;
 const at = (local: string) => Date.parse(`${local}:00+08:00`);
@@ -88,17 +86,7 @@ const ms = (v: unknown): number | null =>
 type World = { db: Db; app: App; ws: string; ids: Record<string, string> };
 
 async function build(databaseUrl?: string): Promise<World> {
-  const parsed = parseConfig({
-    dataDir: 'memory://',
-    databaseUrl,
-    schedulerIntervalMs: 0,
-    seed: 'off',
-    poolSize: 4,
-  });
-  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const db = await createDb(parsed.config);
-  await migrateDb(db, parsed.config);
-  const app = createApp({ db, clock: { now: () => Date.now() }, config: parsed.config });
+  const { db, app } = await openApp(databaseUrl);
   const uid = crypto.randomUUID().slice(0, 8);
   const admin = `admin-${uid}@visits.test`;
   const rep = `rep-${uid}@visits.test`;
@@ -112,11 +100,7 @@ async function build(databaseUrl?: string): Promise<World> {
   });
   const adminId = w.users[admin]?.id ?? '';
   const repId = w.users[rep]?.id ?? '';
-  const ctx = async (now: number): Promise<Ctx> => {
-    const info = await loadUserInfo(db, w.id, adminId, false);
-    if (!info) throw new Error('no user');
-    return { ...app.deps, user: info.user, now, calendar: info.calendar, clockOffsetMs: 0 };
-  };
+  const ctx = (now: number) => ctxOf(app, w.id, adminId, now);
   await createSop({ ctx: await ctx(at('2026-09-01T09:00')), input: { doc } });
   await publishSop({
     ctx: await ctx(at('2026-09-01T09:00')),
@@ -137,24 +121,7 @@ async function build(databaseUrl?: string): Promise<World> {
       ctx: await ctx(at(when)),
       input: { recordId: id, action, version: await versionOf(id), fields: {} },
     });
-  const fireDeadline = async (id: string, when: string) => {
-    const rows = await db.query('select state from records where workspace_id = $1 and id = $2', [
-      w.id,
-      id,
-    ]);
-    const state = rows[0]?.state as { timers?: Array<{ id: string; kind: string }> } | undefined;
-    await runCommand({
-      env: {
-        ...app.deps,
-        workspaceId: w.id,
-        actor: { id: 'system', role: 'admin', system: true },
-        now: at(when),
-        calendar: chinaCalendar,
-      },
-      recordId: id,
-      cmd: { type: 'timer', timerId: state?.timers?.find((x) => x.kind === 'deadline')?.id ?? '' },
-    });
-  };
+  const fireDeadline = (id: string, when: string) => fireDeadlineAt(app, w.id, id, at(when));
   const create = async (when: string) =>
     (
       await createRecord({
