@@ -135,7 +135,7 @@ export function InboxPage() {
                   <>
                     {n.record && (
                       <span className="rep-inbox-who" data-testid="inbox-record">
-                        {n.record.title}
+                        {n.record.title || t('rep.untitled')}
                         {n.record.subtitle ? ` · ${n.record.subtitle}` : ''}
                       </span>
                     )}

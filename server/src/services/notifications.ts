@@ -7,7 +7,7 @@ import { toMs } from './sop-common.ts';
 export type NotificationView = {
   id: string;
   recordId: string | null;
-  /** How the record is named, when the caller may still see it (not after a handover). */
+  /** How the record is named (title '' when nothing names it); null once the caller may no longer see it. */
   record: { title: string; subtitle: string } | null;
   kind: string;
   message: LocalizedText;
@@ -60,7 +60,8 @@ export const listNotifications: Verb<
     if (typeof r.sop_id !== 'string' || !r.fields || typeof r.fields !== 'object') return null;
     try {
       const sop = await ctx.sops.get(ws, r.sop_id, Number(r.sop_version));
-      return recordLabel(r.fields as Fields, sop.doc.fields);
+      // visible but with nothing filled that names it: an empty title (the UI says untitled)
+      return recordLabel(r.fields as Fields, sop.doc.fields) ?? { title: '', subtitle: '' };
     } catch (e) {
       if (e instanceof NotFound) return null; // its SOP version is gone: nameless
       throw e;
