@@ -4,19 +4,7 @@
  * server refuses a deactivation that would strand records (handover-required), so a record
  * assigned to them meanwhile brings the choice back instead of being lost.
  */
-import {
-  Alert,
-  Button,
-  Form,
-  Input,
-  Modal,
-  Radio,
-  Result,
-  Select,
-  Space,
-  Spin,
-  Typography,
-} from 'antd';
+import { Alert, Form, Input, Modal, Radio, Result, Select, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/client.ts';
@@ -28,6 +16,7 @@ import {
   useDeactivateUser,
   useOpenRecordCount,
 } from './api.ts';
+import { useStepFooter } from './step-footer.tsx';
 
 type Choice = { to?: 'user' | 'team-rule'; userId?: string; reason?: string };
 
@@ -87,36 +76,26 @@ export function DeactivateModal({
 
   const moved = result?.moved.length ?? 0;
 
+  const footer = useStepFooter({
+    done: !!result,
+    close,
+    submit: {
+      label: t('admin.deactivate.confirm'),
+      onClick: () => form.submit(),
+      loading: deactivate.isPending,
+      disabled: open.isPending,
+      danger: true,
+      testId: 'deactivate-confirm',
+    },
+    finish: { label: t('admin.done'), testId: 'deactivate-done' },
+  });
   return (
     <Modal
       open={user !== null}
       title={t('admin.deactivate.title', { name: user?.name ?? '' })}
       onCancel={close}
       destroyOnHidden
-      footer={
-        result
-          ? [
-              <Button key="done" type="primary" onClick={close} data-testid="deactivate-done">
-                {t('admin.done')}
-              </Button>,
-            ]
-          : [
-              <Button key="cancel" onClick={close}>
-                {t('admin.cancel')}
-              </Button>,
-              <Button
-                key="go"
-                type="primary"
-                danger
-                loading={deactivate.isPending}
-                disabled={open.isPending}
-                onClick={() => form.submit()}
-                data-testid="deactivate-confirm"
-              >
-                {t('admin.deactivate.confirm')}
-              </Button>,
-            ]
-      }
+      footer={footer}
     >
       {result ? (
         <Result

@@ -7,6 +7,7 @@ import { testProps } from '../shell/test-props.ts';
 import { type InviteInput, type InviteOut, LOCALES, ROLES, useInviteUser } from './api.ts';
 import { CopyValue } from './copy-value.tsx';
 import { formatDateTime } from './format.ts';
+import { useStepFooter } from './step-footer.tsx';
 
 export function InviteModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t, i18n } = useTranslation();
@@ -29,44 +30,36 @@ export function InviteModal({ open, onClose }: { open: boolean; onClose: () => v
 
   const link = done ? `${window.location.origin}${done.url}` : '';
 
+  const footer = useStepFooter({
+    done: !!done,
+    close,
+    submit: {
+      label: t('admin.invite.submit'),
+      onClick: () => form.submit(),
+      loading: invite.isPending,
+      testId: 'invite-submit',
+    },
+    finish: { label: t('admin.done'), testId: 'invite-done' },
+    extra: [
+      <Button
+        key="again"
+        onClick={() => {
+          setDone(null);
+          invite.reset();
+          form.resetFields();
+        }}
+      >
+        {t('admin.invite.another')}
+      </Button>,
+    ],
+  });
   return (
     <Modal
       open={open}
       title={t('admin.invite.title')}
       onCancel={close}
       destroyOnHidden
-      footer={
-        done
-          ? [
-              <Button
-                key="again"
-                onClick={() => {
-                  setDone(null);
-                  invite.reset();
-                  form.resetFields();
-                }}
-              >
-                {t('admin.invite.another')}
-              </Button>,
-              <Button key="done" type="primary" onClick={close} data-testid="invite-done">
-                {t('admin.done')}
-              </Button>,
-            ]
-          : [
-              <Button key="cancel" onClick={close}>
-                {t('admin.cancel')}
-              </Button>,
-              <Button
-                key="send"
-                type="primary"
-                loading={invite.isPending}
-                onClick={() => form.submit()}
-                data-testid="invite-submit"
-              >
-                {t('admin.invite.submit')}
-              </Button>,
-            ]
-      }
+      footer={footer}
     >
       {done ? (
         <div data-testid="invite-result">

@@ -39,6 +39,7 @@ import {
 } from './api.ts';
 import { CopyValue } from './copy-value.tsx';
 import { formatDateTime } from './format.ts';
+import { useStepFooter } from './step-footer.tsx';
 
 export function TokensPage() {
   return (
@@ -256,6 +257,17 @@ function CreateTokenModal({ open, onClose }: { open: boolean; onClose: () => voi
       { onSuccess: setMade },
     );
 
+  const footer = useStepFooter({
+    done: !!made,
+    close,
+    submit: {
+      label: t('admin.tokens.createOk'),
+      onClick: () => form.submit(),
+      loading: create.isPending,
+      testId: 'token-create-submit',
+    },
+    finish: { label: t('admin.tokens.copiedDone'), testId: 'token-secret-done' },
+  });
   return (
     <Modal
       open={open}
@@ -265,28 +277,7 @@ function CreateTokenModal({ open, onClose }: { open: boolean; onClose: () => voi
       onCancel={close}
       maskClosable={!made}
       destroyOnHidden
-      footer={
-        made
-          ? [
-              <Button key="done" type="primary" onClick={close} data-testid="token-secret-done">
-                {t('admin.tokens.copiedDone')}
-              </Button>,
-            ]
-          : [
-              <Button key="cancel" onClick={close}>
-                {t('admin.cancel')}
-              </Button>,
-              <Button
-                key="go"
-                type="primary"
-                loading={create.isPending}
-                onClick={() => form.submit()}
-                data-testid="token-create-submit"
-              >
-                {t('admin.tokens.createOk')}
-              </Button>,
-            ]
-      }
+      footer={footer}
     >
       {made ? (
         <div data-testid="token-secret-panel">
