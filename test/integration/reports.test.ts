@@ -468,6 +468,14 @@ function suite(name: string, databaseUrl?: string) {
       const again = await refreshRollup(later, sop, { budget: 0 });
       expect(again.deferred).toBeUndefined();
     });
+
+    it('rollup: the dashboard asks for its panels at once, and each reads the rollup', async () => {
+      const c = await w.ctx('admin', at('2026-12-10T18:00'));
+      const panels = await Promise.all(
+        Array.from({ length: 6 }, () => getStageTimes({ ctx: c, input: LONG })),
+      );
+      expect(panels.map((x) => x.approximate)).toEqual(Array(6).fill(true));
+    });
   });
 }
 

@@ -296,6 +296,14 @@ type Changed = { id: string; version: number; at: number; day: number };
  * in within the slack before its watermark. Valid only while the stored watermark is that
  * refresh's (a refresh elsewhere moves it and the slack is scanned in full again).
  */
+/** Another refresh of the SOP held the lock past lock_timeout. */
+class LockBusy extends Error {}
+
+/** A Postgres error's SQLSTATE, if it has one. */
+function pgCode(e: unknown): string | undefined {
+  return e && typeof e === 'object' && 'code' in e ? String(e.code) : undefined;
+}
+
 const SEEN = new WeakMap<Db, Map<string, { watermark: number; versions: Map<string, number> }>>();
 function seenBy(db: Db) {
   let m = SEEN.get(db);
@@ -340,21 +348,19 @@ export async function refreshRollup(
       day: num(r.d),
     }));
   };
-  const result = await ctx.db.transaction(async (q) => {
-    let recentRows: Changed[] | null = null;
-    if (ctx.db.kind === 'postgres') {
-      await q("select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)");
+  /** The refresh's transaction; a report that timed out waiting for the lock is deferred. */
+  const refreshIn = async <T>(
+    work: (q: Query) => Promise<T>,
+  ): Promise<T | { deferred: 'busy' }> => {
+    try {
+      return await ctx.db.transaction(work);
+    } catch (e) {
+      if (e instanceof LockBusy) return { deferred: 'busy' };
+      throw e;
     }
-    if (opts.budget === undefined) {
-      await q('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', [ws, sop.sopId]);
-    } else {
-      // a report does not queue behind a refresh in flight: it answers from the live SQL
-      const [got] = await q('select pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) as ok', [
-        ws,
-        sop.sopId,
-      ]);
-      if (!got?.ok) return { deferred: 'busy' as const };
-    }
+  };
+  /** What a refresh has to do: rebuild all, or recompute these runs of days (maybe none). */
+  const plan = async (q: Query) => {
     const [state] = await q(
       `select watermark, utc_offset_minutes, signature from report_rollup_state
         where workspace_id = $1 and sop_id = $2`,
@@ -364,34 +370,57 @@ export async function refreshRollup(
       !state ||
       num(state.utc_offset_minutes) !== ctx.calendar.utcOffsetMinutes ||
       state.signature !== signature;
-    let runs: Array<[number, number]> = [];
     if (rebuilt) {
       const [range] = await q(
         `select min(created_at) as lo, max(created_at) as hi from records
           where workspace_id = $1 and sop_id = $2`,
         [ws, sop.sopId],
       );
-      if (range?.lo) {
-        runs = [
-          [
-            dayNo(new Date(String(range.lo)).getTime(), offMs),
-            dayNo(new Date(String(range.hi)).getTime(), offMs),
-          ],
-        ];
-      }
-    } else {
-      const watermark = new Date(state.watermark as string | Date).getTime();
-      const rows = await changedSince(q, watermark - SLACK_MS);
-      // the records this process already took in at the same watermark are not done again
-      // (else every report in the two minutes after a write would redo its day)
-      const prev = seenBy(ctx.db).get(key);
-      const known = prev?.watermark === watermark ? prev.versions : null;
-      const days = [
-        ...new Set(rows.filter((r) => known?.get(r.id) !== r.version).map((r) => r.day)),
-      ].sort((a, b) => a - b);
-      recentRows = rows;
-      runs = runsOf(days);
+      const runs: Array<[number, number]> = range?.lo
+        ? [
+            [
+              dayNo(new Date(String(range.lo)).getTime(), offMs),
+              dayNo(new Date(String(range.hi)).getTime(), offMs),
+            ],
+          ]
+        : [];
+      return { rebuilt, runs, recentRows: null };
     }
+    const watermark = new Date(state.watermark as string | Date).getTime();
+    const rows = await changedSince(q, watermark - SLACK_MS);
+    // the records this process already took in at the same watermark are not done again
+    // (else every report in the two minutes after a write would redo its day)
+    const prev = seenBy(ctx.db).get(key);
+    const known = prev?.watermark === watermark ? prev.versions : null;
+    const days = [
+      ...new Set(rows.filter((r) => known?.get(r.id) !== r.version).map((r) => r.day)),
+    ].sort((a, b) => a - b);
+    return { rebuilt, runs: runsOf(days), recentRows: rows };
+  };
+  if (opts.budget !== undefined) {
+    // a report's usual case, nothing to redo, is answered without a transaction or the lock,
+    // so the dashboard's panels, asked for at once, do not wait for each other
+    const pre = await plan((text, params) => ctx.db.query(text, params));
+    if (!pre.rebuilt && pre.runs.length === 0) {
+      return { rebuilt: false, days: 0, ms: performance.now() - t0 };
+    }
+  }
+  const result = await refreshIn(async (q) => {
+    if (ctx.db.kind === 'postgres') {
+      await q("select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)");
+      // a report waits a moment for another report's small refresh, not for a large one
+      // running in the background: past a second it answers from the live SQL
+      if (opts.budget !== undefined) await q("select set_config('lock_timeout', '1s', true)");
+    }
+    try {
+      await q('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', [ws, sop.sopId]);
+    } catch (e) {
+      // the transaction is aborted: leave it, and answer from the live SQL
+      if (opts.budget !== undefined && pgCode(e) === '55P03') throw new LockBusy();
+      throw e;
+    }
+    // again under the lock: a refresh that held it may have done the work
+    const { rebuilt, runs, recentRows } = await plan(q);
     if (opts.budget !== undefined && runs.length) {
       const [n] = await q(
         `select count(*)::int as n from (
