@@ -263,12 +263,9 @@ export const Notification = z
   .object({
     id: z.string(),
     recordId: z.string().nullable(),
-    record: z
-      .object({ title: z.string(), subtitle: z.string() })
-      .nullable()
-      .openapi({
-        description: 'How the record is named; null once the caller may no longer see it',
-      }),
+    record: z.object({ title: z.string(), subtitle: z.string() }).nullable().openapi({
+      description: 'How the record is named; null once the caller may no longer see it',
+    }),
     kind: z.string(),
     message: LocalizedText,
     createdAt: z.number().nullable(),
