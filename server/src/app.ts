@@ -11,8 +11,13 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
-import { authenticateBearer, bearerOf, clientIp, operationResolver } from './http/bearer.ts';
 import { createRouter } from './http/context.ts';
+import {
+  authenticateBearer,
+  bearerOf,
+  clientIp,
+  operationResolver,
+} from './http/middleware/bearer.ts';
 import { onError, problem } from './http/problem.ts';
 import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
@@ -26,10 +31,10 @@ import { reportRoutes } from './routes/reports.ts';
 import { sopRoutes } from './routes/sops.ts';
 import { tokensAuditRoutes } from './routes/tokens-audit.ts';
 import { trainingRoutes } from './routes/training.ts';
-import { createScheduler, type Scheduler } from './scheduler.ts';
-import type { Deps } from './services/context.ts';
-import { AUTH_CHANNEL, createSessionCache, SESSION_COOKIE } from './services/sessions.ts';
-import { createSopCache } from './services/sop-cache.ts';
+import { AUTH_CHANNEL, createSessionCache, SESSION_COOKIE } from './services/auth/sessions.ts';
+import { createScheduler, type Scheduler } from './services/commands/scheduler.ts';
+import type { Deps } from './services/core/context.ts';
+import { createSopCache } from './services/sops/sop-cache.ts';
 
 export type App = {
   /** Bun.serve passes itself as `server`: the socket address for the audit log comes from it. */

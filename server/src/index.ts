@@ -6,5 +6,5 @@ export { createDb, type Db } from './db/client.ts';
 export { migrateDb } from './db/migrate.ts';
 export { LIVE_CHANNEL } from './live.ts';
 export { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed.ts';
-export { createWorkspace, type NewTeam, type NewUser } from './services/create-workspace.ts';
-export { readEvents } from './services/list-record-events.ts';
+export { createWorkspace, type NewTeam, type NewUser } from './services/people/create-workspace.ts';
+export { readEvents } from './services/records/list-record-events.ts';

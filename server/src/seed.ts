@@ -23,17 +23,17 @@ import {
   type SopDocument,
   step,
 } from '@closeloop/engine';
-import type { Ctx, Deps } from './services/context.ts';
-import { createRecord } from './services/create-record.ts';
-import { createSop } from './services/create-sop.ts';
-import { createWorkspace } from './services/create-workspace.ts';
-import { DomainError } from './services/errors.ts';
-import { overrideGate } from './services/override-gate.ts';
-import { performAction } from './services/perform-action.ts';
-import { publishSop } from './services/publish-sop.ts';
-import { leafStageIds } from './services/record-store.ts';
-import { loadUserInfo } from './services/sessions.ts';
-import { teamsOf } from './services/sop-cache.ts';
+import { loadUserInfo } from './services/auth/sessions.ts';
+import { leafStageIds } from './services/commands/record-store.ts';
+import type { Ctx, Deps } from './services/core/context.ts';
+import { DomainError } from './services/core/errors.ts';
+import { createWorkspace } from './services/people/create-workspace.ts';
+import { createRecord } from './services/records/create-record.ts';
+import { overrideGate } from './services/records/override-gate.ts';
+import { performAction } from './services/records/perform-action.ts';
+import { createSop } from './services/sops/create-sop.ts';
+import { publishSop } from './services/sops/publish-sop.ts';
+import { teamsOf } from './services/sops/sop-cache.ts';
 
 export const DEMO_PASSWORD = 'demo1234';
 export const DEMO_USERS = [

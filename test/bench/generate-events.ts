@@ -15,9 +15,9 @@ import { chinaCalendar, parseSop, type SopDocument } from '@closeloop/engine';
 import postgres from 'postgres';
 import { createDb } from '../../server/src/db/client.ts';
 import { migrateDb } from '../../server/src/db/migrate.ts';
-import { createWorkspace } from '../../server/src/services/create-workspace.ts';
+import { createWorkspace } from '../../server/src/services/people/create-workspace.ts';
 import { calendarSql, DAY_MS, Params } from '../../server/src/services/reports/scope.ts';
-import { docHash } from '../../server/src/services/sop-common.ts';
+import { docHash } from '../../server/src/services/sops/sop-common.ts';
 import inbound from '../../sop-library/templates/inbound-web-lead.json' with { type: 'json' };
 import { BENCH_SOP, BENCH_WS, benchRecords } from './_bench-data.ts';
 

@@ -14,7 +14,8 @@ import { createApp } from '../../server/src/app.ts';
 import { parseConfig } from '../../server/src/config.ts';
 import { createDb } from '../../server/src/db/client.ts';
 import { migrateDb } from '../../server/src/db/migrate.ts';
-import type { Ctx } from '../../server/src/services/context.ts';
+import { loadUserInfo } from '../../server/src/services/auth/sessions.ts';
+import type { Ctx } from '../../server/src/services/core/context.ts';
 import {
   exportReport,
   getBottleneckMap,
@@ -27,7 +28,6 @@ import {
 } from '../../server/src/services/reports/index.ts';
 import { refreshRollup, rollupOptions } from '../../server/src/services/reports/rollup.ts';
 import { loadSopContext } from '../../server/src/services/reports/scope.ts';
-import { loadUserInfo } from '../../server/src/services/sessions.ts';
 import { BENCH_SOP, BENCH_WS } from './_bench-data.ts';
 
 const url = process.env.DATABASE_URL;

@@ -9,7 +9,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zhCN } from '../../editor/src/i18n/zh-CN.ts';
+import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
 import {
   type ApiClient,
   laptopContext,

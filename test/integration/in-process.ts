@@ -9,8 +9,9 @@ import { type App, createApp } from '../../server/src/app.ts';
 import { parseConfig } from '../../server/src/config.ts';
 import { createDb, type Db } from '../../server/src/db/client.ts';
 import { migrateDb } from '../../server/src/db/migrate.ts';
-import { runCommand } from '../../server/src/services/command.ts';
-import type { Ctx } from '../../server/src/services/context.ts';
+import { loadUserInfo } from '../../server/src/services/auth/sessions.ts';
+import { runCommand } from '../../server/src/services/commands/command.ts';
+import type { Ctx } from '../../server/src/services/core/context.ts';
 import { bottleneckMapFor } from '../../server/src/services/reports/get-bottleneck-map.ts';
 import { breachesFor } from '../../server/src/services/reports/get-breaches.ts';
 import { funnelFor } from '../../server/src/services/reports/get-funnel.ts';
@@ -19,7 +20,6 @@ import { stageTimesFor } from '../../server/src/services/reports/get-stage-times
 import { trendsFor } from '../../server/src/services/reports/get-trends.ts';
 import { bucketLow, bucketOf } from '../../server/src/services/reports/rollup.ts';
 import { loadSopContext, type ReportFilters } from '../../server/src/services/reports/scope.ts';
-import { loadUserInfo } from '../../server/src/services/sessions.ts';
 
 /**
  * A migrated database (PGlite in memory, or `databaseUrl`) and an app on it, without a

@@ -17,13 +17,11 @@ import { chinaCalendar, type SopDocument, workingMsBetween } from '@closeloop/en
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/app.ts';
 import type { Db } from '../../server/src/db/client.ts';
-import { closeRecord } from '../../server/src/services/close-record.ts';
-import type { Ctx } from '../../server/src/services/context.ts';
-import { createRecord } from '../../server/src/services/create-record.ts';
-import { createSop } from '../../server/src/services/create-sop.ts';
-import { createWorkspace } from '../../server/src/services/create-workspace.ts';
-import { performAction } from '../../server/src/services/perform-action.ts';
-import { publishSop } from '../../server/src/services/publish-sop.ts';
+import type { Ctx } from '../../server/src/services/core/context.ts';
+import { createWorkspace } from '../../server/src/services/people/create-workspace.ts';
+import { closeRecord } from '../../server/src/services/records/close-record.ts';
+import { createRecord } from '../../server/src/services/records/create-record.ts';
+import { performAction } from '../../server/src/services/records/perform-action.ts';
 import {
   exportReport,
   getBottleneckMap,
@@ -36,6 +34,8 @@ import {
 } from '../../server/src/services/reports/index.ts';
 import { refreshInBackground, refreshRollup } from '../../server/src/services/reports/rollup.ts';
 import { loadSopContext } from '../../server/src/services/reports/scope.ts';
+import { createSop } from '../../server/src/services/sops/create-sop.ts';
+import { publishSop } from '../../server/src/services/sops/publish-sop.ts';
 import {
   bothPaths,
   ctxOf,

@@ -1,8 +1,8 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Ctx, Deps } from '../services/context.ts';
-import { Unauthenticated } from '../services/errors.ts';
-import type { SessionInfo } from '../services/sessions.ts';
+import type { SessionInfo } from '../services/auth/sessions.ts';
+import type { Ctx, Deps } from '../services/core/context.ts';
+import { Unauthenticated } from '../services/core/errors.ts';
 import { problem } from './problem.ts';
 import { Problem } from './schemas.ts';
 

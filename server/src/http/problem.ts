@@ -6,7 +6,7 @@ import type { LocalizedText } from '@closeloop/engine';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError } from '../services/errors.ts';
+import { DomainError } from '../services/core/errors.ts';
 
 export type Locale = 'zh-CN' | 'en';
 

@@ -5,14 +5,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { LIMITS } from '../http/schemas.ts';
-import { acceptInvite } from '../services/accept-invite.ts';
-import { createTeam } from '../services/create-team.ts';
-import { deactivateUser } from '../services/deactivate-user.ts';
-import { getTeam } from '../services/get-team.ts';
-import { handoverRecords } from '../services/handover-records.ts';
-import { inviteUser } from '../services/invite-user.ts';
-import { updateTeam } from '../services/update-team.ts';
-import { updateUser } from '../services/update-user.ts';
+import { acceptInvite } from '../services/people/accept-invite.ts';
+import { createTeam } from '../services/people/create-team.ts';
+import { deactivateUser } from '../services/people/deactivate-user.ts';
+import { getTeam } from '../services/people/get-team.ts';
+import { handoverRecords } from '../services/people/handover-records.ts';
+import { inviteUser } from '../services/people/invite-user.ts';
+import { updateTeam } from '../services/people/update-team.ts';
+import { updateUser } from '../services/people/update-user.ts';
 
 const UserId = z.string().min(1).max(200);
 const Reason = z.string().trim().min(1).max(LIMITS.reasonChars);

@@ -3,8 +3,8 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { type AppEnv, createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { User } from '../http/schemas.ts';
-import type { AuthUser } from '../services/context.ts';
-import { login, logout, SESSION_COOKIE } from '../services/sessions.ts';
+import { login, logout, SESSION_COOKIE } from '../services/auth/sessions.ts';
+import type { AuthUser } from '../services/core/context.ts';
 
 const userOut = (u: AuthUser) => ({
   id: u.id,

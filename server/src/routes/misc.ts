@@ -2,12 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { boolQuery, NextAction, Notification } from '../http/schemas.ts';
-import type { Scheduler } from '../scheduler.ts';
-import { canSeeRecord } from '../services/access.ts';
-import { listTeams, listUsers } from '../services/directory.ts';
-import { Invalid } from '../services/errors.ts';
-import { listNextActions } from '../services/list-next-actions.ts';
-import { listNotifications, markNotificationRead } from '../services/notifications.ts';
+import type { Scheduler } from '../services/commands/scheduler.ts';
+import { canSeeRecord } from '../services/core/access.ts';
+import { Invalid } from '../services/core/errors.ts';
+import { listTeams, listUsers } from '../services/people/directory.ts';
+import { listNextActions } from '../services/records/list-next-actions.ts';
+import { listNotifications, markNotificationRead } from '../services/records/notifications.ts';
 
 export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
   const r = createRouter();

@@ -13,16 +13,16 @@ import {
   Record as RecordSchema,
   Version,
 } from '../http/schemas.ts';
-import { closeRecord } from '../services/close-record.ts';
-import { createRecord } from '../services/create-record.ts';
-import { getRecord } from '../services/get-record.ts';
-import { listRecordEvents } from '../services/list-record-events.ts';
-import { listRecords } from '../services/list-records.ts';
-import { overrideGate } from '../services/override-gate.ts';
-import { performAction } from '../services/perform-action.ts';
-import { reassignRecord } from '../services/reassign-record.ts';
-import { reopenRecord } from '../services/reopen-record.ts';
-import { updateRecordFields } from '../services/update-record-fields.ts';
+import { closeRecord } from '../services/records/close-record.ts';
+import { createRecord } from '../services/records/create-record.ts';
+import { getRecord } from '../services/records/get-record.ts';
+import { listRecordEvents } from '../services/records/list-record-events.ts';
+import { listRecords } from '../services/records/list-records.ts';
+import { overrideGate } from '../services/records/override-gate.ts';
+import { performAction } from '../services/records/perform-action.ts';
+import { reassignRecord } from '../services/records/reassign-record.ts';
+import { reopenRecord } from '../services/records/reopen-record.ts';
+import { updateRecordFields } from '../services/records/update-record-fields.ts';
 
 const tags = ['records'];
 const Action = z.string().min(1).max(100);

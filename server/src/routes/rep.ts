@@ -5,8 +5,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, ok } from '../http/context.ts';
 import { LocalizedText } from '../http/schemas.ts';
-import { findDuplicates } from '../services/find-duplicates.ts';
-import { getWorkspaceTime } from '../services/get-workspace-time.ts';
+import { getWorkspaceTime } from '../services/core/get-workspace-time.ts';
+import { findDuplicates } from '../services/records/find-duplicates.ts';
 
 const tags = ['work'];
 

@@ -10,15 +10,15 @@ import {
   SopVersionDetail,
   SopVersionSummary,
 } from '../http/schemas.ts';
-import { createSop } from '../services/create-sop.ts';
-import { getSop } from '../services/get-sop.ts';
-import { getSopVersion } from '../services/get-sop-version.ts';
-import { listSopVersions } from '../services/list-sop-versions.ts';
-import { listSops } from '../services/list-sops.ts';
-import { migrateRecords } from '../services/migrate-records.ts';
-import { publishSop } from '../services/publish-sop.ts';
-import { updateSopDraft } from '../services/update-sop-draft.ts';
-import { validateSop } from '../services/validate-sop.ts';
+import { migrateRecords } from '../services/records/migrate-records.ts';
+import { createSop } from '../services/sops/create-sop.ts';
+import { getSop } from '../services/sops/get-sop.ts';
+import { getSopVersion } from '../services/sops/get-sop-version.ts';
+import { listSopVersions } from '../services/sops/list-sop-versions.ts';
+import { listSops } from '../services/sops/list-sops.ts';
+import { publishSop } from '../services/sops/publish-sop.ts';
+import { updateSopDraft } from '../services/sops/update-sop-draft.ts';
+import { validateSop } from '../services/sops/validate-sop.ts';
 
 const tags = ['sops'];
 

@@ -3,11 +3,11 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
-import { TOKEN_SCOPES } from '../services/access.ts';
-import { createApiToken } from '../services/create-api-token.ts';
-import { listApiTokens } from '../services/list-api-tokens.ts';
-import { listAuditLog } from '../services/list-audit-log.ts';
-import { revokeApiToken } from '../services/revoke-api-token.ts';
+import { createApiToken } from '../services/auth/create-api-token.ts';
+import { listApiTokens } from '../services/auth/list-api-tokens.ts';
+import { listAuditLog } from '../services/auth/list-audit-log.ts';
+import { revokeApiToken } from '../services/auth/revoke-api-token.ts';
+import { TOKEN_SCOPES } from '../services/core/access.ts';
 
 const tags = ['admin'];
 const EpochMs = z.number().int().min(0).max(8_640_000_000_000_000);

@@ -1,8 +1,8 @@
 import type { LocalizedText } from '@closeloop/engine';
-import { assertRole, SOP_EDITORS } from '../access.ts';
-import type { Verb } from '../context.ts';
-import { createSop } from '../create-sop.ts';
-import { NotFound } from '../errors.ts';
+import { assertRole, SOP_EDITORS } from '../core/access.ts';
+import type { Verb } from '../core/context.ts';
+import { NotFound } from '../core/errors.ts';
+import { createSop } from '../sops/create-sop.ts';
 import { libraryTemplates } from './list-library.ts';
 
 export type CreateDraftFromTemplateInput = {

@@ -1,6 +1,6 @@
 import type { SopDocument } from '@closeloop/engine';
-import type { Verb } from '../context.ts';
-import { NotFound } from '../errors.ts';
+import type { Verb } from '../core/context.ts';
+import { NotFound } from '../core/errors.ts';
 import { type StageView, stageViews } from '../training/practice-view.ts';
 import { type LibraryItem, libraryItem } from './library-items.ts';
 import { libraryTemplates } from './list-library.ts';

@@ -1,6 +1,6 @@
 /** What the library shows of an SOP document, and how it is searched. */
 import type { LocalizedText, SopDocument } from '@closeloop/engine';
-import type { LoadedSop } from '../sop-cache.ts';
+import type { LoadedSop } from '../sops/sop-cache.ts';
 import { trainingPaths } from '../training/paths.ts';
 
 export type LibraryItem = {

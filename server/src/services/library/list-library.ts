@@ -1,6 +1,6 @@
 import { templates } from '@closeloop/sop-library';
-import type { Verb } from '../context.ts';
-import { type LoadedSop, loadSop } from '../sop-cache.ts';
+import type { Verb } from '../core/context.ts';
+import { type LoadedSop, loadSop } from '../sops/sop-cache.ts';
 import { type LibraryItem, libraryItem, matches } from './library-items.ts';
 
 /** Library templates, parsed and compiled once per process. */

@@ -4,9 +4,9 @@
  * fields quoted when needed; formula-looking cells prefixed so a spreadsheet does not run
  * them (CSV injection).
  */
-import { auditBy, writeAudit } from '../audit.ts';
-import type { Ctx, Verb } from '../context.ts';
-import { Invalid } from '../errors.ts';
+import { auditBy, writeAudit } from '../core/audit.ts';
+import type { Ctx, Verb } from '../core/context.ts';
+import { Invalid } from '../core/errors.ts';
 import { bottleneckMapFor } from './get-bottleneck-map.ts';
 import { breachesFor } from './get-breaches.ts';
 import { funnelFor } from './get-funnel.ts';

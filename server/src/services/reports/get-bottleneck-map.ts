@@ -8,7 +8,7 @@
  * Per edge (a transition of an action): how many of the period's records took it.
  */
 import type { LocalizedText } from '@closeloop/engine';
-import type { Ctx, Verb } from '../context.ts';
+import type { Ctx, Verb } from '../core/context.ts';
 import {
   droppedSql,
   EDGE,

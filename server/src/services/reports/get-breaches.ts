@@ -3,7 +3,7 @@
  * stage, how many passed the stage's deadline (an `sla.breached` event, recorded on the
  * visit in stage_visits). Each entry schedules at most one deadline, so breaches ≤ visits.
  */
-import type { Ctx, Verb } from '../context.ts';
+import type { Ctx, Verb } from '../core/context.ts';
 import { FIGURE } from './figures.ts';
 import { rollupFor } from './rollup.ts';
 import {

@@ -7,7 +7,7 @@
  * S's subtree in document order, lost final stages excluded. So a side branch (nurture)
  * neither inflates nor breaks the main line's ratios.
  */
-import type { Verb } from '../context.ts';
+import type { Verb } from '../core/context.ts';
 import { FIGURE, flowParams, statusCountSql, visitFlagsCtes } from './figures.ts';
 import { rollupFor, type StageFigures, ZERO } from './rollup.ts';
 import {

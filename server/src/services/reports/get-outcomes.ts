@@ -7,7 +7,7 @@
  * label, else the final stage's title.
  */
 import type { LocalizedText } from '@closeloop/engine';
-import type { Ctx, Verb } from '../context.ts';
+import type { Ctx, Verb } from '../core/context.ts';
 import { lostReasonsSql } from './figures.ts';
 import { rollupFor } from './rollup.ts';
 import {

@@ -8,7 +8,7 @@
  * duration; visits still open are counted separately (the bottleneck map shows them as
  * "records now").
  */
-import type { Ctx, Verb } from '../context.ts';
+import type { Ctx, Verb } from '../core/context.ts';
 import { FIGURE, workSql } from './figures.ts';
 import { histPercentile, rollupFor } from './rollup.ts';
 import {

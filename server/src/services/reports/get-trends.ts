@@ -6,7 +6,7 @@
  * (records_updated_idx), not probed one by one: a record of any age can be won or lost in
  * the period, and every such record has changed since the period began.
  */
-import type { Ctx, Verb } from '../context.ts';
+import type { Ctx, Verb } from '../core/context.ts';
 import { TREND_KIND, TREND_TYPES } from './figures.ts';
 import { rollupFor } from './rollup.ts';
 import {

@@ -2,7 +2,7 @@
  * getWorkload: open and overdue work now, per rep and per team. Not bound to the period:
  * it is the queue as it stands. Answered from records_open_idx (open records only).
  */
-import type { Verb } from '../context.ts';
+import type { Verb } from '../core/context.ts';
 import {
   assertCanReport,
   loadSopContext,

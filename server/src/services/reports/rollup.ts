@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Calendar } from '@closeloop/engine';
 import type { Db } from '../../db/client.ts';
-import type { Ctx } from '../context.ts';
+import type { Ctx } from '../core/context.ts';
 import {
   droppedSql,
   EDGE,

@@ -15,9 +15,9 @@ import {
   type SopDocument,
 } from '@closeloop/engine';
 import type { Db, Row } from '../../db/client.ts';
-import { assertRole, visibilitySql } from '../access.ts';
-import type { Ctx } from '../context.ts';
-import { Forbidden, Invalid, NotFound } from '../errors.ts';
+import { assertRole, visibilitySql } from '../core/access.ts';
+import type { Ctx } from '../core/context.ts';
+import { Forbidden, Invalid, NotFound } from '../core/errors.ts';
 
 export const DAY_MS = 24 * 3600 * 1000;
 

@@ -1,6 +1,6 @@
-import { assertRole } from '../access.ts';
-import type { Verb } from '../context.ts';
-import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { assertRole } from '../core/access.ts';
+import type { Verb } from '../core/context.ts';
+import { Conflict, Invalid, NotFound } from '../core/errors.ts';
 import { type AssignmentView, assignmentViews, queryAssignments, TRAINERS } from './store.ts';
 
 export type AssignTrainingInput = {

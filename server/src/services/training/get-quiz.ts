@@ -1,4 +1,4 @@
-import type { Verb } from '../context.ts';
+import type { Verb } from '../core/context.ts';
 import { generateQuiz, type QuizQuestion } from './quiz.ts';
 import { assertAssignee, loadAssignment, passNeeded } from './store.ts';
 

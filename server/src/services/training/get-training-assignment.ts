@@ -1,5 +1,5 @@
 import type { FieldDef, LocalizedText } from '@closeloop/engine';
-import type { Verb } from '../context.ts';
+import type { Verb } from '../core/context.ts';
 import {
   type PathView,
   type PracticeView,

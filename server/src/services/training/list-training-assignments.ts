@@ -1,4 +1,4 @@
-import type { Verb } from '../context.ts';
+import type { Verb } from '../core/context.ts';
 import { type AssignmentView, assignmentViews, queryAssignments } from './store.ts';
 
 /**

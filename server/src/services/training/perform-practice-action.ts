@@ -1,5 +1,5 @@
-import type { Verb } from '../context.ts';
-import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../errors.ts';
+import type { Verb } from '../core/context.ts';
+import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../core/errors.ts';
 import {
   applyCommand,
   MAX_COMMANDS,

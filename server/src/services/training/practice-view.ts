@@ -1,8 +1,8 @@
 /** What the practice page shows of a run: the record, the actions open now, the log. */
 import type { LocalizedText, StageInfo, TimerSpec } from '@closeloop/engine';
-import type { Ctx } from '../context.ts';
-import { type RecordView, recordView } from '../record-view.ts';
-import type { LoadedSop } from '../sop-cache.ts';
+import { type RecordView, recordView } from '../commands/record-view.ts';
+import type { Ctx } from '../core/context.ts';
+import type { LoadedSop } from '../sops/sop-cache.ts';
 import { trainingPaths } from './paths.ts';
 import { type LogEntry, type PracticeAction, practiceActions, type Trainee } from './practice.ts';
 import type { AssignmentRow, SessionRow } from './store.ts';

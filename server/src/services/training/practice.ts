@@ -25,7 +25,7 @@ import {
   step,
   type TimerSpec,
 } from '@closeloop/engine';
-import type { LoadedSop } from '../sop-cache.ts';
+import type { LoadedSop } from '../sops/sop-cache.ts';
 import { walkedPathKey } from './paths.ts';
 
 /** Managers in a practice roster are placeholders: `practice-manager:<team>`; nobody is told. */

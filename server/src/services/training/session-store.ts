@@ -1,6 +1,6 @@
 /** Writes of practice sessions and of the progress a finished run earns. */
 import type { Row } from '../../db/client.ts';
-import type { LoadedSop } from '../sop-cache.ts';
+import type { LoadedSop } from '../sops/sop-cache.ts';
 import { trainingPaths } from './paths.ts';
 import type { PracticeState } from './practice.ts';
 import { type AssignmentRow, assignmentOf } from './store.ts';

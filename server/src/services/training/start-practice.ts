@@ -1,4 +1,4 @@
-import type { Verb } from '../context.ts';
+import type { Verb } from '../core/context.ts';
 import { startRun } from './practice.ts';
 import { type PracticeView, practiceView, traineeOf } from './practice-view.ts';
 import { insertSession } from './session-store.ts';

@@ -4,10 +4,10 @@
  */
 import type { LocalizedText, RecordState } from '@closeloop/engine';
 import type { Row } from '../../db/client.ts';
-import type { Ctx } from '../context.ts';
-import { Forbidden, NotFound } from '../errors.ts';
-import type { LoadedSop } from '../sop-cache.ts';
-import { toMs } from '../sop-common.ts';
+import type { Ctx } from '../core/context.ts';
+import { Forbidden, NotFound } from '../core/errors.ts';
+import type { LoadedSop } from '../sops/sop-cache.ts';
+import { toMs } from '../sops/sop-common.ts';
 import { trainingPaths } from './paths.ts';
 import type { LogEntry, PracticeState } from './practice.ts';
 import { PASS_MARK, QUIZ_LENGTH } from './quiz.ts';

@@ -1,5 +1,5 @@
-import type { Verb } from '../context.ts';
-import { Conflict, NotFound } from '../errors.ts';
+import type { Verb } from '../core/context.ts';
+import { Conflict, NotFound } from '../core/errors.ts';
 import { quizSeed } from './get-quiz.ts';
 import { trainingPaths } from './paths.ts';
 import { generateQuiz, gradeQuiz, type QuizGrade } from './quiz.ts';

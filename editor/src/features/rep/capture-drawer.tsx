@@ -1,0 +1,351 @@
+/**
+ * Quick capture: a new lead in a few taps. Name, phone (Chinese formats), company, source,
+ * note; the SOP it starts on. As the rep types, the workspace is searched for the same
+ * phone, email or company — including records the rep cannot see, which only say who owns
+ * them (撞单). A failed submit keeps the form and retries with the same Idempotency-Key.
+ */
+import { WarningOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Drawer, Form, Grid, Input, Select, Skeleton, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { errorMessage } from '../../shared/api/client.ts';
+import { useMe } from '../../shared/api/queries.ts';
+import {
+  type CommandResult,
+  type DuplicateMatch,
+  fieldErrorsOf,
+  repKeys,
+  useDuplicates,
+  usePublishedSops,
+  useSopVersion,
+  useUsers,
+} from './api.ts';
+import { type CaptureValues, captureFields, captureMapping } from './capture-mapping.ts';
+import { isChinesePhone } from './engine-lite.ts';
+import { loc } from './format.ts';
+import { OfflineBanner } from './offline-banner.tsx';
+import { useCommand } from './use-command.ts';
+
+const LAST_SOP = 'closeloop.captureSop';
+const AUTO = '__auto__';
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return v;
+}
+
+function storedSop(): string | null {
+  try {
+    return localStorage.getItem(LAST_SOP);
+  } catch {
+    return null;
+  }
+}
+
+export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const screens = Grid.useBreakpoint();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const sops = usePublishedSops();
+  const users = useUsers();
+  const [form] = Form.useForm<CaptureValues>();
+  const [sopId, setSopId] = useState<string | undefined>(undefined);
+  const [owner, setOwner] = useState<string>(me?.id ?? AUTO);
+  const values = Form.useWatch([], form) ?? {};
+
+  useEffect(() => {
+    if (sopId || !sops.data?.length) return;
+    const last = storedSop();
+    setSopId(sops.data.find((s) => s.sopId === last)?.sopId ?? sops.data[0]?.sopId);
+  }, [sops.data, sopId]);
+  useEffect(() => {
+    if (me?.id) setOwner((o) => (o === AUTO ? me.id : o));
+  }, [me?.id]);
+
+  const sop = sops.data?.find((s) => s.sopId === sopId);
+  const doc = useSopVersion(sop?.sopId, sop?.version);
+  const mapping = useMemo(() => (doc.data ? captureMapping(doc.data) : {}), [doc.data]);
+
+  // duplicate check as you type, debounced; only values worth comparing are sent
+  const phone = values.phone?.trim() ?? '';
+  const email = values.email?.trim() ?? '';
+  const company = values.company?.trim() ?? '';
+  const dupQuery = useDebounced(
+    {
+      ...(phone && isChinesePhone(phone) ? { phone } : {}),
+      ...(email.includes('@') && email.length > 4 ? { email } : {}),
+      ...(company.length >= 2 ? { company } : {}),
+    },
+    400,
+  );
+  const dups = useDuplicates(open ? dupQuery : {});
+  const matches = dups.data?.matches ?? [];
+
+  const cmd = useCommand((r: CommandResult) => {
+    try {
+      if (sopId) localStorage.setItem(LAST_SOP, sopId);
+    } catch {
+      // not remembered
+    }
+    void qc.invalidateQueries({ queryKey: repKeys.nextAll });
+    void qc.invalidateQueries({ queryKey: repKeys.teamAll });
+    void message.success(t('rep.capture.created'));
+    form.resetFields();
+    onClose();
+    navigate(`/records/${r.record.id}`);
+  });
+  const busy = cmd.state.status === 'sending';
+  const serverFieldErrors = cmd.state.status === 'error' ? fieldErrorsOf(cmd.state.error) : {};
+
+  const submit = async () => {
+    let v: CaptureValues;
+    try {
+      v = await form.validateFields();
+    } catch {
+      // the form shows what is wrong
+      return;
+    }
+    if (!sop) return;
+    const fields = captureFields(mapping, v, t('rep.capture.source'));
+    const ownerId = owner === AUTO ? undefined : owner;
+    await cmd.run('POST', '/api/records', {
+      sopId: sop.sopId,
+      fields,
+      ...(ownerId ? { ownerId } : {}),
+    });
+  };
+
+  const isManager = me?.role === 'manager' || me?.role === 'admin';
+  const sourceDef = mapping.source;
+  const phoneLabel = mapping.phone ? loc(mapping.phone.label) : t('rep.capture.phone');
+  const errorFor = (slot: keyof typeof mapping) => {
+    const key = mapping[slot]?.key;
+    return key ? serverFieldErrors[key] : undefined;
+  };
+
+  return (
+    <Drawer
+      open={open}
+      onClose={busy ? undefined : onClose}
+      placement={screens.md ? 'right' : 'bottom'}
+      size={screens.md ? 440 : '92%'}
+      title={t('rep.capture.title')}
+      className="rep-sheet"
+      footer={
+        <div className="rep-sheet-footer">
+          <Button onClick={onClose} disabled={busy}>
+            {t('rep.cancel')}
+          </Button>
+          <Button
+            type="primary"
+            loading={busy}
+            disabled={!sop}
+            onClick={() => void submit()}
+            data-testid="capture-submit"
+            danger={matches.length > 0}
+          >
+            {matches.length > 0 ? t('rep.capture.submitAnyway') : t('rep.capture.submit')}
+          </Button>
+        </div>
+      }
+    >
+      <div data-testid="capture-drawer">
+        <div className="rep-sheet-status">
+          <OfflineBanner state={cmd.state} onRetry={() => void cmd.retry()} onDismiss={cmd.reset} />
+        </div>
+        {cmd.state.status === 'error' && (
+          <Alert
+            type="error"
+            showIcon
+            className="rep-banner"
+            title={errorMessage(cmd.state.error)}
+            data-testid="capture-error"
+          />
+        )}
+        <Form form={form} layout="vertical" requiredMark={false} disabled={busy}>
+          <Form.Item label={t('rep.capture.sop')}>
+            {sops.isPending ? (
+              <Skeleton.Input active block />
+            ) : (
+              <Select
+                data-testid="capture-sop"
+                value={sopId}
+                onChange={setSopId}
+                options={(sops.data ?? []).map((s) => ({
+                  value: s.sopId,
+                  label: <span data-testid={`capture-sop-${s.sopId}`}>{loc(s.name)}</span>,
+                }))}
+              />
+            )}
+          </Form.Item>
+          <Form.Item
+            name="name"
+            label={mapping.name ? loc(mapping.name.label) : t('rep.capture.name')}
+            rules={[{ required: true, whitespace: true, message: t('rep.capture.nameRequired') }]}
+            {...(errorFor('name')
+              ? { validateStatus: 'error' as const, help: errorFor('name') }
+              : {})}
+          >
+            <Input data-testid="capture-name" autoComplete="name" maxLength={100} />
+          </Form.Item>
+          {mapping.phone && (
+            <Form.Item
+              name="phone"
+              label={phoneLabel}
+              extra={t('rep.capture.phoneHint')}
+              dependencies={['email']}
+              rules={[
+                {
+                  validator: async (_r, v: string | undefined) => {
+                    const s = v?.trim() ?? '';
+                    if (!s) {
+                      if (!form.getFieldValue('email')?.trim() && mapping.email)
+                        throw new Error(t('rep.capture.contactRequired'));
+                      if (!mapping.email) throw new Error(t('rep.capture.phoneRequired'));
+                      return;
+                    }
+                    if (!isChinesePhone(s)) throw new Error(t('rep.capture.phoneInvalid'));
+                  },
+                },
+              ]}
+              {...(errorFor('phone')
+                ? { validateStatus: 'error' as const, help: errorFor('phone') }
+                : {})}
+            >
+              <Input
+                data-testid="capture-phone"
+                type="tel"
+                inputMode="tel"
+                autoComplete="tel"
+                placeholder="138 0013 8000"
+                maxLength={40}
+              />
+            </Form.Item>
+          )}
+          {mapping.email && (
+            <Form.Item
+              name="email"
+              label={loc(mapping.email.label)}
+              rules={[{ type: 'email', message: t('rep.capture.emailInvalid') }]}
+            >
+              <Input data-testid="capture-email" type="email" inputMode="email" maxLength={200} />
+            </Form.Item>
+          )}
+          {mapping.company && (
+            <Form.Item name="company" label={loc(mapping.company.label)}>
+              <Input data-testid="capture-company" autoComplete="organization" maxLength={200} />
+            </Form.Item>
+          )}
+          <DuplicateWarning matches={matches} />
+          <Form.Item
+            name="source"
+            label={sourceDef ? loc(sourceDef.label) : t('rep.capture.source')}
+          >
+            {sourceDef?.type === 'select' && sourceDef.options?.length ? (
+              <Select
+                data-testid="capture-source"
+                allowClear
+                options={sourceDef.options.map((o) => ({
+                  value: o.value,
+                  label: <span data-testid={`capture-source-${o.value}`}>{loc(o.label)}</span>,
+                }))}
+              />
+            ) : (
+              <Input
+                data-testid="capture-source"
+                maxLength={100}
+                placeholder={t('rep.capture.sourceHint')}
+              />
+            )}
+          </Form.Item>
+          {mapping.note && (
+            <Form.Item name="note" label={loc(mapping.note.label)}>
+              <Input.TextArea
+                data-testid="capture-note"
+                autoSize={{ minRows: 2, maxRows: 6 }}
+                maxLength={2000}
+              />
+            </Form.Item>
+          )}
+          {isManager && (
+            <Form.Item label={t('rep.capture.owner')}>
+              <Select
+                data-testid="capture-owner"
+                value={owner}
+                onChange={setOwner}
+                options={[
+                  { value: AUTO, label: t('rep.capture.ownerAuto') },
+                  ...(users.data ?? [])
+                    .filter((u) => u.active && (u.role === 'rep' || u.id === me?.id))
+                    .map((u) => ({
+                      value: u.id,
+                      label: u.id === me?.id ? t('rep.capture.ownerMe') : u.name,
+                    })),
+                ]}
+              />
+            </Form.Item>
+          )}
+        </Form>
+      </div>
+    </Drawer>
+  );
+}
+
+function DuplicateWarning({ matches }: { matches: DuplicateMatch[] }) {
+  const { t } = useTranslation();
+  if (!matches.length) return null;
+  const on = (m: DuplicateMatch) => m.matchedOn.map((k) => t(`rep.capture.on.${k}`)).join('、');
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      icon={<WarningOutlined />}
+      className="rep-dup"
+      data-testid="duplicate-warning"
+      title={t('rep.capture.dupTitle', { count: matches.length })}
+      description={
+        <ul className="rep-dup-list">
+          {matches.slice(0, 5).map((m, i) => (
+            <li
+              key={m.record?.id ?? `hidden-${i}`}
+              data-testid="duplicate-item"
+              data-visible={m.visible ? 'true' : 'false'}
+            >
+              {m.visible && m.record ? (
+                <>
+                  <Link to={`/records/${m.record.id}`} data-testid="duplicate-link">
+                    {m.record.name ?? m.record.company ?? t('rep.untitled')}
+                    {m.record.company && m.record.name ? ` · ${m.record.company}` : ''}
+                  </Link>
+                  <Typography.Text type="secondary">
+                    {' '}
+                    {t('rep.capture.dupVisible', {
+                      on: on(m),
+                      owner: m.ownerName ?? t('rep.nobody'),
+                      stage:
+                        m.record.stages.map((s) => loc(s)).join('、') ||
+                        t(`rep.status.${m.record.status}`),
+                    })}
+                  </Typography.Text>
+                </>
+              ) : (
+                <span data-testid="duplicate-hidden">
+                  {t('rep.capture.dupHidden', { on: on(m), owner: m.ownerName ?? t('rep.nobody') })}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      }
+    />
+  );
+}

@@ -1,0 +1,636 @@
+/**
+ * /next — Next actions: the caller's open records by urgency (overdue first, then due
+ * soonest), each with its stage, what to do now, time left and one-tap actions. Filters by
+ * SOP, stage, overdue and text; pull to refresh (touch) or the refresh button; live by SSE.
+ * Managers also get their team's records, with reassign and handover.
+ */
+import {
+  ExclamationCircleOutlined,
+  FilterOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  SearchOutlined,
+  SwapOutlined,
+} from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import {
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Empty,
+  FloatButton,
+  Input,
+  Segmented,
+  Select,
+  Skeleton,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useSearchParams } from 'react-router';
+import { errorMessage } from '../../shared/api/client.ts';
+import { useMe } from '../../shared/api/queries.ts';
+import {
+  type NextAction,
+  type NextFilters,
+  newIdempotencyKey,
+  type OpenAction,
+  type RecordView,
+  repKeys,
+  sendCommand,
+  stageMetaOf,
+  stateNodeOf,
+  useNextActions,
+  usePublishedSops,
+  useSopVersion,
+  useTeamRecords,
+  useUsers,
+} from './api.ts';
+import { CaptureDrawer } from './capture-drawer.tsx';
+import { loc, recordTitle, slaClockOf, stageTitleFromMachine, timeLeft } from './format.ts';
+import { PullToRefresh } from './pull-to-refresh.tsx';
+import { ReassignModal, type ReassignTarget } from './reassign-modal.tsx';
+import { useNow } from './use-now.ts';
+import './rep.css';
+
+type Scope = 'mine' | 'team';
+
+function useFilters() {
+  const [params, setParams] = useSearchParams();
+  const filters: NextFilters & { ownerId?: string } = {
+    ...(params.get('sop') ? { sopId: params.get('sop') ?? '' } : {}),
+    ...(params.get('stage') ? { stage: params.get('stage') ?? '' } : {}),
+    ...(params.get('overdue') === '1' ? { overdue: true } : {}),
+    ...(params.get('q') ? { q: params.get('q') ?? '' } : {}),
+    ...(params.get('owner') ? { ownerId: params.get('owner') ?? '' } : {}),
+  };
+  const scope: Scope = params.get('scope') === 'team' ? 'team' : 'mine';
+  const set = (patch: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    setParams(next, { replace: true });
+  };
+  return { filters, scope, set };
+}
+
+/** The first sentence or so of the stage's instructions: "what to do now" on a card. */
+function summary(text: string, max = 60): string {
+  const first = text.split(/(?<=[。！？.!?])\s*/)[0] ?? text;
+  return first.length > max ? `${first.slice(0, max)}…` : first;
+}
+
+export function NextPage() {
+  const { t } = useTranslation();
+  const me = useMe().data;
+  const qc = useQueryClient();
+  const { filters, scope, set } = useFilters();
+  const [q, setQ] = useState(filters.q ?? '');
+  const [showFilters, setShowFilters] = useState(
+    !!(filters.sopId || filters.stage || filters.overdue || filters.ownerId),
+  );
+  const [capture, setCapture] = useState(false);
+  const canManage = me?.role === 'manager' || me?.role === 'admin';
+  const teamScope = canManage && scope === 'team';
+  const { ownerId, ...mineFilters } = filters;
+  const mine = useNextActions(mineFilters, !teamScope);
+  const team = useTeamRecords(filters, teamScope);
+  const sops = usePublishedSops();
+  const sopForStages = sops.data?.find((s) => s.sopId === filters.sopId);
+  const sopDoc = useSopVersion(sopForStages?.sopId, sopForStages?.version);
+  const users = useUsers();
+  const { now, calendar } = useNow();
+
+  // debounce the text filter into the URL
+  useEffect(() => {
+    const id = setTimeout(() => {
+      if ((filters.q ?? '') !== q.trim()) set({ q: q.trim() || undefined });
+    }, 300);
+    return () => clearTimeout(id);
+  });
+
+  const stageOptions = useMemo(() => {
+    const doc = sopDoc.data;
+    if (!doc) return [];
+    const out: Array<{ value: string; label: string }> = [];
+    const walk = (states: Record<string, unknown>, prefix: string) => {
+      for (const [key, node] of Object.entries(states)) {
+        const n = stateNodeOf(node);
+        if (!n) continue;
+        const id = prefix + key;
+        if (n.type !== 'final')
+          out.push({ value: id, label: stageTitleFromMachine(doc.machine.states, id) });
+        if (n.states) walk(n.states, `${id}.`);
+      }
+    };
+    walk(doc.machine.states, '');
+    return out;
+  }, [sopDoc.data]);
+
+  const refresh = () =>
+    teamScope ? team.refetch() : qc.invalidateQueries({ queryKey: repKeys.nextAll });
+  const fetching = teamScope ? team.isFetching : mine.isFetching;
+  const count = teamScope ? team.data?.items.length : mine.data?.items.length;
+
+  return (
+    <div className="page rep-page" data-testid="next-page">
+      <div className="rep-head">
+        <Typography.Title level={4} className="rep-title">
+          {t('rep.next.title')}
+          {count !== undefined && (
+            <Tag className="rep-count" data-testid="next-count">
+              {count}
+            </Tag>
+          )}
+        </Typography.Title>
+        <Space size={4}>
+          <Button
+            icon={<FilterOutlined />}
+            type={showFilters ? 'primary' : 'default'}
+            ghost={showFilters}
+            onClick={() => setShowFilters(!showFilters)}
+            aria-label={t('rep.next.filters')}
+            data-testid="toggle-filters"
+          />
+          <Button
+            icon={<ReloadOutlined spin={fetching} />}
+            onClick={() => void refresh()}
+            aria-label={t('rep.next.refresh')}
+            data-testid="refresh"
+          />
+        </Space>
+      </div>
+      {canManage && (
+        <Segmented<Scope>
+          block
+          className="rep-scope"
+          value={scope}
+          data-testid="scope"
+          onChange={(v) => set({ scope: v === 'team' ? 'team' : undefined, owner: undefined })}
+          options={[
+            { value: 'mine', label: <span data-testid="scope-mine">{t('rep.next.mine')}</span> },
+            { value: 'team', label: <span data-testid="scope-team">{t('rep.next.team')}</span> },
+          ]}
+        />
+      )}
+      <Input
+        allowClear
+        prefix={<SearchOutlined />}
+        placeholder={t('rep.next.search')}
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        data-testid="filter-q"
+        className="rep-search"
+      />
+      {showFilters && (
+        <div className="rep-filters" data-testid="filters">
+          <Select
+            allowClear
+            placeholder={t('rep.next.allSops')}
+            value={filters.sopId}
+            onChange={(v: string | undefined) => set({ sop: v, stage: undefined })}
+            options={(sops.data ?? []).map((s) => ({ value: s.sopId, label: loc(s.name) }))}
+            data-testid="filter-sop"
+            popupMatchSelectWidth={false}
+          />
+          <Select
+            allowClear
+            placeholder={filters.sopId ? t('rep.next.allStages') : t('rep.next.pickSopFirst')}
+            disabled={!filters.sopId}
+            value={filters.stage}
+            onChange={(v: string | undefined) => set({ stage: v })}
+            options={stageOptions}
+            data-testid="filter-stage"
+            popupMatchSelectWidth={false}
+          />
+          {teamScope && (
+            <Select
+              allowClear
+              placeholder={t('rep.next.allOwners')}
+              value={filters.ownerId}
+              onChange={(v: string | undefined) => set({ owner: v })}
+              options={(users.data ?? [])
+                .filter((u) => u.role === 'rep' || u.role === 'manager')
+                .map((u) => ({ value: u.id, label: u.name }))}
+              data-testid="filter-owner"
+              popupMatchSelectWidth={false}
+            />
+          )}
+          <Checkbox
+            checked={!!filters.overdue}
+            onChange={(e) => set({ overdue: e.target.checked ? '1' : undefined })}
+            data-testid="filter-overdue"
+          >
+            {t('rep.next.overdueOnly')}
+          </Checkbox>
+        </div>
+      )}
+      <PullToRefresh
+        onRefresh={refresh}
+        refreshing={fetching && !(teamScope ? team.isPending : mine.isPending)}
+      >
+        {teamScope ? (
+          <TeamList
+            records={team.data?.items}
+            loading={team.isPending}
+            error={team.error}
+            now={now}
+            calendar={calendar}
+            ownerFilter={ownerId}
+          />
+        ) : (
+          <MineList
+            items={mine.data?.items}
+            loading={mine.isPending}
+            error={mine.error}
+            now={now}
+            calendar={calendar}
+          />
+        )}
+      </PullToRefresh>
+      {me?.role !== 'trainer' && (
+        <FloatButton
+          type="primary"
+          icon={<PlusOutlined />}
+          tooltip={t('rep.capture.title')}
+          onClick={() => setCapture(true)}
+          data-testid="capture-open"
+          className="rep-fab"
+          aria-label={t('rep.capture.title')}
+        />
+      )}
+      <CaptureDrawer open={capture} onClose={() => setCapture(false)} />
+    </div>
+  );
+}
+
+type ListProps = {
+  now: number;
+  calendar: Parameters<typeof timeLeft>[3];
+  loading: boolean;
+  error: unknown;
+};
+
+function MineList({
+  items,
+  loading,
+  error,
+  now,
+  calendar,
+}: ListProps & { items: NextAction[] | undefined }) {
+  const { t } = useTranslation();
+  if (loading) return <Skeleton active paragraph={{ rows: 6 }} />;
+  if (error) return <Empty description={errorMessage(error)} />;
+  if (!items?.length)
+    return (
+      <Empty description={t('rep.next.empty')} data-testid="next-empty" className="rep-empty" />
+    );
+  return (
+    <div className="rep-list" data-testid="next-list">
+      {items.map((item) => (
+        <NextCard key={item.record.id} item={item} now={now} calendar={calendar} />
+      ))}
+    </div>
+  );
+}
+
+function NextCard({
+  item,
+  now,
+  calendar,
+}: {
+  item: NextAction;
+  now: number;
+  calendar: ListProps['calendar'];
+}) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState<string | null>(null);
+  const { record } = item;
+  const defs = useSopVersion(item.sop.sopId, item.sop.version).data?.fields ?? [];
+  const title = recordTitle(record.fields, defs);
+  const metas = new Map(item.stages.map((s) => [s.id, s.meta]));
+  const left = timeLeft(
+    item.dueAt,
+    now,
+    slaClockOf(record, (id) => metas.get(id)),
+    calendar,
+  );
+  const firstMeta = stageMetaOf(item.stages[0]?.meta);
+  const todo = summary(loc(firstMeta?.instructions));
+  const open = () => navigate(`/records/${record.id}`);
+
+  const act = async (a: OpenAction) => {
+    if (!a.passed || !a.allowed) {
+      navigate(`/records/${record.id}?action=${encodeURIComponent(a.action)}`);
+      return;
+    }
+    setBusy(a.action);
+    const key = newIdempotencyKey();
+    const body = { action: a.action, version: record.version };
+    // one retry with the same key if the answer got lost
+    for (let i = 0; i < 2; i++) {
+      try {
+        await sendCommand(
+          'POST',
+          `/api/records/${encodeURIComponent(record.id)}/actions`,
+          body,
+          key,
+        );
+        void message.success(t('rep.next.did', { action: loc(a.label, a.action) }));
+        void qc.invalidateQueries({ queryKey: repKeys.nextAll });
+        qc.removeQueries({ queryKey: repKeys.record(record.id) });
+        break;
+      } catch (e) {
+        if (i === 0 && e instanceof Error && e.name === 'NetworkFailure') continue;
+        void message.error(errorMessage(e));
+        // stale or blocked: the record page explains and lets the rep redo
+        void qc.invalidateQueries({ queryKey: repKeys.nextAll });
+        break;
+      }
+    }
+    setBusy(null);
+  };
+
+  const shown = item.actions.filter((a) => a.allowed).slice(0, 3);
+  return (
+    <Card
+      size="small"
+      hoverable
+      className={`rep-next-card ${item.overdue ? 'overdue' : ''}`}
+      data-testid="next-card"
+      data-record-id={record.id}
+      data-overdue={item.overdue ? 'true' : 'false'}
+      onClick={open}
+    >
+      <div className="rep-card-top">
+        <div className="rep-card-who">
+          <Typography.Text strong className="rep-card-name" data-testid="next-card-name">
+            {title.title}
+          </Typography.Text>
+          {title.subtitle && (
+            <Typography.Text type="secondary" className="rep-card-company">
+              {title.subtitle}
+            </Typography.Text>
+          )}
+        </div>
+        {left.state !== 'none' && (
+          <Tag
+            color={left.state === 'overdue' ? 'red' : left.state === 'soon' ? 'orange' : 'blue'}
+            className="rep-time-tag"
+            data-testid="next-card-time"
+          >
+            {left.text}
+          </Tag>
+        )}
+      </div>
+      <div className="rep-card-stage">
+        {item.stages.map((s) => (
+          <Tag key={s.id} color="geekblue" data-testid="next-card-stage">
+            {loc(s.title, s.id)}
+          </Tag>
+        ))}
+        <Typography.Text type="secondary" className="rep-card-sop">
+          {loc(item.sop.name)}
+        </Typography.Text>
+      </div>
+      {todo && (
+        <Typography.Paragraph
+          className="rep-card-todo"
+          ellipsis={{ rows: 2 }}
+          data-testid="next-card-todo"
+        >
+          {todo}
+        </Typography.Paragraph>
+      )}
+      {shown.length > 0 && (
+        // actions must not open the card
+        // biome-ignore lint/a11y/noStaticElementInteractions: stops the card's click
+        // biome-ignore lint/a11y/useKeyWithClickEvents: the buttons inside are keyboard-accessible
+        <div className="rep-card-actions" onClick={(e) => e.stopPropagation()}>
+          {shown.map((a) => (
+            <Button
+              key={a.action}
+              size="small"
+              type={a.passed ? 'primary' : 'default'}
+              icon={a.passed ? undefined : <ExclamationCircleOutlined />}
+              loading={busy === a.action}
+              disabled={busy !== null && busy !== a.action}
+              onClick={() => void act(a)}
+              data-testid={`next-action-${a.action}`}
+              title={a.passed ? undefined : a.failures.map((f) => loc(f.message)).join('\n')}
+            >
+              {loc(a.label, a.action)}
+              {!a.passed && a.failures.length > 0 && (
+                <span className="rep-needs-count">
+                  {t('rep.next.needsN', { count: a.failures.length })}
+                </span>
+              )}
+            </Button>
+          ))}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function TeamList({
+  records,
+  loading,
+  error,
+  now,
+  calendar,
+  ownerFilter,
+}: ListProps & { records: RecordView[] | undefined; ownerFilter: string | undefined }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const users = useUsers();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [handover, setHandover] = useState(false);
+  const sorted = useMemo(
+    () =>
+      [...(records ?? [])].sort((a, b) => {
+        if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
+        return (a.dueAt ?? Number.POSITIVE_INFINITY) - (b.dueAt ?? Number.POSITIVE_INFINITY);
+      }),
+    [records],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new owner filter starts a new selection
+  useEffect(() => {
+    setSelected(new Set());
+  }, [ownerFilter]);
+  if (loading) return <Skeleton active paragraph={{ rows: 6 }} />;
+  if (error) return <Empty description={errorMessage(error)} />;
+  if (!sorted.length) return <Empty description={t('rep.next.teamEmpty')} className="rep-empty" />;
+  const picked = sorted.filter((r) => selected.has(r.id));
+  const targets: ReassignTarget[] = picked.map((r) => ({
+    id: r.id,
+    version: r.version,
+    ownerId: r.ownerId,
+    teamId: r.teamId,
+  }));
+  const name = (id: string | null) => users.data?.find((u) => u.id === id)?.name ?? t('rep.nobody');
+  return (
+    <>
+      <div className="rep-bulk" data-testid="team-bulk">
+        <Checkbox
+          checked={picked.length === sorted.length}
+          indeterminate={picked.length > 0 && picked.length < sorted.length}
+          onChange={(e) =>
+            setSelected(e.target.checked ? new Set(sorted.map((r) => r.id)) : new Set())
+          }
+          data-testid="select-all"
+        >
+          {t('rep.next.selectAll', { count: sorted.length })}
+        </Checkbox>
+        <Button
+          size="small"
+          type="primary"
+          icon={<SwapOutlined />}
+          disabled={!picked.length}
+          onClick={() => setHandover(true)}
+          data-testid="handover-open"
+        >
+          {t('rep.next.handover', { count: picked.length })}
+        </Button>
+      </div>
+      <div className="rep-list" data-testid="team-list">
+        {sorted.map((r) => (
+          <TeamCard
+            key={r.id}
+            record={r}
+            ownerName={name(r.ownerId)}
+            now={now}
+            calendar={calendar}
+            checked={selected.has(r.id)}
+            onCheck={(c) =>
+              setSelected((s) => {
+                const n = new Set(s);
+                if (c) n.add(r.id);
+                else n.delete(r.id);
+                return n;
+              })
+            }
+          />
+        ))}
+      </div>
+      <ReassignModal
+        open={handover}
+        records={targets}
+        users={users.data ?? []}
+        title={t('rep.reassign.titleMany', { count: targets.length })}
+        reassign={async (r, toUserId, reason) => {
+          try {
+            await sendCommand(
+              'POST',
+              `/api/records/${encodeURIComponent(r.id)}/reassign`,
+              { toUserId, version: r.version, ...(reason ? { reason } : {}) },
+              newIdempotencyKey(),
+            );
+            return true;
+          } catch (e) {
+            void message.error(errorMessage(e));
+            return false;
+          }
+        }}
+        onCancel={() => setHandover(false)}
+        onDone={(n) => {
+          setHandover(false);
+          setSelected(new Set());
+          void message.success(t('rep.reassign.done', { count: n }));
+          void qc.invalidateQueries({ queryKey: repKeys.teamAll });
+          void qc.invalidateQueries({ queryKey: repKeys.nextAll });
+        }}
+      />
+    </>
+  );
+}
+
+function TeamCard({
+  record,
+  ownerName,
+  now,
+  calendar,
+  checked,
+  onCheck,
+}: {
+  record: RecordView;
+  ownerName: string;
+  now: number;
+  calendar: ListProps['calendar'];
+  checked: boolean;
+  onCheck: (c: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const doc = useSopVersion(record.sopId, record.sopVersion).data;
+  const title = recordTitle(record.fields, doc?.fields ?? []);
+  const metaOf = (id: string) => {
+    let level = doc?.machine.states;
+    let node: ReturnType<typeof stateNodeOf> = null;
+    for (const k of id.split('.')) {
+      node = stateNodeOf(level?.[k]);
+      level = node?.states;
+    }
+    return node?.meta?.stage;
+  };
+  const left = timeLeft(record.dueAt, now, slaClockOf(record, metaOf), calendar);
+  return (
+    <Card
+      size="small"
+      hoverable
+      className={`rep-next-card ${record.overdue ? 'overdue' : ''}`}
+      data-testid="team-card"
+      data-record-id={record.id}
+      onClick={() => navigate(`/records/${record.id}`)}
+    >
+      <div className="rep-card-top">
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: stops the card's click */}
+        {/* biome-ignore lint/a11y/useKeyWithClickEvents: the checkbox is keyboard-accessible */}
+        <span onClick={(e) => e.stopPropagation()} className="rep-card-check">
+          <Checkbox
+            checked={checked}
+            onChange={(e) => onCheck(e.target.checked)}
+            data-testid="team-card-check"
+          />
+        </span>
+        <div className="rep-card-who">
+          <Typography.Text strong className="rep-card-name">
+            {title.title}
+          </Typography.Text>
+          {title.subtitle && (
+            <Typography.Text type="secondary" className="rep-card-company">
+              {title.subtitle}
+            </Typography.Text>
+          )}
+        </div>
+        {left.state !== 'none' && (
+          <Tag
+            color={left.state === 'overdue' ? 'red' : left.state === 'soon' ? 'orange' : 'blue'}
+            className="rep-time-tag"
+          >
+            {left.text}
+          </Tag>
+        )}
+      </div>
+      <div className="rep-card-stage">
+        {record.currentStages.map((s) => (
+          <Tag key={s} color="geekblue">
+            {doc ? stageTitleFromMachine(doc.machine.states, s) : s}
+          </Tag>
+        ))}
+        <Typography.Text type="secondary" className="rep-card-sop" data-testid="team-card-owner">
+          {t('rep.ownerIs', { name: ownerName })}
+        </Typography.Text>
+      </div>
+    </Card>
+  );
+}

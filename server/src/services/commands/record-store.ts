@@ -1,0 +1,359 @@
+/**
+ * Reading records and building the statements that persist one engine step: the record
+ * (guarded by its version), its events, timers, notifications, outbox rows, rotation state
+ * and the NOTIFY that feeds live updates. Every statement is parameterised with explicit
+ * casts so the same text runs on PGlite and postgres.js.
+ */
+import type { Effect, EngineEvent, Fields, RecordState, Roster } from '@closeloop/engine';
+import type { Db, Row, Stmt } from '../../db/client.ts';
+import { LIVE_CHANNEL, type LivePayload } from '../../live.ts';
+import { rosterFromRows, rosterSelect } from './roster.ts';
+
+export type StoredRecord = {
+  state: RecordState;
+  version: number;
+  eventCount: number;
+};
+
+export function isRecordState(v: unknown): v is RecordState {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return (
+    typeof r.id === 'string' &&
+    typeof r.sopId === 'string' &&
+    typeof r.sopVersion === 'number' &&
+    typeof r.version === 'number' &&
+    typeof r.status === 'string' &&
+    !!r.fields &&
+    typeof r.fields === 'object' &&
+    !!r.stages &&
+    typeof r.stages === 'object' &&
+    Array.isArray(r.timers)
+  );
+}
+
+export function storedRecordOf(row: Row): StoredRecord {
+  if (!isRecordState(row.state)) throw new Error('stored record state is malformed');
+  return { state: row.state, version: Number(row.version), eventCount: Number(row.event_count) };
+}
+
+export async function loadRecord(
+  db: Db,
+  workspaceId: string,
+  recordId: string,
+): Promise<StoredRecord | null> {
+  const rows = await db.query(
+    'select state, version, event_count from records where workspace_id = $1 and id = $2',
+    [workspaceId, recordId],
+  );
+  const row = rows[0];
+  return row ? storedRecordOf(row) : null;
+}
+
+/**
+ * The record and, in the same round trip, the roster of `teamIds` plus the record's own team
+ * (the command path's two reads as one).
+ *
+ * The roster comes without open-record counts, which cost a scan of each member's open
+ * records and which only some assignments read (caps, least-loaded). Reading a member's
+ * `openCount` returns 0 and sets `countsRead()`: the caller must then load the full roster
+ * and decide again (see command.ts).
+ */
+export async function loadRecordWithRoster(
+  db: Db,
+  workspaceId: string,
+  recordId: string,
+  teamIds: readonly string[],
+  now: number,
+): Promise<{
+  stored: StoredRecord;
+  roster: Roster;
+  teams: Set<string>;
+  countsRead: () => boolean;
+} | null> {
+  const rows = await db.query(
+    `select r.state, r.version, r.event_count, r.team_id,
+            (select coalesce(json_agg(x), '[]'::json) from (${rosterSelect(
+              'r.workspace_id',
+              't.id = any($3::text[]) or t.id = r.team_id',
+              false,
+            )}) x) as roster
+       from records r where r.workspace_id = $1 and r.id = $2`,
+    [workspaceId, recordId, [...teamIds]],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const rosterRows = Array.isArray(row.roster) ? row.roster : [];
+  const teams = new Set(teamIds);
+  if (typeof row.team_id === 'string') teams.add(row.team_id);
+  const roster = rosterFromRows(rosterRows, now);
+  return { stored: storedRecordOf(row), roster, teams, countsRead: watchCounts(roster) };
+}
+
+/**
+ * For a roster loaded without open-record counts: makes each member's `openCount` read as 0
+ * and returns whether any was read (then the decision must be taken again on full counts).
+ */
+export function watchCounts(roster: Roster): () => boolean {
+  let read = false;
+  for (const team of roster.teams) {
+    for (const m of team.members) {
+      Object.defineProperty(m, 'openCount', {
+        enumerable: true,
+        get() {
+          read = true;
+          return 0;
+        },
+      });
+    }
+  }
+  return () => read;
+}
+
+/** Every active state id (ancestors and leaves) of a snapshot value, parents first. */
+export function activeStageIds(value: unknown, prefix = ''): string[] {
+  if (typeof value === 'string') return [prefix + value];
+  if (!value || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    out.push(prefix + k);
+    out.push(...activeStageIds(v, `${prefix}${k}.`));
+  }
+  return out;
+}
+
+/** Active leaves only: the stages a person is working in. */
+export function leafStageIds(value: unknown): string[] {
+  const all = activeStageIds(value);
+  return all.filter((id) => !all.some((other) => other.startsWith(`${id}.`)));
+}
+
+function searchText(fields: Fields): string {
+  const parts: string[] = [];
+  for (const v of Object.values(fields)) {
+    if (typeof v === 'string') parts.push(v);
+    else if (typeof v === 'number') parts.push(String(v));
+    else if (Array.isArray(v)) parts.push(...v);
+  }
+  return parts.join(' ').toLowerCase().slice(0, 8000);
+}
+
+function recordColumns(s: RecordState) {
+  const stages = activeStageIds(s.value);
+  return {
+    stage: leafStageIds(s.value)[0] ?? '',
+    stages,
+    search: searchText(s.fields),
+  };
+}
+
+const TS = (n: number) => `to_timestamp($${n}::float8 / 1000)`;
+
+export function insertRecordStmt(workspaceId: string, s: RecordState, eventCount: number): Stmt {
+  const c = recordColumns(s);
+  return {
+    text: `insert into records (workspace_id, id, sop_id, sop_version, status, state, fields,
+             owner_id, team_id, stage, stages, due_at, version, event_count, search,
+             created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb, $8, $9, $10,
+             $11::text[], ${TS(12)}, $13, $14, $15, ${TS(16)}, ${TS(17)})
+           returning version`,
+    params: [
+      workspaceId,
+      s.id,
+      s.sopId,
+      s.sopVersion,
+      s.status,
+      JSON.stringify(s),
+      JSON.stringify(s.fields),
+      s.ownerId,
+      s.teamId,
+      c.stage,
+      c.stages,
+      s.dueAt,
+      s.version,
+      eventCount,
+      c.search,
+      s.createdAt,
+      s.updatedAt,
+    ],
+  };
+}
+
+/** Updates the record only if it is still at `expectedVersion`; returns one row on success. */
+export function updateRecordStmt(
+  workspaceId: string,
+  s: RecordState,
+  expectedVersion: number,
+  addedEvents: number,
+): Stmt {
+  const c = recordColumns(s);
+  return {
+    text: `update records set sop_version = $3, status = $4, state = $5::text::jsonb,
+             fields = $6::text::jsonb, owner_id = $7, team_id = $8, stage = $9,
+             stages = $10::text[], due_at = ${TS(11)}, version = $12,
+             event_count = event_count + $13, search = $14, updated_at = ${TS(15)}
+           where workspace_id = $1 and id = $2 and version = $16
+           returning version`,
+    params: [
+      workspaceId,
+      s.id,
+      s.sopVersion,
+      s.status,
+      JSON.stringify(s),
+      JSON.stringify(s.fields),
+      s.ownerId,
+      s.teamId,
+      c.stage,
+      c.stages,
+      s.dueAt,
+      s.version,
+      addedEvents,
+      c.search,
+      s.updatedAt,
+      expectedVersion,
+    ],
+  };
+}
+
+export function insertEventsStmt(
+  workspaceId: string,
+  recordId: string,
+  firstSeq: number,
+  events: EngineEvent[],
+): Stmt {
+  return {
+    text: `insert into record_events (workspace_id, record_id, seq, id, type, at, actor_id, data,
+             record_version)
+           select $1, $2, x.s, x.i, x.t, to_timestamp(x.a / 1000), x.ac, x.d::jsonb, x.v
+             from unnest($3::int[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[],
+                         $9::int[]) as x(s, i, t, a, ac, d, v)`,
+    params: [
+      workspaceId,
+      recordId,
+      events.map((_, i) => firstSeq + i),
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => e.at),
+      events.map((e) => e.actorId),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => e.version),
+    ],
+  };
+}
+
+export type EffectContext = {
+  workspaceId: string;
+  recordId: string;
+  now: number;
+  newId: () => string;
+};
+
+/** The statements that carry out a step's effects, plus what live listeners should hear. */
+export function effectStmts(
+  x: EffectContext,
+  effects: Effect[],
+): { stmts: Stmt[]; notified: Array<[string, string]> } {
+  const stmts: Stmt[] = [];
+  const schedule = effects.flatMap((e) => (e.type === 'scheduleTimer' ? [e.timer] : []));
+  const cancel = effects.flatMap((e) => (e.type === 'cancelTimer' ? [e.timerId] : []));
+  if (cancel.length) {
+    stmts.push({
+      text: `update timers set status = 'cancelled'
+              where workspace_id = $1 and id = any($2::text[]) and status in ('pending', 'claimed')`,
+      params: [x.workspaceId, cancel],
+    });
+  }
+  if (schedule.length) {
+    stmts.push({
+      text: `insert into timers (workspace_id, id, record_id, stage, rung, kind, due_at)
+             select $1, x.i, $2, x.s, x.r, x.k, to_timestamp(x.d / 1000)
+               from unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::float8[])
+                    as x(i, s, r, k, d)
+             on conflict (workspace_id, id) do nothing`,
+      params: [
+        x.workspaceId,
+        x.recordId,
+        schedule.map((t) => t.id),
+        schedule.map((t) => t.stage),
+        schedule.map((t) => t.rung),
+        schedule.map((t) => t.kind),
+        schedule.map((t) => t.dueAt),
+      ],
+    });
+  }
+  const notified: Array<[string, string]> = [];
+  const notes: Array<{ id: string; userId: string; kind: string; message: string }> = [];
+  for (const e of effects) {
+    if (e.type !== 'notify') continue;
+    for (const userId of new Set(e.userIds)) {
+      const id = x.newId();
+      notes.push({ id, userId, kind: e.kind, message: JSON.stringify(e.message) });
+      notified.push([userId, id]);
+    }
+  }
+  if (notes.length) {
+    stmts.push({
+      text: `insert into notifications (workspace_id, id, user_id, record_id, kind, message, created_at)
+             select $1, x.i, x.u, $2, x.k, x.m::jsonb, ${TS(3)}
+               from unnest($4::text[], $5::text[], $6::text[], $7::text[]) as x(i, u, k, m)`,
+      params: [
+        x.workspaceId,
+        x.recordId,
+        x.now,
+        notes.map((n) => n.id),
+        notes.map((n) => n.userId),
+        notes.map((n) => n.kind),
+        notes.map((n) => n.message),
+      ],
+    });
+  }
+  const hooks = effects.flatMap((e) => (e.type === 'webhook' ? [e] : []));
+  if (hooks.length) {
+    stmts.push({
+      text: `insert into outbox (workspace_id, id, record_id, event, payload, created_at)
+             select $1, x.i, $2, x.e, x.p::jsonb, ${TS(3)}
+               from unnest($4::text[], $5::text[], $6::text[]) as x(i, e, p)`,
+      params: [
+        x.workspaceId,
+        x.recordId,
+        x.now,
+        hooks.map(() => x.newId()),
+        hooks.map((h) => h.event),
+        hooks.map((h) => JSON.stringify(h.payload)),
+      ],
+    });
+  }
+  for (const e of effects) {
+    if (e.type !== 'assign' || !e.teamId || e.rrCursor === undefined) continue;
+    stmts.push({
+      text: `update teams set rr_cursor = greatest(rr_cursor, $3),
+               assigned = case when $4::text is null then assigned
+                 else jsonb_set(assigned, array[$4::text],
+                   to_jsonb(coalesce((assigned ->> $4::text)::int, 0) + 1)) end
+             where workspace_id = $1 and id = $2`,
+      params: [x.workspaceId, e.teamId, e.rrCursor, e.userId],
+    });
+  }
+  return { stmts, notified };
+}
+
+/** A live payload as NOTIFY text: under Postgres's 8000-byte limit (listeners re-read anyway). */
+function liveText(payload: LivePayload): string {
+  const text = JSON.stringify(payload);
+  return text.length > 7000 ? JSON.stringify({ ...payload, n: [] }) : text;
+}
+
+export function notifyStmt(payload: LivePayload): Stmt {
+  return { text: 'select pg_notify($1, $2)', params: [LIVE_CHANNEL, liveText(payload)] };
+}
+
+/** One statement that sends several NOTIFY payloads (each its own notification, on commit). */
+export function notifyManyStmt(payloads: LivePayload[]): Stmt {
+  return {
+    text: 'select pg_notify($1, p) from unnest($2::text[]) as p',
+    params: [LIVE_CHANNEL, payloads.map(liveText)],
+  };
+}
+
+export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));

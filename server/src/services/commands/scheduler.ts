@@ -1,0 +1,396 @@
+/**
+ * Durable time. Each server process runs one scheduler that claims due timers with
+ * FOR UPDATE SKIP LOCKED (so processes never wait on or share a timer), then fires each one
+ * as an ordinary engine command. Due times are compared with the database's now(), never
+ * this process's clock.
+ *
+ * Exactly once: a claim is a lease (status `claimed`, `claimed_until`); the firing
+ * transaction marks the timer `fired` only if this process still holds the claim, in the same
+ * transaction as the record change, so a timer takes effect once even when a process dies
+ * mid-batch (its lease lapses and another process claims the timer again).
+ */
+import { type Calendar, chinaCalendar, type Roster } from '@closeloop/engine';
+import type { Stmt } from '../../db/client.ts';
+import type { Deps } from '../core/context.ts';
+import { DomainError } from '../core/errors.ts';
+import {
+  AlreadyHandled,
+  BatchConflict,
+  type CommandEnv,
+  type PreparedCommand,
+  prepareCommand,
+  type RunCommand,
+  runCommand,
+  writeCommandBatch,
+} from './command.ts';
+import { type StoredRecord, storedRecordOf, watchCounts } from './record-store.ts';
+import { loadRoster } from './roster.ts';
+
+export type Scheduler = {
+  /** Claims and fires one batch; returns how many timers it claimed. */
+  runOnce(opts?: { workspaceId?: string }): Promise<number>;
+  /** Fires until no timer of the workspace is due (test clock, simulator). */
+  runUntilIdle(workspaceId: string, timeoutMs?: number): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+};
+
+type Claimed = {
+  workspaceId: string;
+  id: string;
+  recordId: string;
+  dueMs: number;
+  offsetMs: number;
+};
+
+const LEASE_SECONDS = 30;
+/** Timers per transaction at the least when a claimed batch is split across connections. */
+const BATCH_MIN = 25;
+
+export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Scheduler {
+  const { db, config } = deps;
+  const offsetExpr = config.testClock
+    ? `(select w.clock_offset_ms from workspaces w where w.id = t.workspace_id)`
+    : '0';
+  // the scheduler's due test: the database's now(), shifted by a workspace's test clock
+  const dueNow = config.testClock ? `now() + ${offsetExpr} * interval '1 millisecond'` : 'now()';
+
+  async function claim(limit: number, workspaceId?: string): Promise<Claimed[]> {
+    const params: unknown[] = [processId, limit];
+    let wsFilter = '';
+    if (workspaceId) {
+      params.push(workspaceId);
+      wsFilter = 'and t.workspace_id = $3';
+    }
+    const rows = await db.query(
+      `update timers u set status = 'claimed', claimed_by = $1,
+              claimed_until = now() + interval '${LEASE_SECONDS} seconds'
+         from (select t.workspace_id, t.id from timers t
+                where t.status in ('pending', 'claimed')
+                  and (t.status = 'pending' or t.claimed_until < now())
+                  and t.due_at <= ${dueNow} ${wsFilter}
+                order by t.due_at
+                limit $2
+                for update skip locked) d
+        where u.workspace_id = d.workspace_id and u.id = d.id
+        returning u.workspace_id, u.id, u.record_id,
+                  (extract(epoch from u.due_at) * 1000)::float8 as due_ms,
+                  (${offsetExpr.replaceAll('t.workspace_id', 'u.workspace_id')})::float8 as offset_ms`,
+      params,
+    );
+    return rows.map((r) => ({
+      workspaceId: String(r.workspace_id),
+      id: String(r.id),
+      recordId: String(r.record_id),
+      dueMs: Number(r.due_ms),
+      offsetMs: Number(r.offset_ms) || 0,
+    }));
+  }
+
+  const calendars = new Map<string, { at: number; cal: Calendar }>();
+  async function calendarOf(workspaceId: string): Promise<Calendar> {
+    const hit = calendars.get(workspaceId);
+    if (hit && Date.now() - hit.at < 60_000) return hit.cal;
+    const rows = await db.query('select calendar from workspaces where id = $1', [workspaceId]);
+    const raw = rows[0]?.calendar;
+    const cal = isCalendar(raw) ? raw : chinaCalendar;
+    calendars.set(workspaceId, { at: Date.now(), cal });
+    return cal;
+  }
+
+  function markStmt(t: Claimed, status: 'skipped', note: string): Stmt {
+    return {
+      text: `update timers set status = $4, note = $5, fired_at = now()
+              where workspace_id = $1 and id = $2 and status = 'claimed' and claimed_by = $3`,
+      params: [t.workspaceId, t.id, processId, status, note.slice(0, 200)],
+    };
+  }
+
+  async function commandFor(t: Claimed): Promise<RunCommand> {
+    const env: CommandEnv = {
+      ...deps,
+      workspaceId: t.workspaceId,
+      actor: { id: 'system', role: 'admin', system: true },
+      // a timer takes effect at its due time at the earliest, whatever this clock says
+      now: Math.max(deps.clock.now() + t.offsetMs, t.dueMs),
+      calendar: await calendarOf(t.workspaceId),
+    };
+    return {
+      env,
+      recordId: t.recordId,
+      cmd: { type: 'timer', timerId: t.id },
+      guards: [
+        {
+          text: `update timers set status = 'fired', fired_at = now()
+                  where workspace_id = $1 and id = $2 and status = 'claimed' and claimed_by = $3
+                  returning id`,
+          params: [t.workspaceId, t.id, processId],
+        },
+      ],
+      retryOnStale: 8,
+    };
+  }
+
+  /** Fires one timer in its own transaction (the fallback when a batch cannot commit). */
+  async function fire(t: Claimed): Promise<void> {
+    try {
+      await runCommand(await commandFor(t));
+    } catch (e) {
+      if (e instanceof AlreadyHandled) return;
+      if (e instanceof DomainError) {
+        // the engine says the timer no longer applies (stage left, record closed): done
+        const skip = markStmt(t, 'skipped', e.code);
+        await db.query(skip.text, skip.params);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /** The records of a batch in one query, and one roster per workspace for all of them. */
+  async function loadBatch(queues: Claimed[][]) {
+    const ws = queues.map((q) => q[0]?.workspaceId ?? '');
+    const ids = queues.map((q) => q[0]?.recordId ?? '');
+    const rows = await db.query(
+      `select r.workspace_id, r.id, r.state, r.version, r.event_count
+         from unnest($1::text[], $2::text[]) as k(w, i)
+         join records r on r.workspace_id = k.w and r.id = k.i`,
+      [ws, ids],
+    );
+    const records = new Map<string, StoredRecord>();
+    for (const r of rows) records.set(`${r.workspace_id}\u0000${r.id}`, storedRecordOf(r));
+    const teamsByWs = new Map<string, Set<string>>();
+    for (const [key, rec] of records) {
+      const w = key.slice(0, key.indexOf('\u0000'));
+      let teams = teamsByWs.get(w);
+      if (!teams) {
+        teams = new Set(deps.sops.knownTeams(w));
+        teamsByWs.set(w, teams);
+      }
+      if (rec.state.teamId) teams.add(rec.state.teamId);
+      const sop = await deps.sops.get(w, rec.state.sopId, rec.state.sopVersion);
+      for (const t of sop.teams) teams.add(t);
+    }
+    const rosters = new Map<
+      string,
+      { roster: Roster; teams: Set<string>; countsRead: () => boolean }
+    >();
+    for (const [w, teams] of teamsByWs) {
+      const offset = queues.find((q) => q[0]?.workspaceId === w)?.[0]?.offsetMs ?? 0;
+      // without open-record counts (a scan of each member's open records); a timer whose
+      // decision reads one is decided again on a full roster (see prepareCommand)
+      const roster = await loadRoster(db, w, [...teams], deps.clock.now() + offset, false);
+      rosters.set(w, { roster, teams, countsRead: watchCounts(roster) });
+    }
+    return { records, rosters };
+  }
+
+  /**
+   * Fires the timers of some records in ONE transaction: each record's timers in due order,
+   * each stepped on the state the previous one left, all statements sent together. If the
+   * transaction cannot commit (a guard missed because a user wrote the record meanwhile, or
+   * any error), it is rolled back whole and the timers are fired one by one instead; each
+   * timer's guard (claimed by this process) makes either way take effect exactly once.
+   */
+  async function fireBatch(queues: Claimed[][]): Promise<void> {
+    let oneByOne: Claimed[][] = [];
+    try {
+      const { records, rosters } = await loadBatch(queues);
+      const prepared: PreparedCommand[] = [];
+      const skips: Stmt[] = [];
+      for (const queue of queues) {
+        const first = queue[0];
+        if (!first) continue;
+        let current = records.get(`${first.workspaceId}\u0000${first.recordId}`) ?? null;
+        const r = rosters.get(first.workspaceId) ?? {
+          roster: { teams: [] },
+          teams: new Set<string>(),
+          countsRead: () => false,
+        };
+        for (let i = 0; i < queue.length; i++) {
+          const t = queue[i];
+          if (!t) continue;
+          let p: PreparedCommand;
+          try {
+            p = await prepareCommand(await commandFor(t), {
+              stored: current,
+              roster: r.roster,
+              teams: r.teams,
+              countsRead: r.countsRead,
+            });
+          } catch (e) {
+            if (e instanceof DomainError) {
+              skips.push(markStmt(t, 'skipped', e.code));
+              continue;
+            }
+            oneByOne.push(queue.slice(i));
+            break;
+          }
+          if (p.stmts.length === 0) {
+            oneByOne.push(queue.slice(i));
+            break;
+          }
+          prepared.push(p);
+          trackAssignments(r.roster, current, p);
+          current = p.after;
+        }
+      }
+      await writeCommandBatch(deps, prepared, skips);
+    } catch (e) {
+      if (!(e instanceof BatchConflict)) console.error('timer batch failed; firing one by one', e);
+      oneByOne = queues;
+    }
+    for (const queue of oneByOne) {
+      for (const t of queue) {
+        try {
+          await fire(t);
+        } catch (e) {
+          // left claimed: the lease lapses and a later round retries it
+          console.error(`timer ${t.id} failed`, e);
+        }
+      }
+    }
+  }
+
+  async function runOnce(opts: { workspaceId?: string } = {}): Promise<number> {
+    const claimed = await claim(config.schedulerBatch, opts.workspaceId);
+    if (claimed.length === 0) return 0;
+    // one record's timers in order (they chain on its version); records batched together
+    const byRecord = new Map<string, Claimed[]>();
+    for (const t of claimed) {
+      const k = `${t.workspaceId}\u0000${t.recordId}`;
+      const list = byRecord.get(k);
+      if (list) list.push(t);
+      else byRecord.set(k, [t]);
+    }
+    // a few transactions in parallel (one on PGlite), each a slice of whole records
+    const width = db.kind === 'pglite' ? 1 : Math.max(1, Math.min(4, config.poolSize - 2));
+    const queues = [...byRecord.values()];
+    const size = Math.max(BATCH_MIN, Math.ceil(claimed.length / width));
+    const batches: Claimed[][][] = [];
+    let cur: Claimed[][] = [];
+    let n = 0;
+    for (const q of queues) {
+      cur.push(q);
+      n += q.length;
+      if (n >= size) {
+        batches.push(cur);
+        cur = [];
+        n = 0;
+      }
+    }
+    if (cur.length) batches.push(cur);
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) await fireBatch(batches[next++] ?? []);
+    };
+    await Promise.all(Array.from({ length: Math.min(width, batches.length) }, worker));
+    return claimed.length;
+  }
+
+  async function dueLeft(workspaceId: string): Promise<number> {
+    const rows = await db.query(
+      `select count(*)::int as n from timers t
+        where t.workspace_id = $1 and t.status in ('pending', 'claimed') and t.due_at <= ${dueNow}`,
+      [workspaceId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+
+  return {
+    runOnce,
+    async runUntilIdle(workspaceId, timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      let total = 0;
+      for (;;) {
+        total += await runOnce({ workspaceId });
+        if ((await dueLeft(workspaceId)) === 0) return total;
+        if (Date.now() > until) throw new Error('timers still due after the timeout');
+        // another process holds some claims; give it a moment
+        await Bun.sleep(20);
+      }
+    },
+    start() {
+      if (running || config.schedulerIntervalMs === 0) return;
+      running = true;
+      let lastPurge = 0;
+      loop = (async () => {
+        while (running) {
+          let n = 0;
+          try {
+            n = await runOnce();
+            if (Date.now() - lastPurge > 600_000) {
+              lastPurge = Date.now();
+              await db.query(
+                "delete from idempotency_keys where created_at < now() - interval '24 hours'",
+              );
+            }
+          } catch (e) {
+            console.error('scheduler round failed', e);
+          }
+          if (n < config.schedulerBatch && running) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, config.schedulerIntervalMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            wake = null;
+          }
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      loop = null;
+    },
+  };
+}
+
+function isCalendar(v: unknown): v is Calendar {
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    'utcOffsetMinutes' in v &&
+    'workStart' in v &&
+    'weekend' in v &&
+    'holidays' in v
+  );
+}
+
+/**
+ * Keeps a batch's roster in step with the assignments already prepared in it, as the rows
+ * would be after they commit: the rotation cursor and counts (teams row) and open-record
+ * counts, so round-robin and least-loaded do not hand every record in a batch to one person.
+ */
+function trackAssignments(roster: Roster, before: StoredRecord | null, p: PreparedCommand) {
+  const after = p.after.state;
+  const prevOwner = before?.state.status === 'open' ? before.state.ownerId : null;
+  const nextOwner = after.status === 'open' ? after.ownerId : null;
+  for (const team of roster.teams) {
+    if (prevOwner !== nextOwner) {
+      for (const m of team.members) {
+        // counts not loaded (read-only 0): a decision that needs them reloads them
+        if (Object.getOwnPropertyDescriptor(m, 'openCount')?.get) continue;
+        if (m.userId === prevOwner) m.openCount = Math.max(0, m.openCount - 1);
+        if (m.userId === nextOwner) m.openCount += 1;
+      }
+    }
+  }
+  for (const fx of p.effects) {
+    if (fx.type !== 'assign' || !fx.teamId || fx.rrCursor === undefined) continue;
+    const team = roster.teams.find((t) => t.id === fx.teamId);
+    if (!team) continue;
+    team.rrCursor = Math.max(team.rrCursor, fx.rrCursor);
+    if (fx.userId) {
+      team.assigned = { ...team.assigned, [fx.userId]: (team.assigned?.[fx.userId] ?? 0) + 1 };
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The stage_visits rows a command writes in its own transaction, next to its events: a row
+ * per stage entry, closed on exit with its wall-clock and working duration (the workspace
+ * calendar at exit time), flagged when its deadline passed, and naming the stages the
+ * exiting command entered. Reports aggregate these rows instead of pairing stage events
+ * (docs/adr/0010-reports-in-sql.md).
+ *
+ * Everything comes from the command's own events and the record as it was before them
+ * (`stages[s].enteredAt` and `.entry` of the visits still open), so no extra read is needed.
+ */
+import {
+  type Calendar,
+  type EngineEvent,
+  type RecordState,
+  workingMsBetween,
+} from '@closeloop/engine';
+import type { Stmt } from '../../db/client.ts';
+
+type Visit = {
+  stage: string;
+  entry: number;
+  a: number;
+  b: number | null;
+  wall: number | null;
+  work: number | null;
+  br: boolean;
+  nx: string[] | null;
+  /** Entered by this command (insert) rather than open before it (update). */
+  ins: boolean;
+};
+
+const VISITS_WRITE = `with x as (
+    select * from jsonb_to_recordset($3::text::jsonb)
+      as x(stage text, entry int, a float8, b float8, wall float8, work float8, br boolean,
+           nx text[], ins boolean)),
+  ins as (
+    insert into stage_visits (workspace_id, record_id, stage, entry, sop_id, sop_version,
+                              record_created_at, entered_at, exited_at, wall_ms, work_ms,
+                              breached, next)
+    select $1, $2, x.stage, x.entry, $4, $5::int, to_timestamp($6::float8 / 1000),
+           to_timestamp(x.a / 1000), to_timestamp(x.b / 1000), x.wall, x.work, x.br, x.nx
+      from x where x.ins),
+  upd as (
+    update stage_visits v
+       set exited_at = coalesce(to_timestamp(x.b / 1000), v.exited_at),
+           wall_ms = coalesce(x.wall, v.wall_ms), work_ms = coalesce(x.work, v.work_ms),
+           breached = v.breached or x.br, next = coalesce(x.nx, v.next)
+      from x
+     where not x.ins and v.workspace_id = $1 and v.record_id = $2 and v.stage = x.stage
+       and v.entry = x.entry)
+  select 1`;
+
+/**
+ * The statements that keep stage_visits in step with one command's events: none when the
+ * command neither entered, left nor breached a stage, else one.
+ *
+ * @example
+ * stmts.push(...stageVisitStmts(ws, stored?.state ?? null, next, result.events, env.calendar));
+ */
+export function stageVisitStmts(
+  workspaceId: string,
+  prev: RecordState | null,
+  next: RecordState,
+  events: EngineEvent[],
+  calendar: Calendar,
+): Stmt[] {
+  const open = new Map<string, Visit>();
+  const touched: Visit[] = [];
+  const visitOf = (stage: string): Visit | undefined => {
+    const v = open.get(stage);
+    if (v) return v;
+    const before = prev?.stages[stage];
+    if (!before) return undefined;
+    const old: Visit = {
+      stage,
+      entry: before.entry,
+      a: before.enteredAt,
+      b: null,
+      wall: null,
+      work: null,
+      br: false,
+      nx: null,
+      ins: false,
+    };
+    open.set(stage, old);
+    touched.push(old);
+    return old;
+  };
+  const entered = events.filter((e) => e.type === 'stage.entered').map((e) => String(e.data.stage));
+  for (const e of events) {
+    const stage = typeof e.data.stage === 'string' ? e.data.stage : null;
+    if (!stage) continue;
+    if (e.type === 'stage.entered') {
+      const v: Visit = {
+        stage,
+        entry: Number(e.data.entry ?? e.version),
+        a: e.at,
+        b: null,
+        wall: null,
+        work: null,
+        br: false,
+        nx: null,
+        ins: true,
+      };
+      open.set(stage, v);
+      touched.push(v);
+    } else if (e.type === 'stage.exited') {
+      const v = visitOf(stage);
+      if (!v || v.b !== null) continue;
+      v.b = e.at;
+      v.wall = e.at - v.a;
+      v.work = workingMsBetween(v.a, e.at, calendar);
+      v.nx = entered;
+      open.delete(stage);
+    } else if (e.type === 'sla.breached') {
+      const v = visitOf(stage);
+      if (v) v.br = true;
+    }
+  }
+  if (touched.length === 0) return [];
+  return [
+    {
+      text: VISITS_WRITE,
+      params: [
+        workspaceId,
+        next.id,
+        JSON.stringify(touched),
+        next.sopId,
+        next.sopVersion,
+        next.createdAt,
+      ],
+    },
+  ];
+}

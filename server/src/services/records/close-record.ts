@@ -1,0 +1,30 @@
+import { type CommandResult, runCommand } from '../commands/command.ts';
+import { envOf, idempotencyOf } from '../commands/env.ts';
+import { assertCanSeeRecord, assertWorksRecords } from '../core/access.ts';
+import type { Verb } from '../core/context.ts';
+
+export type CloseRecordInput = {
+  recordId: string;
+  reason: string;
+  version: number;
+  idempotencyKey?: string;
+};
+
+/** Closes a record as lost, with a reason; its timers are cancelled. */
+export const closeRecord: Verb<CloseRecordInput, CommandResult> = async ({ ctx, input }) => {
+  assertWorksRecords(ctx.user);
+  const cmd = { type: 'close' as const, reason: input.reason };
+  return runCommand({
+    env: envOf(ctx),
+    recordId: input.recordId,
+    cmd,
+    expectedVersion: input.version,
+    authorize: (r) => assertCanSeeRecord(ctx.user, r),
+    idempotency: idempotencyOf(ctx, input.idempotencyKey, {
+      op: 'closeRecord',
+      recordId: input.recordId,
+      cmd,
+      version: input.version,
+    }),
+  });
+};

@@ -1,0 +1,102 @@
+import type { Fields, SopDocument, StateConfig } from '@closeloop/engine';
+import { type CommandResult, runCommand } from '../commands/command.ts';
+import { envOf, idempotencyOf } from '../commands/env.ts';
+import { assertWorksRecords } from '../core/access.ts';
+import type { Verb } from '../core/context.ts';
+import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.ts';
+
+export type CreateRecordInput = {
+  sopId: string;
+  fields: Fields;
+  ownerId?: string;
+  teamId?: string;
+  idempotencyKey?: string;
+};
+
+/** Stage ids active when a record starts (the initial configuration of the machine). */
+export function initialStages(doc: SopDocument): string[] {
+  const out: string[] = [];
+  const enter = (states: Record<string, StateConfig>, key: string, prefix: string) => {
+    const id = prefix + key;
+    out.push(id);
+    const s = states[key];
+    if (!s?.states) return;
+    if (s.type === 'parallel') {
+      for (const k of Object.keys(s.states)) enter(s.states, k, `${id}.`);
+    } else if (s.initial) {
+      enter(s.states, s.initial, `${id}.`);
+    }
+  };
+  if (doc.machine.type === 'parallel') {
+    for (const k of Object.keys(doc.machine.states)) enter(doc.machine.states, k, '');
+  } else {
+    enter(doc.machine.states, doc.machine.initial, '');
+  }
+  return out;
+}
+
+/**
+ * Starts a record on the SOP's latest published version. Without an owner, the initial
+ * stage's owner rules route it; when it has none, the creator (rep or manager) owns it.
+ */
+export const createRecord: Verb<CreateRecordInput, CommandResult> = async ({ ctx, input }) => {
+  assertWorksRecords(ctx.user);
+  const ws = ctx.user.workspaceId;
+  const rows = await ctx.db.query(
+    'select published_version from sops where workspace_id = $1 and id = $2',
+    [ws, input.sopId],
+  );
+  const row = rows[0];
+  if (!row) throw new NotFound('SOP', input.sopId);
+  if (row.published_version === null) {
+    throw new Conflict('sop-not-published', `SOP ${input.sopId} has no published version yet`);
+  }
+  const sop = await ctx.sops.get(ws, input.sopId, Number(row.published_version));
+  let ownerId = input.ownerId;
+  if (ownerId) {
+    const owner = await ctx.db.query(
+      `select u.id, coalesce((select array_agg(m.team_id) from memberships m
+                where m.workspace_id = u.workspace_id and m.user_id = u.id), '{}') as team_ids
+         from users u where u.workspace_id = $1 and u.id = $2 and u.active`,
+      [ws, ownerId],
+    );
+    const o = owner[0];
+    if (!o) {
+      throw new Invalid('invalid-input', `no active user ${ownerId} in this workspace`, {
+        errors: [{ path: 'ownerId', message: 'unknown user' }],
+      });
+    }
+    const teams = Array.isArray(o.team_ids) ? o.team_ids.map(String) : [];
+    if (
+      ctx.user.role !== 'admin' &&
+      ownerId !== ctx.user.id &&
+      !teams.some((t) => ctx.user.teamIds.includes(t))
+    ) {
+      throw new Forbidden('you may give records only to members of your teams');
+    }
+  } else if (ctx.user.role !== 'admin') {
+    const routed = initialStages(sop.doc).some((id) => sop.compiled.owners.has(id));
+    if (!routed) ownerId = ctx.user.id;
+  }
+  const recordId = crypto.randomUUID();
+  return runCommand({
+    env: envOf(ctx),
+    recordId,
+    sop,
+    cmd: {
+      type: 'create',
+      recordId,
+      fields: input.fields,
+      ...(ownerId ? { ownerId } : {}),
+      ...(input.teamId ? { teamId: input.teamId } : {}),
+    },
+    rosterUsers: ownerId ? [ownerId] : [],
+    idempotency: idempotencyOf(ctx, input.idempotencyKey, {
+      op: 'createRecord',
+      sopId: input.sopId,
+      fields: input.fields,
+      ownerId: input.ownerId,
+      teamId: input.teamId,
+    }),
+  });
+};
