@@ -121,6 +121,13 @@ const SPECS: Record<string, ProblemSpec> = {
     status: 422,
     title: { 'zh-CN': '请求内容不合法', en: 'The request is invalid' },
   },
+  'invalid-text': {
+    status: 422,
+    title: {
+      'zh-CN': '文本包含无法保存的字符（空字符或不成对的代理项）',
+      en: 'The text holds characters that cannot be stored (NUL or unpaired surrogates)',
+    },
+  },
   'migration-invalid': {
     status: 422,
     title: { 'zh-CN': '迁移设置不正确', en: 'The migration is not valid' },
@@ -256,6 +263,36 @@ export function onError(err: Error, c: Context): Response {
     body.status = status;
     return problemResponse(body);
   }
-  console.error(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}`, err);
+  const dbError = databaseErrorOf(err);
+  // a value the database refused as data (bad encoding, out-of-range date or number) is the
+  // caller's input, whatever route let it through: 422, not 500
+  if (dbError?.code.startsWith('22')) {
+    return problem(c, 'invalid-input', 'the database refused a value in the request', {
+      extra: { dbCode: dbError.code },
+    });
+  }
+  const where = `[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}`;
+  // never the statement's parameters: they hold SOP documents and customers' personal data
+  if (dbError) console.error(where, `database error ${dbError.code}: ${dbError.message}`);
+  else console.error(where, err);
   return problem(c, 'internal', 'something went wrong; the request id identifies it in the log');
+}
+
+/**
+ * The Postgres error inside `err` (postgres.js and PGlite both carry a SQLSTATE `code`,
+ * drizzle wraps it as `cause`), with only its code and message: never parameters or detail.
+ */
+export function databaseErrorOf(err: unknown): { code: string; message: string } | null {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+      // the part after a colon quotes the refused value (`invalid input syntax for type json:
+      // "…"`), which may be personal data
+      const text = typeof message === 'string' ? message.replace(/:[\s\S]*$/, ': …') : '';
+      return { code, message: text.slice(0, 300) };
+    }
+    e = cause;
+  }
+  return null;
 }

@@ -19,6 +19,26 @@ export const LIMITS = {
 
 const Id = z.string().min(1).max(200);
 
+/** Years a date in a request may name: Postgres has no year 0 and JS dates end at 275760. */
+export const YEARS = { min: 1900, max: 9999 } as const;
+
+/** A calendar day, YYYY-MM-DD, that exists (no 2026-02-30) in years YEARS.min to YEARS.max. */
+export const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((s) => {
+    const [y = 0, m = 0, d = 0] = s.split('-').map(Number);
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return (
+      y >= YEARS.min &&
+      y <= YEARS.max &&
+      t.getUTCFullYear() === y &&
+      t.getUTCMonth() === m - 1 &&
+      t.getUTCDate() === d
+    );
+  }, `expected a real day between ${YEARS.min} and ${YEARS.max}`)
+  .openapi({ example: '2026-10-01' });
+
 export const LocalizedText = z
   .object({ 'zh-CN': z.string(), en: z.string() })
   .openapi('LocalizedText');

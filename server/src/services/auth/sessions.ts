@@ -83,16 +83,26 @@ export function sessionInfoOf(row: Record<string, unknown>, testClock: boolean):
   };
 }
 
+/**
+ * The workspace id and session id (SHA-256 of the secret) of a session cookie, or null when
+ * it is not one we could have set: any other value is no session, never a database error.
+ */
+export function parseSessionCookie(
+  cookie: string | undefined,
+): { workspaceId: string; sid: string } | null {
+  if (!cookie || cookie.length > 300) return null;
+  const m = /^([\x21-\x7e]{1,200})\.([A-Za-z0-9_-]{20,100})$/.exec(cookie);
+  if (!m?.[1] || !m[2]) return null;
+  return { workspaceId: m[1], sid: sha256(m[2]) };
+}
+
 export async function resolveSession(
   deps: Deps,
   cookie: string | undefined,
 ): Promise<SessionInfo | null> {
-  if (!cookie) return null;
-  const dot = cookie.lastIndexOf('.');
-  if (dot <= 0 || cookie.length > 300) return null;
-  const workspaceId = cookie.slice(0, dot);
-  const secret = cookie.slice(dot + 1);
-  const sid = sha256(secret);
+  const parsed = parseSessionCookie(cookie);
+  if (!parsed) return null;
+  const { workspaceId, sid } = parsed;
   const rows = await deps.db.query(
     `select ${USER_SELECT}, s.expires_at < now() + $4::interval as slide
        from sessions s
@@ -234,10 +244,9 @@ export async function logout(
   cookie: string | undefined,
   audit?: { ip: string | null },
 ): Promise<void> {
-  if (!cookie) return;
-  const dot = cookie.lastIndexOf('.');
-  if (dot <= 0) return;
-  const sid = sha256(cookie.slice(dot + 1));
+  const parsed = parseSessionCookie(cookie);
+  if (!parsed) return;
+  const { workspaceId, sid } = parsed;
   await deps.db.batch([
     audit
       ? {
@@ -248,11 +257,11 @@ export async function logout(
                                         target_type, target_id, ip)
                  select workspace_id, $3, 'user', user_id, 'auth.signed-out', 'user', user_id, $4
                    from ended`,
-          params: [cookie.slice(0, dot), sid, Bun.randomUUIDv7(), audit.ip],
+          params: [workspaceId, sid, Bun.randomUUIDv7(), audit.ip],
         }
       : {
           text: 'delete from sessions where workspace_id = $1 and id = $2',
-          params: [cookie.slice(0, dot), sid],
+          params: [workspaceId, sid],
         },
     // every process drops its cached copy of this session (see createSessionCache)
     { text: 'select pg_notify($1, $2)', params: [AUTH_CHANNEL, sid] },
@@ -290,10 +299,10 @@ export function createSessionCache(deps: Deps, ttlMs: number, max = 10_000): Ses
   const entries = new Map<string, { info: SessionInfo; until: number }>();
   return {
     async resolve(cookie) {
-      if (!cookie || ttlMs <= 0) return resolveSession(deps, cookie);
-      const dot = cookie.lastIndexOf('.');
-      const sid = dot > 0 ? sha256(cookie.slice(dot + 1)) : '';
-      const key = `${cookie.slice(0, Math.max(dot, 0))}\u0000${sid}`;
+      const parsed = parseSessionCookie(cookie);
+      if (!parsed) return null;
+      if (ttlMs <= 0) return resolveSession(deps, cookie);
+      const key = `${parsed.workspaceId}\u0000${parsed.sid}`;
       const hit = entries.get(key);
       const now = Date.now();
       if (hit && hit.until > now) return hit.info;
