@@ -40,17 +40,23 @@ export {
   traceConditions,
 } from './conditions.ts';
 export { evolve, replay } from './evolve.ts';
+export { checkLimits, SOP_LIMITS } from './limits.ts';
 export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';
 export { type OpenAction, openActions } from './open-actions.ts';
 export {
+  countPaths,
   enumeratePaths,
+  PATH_LIMITS,
+  type PathCount,
+  type SopPath,
+} from './paths.ts';
+export {
   SIM_START,
   type SimCommand,
   type SimOptions,
   type SimStep,
   type Simulation,
-  type SopPath,
   simRoster,
   simulate,
 } from './simulate.ts';

@@ -12,6 +12,7 @@ import {
   UNSUPPORTED_TRANSITION_KEYS,
 } from './compile.ts';
 import { checkConditions } from './conditions.ts';
+import { checkLimits } from './limits.ts';
 import { type Problem, parseSop, type SopDocument, type StateConfig } from './sop.ts';
 
 const YEAR_MS = 366 * 24 * 3_600_000;
@@ -332,6 +333,9 @@ function reachable(g: Graph): Set<string> {
  * for (const p of validate(doc)) console.log(`${p.path}: ${p.message.en}`);
  */
 export function validate(doc: SopDocument): Problem[] {
+  // past a limit nothing else is checked: the checks below grow with the document
+  const limits = checkLimits(doc);
+  if (limits.length) return limits;
   const c: Ctx = { doc, fields: new Map(doc.fields.map((f) => [f.key, f])), problems: [] };
   const seen = new Set<string>();
   doc.fields.forEach((f, i) => {

@@ -19,6 +19,7 @@ export const LibraryItem = z
     stageCount: z.number(),
     fieldCount: z.number(),
     pathCount: z.number(),
+    pathCountExact: z.boolean(),
     slaCount: z.number(),
     escalationCount: z.number(),
   })

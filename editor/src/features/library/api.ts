@@ -21,6 +21,7 @@ export const LibraryItem = z.object({
   stageCount: z.number(),
   fieldCount: z.number(),
   pathCount: z.number(),
+  pathCountExact: z.boolean().optional(),
   slaCount: z.number(),
   escalationCount: z.number(),
 });

@@ -76,7 +76,10 @@ function ItemCard({ item, canEdit }: { item: LibraryItem; canEdit: boolean }) {
             <ApartmentOutlined /> {t('library.stats.stages', { count: item.stageCount })}
           </span>
           <span>
-            <BranchesOutlined /> {t('library.stats.paths', { count: item.pathCount })}
+            <BranchesOutlined />{' '}
+            {item.pathCountExact === false
+              ? t('library.stats.pathsAtLeast', { count: item.pathCount })
+              : t('library.stats.paths', { count: item.pathCount })}
           </span>
           <span>
             <ClockCircleOutlined />{' '}

@@ -778,6 +778,7 @@ export const en: Messages = {
       stages_other: '{{count}} stages',
       paths_one: '{{count}} path',
       paths_other: '{{count}} paths',
+      pathsAtLeast: 'at least {{count}} paths',
       escalations_one: '{{count}} escalation',
       escalations_other: '{{count}} escalations',
     },

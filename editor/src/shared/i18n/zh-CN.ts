@@ -758,6 +758,7 @@ export const zhCN = {
       stages_other: '{{count}} 个阶段',
       paths_one: '{{count}} 条路径',
       paths_other: '{{count}} 条路径',
+      pathsAtLeast: '至少 {{count}} 条路径',
       escalations_one: '{{count}} 级升级',
       escalations_other: '{{count}} 级升级',
     },
