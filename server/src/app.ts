@@ -12,12 +12,8 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { createRouter } from './http/context.ts';
-import {
-  authenticateBearer,
-  bearerOf,
-  clientIp,
-  operationResolver,
-} from './http/middleware/bearer.ts';
+import { authenticateBearer, bearerOf, operationResolver } from './http/middleware/bearer.ts';
+import { clientIp, isHttps } from './http/middleware/proxy.ts';
 import { onError, problem } from './http/problem.ts';
 import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
@@ -110,6 +106,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     c.set('session', null);
     c.set('user', undefined);
     c.set('ip', clientIp(c, config.trustProxy));
+    c.set('https', isHttps(c, config.trustProxy));
     await next();
   });
   api.use(

@@ -2,7 +2,11 @@
  * Server configuration, parsed once at start. A bad value stops the process with the field
  * and the reason (see main.ts); nothing else reads `process.env`.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** Whose forwarding headers to believe: nobody's, anybody's, or these peers'. */
+export type TrustProxy = boolean | readonly string[];
 
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -37,10 +41,24 @@ export const Config = z.object({
    */
   workers: z.coerce.number().int().min(1).max(64).default(1),
   /**
-   * Behind one reverse proxy: take the client address from the last X-Forwarded-For entry
-   * (the one the proxy appended). Off: the socket's address; the header is ignored.
+   * Behind a reverse proxy: believe its X-Forwarded-For (the client address: the last entry,
+   * the one the proxy appended) and X-Forwarded-Proto (https: the session cookie is Secure).
+   * `off` (default): both headers are ignored. `on`: from any peer (only when nothing but the
+   * proxy can reach the server). A comma-separated list of addresses: only from those peers.
    */
-  trustProxy: onOff.default(false),
+  trustProxy: z
+    .string()
+    .default('off')
+    .transform((v, ctx): TrustProxy => {
+      const flag = v.trim().toLowerCase();
+      if (['on', 'true', '1'].includes(flag)) return true;
+      if (['off', 'false', '0', ''].includes(flag)) return false;
+      const list = v.split(',').map((a) => a.trim());
+      for (const a of list) {
+        if (!isIP(a)) ctx.addIssue({ code: 'custom', message: `"${a}" is not an IP address` });
+      }
+      return list;
+    }),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

@@ -36,7 +36,7 @@ export type Server = {
 
 export async function startServer(
   lane: Lane,
-  opts: { clock?: Clock; schedulerIntervalMs?: number } = {},
+  opts: { clock?: Clock; schedulerIntervalMs?: number; trustProxy?: string } = {},
 ): Promise<Server> {
   const parsed = parseConfig({
     databaseUrl: lane.databaseUrl,
@@ -46,6 +46,7 @@ export async function startServer(
     schedulerIntervalMs: String(opts.schedulerIntervalMs ?? 0),
     poolSize: '10',
     editorDist: '/nonexistent',
+    trustProxy: opts.trustProxy,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const db = await createDb(parsed.config);

@@ -13,8 +13,10 @@ export type AppEnv = {
     session: SessionInfo | null;
     user: SessionInfo['user'] | undefined;
     deps: Deps;
-    /** The client's address (see bearer.ts, clientIp), for the audit log. */
+    /** The client's address (middleware/proxy.ts), for the audit log and sign-in throttling. */
     ip: string | null;
+    /** The client's connection is TLS (directly or at a trusted proxy): cookies are Secure. */
+    https: boolean;
   };
 };
 

@@ -250,7 +250,10 @@ export function problem(
 /** The app's one error handler. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof DomainError) {
-    return problem(c, err.code, err.message, err.detail);
+    const res = problem(c, err.code, err.message, err.detail);
+    const retryAfter = err.detail.extra?.retryAfter;
+    if (typeof retryAfter === 'number') res.headers.set('retry-after', String(retryAfter));
+    return res;
   }
   if (err instanceof HTTPException) {
     const status = err.status;

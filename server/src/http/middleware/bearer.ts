@@ -8,7 +8,6 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getConnInfo } from 'hono/bun';
 import { matchedRoutes } from 'hono/route';
 import { resolveToken, touchToken } from '../../services/auth/api-tokens.ts';
 import { tokenMayCall } from '../../services/core/access.ts';
@@ -87,21 +86,4 @@ export async function authenticateBearer(
   c.set('session', found.info);
   c.set('user', found.info.user);
   return null;
-}
-
-/**
- * The client's address: with `trustProxy`, the last X-Forwarded-For entry (the one our proxy
- * appended; earlier entries are the client's word); else the socket's. Null when unknown
- * (e.g. app.fetch called without a Bun server).
- */
-export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const last = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-    if (last) return last.slice(0, 100);
-  }
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
 }
