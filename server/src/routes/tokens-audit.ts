@@ -23,6 +23,10 @@ const ApiToken = z
     expiresAt: z.number().nullable(),
     lastUsedAt: z.number().nullable(),
     revokedAt: z.number().nullable(),
+    suspended: z.boolean().openapi({
+      description:
+        'Its creator is no longer an active admin: the token is refused (401) until they are again',
+    }),
   })
   .openapi('ApiToken', { description: 'An API token without its secret; times in epoch ms.' });
 

@@ -1102,6 +1102,8 @@ export const en: Messages = {
     },
     tokens: {
       hint: 'For other systems that call the API; the secret is shown once, when created',
+      rightsNote:
+        'A token acts with admin reach within its scopes only while the person who created it is an active admin: it stops working when they are deactivated or lose the admin role, and works again if they regain it.',
       create: 'New token',
       createOk: 'Create',
       createFailed: 'Could not create the token',
@@ -1122,7 +1124,7 @@ export const en: Messages = {
       created: 'Created',
       lastUsed: 'Last used',
       unused: 'Never used',
-      state: { active: 'Active', revoked: 'Revoked', expired: 'Expired' },
+      state: { active: 'Active', revoked: 'Revoked', expired: 'Expired', suspended: 'Suspended' },
       revoke: 'Revoke',
       revokeConfirm: 'Revoke the token “{{name}}”?',
       revokeBody: 'Systems using it lose access at once. This cannot be undone.',
