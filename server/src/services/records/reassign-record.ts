@@ -2,7 +2,7 @@ import { type CommandResult, runCommand } from '../commands/command.ts';
 import { envOf, idempotencyOf } from '../commands/env.ts';
 import { assertCanManageRecord } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
-import { Forbidden } from '../core/errors.ts';
+import { assertMayRoute } from './routing-check.ts';
 
 export type ReassignRecordInput = {
   recordId: string;
@@ -14,15 +14,7 @@ export type ReassignRecordInput = {
 
 /** Gives a record to another active team member (managers and admins). */
 export const reassignRecord: Verb<ReassignRecordInput, CommandResult> = async ({ ctx, input }) => {
-  if (ctx.user.role !== 'admin') {
-    const rows = await ctx.db.query(
-      'select team_id from memberships where workspace_id = $1 and user_id = $2',
-      [ctx.user.workspaceId, input.toUserId],
-    );
-    if (!rows.some((r) => ctx.user.teamIds.includes(String(r.team_id)))) {
-      throw new Forbidden('you may hand records only to members of your teams');
-    }
-  }
+  await assertMayRoute(ctx, { ownerId: input.toUserId }, { ownerId: 'toUserId', teamId: '' });
   const cmd = {
     type: 'reassign' as const,
     toUserId: input.toUserId,
