@@ -40,9 +40,9 @@ export {
   traceConditions,
 } from './conditions.ts';
 export { evolve, replay } from './evolve.ts';
-export { checkLimits, SOP_LIMITS } from './limits.ts';
 export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';
+export { checkLimits, SOP_LIMITS } from './limits.ts';
 export { type OpenAction, openActions } from './open-actions.ts';
 export {
   countPaths,

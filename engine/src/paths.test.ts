@@ -35,9 +35,7 @@ describe('path counting', () => {
     expect(problems[0]?.message.en).toBe(
       `the SOP has 5001 stages; the limit is ${SOP_LIMITS.stages}`,
     );
-    expect(problems[0]?.message['zh-CN']).toBe(
-      `SOP 有 5001 个阶段，上限为 ${SOP_LIMITS.stages}`,
-    );
+    expect(problems[0]?.message['zh-CN']).toBe(`SOP 有 5001 个阶段，上限为 ${SOP_LIMITS.stages}`);
     // not explored at all: it can never be published
     expect(countPaths(doc)).toEqual({ count: 0, exact: false });
     expect(enumeratePaths(doc, 10)).toEqual([]);

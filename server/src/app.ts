@@ -14,6 +14,7 @@ import type { Db } from './db/client.ts';
 import { createRouter } from './http/context.ts';
 import { authenticateBearer, bearerOf, operationResolver } from './http/middleware/bearer.ts';
 import { clientIp, isHttps } from './http/middleware/proxy.ts';
+import { createRateLimiter } from './http/middleware/rate-limit.ts';
 import { onError, problem } from './http/problem.ts';
 import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
@@ -42,6 +43,9 @@ export type App = {
   start(): Promise<void>;
   stop(): Promise<void>;
 };
+
+/** A request id a client may choose: letters, digits and `._:-`, at most 100. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The editor is built by Vite with no inline scripts; antd injects styles at run time. */
@@ -101,6 +105,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
 
   const api = createRouter();
   const operationOf = operationResolver(api, '/api');
+  const tokenLimiter = createRateLimiter({ limit: config.tokenRatePerMinute, windowMs: 60_000 });
   api.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('session', null);
@@ -135,7 +140,9 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     // an API token decides alone: a cookie beside it is ignored, and the CSRF checks below,
     // which protect cookies, do not apply (see http/bearer.ts)
     const bearer = bearerOf(c.req.header('authorization'));
-    if (bearer !== null) return (await authenticateBearer(c, bearer, operationOf)) ?? next();
+    if (bearer !== null) {
+      return (await authenticateBearer(c, bearer, operationOf, tokenLimiter)) ?? next();
+    }
     // cookie-authenticated writes must come from our own origin
     if (UNSAFE.has(c.req.method)) {
       const origin = c.req.header('origin');
@@ -210,7 +217,9 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
 
   const root = createRouter();
   root.use('*', async (c, next) => {
-    c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) || crypto.randomUUID());
+    // a client's id is logged and echoed only when it is plainly an id
+    const given = c.req.header('x-request-id');
+    c.set('requestId', given && REQUEST_ID.test(given) ? given : crypto.randomUUID());
     const started = performance.now();
     await next();
     c.header('x-request-id', c.get('requestId'));

@@ -40,6 +40,8 @@ export const Config = z.object({
    * The first migrates and seeds, then starts the others (server/README.md, Scale-out).
    */
   workers: z.coerce.number().int().min(1).max(64).default(1),
+  /** Requests per minute one API token may make to one server process. */
+  tokenRatePerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /**
    * Behind a reverse proxy: believe its X-Forwarded-For (the client address: the last entry,
    * the one the proxy appended) and X-Forwarded-Proto (https: the session cookie is Secure).
@@ -84,6 +86,7 @@ export function configFromEnv(
     logRequests: pick('LOG_REQUESTS'),
     workers: pick('WORKERS'),
     trustProxy: pick('TRUST_PROXY'),
+    tokenRatePerMinute: pick('TOKEN_RATE_PER_MINUTE'),
   };
 }
 
@@ -100,6 +103,7 @@ const ENV_NAMES: Record<string, string> = {
   logRequests: 'LOG_REQUESTS',
   workers: 'WORKERS',
   trustProxy: 'TRUST_PROXY',
+  tokenRatePerMinute: 'TOKEN_RATE_PER_MINUTE',
 };
 
 /** Parses config; on failure returns one line per bad field, naming the variable. */

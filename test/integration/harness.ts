@@ -36,7 +36,12 @@ export type Server = {
 
 export async function startServer(
   lane: Lane,
-  opts: { clock?: Clock; schedulerIntervalMs?: number; trustProxy?: string } = {},
+  opts: {
+    clock?: Clock;
+    schedulerIntervalMs?: number;
+    trustProxy?: string;
+    tokenRatePerMinute?: string;
+  } = {},
 ): Promise<Server> {
   const parsed = parseConfig({
     databaseUrl: lane.databaseUrl,
@@ -47,6 +52,7 @@ export async function startServer(
     poolSize: '10',
     editorDist: '/nonexistent',
     trustProxy: opts.trustProxy,
+    tokenRatePerMinute: opts.tokenRatePerMinute,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const db = await createDb(parsed.config);

@@ -28,9 +28,11 @@ for (const lane of LANES) {
     beforeAll(async () => {
       srv = await startServer(lane);
       ws = await makeWorkspace(srv.db);
-      [rep, manager, admin] = await Promise.all(
-        ['rep1', 'manager', 'admin'].map((who) => as(srv.url, ws.email(who))),
-      );
+      [rep, manager, admin] = await Promise.all([
+        as(srv.url, ws.email('rep1')),
+        as(srv.url, ws.email('manager')),
+        as(srv.url, ws.email('admin')),
+      ]);
       await publish(manager, testSop(sopId));
     });
     afterAll(async () => {

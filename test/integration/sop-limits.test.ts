@@ -69,9 +69,13 @@ for (const lane of LANES) {
       const created = await manager.post('/api/sops', { doc });
       expect(created.status).toBe(201);
       for (const lang of ['en', 'zh-CN']) {
-        const p = await manager.post('/api/sops/huge/publish', { note: 'x' }, {
-          'accept-language': lang,
-        });
+        const p = await manager.post(
+          '/api/sops/huge/publish',
+          { note: 'x' },
+          {
+            'accept-language': lang,
+          },
+        );
         expect(p.status).toBe(422);
         expect(p.body.code).toBe('sop-invalid');
         const limit = p.body.errors.find((e: Json) => e.code === 'limit.stages');

@@ -91,6 +91,10 @@ const SPECS: Record<string, ProblemSpec> = {
       en: 'Too many failed sign-ins; try again later',
     },
   },
+  'rate-limited': {
+    status: 429,
+    title: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
+  },
   'owner-inactive': {
     status: 409,
     title: { 'zh-CN': '负责人已停用，请重试', en: 'The new owner was deactivated; try again' },
@@ -290,9 +294,17 @@ export function databaseErrorOf(err: unknown): { code: string; message: string }
   for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
-      // the part after a colon quotes the refused value (`invalid input syntax for type json:
-      // "…"`), which may be personal data
-      const text = typeof message === 'string' ? message.replace(/:[\s\S]*$/, ': …') : '';
+      // values the database quotes back (`value "…" is out of range`, `invalid input syntax
+      // for type json: …`) may be personal data; names of tables, columns and types are not
+      const text =
+        typeof message === 'string'
+          ? message
+              .replace(/:[\s\S]*$/, ': …')
+              .replace(
+                /(?<!\b(?:constraint|relation|column|table|type|index|encoding|function|schema) )"[^"]*"/g,
+                '"…"',
+              )
+          : '';
       return { code, message: text.slice(0, 300) };
     }
     e = cause;

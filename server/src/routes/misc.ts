@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { getCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { boolQuery, NextAction, Notification } from '../http/schemas.ts';
+import { parseSessionCookie, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import type { Scheduler } from '../services/commands/scheduler.ts';
 import { canSeeRecord } from '../services/core/access.ts';
 import { Invalid } from '../services/core/errors.ts';
@@ -175,7 +177,15 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
     (c) => {
       const ctx = ctxOf(c);
       const me = ctx.user;
+      // a token is its own session; a cookie's session is its id
+      const session = me.token
+        ? me.id
+        : (parseSessionCookie(getCookie(c, SESSION_COOKIE))?.sid ?? me.id);
       return streamSSE(c, async (stream) => {
+        const release = ctx.live.openStream(session, () => {
+          stream.abort();
+          void stream.close();
+        });
         const send = (event: string, data: unknown) => {
           stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
         };
@@ -193,13 +203,17 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
             if (userId === me.id) send('notification', { id, recordId: p.r });
           }
         });
-        stream.onAbort(off);
+        stream.onAbort(() => {
+          off();
+          release();
+        });
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ userId: me.id }) });
         while (!stream.aborted) {
           await stream.sleep(15_000);
           if (!stream.aborted) await stream.write(': ping\n\n');
         }
         off();
+        release();
       });
     },
   );

@@ -98,7 +98,7 @@ export const ApiToken = z.object({
   expiresAt: z.nullable(z.number()),
   lastUsedAt: z.nullable(z.number()),
   revokedAt: z.nullable(z.number()),
-  suspended: z.boolean().optional(),
+  suspended: z.optional(z.boolean()),
 });
 export type ApiToken = z.infer<typeof ApiToken>;
 export const TokenCreated = z.object({ token: ApiToken, secret: z.string() });

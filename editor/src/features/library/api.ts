@@ -21,7 +21,7 @@ export const LibraryItem = z.object({
   stageCount: z.number(),
   fieldCount: z.number(),
   pathCount: z.number(),
-  pathCountExact: z.boolean().optional(),
+  pathCountExact: z.optional(z.boolean()),
   slaCount: z.number(),
   escalationCount: z.number(),
 });

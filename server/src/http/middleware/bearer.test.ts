@@ -1,7 +1,5 @@
-import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { newTokenSecret, parseToken } from '../../services/auth/api-tokens.ts';
-import type { AppEnv } from '../context.ts';
 import { bearerOf } from './bearer.ts';
 
 describe('bearer header', () => {

@@ -13,6 +13,7 @@ import { resolveToken, touchToken } from '../../services/auth/api-tokens.ts';
 import { tokenMayCall } from '../../services/core/access.ts';
 import type { AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import type { RateLimiter } from './rate-limit.ts';
 
 /** The token of an `Authorization: Bearer` header; null when there is no bearer header. */
 export function bearerOf(header: string | undefined): string | null {
@@ -51,13 +52,15 @@ const TOKEN_OPEN_PATHS = new Set(['/api/openapi.json', '/api/docs']);
 
 /**
  * Authenticates a bearer request: 401 `token-invalid` for a malformed, unknown, revoked or
- * expired token; 403 `token-scope` for an operation outside its scopes. Otherwise sets the
+ * expired token; 403 `token-scope` for an operation outside its scopes; 429 `rate-limited`
+ * past the token's requests per minute. Otherwise sets the
  * caller (a token acting for its workspace), records its use (throttled) and returns null.
  */
 export async function authenticateBearer(
   c: Context<AppEnv>,
   token: string,
   operationOf: (c: Context<AppEnv>) => string | undefined,
+  limiter: RateLimiter,
 ): Promise<Response | null> {
   const deps = c.get('deps');
   const found = token ? await resolveToken(deps, token) : null;
@@ -74,6 +77,12 @@ export async function authenticateBearer(
       'token-scope',
       `this API token's scopes do not include ${operationId ?? `${c.req.method} ${c.req.path}`}`,
     );
+  }
+  const wait = limiter.take(found.tokenId);
+  if (wait > 0) {
+    const res = problem(c, 'rate-limited', 'this API token made too many requests; slow down');
+    res.headers.set('retry-after', String(wait));
+    return res;
   }
   if (found.touch) {
     await touchToken(deps, found, {

@@ -11,12 +11,18 @@ import { DomainError } from '../core/errors.ts';
 
 const sha256 = (text: string) => new Bun.CryptoHasher('sha256').update(text).digest('hex');
 
-export const THROTTLE = {
+type Rule = { free: number; firstDelayMs: number; maxDelayMs: number };
+
+export const THROTTLE: {
+  windowMinutes: number;
+  account: Rule;
+  address: Rule;
+} = {
   /** Window after which a key's count starts again. */
   windowMinutes: 15,
   account: { free: 5, firstDelayMs: 5_000, maxDelayMs: 60_000 },
   address: { free: 20, firstDelayMs: 10_000, maxDelayMs: 15 * 60_000 },
-} as const;
+};
 
 /** One form of an e-mail for sign-in, invitations and accounts: NFKC, trimmed, lower-case. */
 export function normalizeEmail(email: string): string {
@@ -29,8 +35,6 @@ export type Admission = {
   /** Attempts counted on the account in this window, this one included. */
   accountAttempts: number;
 };
-
-type Rule = (typeof THROTTLE)['account'];
 
 /** The delay after the n-th attempt admitted in a window: none while free, then doubling. */
 export function delayAfter(n: number, rule: Rule): number {
