@@ -59,63 +59,57 @@ function countConditions(value: unknown): number {
  * The limits `doc` exceeds, one problem each, naming the limit.
  *
  * @example
- * checkLimits(doc); // [{ code: 'limit.stages', message: { en: 'the SOP has 5000 stages; the limit is 300', … } }]
+ * checkLimits(doc); // [{ code: 'limit.stages', message: { en: 'stages: 5001, the limit is 300', … } }]
  */
 export function checkLimits(doc: SopDocument): Problem[] {
-  const out: Problem[] = [];
-  const over = (code: string, path: string, zh: string, en: string) =>
-    out.push({ path, code: `limit.${code}`, message: { 'zh-CN': zh, en } });
-  const chars = JSON.stringify(doc).length;
-  if (chars > SOP_LIMITS.documentChars) {
-    over(
+  const c = countStates(doc.machine as StateConfig);
+  const [stage, width] = c.widest;
+  const at = stage === '(root)' ? 'machine' : `machine.states.${stage.split('.').join('.states.')}`;
+  // [code, path, found, limit, what in zh-CN, what in en]
+  const checks: Array<[string, string, number, number, string, string]> = [
+    [
       'document-chars',
       '(document)',
-      `文档有 ${chars} 个字符，上限为 ${SOP_LIMITS.documentChars}`,
-      `the document has ${chars} characters; the limit is ${SOP_LIMITS.documentChars}`,
-    );
-  }
-  const c = countStates(doc.machine as StateConfig);
-  if (c.stages > SOP_LIMITS.stages) {
-    over(
-      'stages',
-      'machine.states',
-      `SOP 有 ${c.stages} 个阶段，上限为 ${SOP_LIMITS.stages}`,
-      `the SOP has ${c.stages} stages; the limit is ${SOP_LIMITS.stages}`,
-    );
-  }
-  if (c.depth > SOP_LIMITS.nestingDepth) {
-    over(
+      JSON.stringify(doc).length,
+      SOP_LIMITS.documentChars,
+      '文档的字符数',
+      'characters in the document',
+    ],
+    ['stages', 'machine.states', c.stages, SOP_LIMITS.stages, '阶段数', 'stages'],
+    [
       'nesting-depth',
       'machine.states',
-      `阶段嵌套了 ${c.depth} 层，上限为 ${SOP_LIMITS.nestingDepth} 层`,
-      `stages are nested ${c.depth} levels deep; the limit is ${SOP_LIMITS.nestingDepth}`,
-    );
-  }
-  if (c.actions > SOP_LIMITS.actions) {
-    over(
-      'actions',
-      'machine',
-      `SOP 有 ${c.actions} 个操作，上限为 ${SOP_LIMITS.actions}`,
-      `the SOP has ${c.actions} actions; the limit is ${SOP_LIMITS.actions}`,
-    );
-  }
-  const [stage, width] = c.widest;
-  if (width > SOP_LIMITS.actionsPerStage) {
-    over(
+      c.depth,
+      SOP_LIMITS.nestingDepth,
+      '阶段嵌套层数',
+      'levels of nested stages',
+    ],
+    ['actions', 'machine', c.actions, SOP_LIMITS.actions, '操作数', 'actions'],
+    [
       'actions-per-stage',
-      stage === '(root)' ? 'machine.on' : `machine.states.${stage.split('.').join('.states.')}.on`,
-      `阶段「${stage}」有 ${width} 个操作，每个阶段上限为 ${SOP_LIMITS.actionsPerStage}`,
-      `stage "${stage}" has ${width} actions; the limit per stage is ${SOP_LIMITS.actionsPerStage}`,
-    );
-  }
-  const conditions = countConditions(doc.machine);
-  if (conditions > SOP_LIMITS.conditions) {
-    over(
+      `${at}.on`,
+      width,
+      SOP_LIMITS.actionsPerStage,
+      `阶段「${stage}」的操作数`,
+      `actions of stage "${stage}"`,
+    ],
+    [
       'conditions',
       'machine',
-      `SOP 有 ${conditions} 个条件，上限为 ${SOP_LIMITS.conditions}`,
-      `the SOP has ${conditions} conditions; the limit is ${SOP_LIMITS.conditions}`,
-    );
-  }
-  return out;
+      countConditions(doc.machine),
+      SOP_LIMITS.conditions,
+      '条件数',
+      'conditions',
+    ],
+  ];
+  return checks
+    .filter(([, , found, limit]) => found > limit)
+    .map(([code, path, found, limit, zh, en]) => ({
+      path,
+      code: `limit.${code}`,
+      message: {
+        'zh-CN': `${zh}为 ${found}，上限为 ${limit}`,
+        en: `${en}: ${found}, the limit is ${limit}`,
+      },
+    }));
 }

@@ -32,10 +32,8 @@ describe('path counting', () => {
     const doc = chartSop(5000, (i) => [i + 1, i + 2]);
     const problems = checkSop(doc).problems;
     expect(problems.map((p) => p.code)).toEqual(['limit.stages', 'limit.actions']);
-    expect(problems[0]?.message.en).toBe(
-      `the SOP has 5001 stages; the limit is ${SOP_LIMITS.stages}`,
-    );
-    expect(problems[0]?.message['zh-CN']).toBe(`SOP 有 5001 个阶段，上限为 ${SOP_LIMITS.stages}`);
+    expect(problems[0]?.message.en).toBe(`stages: 5001, the limit is ${SOP_LIMITS.stages}`);
+    expect(problems[0]?.message['zh-CN']).toBe(`阶段数为 5001，上限为 ${SOP_LIMITS.stages}`);
     // not explored at all: it can never be published
     expect(countPaths(doc)).toEqual({ count: 0, exact: false });
     expect(enumeratePaths(doc, 10)).toEqual([]);

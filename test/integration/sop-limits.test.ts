@@ -81,8 +81,8 @@ for (const lane of LANES) {
         const limit = p.body.errors.find((e: Json) => e.code === 'limit.stages');
         expect(limit.message).toBe(
           lang === 'en'
-            ? 'the SOP has 5001 stages; the limit is 300'
-            : 'SOP 有 5001 个阶段，上限为 300',
+            ? 'stages: 5001, the limit is 300'
+            : '阶段数为 5001，上限为 300',
         );
       }
       const lib = await rep.get('/api/library');
