@@ -40,6 +40,11 @@ export const Config = z.object({
    * The first migrates and seeds, then starts the others (server/README.md, Scale-out).
    */
   workers: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Sign-in attempts one client address may make in 15 minutes before each further one
+   * waits (10 s, doubling to 15 min); raise it when many people share one address (NAT).
+   */
+  signInFreePerAddress: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Requests per minute one API token may make to one server process. */
   tokenRatePerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /**
@@ -87,6 +92,7 @@ export function configFromEnv(
     workers: pick('WORKERS'),
     trustProxy: pick('TRUST_PROXY'),
     tokenRatePerMinute: pick('TOKEN_RATE_PER_MINUTE'),
+    signInFreePerAddress: pick('SIGN_IN_FREE_PER_ADDRESS'),
   };
 }
 
@@ -104,6 +110,7 @@ const ENV_NAMES: Record<string, string> = {
   workers: 'WORKERS',
   trustProxy: 'TRUST_PROXY',
   tokenRatePerMinute: 'TOKEN_RATE_PER_MINUTE',
+  signInFreePerAddress: 'SIGN_IN_FREE_PER_ADDRESS',
 };
 
 /** Parses config; on failure returns one line per bad field, naming the variable. */

@@ -41,6 +41,7 @@ export async function startServer(
     schedulerIntervalMs?: number;
     trustProxy?: string;
     tokenRatePerMinute?: string;
+    signInFreePerAddress?: string;
   } = {},
 ): Promise<Server> {
   const parsed = parseConfig({
@@ -53,6 +54,7 @@ export async function startServer(
     editorDist: '/nonexistent',
     trustProxy: opts.trustProxy,
     tokenRatePerMinute: opts.tokenRatePerMinute,
+    signInFreePerAddress: opts.signInFreePerAddress,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const db = await createDb(parsed.config);

@@ -80,9 +80,7 @@ for (const lane of LANES) {
         expect(p.body.code).toBe('sop-invalid');
         const limit = p.body.errors.find((e: Json) => e.code === 'limit.stages');
         expect(limit.message).toBe(
-          lang === 'en'
-            ? 'stages: 5001, the limit is 300'
-            : '阶段数为 5001，上限为 300',
+          lang === 'en' ? 'stages: 5001, the limit is 300' : '阶段数为 5001，上限为 300',
         );
       }
       const lib = await rep.get('/api/library');

@@ -150,7 +150,6 @@ export async function login(
   ip: string | null = null,
 ): Promise<{ info: SessionInfo; cookie: string; expiresAt: number }> {
   const email = normalizeEmail(input.email);
-  const admission = await admitSignIn(deps.db, email, ip);
   const rows = await deps.db.query(
     `select workspace_id, id, password_hash from users where email = $1 and active
       order by created_at limit 5`,
@@ -168,6 +167,14 @@ export async function login(
         ip,
       }),
     );
+  let admission: Awaited<ReturnType<typeof admitSignIn>>;
+  try {
+    admission = await admitSignIn(deps.db, email, ip, deps.config.signInFreePerAddress);
+  } catch (e) {
+    // a refused attempt is a failure too, so the owner's admins see the pressure
+    if (rows.length) await deps.db.batch(failed('locked'));
+    throw e;
+  }
   for (const row of rows) {
     if (await Bun.password.verify(input.password, String(row.password_hash))) {
       const workspaceId = String(row.workspace_id);

@@ -21,7 +21,8 @@ export const THROTTLE: {
   /** Window after which a key's count starts again. */
   windowMinutes: 15,
   account: { free: 5, firstDelayMs: 5_000, maxDelayMs: 60_000 },
-  address: { free: 20, firstDelayMs: 10_000, maxDelayMs: 15 * 60_000 },
+  /** `free` is the default of config.signInFreePerAddress. */
+  address: { free: 50, firstDelayMs: 10_000, maxDelayMs: 15 * 60_000 },
 };
 
 /** One form of an e-mail for sign-in, invitations and accounts: NFKC, trimmed, lower-case. */
@@ -47,11 +48,16 @@ export function delayAfter(n: number, rule: Rule): number {
  * attempts across processes), or refuses it with 429 `too-many-attempts` and the seconds
  * to wait, without counting it, while either key's delay runs.
  */
-export async function admitSignIn(db: Db, email: string, ip: string | null): Promise<Admission> {
+export async function admitSignIn(
+  db: Db,
+  email: string,
+  ip: string | null,
+  freePerAddress: number = THROTTLE.address.free,
+): Promise<Admission> {
   const accountKey = sha256(`login:${email}`);
   const addressKey = ip ? sha256(`login-ip:${ip}`) : null;
   const keys: Array<[string, Rule]> = [[accountKey, THROTTLE.account]];
-  if (addressKey) keys.push([addressKey, THROTTLE.address]);
+  if (addressKey) keys.push([addressKey, { ...THROTTLE.address, free: freePerAddress }]);
   const verdict = await db.transaction(async (q) => {
     const rows: Array<{ key: string; rule: Rule; attempts: number; waitMs: number }> = [];
     for (const [key, rule] of keys) {
