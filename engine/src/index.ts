@@ -39,6 +39,14 @@ export {
   SYSTEM_FACTS,
   traceConditions,
 } from './conditions.ts';
+export {
+  ENGINE_EVENT_TYPES,
+  EVENT_DATA,
+  GateFailureSchema,
+  isEngineEventType,
+  RejectionCode,
+  TimerSpecSchema,
+} from './events.ts';
 export { evolve, replay } from './evolve.ts';
 export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';

@@ -19,6 +19,7 @@ import {
   type TransitionInfo,
 } from './compile.ts';
 import { evaluate, type FactInput } from './conditions.ts';
+import type { EngineEventData, EngineEventType } from './events.ts';
 import { evolve } from './evolve.ts';
 import { recordFacts } from './facts.ts';
 import { checkFields } from './fields.ts';
@@ -65,15 +66,15 @@ class Decision {
     return this.record;
   }
 
-  emit(type: string, data: Record<string, unknown>): void {
-    const e: EngineEvent = {
+  emit<T extends EngineEventType>(type: T, data: EngineEventData<T>): void {
+    const e = {
       id: this.ctx.newId(),
       type,
       at: this.ctx.now,
       actorId: this.ctx.actor.id,
       version: this.version,
       data,
-    };
+    } as EngineEvent;
     this.events.push(e);
     this.record = evolve(this.record, e);
   }
@@ -156,11 +157,16 @@ function applyPick(
   d: Decision,
   p: Omit<Pick, 'teamId'> & { teamId: string | null },
   reason: string,
-  type = 'record.assigned',
 ): void {
   if (p.userId === d.r.ownerId && p.teamId === d.r.teamId) return;
   const from = d.r.ownerId;
-  d.emit(type, { userId: p.userId, teamId: p.teamId, strategy: p.strategy, from, reason });
+  d.emit('record.assigned', {
+    userId: p.userId,
+    teamId: p.teamId,
+    strategy: p.strategy,
+    from,
+    reason,
+  });
   d.effects.push({
     type: 'assign',
     userId: p.userId,

@@ -14,6 +14,8 @@ import {
   type CompiledSop,
   type Effect,
   type EngineEvent,
+  type EngineEventData,
+  type EngineEventType,
   evolve,
   type GateFailure,
   type LocalizedText,
@@ -239,15 +241,15 @@ export function planMove(from: LoadedSop, to: LoadedSop, stageMap: Record<string
     const events: EngineEvent[] = [];
     const effects: Effect[] = [];
     let state: RecordState = record;
-    const emit = (type: string, data: Record<string, unknown>) => {
-      const e: EngineEvent = {
+    const emit = <T extends EngineEventType>(type: T, data: EngineEventData<T>) => {
+      const e = {
         id: ctx.newId(),
         type,
         at: ctx.now,
         actorId: ctx.actor.id,
         version,
         data,
-      };
+      } as EngineEvent;
       events.push(e);
       state = evolve(state, e);
     };
