@@ -35,7 +35,10 @@ export {
   defaultMessage,
   type FactInput,
   isEmptyValue,
+  isSystemFact,
   OPERATORS,
+  type OperatorDef,
+  operatorOf,
   SYSTEM_FACTS,
   traceConditions,
 } from './conditions.ts';
@@ -51,6 +54,7 @@ export { evolve, replay } from './evolve.ts';
 export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';
 export { type OpenAction, openActions } from './open-actions.ts';
+export { isReservedName, own } from './own.ts';
 export {
   enumeratePaths,
   SIM_START,

@@ -12,6 +12,7 @@ import {
   UNSUPPORTED_TRANSITION_KEYS,
 } from './compile.ts';
 import { checkConditions } from './conditions.ts';
+import { isReservedName } from './own.ts';
 import { type Problem, parseSop, type SopDocument, type StateConfig } from './sop.ts';
 
 const YEAR_MS = 366 * 24 * 3_600_000;
@@ -262,6 +263,15 @@ function walkStates(
         'a stage key cannot contain . or #',
         id,
       );
+    else if (isReservedName(k))
+      add(
+        c,
+        `${path}.states.${k}`,
+        'stage.bad-key',
+        `「${k}」是保留名称，不能用作阶段名`,
+        `"${k}" is a reserved name and cannot be a stage key`,
+        id,
+      );
     walkStates(c, child, `${path}.states.${k}`, id ? `${id}.${k}` : k, hasOwner, allEvents);
   }
 }
@@ -344,6 +354,14 @@ export function validate(doc: SopDocument): Problem[] {
         `field "${f.key}" is defined twice`,
       );
     seen.add(f.key);
+    if (isReservedName(f.key))
+      add(
+        c,
+        `fields[${i}].key`,
+        'field.reserved-key',
+        `「${f.key}」是保留名称，不能用作字段名`,
+        `"${f.key}" is a reserved name and cannot be a field key`,
+      );
     if ((f.type === 'select' || f.type === 'multiSelect') && !f.options?.length) {
       add(
         c,

@@ -20,6 +20,7 @@ import {
   type GateFailure,
   type LocalizedText,
   openActions,
+  own,
   type RecordState,
   type StepContext,
   type StepResult,
@@ -121,7 +122,7 @@ function scheduleFor(
   if (!sla) return [];
   let base = ctx.now;
   if (sla.dueField) {
-    const raw = record.fields[sla.dueField];
+    const raw = own(record.fields, sla.dueField);
     const t = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
     if (!Number.isFinite(t)) return [];
     base = t;
@@ -199,7 +200,7 @@ export function planMove(from: LoadedSop, to: LoadedSop, stageMap: Record<string
       const parts = leaf.split('.');
       let mapped: string | undefined;
       for (let i = parts.length; i > 0 && mapped === undefined; i--) {
-        mapped = stageMap[parts.slice(0, i).join('.')];
+        mapped = own(stageMap, parts.slice(0, i).join('.'));
       }
       const target = mapped ?? leaf;
       const leaves = resolveLeaves(to.compiled, target);
