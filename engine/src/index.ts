@@ -13,6 +13,7 @@ export {
 export {
   addDuration,
   chinaCalendar,
+  type DurationParts,
   durationMs,
   isWorkingDay,
   parseDuration,

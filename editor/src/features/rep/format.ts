@@ -4,6 +4,7 @@
  */
 
 import { currentLocale, i18n } from '../../shared/i18n/index.ts';
+import { loc } from '../../shared/loc.ts';
 import type {
   FieldDef,
   Fields,
@@ -14,9 +15,8 @@ import type {
 } from './api.ts';
 import { Localized, stageMetaOf, stateNodeOf } from './api.ts';
 import { chinaCalendar, recordLabel, workingMsBetween } from './engine-lite.ts';
-import { loc } from './text.ts';
 
-export { loc } from './text.ts';
+export { loc } from '../../shared/loc.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
