@@ -121,9 +121,7 @@ for (const lane of LANES) {
         expect(r.status).toBe(401);
       }
       expect((await signIn(srv.url, ws.email('rep3'), PASSWORD, ip)).status).toBe(429);
-      expect(
-        (await signIn(srv.url, ws.email('rep3'), PASSWORD, from('51'))).status,
-      ).toBe(200);
+      expect((await signIn(srv.url, ws.email('rep3'), PASSWORD, from('51'))).status).toBe(200);
     });
 
     it('sets the session cookie Secure behind a trusted TLS proxy, and only then', async () => {
