@@ -8,10 +8,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Result, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { homeFor } from '../../app/areas.tsx';
-import { LanguageSwitch } from '../../app/language-switch.tsx';
 import { api, errorMessage } from '../../shared/api/client.ts';
 import { keys, MeResponse } from '../../shared/api/queries.ts';
+import { homeFor } from '../../shared/home.ts';
+import { LanguageSwitch } from '../../shared/ui/language-switch.tsx';
 import { isProblem, useAcceptInvite } from './api.ts';
 import './admin.css';
 

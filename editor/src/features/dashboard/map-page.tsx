@@ -25,6 +25,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { createContext, memo, useContext, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { autoLayout } from '../../shared/graph/layout.ts';
 import {
   type AtomicStageNode,
   type CompoundStageNode,
@@ -34,7 +35,6 @@ import {
   type StageNode,
   sopToGraph,
 } from '../../shared/graph/sop-graph.ts';
-import { autoLayout } from '../sop-editor/layout.ts';
 import {
   type BottleneckMap,
   csvUrl,

@@ -11,10 +11,10 @@ import { Button, Result, Typography } from 'antd';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { PageSpinner } from '../../app/app-layout.tsx';
 import { api, errorMessage } from '../../shared/api/client.ts';
 import { keys, SopDraftResponse } from '../../shared/api/queries.ts';
 import { currentLocale } from '../../shared/i18n/index.ts';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import { createEditorStore } from './store.ts';
 import { Workspace } from './workspace.tsx';
 

@@ -5,10 +5,10 @@ import { App, Button, Drawer, Empty, Space, Tag, Timeline, Typography } from 'an
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api/client.ts';
 import { fetchVersion, keys, PublishResponse, useVersions } from '../../shared/api/queries.ts';
+import { formatTime } from '../../shared/format/time.ts';
+import { autoLayout } from '../../shared/graph/layout.ts';
 import { sopToGraph } from '../../shared/graph/sop-graph.ts';
 import { testProps } from '../../shared/test-props.ts';
-import { formatTime } from '../sops/sop-list-page.tsx';
-import { autoLayout } from './layout.ts';
 import { useEditorStore } from './store.ts';
 
 export function HistoryDrawer({

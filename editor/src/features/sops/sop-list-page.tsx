@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../shared/api/client.ts';
 import { type SopSummary, useCreateSop, useMe, useSops } from '../../shared/api/queries.ts';
+import { formatTime } from '../../shared/format/time.ts';
 import { blankSop } from '../../shared/graph/sop-graph.ts';
 import { currentLocale } from '../../shared/i18n/index.ts';
 import { testProps } from '../../shared/test-props.ts';
@@ -16,16 +17,6 @@ export function localized(text: SopSummary['name'] | undefined, lang = currentLo
   if (!text) return '';
   if (typeof text === 'string') return text;
   return (lang === 'en' ? text.en : text['zh-CN']) || text.en || text['zh-CN'];
-}
-
-export function formatTime(value: string | number | null | undefined, lang: string): string {
-  if (value === null || value === undefined) return '—';
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  });
 }
 
 export function SopListPage() {

@@ -6,8 +6,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod/mini';
 import { api } from '../../shared/api/client.ts';
+import { Localized } from '../../shared/api/library.ts';
 import { FieldValue, GateFailure, openActionShape } from '../../shared/api/schemas.ts';
-import { Localized } from '../library/api.ts';
 
 export const Role = z.enum(['admin', 'manager', 'trainer', 'rep']);
 

@@ -84,19 +84,19 @@ export const http = createClient<paths>({
 });
 http.use(headers);
 
-type Answer<D> =
-  | { data: D; error?: never; response: Response }
-  | { data?: never; error: unknown; response: Response };
+type Answer = { data?: unknown; error?: unknown; response: Response };
+/** The success arm's body of an openapi-fetch answer. */
+type DataOf<A> = A extends { data: infer D; error?: never } ? D : never;
 
 /**
  * The body of a successful answer; a failed one throws `ApiError` with the whole problem body.
  */
-export async function ok<D>(answer: Promise<Answer<D>>): Promise<D> {
+export async function ok<A extends Answer>(answer: Promise<A>): Promise<DataOf<A>> {
   const r = await answer;
   if (r.error !== undefined || !r.response.ok) {
     throw new ApiError(problemOf(r.response, r.error), r.response.status, r.error);
   }
-  return r.data as D;
+  return r.data as DataOf<A>;
 }
 
 // ---- untyped calls, being replaced by `http` + `ok()` feature by feature
@@ -145,3 +145,21 @@ export async function api<T = unknown>(
   }
   return opts.schema ? opts.schema.parse(data) : (data as T);
 }
+
+type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+
+/**
+ * The JSON body a successful call answers with, by path and method.
+ *
+ * @example
+ * type Teams = Answered<'/teams', 'get'>['items'];
+ */
+export type Answered<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: infer A }
+    ? JsonOf<A>
+    : R extends { 201: infer A }
+      ? JsonOf<A>
+      : never
+  : never;

@@ -1131,6 +1131,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        FieldDef: {
+            capture?: boolean;
+            key: string;
+            label: components["schemas"]["LocalizedText"];
+            options?: {
+                label: components["schemas"]["LocalizedText"];
+                value: string;
+            }[];
+            /** @enum {string} */
+            type: "text" | "longText" | "number" | "money" | "date" | "datetime" | "select" | "multiSelect" | "phone" | "email" | "user" | "boolean" | "url";
+        };
         /**
          * @description Field values by field key.
          * @default {}
@@ -1431,7 +1442,7 @@ export interface components {
             currentStages: string[];
             dueAt: number | null;
             fields: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["FieldValue"];
             };
             id: string;
             lostReason: string | null;
@@ -1440,7 +1451,7 @@ export interface components {
             sopId: string;
             sopVersion: number;
             stages: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["StageVisit"];
             };
             /** @enum {string} */
             status: "open" | "won" | "lost" | "done";
@@ -1482,7 +1493,7 @@ export interface components {
             stage?: string;
         };
         SopRef: {
-            fields: unknown[];
+            fields: components["schemas"]["FieldDef"][];
             name: components["schemas"]["LocalizedText"];
             sopId: string;
             version: number;
@@ -1554,6 +1565,13 @@ export interface components {
                 workP90: number | null;
             }[];
             version: number | null;
+        };
+        StageVisit: {
+            enteredAt: number;
+            entry: number;
+            fieldsAtEntry?: {
+                [key: string]: components["schemas"]["FieldValue"];
+            };
         };
         TeamDetail: {
             id: string;

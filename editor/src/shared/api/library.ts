@@ -4,10 +4,10 @@
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod/mini';
-import { api } from '../../shared/api/client.ts';
-import { keys as shellKeys } from '../../shared/api/queries.ts';
+import { api } from './client.ts';
+import { keys as shellKeys } from './queries.ts';
 
-import { Localized } from '../../shared/api/schemas.ts';
+import { Localized } from './schemas.ts';
 
 export { Localized };
 

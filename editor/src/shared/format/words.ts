@@ -1,6 +1,6 @@
 /** Small text helpers shared by the library and training pages. */
 import type { TFunction } from 'i18next';
-import { currentLocale } from '../../shared/i18n/index.ts';
+import { currentLocale } from '../i18n/index.ts';
 
 type Text = { 'zh-CN': string; en: string };
 type T = TFunction;
