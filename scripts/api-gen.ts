@@ -37,9 +37,34 @@ export async function openApiDocument(): Promise<unknown> {
   }
 }
 
+/**
+ * zod-openapi writes a nullable component as `allOf: [$ref, { type: [object, null] }]`, which
+ * openapi-typescript turns into `T & (Record<string, never> | null)`; say `anyOf: [$ref, null]`.
+ */
+export function nullableRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullableRefs);
+  if (typeof node !== 'object' || node === null) return node;
+  const o = node as Record<string, unknown>;
+  const all = o.allOf;
+  if (Array.isArray(all) && all.length === 2 && Object.keys(o).length === 1) {
+    const [ref, second] = all as Array<Record<string, unknown>>;
+    const types = second?.type;
+    if (
+      ref &&
+      typeof ref.$ref === 'string' &&
+      Object.keys(second ?? {}).length === 1 &&
+      Array.isArray(types) &&
+      types.includes('null')
+    ) {
+      return { anyOf: [ref, { type: 'null' }] };
+    }
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, nullableRefs(v)]));
+}
+
 /** The generated module's text; the same document always gives the same text. */
 export async function generate(): Promise<string> {
-  const doc = await openApiDocument();
+  const doc = nullableRefs(await openApiDocument());
   // biome-ignore lint/suspicious/noExplicitAny: openapi-typescript takes its own OpenAPI3 type
   const ast = await openapiTS(doc as any, { alphabetize: true });
   return HEADER + astToString(ast);

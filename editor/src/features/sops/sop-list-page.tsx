@@ -34,7 +34,7 @@ export function SopListPage() {
 
   const onCreate = (v: NewSopForm) => {
     const doc = blankSop(v.id, { 'zh-CN': v.nameZh, en: v.nameEn || v.nameZh });
-    create.mutate(doc, {
+    create.mutate(doc as Record<string, unknown>, {
       onSuccess: () => {
         setOpen(false);
         form.resetFields();
@@ -58,7 +58,7 @@ export function SopListPage() {
       void message.error(t('sops.importInvalid'));
       return;
     }
-    create.mutate(doc, {
+    create.mutate(doc as Record<string, unknown>, {
       onSuccess: () => navigate(`/sops/${encodeURIComponent(id)}/edit`),
     });
   };

@@ -1,39 +1,14 @@
 /**
- * Response schemas and TanStack Query hooks for the SOP library. Documents are checked with
+ * TanStack Query hooks for the SOP library, typed by the API contract. Documents are checked with
  * the engine's parseSop where they are drawn, so they stay `unknown` here.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod/mini';
-import { api } from './client.ts';
+import { type Answered, http, ok, type Schemas } from './client.ts';
 import { keys as shellKeys } from './queries.ts';
 
-import { Localized } from './schemas.ts';
-
-export { Localized };
-
-export const LibraryItem = z.object({
-  kind: z.enum(['template', 'sop']),
-  id: z.string(),
-  version: z.number(),
-  name: Localized,
-  description: z.nullable(Localized),
-  tags: z.array(z.string()),
-  stageCount: z.number(),
-  fieldCount: z.number(),
-  pathCount: z.number(),
-  slaCount: z.number(),
-  escalationCount: z.number(),
-});
-export type LibraryItem = z.infer<typeof LibraryItem>;
-
-export const LibraryList = z.object({
-  templates: z.array(LibraryItem),
-  sops: z.array(LibraryItem),
-  tags: z.array(z.string()),
-});
-export type LibraryList = z.infer<typeof LibraryList>;
-
-export const LibraryDetail = z.object({ item: LibraryItem, doc: z.unknown() });
+export type Localized = Schemas['LocalizedText'];
+export type LibraryItem = Schemas['LibraryItem'];
+export type LibraryList = Answered<'/library', 'get'>;
 
 export const libraryKeys = {
   list: (q: string, tag: string | undefined) => ['library', 'list', q, tag ?? ''] as const,
@@ -44,13 +19,13 @@ export function useLibrary(q: string, tag: string | undefined) {
   return useQuery({
     queryKey: libraryKeys.list(q, tag),
     placeholderData: keepPreviousData,
-    queryFn: ({ signal }) => {
-      const params = new URLSearchParams();
-      if (q) params.set('q', q);
-      if (tag) params.set('tag', tag);
-      const qs = params.toString();
-      return api('GET', `/api/library${qs ? `?${qs}` : ''}`, { schema: LibraryList, signal });
-    },
+    queryFn: ({ signal }) =>
+      ok(
+        http.GET('/library', {
+          params: { query: { ...(q ? { q } : {}), ...(tag ? { tag } : {}) } },
+          signal,
+        }),
+      ),
   });
 }
 
@@ -58,11 +33,14 @@ export function useLibraryItem(kind: 'template' | 'sop', id: string) {
   return useQuery({
     queryKey: libraryKeys.item(kind, id),
     queryFn: ({ signal }) =>
-      api(
-        'GET',
-        `/api/library/${kind === 'template' ? 'templates' : 'sops'}/${encodeURIComponent(id)}`,
-        { schema: LibraryDetail, signal },
-      ),
+      kind === 'template'
+        ? ok(
+            http.GET('/library/templates/{templateId}', {
+              params: { path: { templateId: id } },
+              signal,
+            }),
+          )
+        : ok(http.GET('/library/sops/{sopId}', { params: { path: { sopId: id } }, signal })),
   });
 }
 
@@ -70,10 +48,12 @@ export function useCreateDraft() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (templateId: string) =>
-      api('POST', `/api/library/templates/${encodeURIComponent(templateId)}/drafts`, {
-        body: {},
-        schema: z.object({ sopId: z.string(), templateId: z.string() }),
-      }),
+      ok(
+        http.POST('/library/templates/{templateId}/drafts', {
+          params: { path: { templateId } },
+          body: {},
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: shellKeys.sops }),
   });
 }

@@ -1016,7 +1016,7 @@ export interface components {
             edges: {
                 action: string;
                 key: string;
-                label: components["schemas"]["LocalizedText"] & (Record<string, never> | null);
+                label: components["schemas"]["LocalizedText"] | null;
                 records: number;
                 source: string;
                 taken: number;
@@ -1200,7 +1200,7 @@ export interface components {
             }[];
         };
         LibraryItem: {
-            description: components["schemas"]["LocalizedText"] & (Record<string, never> | null);
+            description: components["schemas"]["LocalizedText"] | null;
             escalationCount: number;
             fieldCount: number;
             id: string;
@@ -1396,7 +1396,7 @@ export interface components {
             assignmentId: string;
             id: string;
             log: components["schemas"]["PracticeLogEntry"][];
-            nextTimer: components["schemas"]["TimerSpec"] & (Record<string, never> | null);
+            nextTimer: components["schemas"]["TimerSpec"] | null;
             record: components["schemas"]["Record"];
             /** @description The simulated clock, epoch ms */
             simNow: number;
@@ -1667,7 +1667,8 @@ export interface components {
             /** @enum {string} */
             locale: "zh-CN" | "en";
             name: string;
-            role: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "trainer" | "rep";
             teamIds: string[];
         };
         Workload: {
@@ -6268,7 +6269,7 @@ export interface operations {
                         paths: components["schemas"]["TrainingPath"][];
                         practice: components["schemas"]["PracticeSession"];
                         sop: {
-                            description: components["schemas"]["LocalizedText"] & (Record<string, never> | null);
+                            description: components["schemas"]["LocalizedText"] | null;
                             fields: unknown[];
                             name: components["schemas"]["LocalizedText"];
                             sopId: string;
@@ -6746,7 +6747,8 @@ export interface operations {
                             /** @enum {string} */
                             locale: "zh-CN" | "en";
                             name: string;
-                            role: string;
+                            /** @enum {string} */
+                            role: "admin" | "manager" | "trainer" | "rep";
                             teamIds: string[];
                         }[];
                     };
