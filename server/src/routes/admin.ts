@@ -56,7 +56,7 @@ const UserSummary = z
     id: z.string(),
     name: z.string(),
     email: z.string(),
-    role: RoleEnum,
+    role: z.string(),
     locale: z.enum(['zh-CN', 'en']),
     active: z.boolean(),
     teamIds: z.array(z.string()),

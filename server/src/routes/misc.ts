@@ -116,7 +116,7 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
                 id: z.string(),
                 name: z.string(),
                 email: z.string(),
-                role: z.enum(['admin', 'manager', 'trainer', 'rep']),
+                role: z.string(),
                 locale: z.enum(['zh-CN', 'en']),
                 active: z.boolean(),
                 teamIds: z.array(z.string()),

@@ -11,13 +11,13 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { type Answered, ApiError, http, ok, type Schemas } from '../../shared/api/client.ts';
-import { ROLES, type Role } from '../../shared/api/queries.ts';
+import type { Role } from '../../shared/api/queries.ts';
 
 export { ROLES, type Role } from '../../shared/api/queries.ts';
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export type UserSummary = Schemas['UserSummary'];
+export type UserSummary = import('../../shared/api/directory.ts').DirectoryUser;
 export type TeamSummary = Answered<'/teams', 'get'>['items'][number];
 export type Shift = Schemas['Shift'];
 export type MemberSettings = Schemas['MemberSettings'];
@@ -58,7 +58,7 @@ export function useAdminUsers() {
   return useQuery({
     queryKey: adminKeys.users,
     queryFn: ({ signal }) => ok(http.GET('/users', { signal })),
-    select: (d) => d.items,
+    select: (d) => d.items as UserSummary[],
     meta: { silent: true },
   });
 }

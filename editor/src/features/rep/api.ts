@@ -32,7 +32,16 @@ export type StageInfo = Schemas['Stage'];
 export type RecordPage = Schemas['RecordPage'];
 export type CommandResult = Schemas['CommandResult'];
 export type NextAction = Schemas['NextAction'];
-export type RecordEvent = Schemas['EngineEvent'];
+/** An event as the history lists it; the presenters narrow `type` and `data` themselves. */
+export type RecordEvent = {
+  id: string;
+  seq: number;
+  type: string;
+  at: number;
+  actorId: string;
+  version: number;
+  data: Record<string, unknown>;
+};
 export type Notification = Schemas['Notification'];
 export type DuplicateMatch = Schemas['DuplicateMatch'];
 export type PublishedSop = { sopId: string; name: Localized; version: number };

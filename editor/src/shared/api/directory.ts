@@ -4,8 +4,10 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { type Answered, http, ok, type Schemas } from './client.ts';
+import type { Role } from './queries.ts';
 
-export type DirectoryUser = Schemas['UserSummary'];
+/** A person in the workspace; the server sends one of the four roles as a plain string. */
+export type DirectoryUser = Omit<Schemas['UserSummary'], 'role'> & { role: Role };
 export type Team = Answered<'/teams', 'get'>['items'][number];
 export type WorkspaceCalendar = Schemas['Calendar'];
 
@@ -20,7 +22,7 @@ export function useUsers() {
     queryKey: directoryKeys.users,
     queryFn: ({ signal }) => ok(http.GET('/users', { signal })),
     staleTime: 5 * 60_000,
-    select: (d) => d.items,
+    select: (d) => d.items as DirectoryUser[],
   });
 }
 

@@ -1119,18 +1119,319 @@ export interface components {
             };
             visible: boolean;
         };
-        EngineEvent: {
+        EngineEvent: ({
             actorId: string;
             at: number;
             data: {
-                [key: string]: unknown;
+                fields: {
+                    [key: string]: string | number | boolean | string[] | null;
+                };
+                recordId: string;
+                sopId: string;
+                sopVersion: number;
+                value?: unknown;
             };
             id: string;
-            type: string;
+            /** @enum {string} */
+            type: "record.created";
             version: number;
         } & {
             [key: string]: unknown;
-        };
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                changes: {
+                    [key: string]: {
+                        from: string | number | boolean | string[] | null;
+                        to: string | number | boolean | string[] | null;
+                    };
+                };
+            };
+            id: string;
+            /** @enum {string} */
+            type: "fields.changed";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                done: string[];
+                stage: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "checklist.changed";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                action: string;
+                from?: unknown;
+                to?: unknown;
+                transitions: string[];
+            };
+            id: string;
+            /** @enum {string} */
+            type: "action.performed";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                action: string;
+                failures: {
+                    fact: string;
+                    fields: string[];
+                    message: {
+                        en: string;
+                        "zh-CN": string;
+                    };
+                    operator: string;
+                    path: string;
+                }[];
+                reason: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "gate.overridden";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                entry: number;
+                stage: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "stage.entered";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                stage: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "stage.exited";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                from: string | null;
+                reason: string;
+                strategy: ("named" | "round-robin" | "least-loaded" | "weighted") | "manual";
+                teamId: string | null;
+                userId: string | null;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "record.assigned";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                from: string | null;
+                reason: string;
+                teamId: string | null;
+                userId: string | null;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "record.handed-over";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                timer: {
+                    dueAt: number;
+                    id: string;
+                    kind: ("remind-owner" | "notify-manager" | "reassign" | "move") | "deadline";
+                    rung: number;
+                    stage: string;
+                };
+            };
+            id: string;
+            /** @enum {string} */
+            type: "timer.scheduled";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                reason: string;
+                timerId: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "timer.cancelled";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                kind: ("remind-owner" | "notify-manager" | "reassign" | "move") | "deadline";
+                rung: number;
+                stage: string;
+                timerId: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "timer.fired";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                stage: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "sla.breached";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                stage: string;
+                userIds: (string | null)[];
+            };
+            id: string;
+            /** @enum {string} */
+            type: "escalation.reminded";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                stage: string;
+                userIds: string[];
+            };
+            id: string;
+            /** @enum {string} */
+            type: "escalation.notified";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                from: string | null;
+                ok: boolean;
+                stage: string;
+                to: string | null;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "escalation.reassigned";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                action: string;
+                /** @enum {string} */
+                code: "gate-failed" | "unknown-action" | "action-not-open" | "role-not-allowed" | "record-closed" | "record-open" | "invalid-fields" | "unknown-timer" | "no-assignee" | "invalid-command";
+                stage: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "escalation.move-failed";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                stage: string | null;
+                /** @enum {string} */
+                status: "won" | "lost" | "done";
+            };
+            id: string;
+            /** @enum {string} */
+            type: "record.completed";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                reason: string;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "record.closed";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                reason: string | null;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "record.reopened";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            actorId: string;
+            at: number;
+            data: {
+                from?: unknown;
+                fromVersion: number;
+                stageMap: {
+                    [key: string]: string;
+                };
+                to?: unknown;
+                toVersion: number;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "record.migrated";
+            version: number;
+        } & {
+            [key: string]: unknown;
+        });
         FieldDef: {
             capture?: boolean;
             key: string;
@@ -1667,8 +1968,7 @@ export interface components {
             /** @enum {string} */
             locale: "zh-CN" | "en";
             name: string;
-            /** @enum {string} */
-            role: "admin" | "manager" | "trainer" | "rep";
+            role: string;
             teamIds: string[];
         };
         Workload: {
@@ -3775,8 +4075,337 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: (components["schemas"]["EngineEvent"] & ({
+                        items: (({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                fields: {
+                                    [key: string]: string | number | boolean | string[] | null;
+                                };
+                                recordId: string;
+                                sopId: string;
+                                sopVersion: number;
+                                value?: unknown;
+                            };
+                            id: string;
                             seq: number;
+                            /** @enum {string} */
+                            type: "record.created";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                changes: {
+                                    [key: string]: {
+                                        from: string | number | boolean | string[] | null;
+                                        to: string | number | boolean | string[] | null;
+                                    };
+                                };
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "fields.changed";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                done: string[];
+                                stage: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "checklist.changed";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                action: string;
+                                from?: unknown;
+                                to?: unknown;
+                                transitions: string[];
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "action.performed";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                action: string;
+                                failures: {
+                                    fact: string;
+                                    fields: string[];
+                                    message: {
+                                        en: string;
+                                        "zh-CN": string;
+                                    };
+                                    operator: string;
+                                    path: string;
+                                }[];
+                                reason: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "gate.overridden";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                entry: number;
+                                stage: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "stage.entered";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                stage: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "stage.exited";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                from: string | null;
+                                reason: string;
+                                strategy: ("named" | "round-robin" | "least-loaded" | "weighted") | "manual";
+                                teamId: string | null;
+                                userId: string | null;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "record.assigned";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                from: string | null;
+                                reason: string;
+                                teamId: string | null;
+                                userId: string | null;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "record.handed-over";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                timer: {
+                                    dueAt: number;
+                                    id: string;
+                                    kind: ("remind-owner" | "notify-manager" | "reassign" | "move") | "deadline";
+                                    rung: number;
+                                    stage: string;
+                                };
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "timer.scheduled";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                reason: string;
+                                timerId: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "timer.cancelled";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                kind: ("remind-owner" | "notify-manager" | "reassign" | "move") | "deadline";
+                                rung: number;
+                                stage: string;
+                                timerId: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "timer.fired";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                stage: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "sla.breached";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                stage: string;
+                                userIds: (string | null)[];
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "escalation.reminded";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                stage: string;
+                                userIds: string[];
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "escalation.notified";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                from: string | null;
+                                ok: boolean;
+                                stage: string;
+                                to: string | null;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "escalation.reassigned";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                action: string;
+                                /** @enum {string} */
+                                code: "gate-failed" | "unknown-action" | "action-not-open" | "role-not-allowed" | "record-closed" | "record-open" | "invalid-fields" | "unknown-timer" | "no-assignee" | "invalid-command";
+                                stage: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "escalation.move-failed";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                stage: string | null;
+                                /** @enum {string} */
+                                status: "won" | "lost" | "done";
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "record.completed";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                reason: string;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "record.closed";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                reason: string | null;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "record.reopened";
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            actorId: string;
+                            at: number;
+                            data: {
+                                from?: unknown;
+                                fromVersion: number;
+                                stageMap: {
+                                    [key: string]: string;
+                                };
+                                to?: unknown;
+                                toVersion: number;
+                            };
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            type: "record.migrated";
+                            version: number;
                         } & {
                             [key: string]: unknown;
                         }))[];
@@ -6747,8 +7376,7 @@ export interface operations {
                             /** @enum {string} */
                             locale: "zh-CN" | "en";
                             name: string;
-                            /** @enum {string} */
-                            role: "admin" | "manager" | "trainer" | "rep";
+                            role: string;
                             teamIds: string[];
                         }[];
                     };
