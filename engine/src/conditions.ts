@@ -576,15 +576,13 @@ export function checkConditions(
   depth = 0,
 ): Problem[] {
   const problems: Problem[] = [];
-  const add = (p: string, code: string, zh: string, en: string) =>
-    problems.push({ path: p, code, message: { 'zh-CN': zh, en }, stage });
+  const add = (p: string, code: string, message: LocalizedText) =>
+    problems.push({ path: p, code, message, stage });
   if (depth > MAX_CONDITION_DEPTH) {
-    add(
-      path,
-      'condition.too-deep',
-      `条件嵌套超过 ${MAX_CONDITION_DEPTH} 层`,
-      `conditions nest deeper than ${MAX_CONDITION_DEPTH} levels`,
-    );
+    add(path, 'condition.too-deep', {
+      'zh-CN': `条件嵌套超过 ${MAX_CONDITION_DEPTH} 层`,
+      en: `conditions nest deeper than ${MAX_CONDITION_DEPTH} levels`,
+    });
     return problems;
   }
   if ('all' in c || 'any' in c) {
@@ -598,59 +596,62 @@ export function checkConditions(
   if ('not' in c) return checkConditions(c.not, `${path}.not`, fieldDefs, stage, depth + 1);
   const info = OPERATORS[c.operator];
   if (!info) {
-    add(
-      `${path}.operator`,
-      'condition.unknown-operator',
-      `未知的运算符「${c.operator}」`,
-      `unknown operator "${c.operator}"`,
-    );
+    add(`${path}.operator`, 'condition.unknown-operator', {
+      'zh-CN': `未知的运算符「${c.operator}」`,
+      en: `unknown operator "${c.operator}"`,
+    });
   }
   const field = fieldDefs.get(c.fact);
   if (!field && !(c.fact in SYSTEM_FACTS)) {
-    add(
-      `${path}.fact`,
-      'condition.unknown-fact',
-      `条件引用了不存在的字段「${c.fact}」`,
-      `condition names unknown field "${c.fact}"`,
-    );
+    add(`${path}.fact`, 'condition.unknown-fact', {
+      'zh-CN': `条件引用了不存在的字段「${c.fact}」`,
+      en: `condition names unknown field "${c.fact}"`,
+    });
   }
   if (!info) return problems;
   const v = c.value;
-  const bad = (why: string, whyZh: string) =>
-    add(`${path}.value`, 'condition.bad-value', whyZh, why);
+  const bad = (why: LocalizedText) => add(`${path}.value`, 'condition.bad-value', why);
   switch (info.valueKind) {
     case 'number':
       if (typeof v !== 'number' || !Number.isFinite(v))
-        bad(`"${c.operator}" needs a number`, `「${c.operator}」需要数字`);
+        bad({ 'zh-CN': `「${c.operator}」需要数字`, en: `"${c.operator}" needs a number` });
       break;
     case 'list':
-      if (!Array.isArray(v)) bad(`"${c.operator}" needs a list`, `「${c.operator}」需要列表`);
+      if (!Array.isArray(v))
+        bad({ 'zh-CN': `「${c.operator}」需要列表`, en: `"${c.operator}" needs a list` });
       break;
     case 'bool':
       if (typeof v !== 'boolean')
-        bad(`"${c.operator}" needs true or false`, `「${c.operator}」需要 true 或 false`);
+        bad({
+          'zh-CN': `「${c.operator}」需要 true 或 false`,
+          en: `"${c.operator}" needs true or false`,
+        });
       break;
     case 'pattern':
       if (typeof v !== 'string')
-        bad('"matchesPattern" needs a pattern string', '「matchesPattern」需要正则字符串');
+        bad({
+          'zh-CN': '「matchesPattern」需要正则字符串',
+          en: '"matchesPattern" needs a pattern string',
+        });
       else if (v.length > MAX_PATTERN_LENGTH)
-        bad(
-          `pattern is longer than ${MAX_PATTERN_LENGTH} characters`,
-          `正则超过 ${MAX_PATTERN_LENGTH} 个字符`,
-        );
+        bad({
+          'zh-CN': `正则超过 ${MAX_PATTERN_LENGTH} 个字符`,
+          en: `pattern is longer than ${MAX_PATTERN_LENGTH} characters`,
+        });
       else if (!compilePattern(v))
-        bad(`pattern is not valid RE2 syntax: ${v}`, `正则不是合法的 RE2 语法：${v}`);
+        bad({
+          'zh-CN': `正则不是合法的 RE2 语法：${v}`,
+          en: `pattern is not valid RE2 syntax: ${v}`,
+        });
       break;
     default:
       break;
   }
   if (c.operator === 'checklistComplete' && c.fact !== '$checklist') {
-    add(
-      `${path}.fact`,
-      'condition.bad-fact',
-      '「checklistComplete」只能用于 $checklist',
-      '"checklistComplete" applies to $checklist only',
-    );
+    add(`${path}.fact`, 'condition.bad-fact', {
+      'zh-CN': '「checklistComplete」只能用于 $checklist',
+      en: '"checklistComplete" applies to $checklist only',
+    });
   }
   if (
     (c.operator === 'withinHours' || c.operator === 'withinWorkingDays') &&
@@ -658,12 +659,10 @@ export function checkConditions(
     field.type !== 'date' &&
     field.type !== 'datetime'
   ) {
-    add(
-      `${path}.fact`,
-      'condition.bad-fact',
-      `「${c.operator}」需要日期或日期时间字段`,
-      `"${c.operator}" needs a date or datetime field`,
-    );
+    add(`${path}.fact`, 'condition.bad-fact', {
+      'zh-CN': `「${c.operator}」需要日期或日期时间字段`,
+      en: `"${c.operator}" needs a date or datetime field`,
+    });
   }
   return problems;
 }

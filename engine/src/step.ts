@@ -39,10 +39,9 @@ import type {
 
 const reject = (
   code: Rejection['code'],
-  zh: string,
-  en: string,
+  message: LocalizedText,
   failures: GateFailure[] = [],
-): StepResult => ({ ok: false, rejection: { code, message: { 'zh-CN': zh, en }, failures } });
+): StepResult => ({ ok: false, rejection: { code, message, failures } });
 
 /** Accumulates events (applied immediately) and effects for one command. */
 class Decision {
@@ -88,7 +87,8 @@ class Decision {
   }
 
   done(webhook?: string): StepResult {
-    if (!this.record) return reject('invalid-command', '命令无效', 'invalid command');
+    if (!this.record)
+      return reject('invalid-command', { 'zh-CN': '命令无效', en: 'invalid command' });
     if (webhook && this.events.length) {
       this.effects.push({
         type: 'webhook',
@@ -279,22 +279,20 @@ function checklistChanges(
     if (!items || !d.r.stages[stage]) {
       return {
         ok: false,
-        result: reject(
-          'invalid-command',
-          `阶段「${stage}」当前没有检查清单`,
-          `stage "${stage}" has no open checklist`,
-        ),
+        result: reject('invalid-command', {
+          'zh-CN': `阶段「${stage}」当前没有检查清单`,
+          en: `stage "${stage}" has no open checklist`,
+        }),
       };
     }
     const unknown = done.filter((i) => !items.includes(i));
     if (unknown.length) {
       return {
         ok: false,
-        result: reject(
-          'invalid-command',
-          `未知的清单项：${unknown.join('、')}`,
-          `unknown checklist items: ${unknown.join(', ')}`,
-        ),
+        result: reject('invalid-command', {
+          'zh-CN': `未知的清单项：${unknown.join('、')}`,
+          en: `unknown checklist items: ${unknown.join(', ')}`,
+        }),
       };
     }
     const sorted = [...new Set(done)].sort();
@@ -326,7 +324,8 @@ function applyEdits(d: Decision, fields: Fields, checklist: Record<string, strin
 }
 
 async function create(d: Decision, cmd: Extract<Command, { type: 'create' }>): Promise<StepResult> {
-  if (d.record) return reject('invalid-command', '记录已存在', 'the record already exists');
+  if (d.record)
+    return reject('invalid-command', { 'zh-CN': '记录已存在', en: 'the record already exists' });
   const checked = checkFields(d.sop.fieldDefs, cmd.fields ?? {});
   if (!checked.ok) {
     d.record = null;
@@ -391,11 +390,10 @@ async function perform(
   bypass: { reason: string; kind: 'override' | 'system' } | null,
 ): Promise<StepResult> {
   if (d.r.status !== 'open')
-    return reject(
-      'record-closed',
-      '记录已关闭，请先重新打开',
-      'the record is closed; reopen it first',
-    );
+    return reject('record-closed', {
+      'zh-CN': '记录已关闭，请先重新打开',
+      en: 'the record is closed; reopen it first',
+    });
   const f = fieldChanges(d, rawFields);
   if (!f.ok) return f.result;
   const c = checklistChanges(d, rawChecklist);
@@ -405,20 +403,21 @@ async function perform(
   if (candidates.length === 0) {
     const exists = [...d.sop.transitionByKey.values()].some((t) => t.event === action);
     return exists
-      ? reject(
-          'action-not-open',
-          `操作「${action}」在当前阶段不可用`,
-          `action "${action}" is not open in the current stage`,
-        )
-      : reject('unknown-action', `没有名为「${action}」的操作`, `no action named "${action}"`);
+      ? reject('action-not-open', {
+          'zh-CN': `操作「${action}」在当前阶段不可用`,
+          en: `action "${action}" is not open in the current stage`,
+        })
+      : reject('unknown-action', {
+          'zh-CN': `没有名为「${action}」的操作`,
+          en: `no action named "${action}"`,
+        });
   }
   const allowed = candidates.filter((t) => roleAllowed(d, t));
   if (allowed.length === 0) {
-    return reject(
-      'role-not-allowed',
-      '你的角色不能执行此操作',
-      'your role may not take this action',
-    );
+    return reject('role-not-allowed', {
+      'zh-CN': '你的角色不能执行此操作',
+      en: 'your role may not take this action',
+    });
   }
   const nextFields = { ...d.r.fields, ...f.fields };
   const checklist = { ...d.r.checklist, ...c.value };
@@ -446,15 +445,16 @@ async function perform(
     return failures.length
       ? reject(
           'gate-failed',
-          '还有条件未满足，不能执行此操作',
-          'the action is blocked: some conditions are not met',
+          {
+            'zh-CN': '还有条件未满足，不能执行此操作',
+            en: 'the action is blocked: some conditions are not met',
+          },
           failures,
         )
-      : reject(
-          'action-not-open',
-          `操作「${action}」在当前阶段不可用`,
-          `action "${action}" is not open in the current stage`,
-        );
+      : reject('action-not-open', {
+          'zh-CN': `操作「${action}」在当前阶段不可用`,
+          en: `action "${action}" is not open in the current stage`,
+        });
   }
   applyEdits(d, f.fields, c.value);
   const before = active;
@@ -500,11 +500,10 @@ async function reassign(
     // a team's manager may take a record too; members must be active
     const allowed = member ? member.active : !!t?.managerIds.includes(cmd.toUserId);
     if (!team || !allowed) {
-      return reject(
-        'no-assignee',
-        '该用户不是在职的团队成员',
-        'that user is not an active team member',
-      );
+      return reject('no-assignee', {
+        'zh-CN': '该用户不是在职的团队成员',
+        en: 'that user is not an active team member',
+      });
     }
     if (cmd.toUserId === d.r.ownerId) return d.done();
     const from = d.r.ownerId;
@@ -525,7 +524,10 @@ async function reassign(
   const ok = await reassignByRules(d, cmd.reason ?? 'manual');
   return ok
     ? d.done('record.reassigned')
-    : reject('no-assignee', '没有可接手的成员', 'nobody is available to take the record');
+    : reject('no-assignee', {
+        'zh-CN': '没有可接手的成员',
+        en: 'nobody is available to take the record',
+      });
 }
 
 /** Reassigns by the deepest active stage's owner policy, else the record's team round-robin; never to the current owner. */
@@ -554,7 +556,10 @@ async function reassignByRules(
 async function fireTimer(d: Decision, timerId: string): Promise<StepResult> {
   const timer = d.r.timers.find((t) => t.id === timerId);
   if (!timer || d.r.status !== 'open') {
-    return reject('unknown-timer', '计时器已失效', 'the timer is no longer pending');
+    return reject('unknown-timer', {
+      'zh-CN': '计时器已失效',
+      en: 'the timer is no longer pending',
+    });
   }
   d.emit('timer.fired', { timerId, stage: timer.stage, kind: timer.kind, rung: timer.rung });
   const stage = d.sop.stageById.get(timer.stage);
@@ -611,8 +616,9 @@ async function fireTimer(d: Decision, timerId: string): Promise<StepResult> {
 
 function close(d: Decision, reason: string): StepResult {
   if (d.r.status !== 'open')
-    return reject('record-closed', '记录已关闭', 'the record is already closed');
-  if (!reason.trim()) return reject('invalid-command', '请填写关闭原因', 'a reason is required');
+    return reject('record-closed', { 'zh-CN': '记录已关闭', en: 'the record is already closed' });
+  if (!reason.trim())
+    return reject('invalid-command', { 'zh-CN': '请填写关闭原因', en: 'a reason is required' });
   cancelTimers(d, () => true, 'record-closed');
   d.emit('record.closed', { reason: reason.trim() });
   return d.done('record.closed');
@@ -620,19 +626,17 @@ function close(d: Decision, reason: string): StepResult {
 
 async function reopen(d: Decision, reason: string | undefined): Promise<StepResult> {
   if (d.r.status !== 'lost' || d.r.lostReason === null) {
-    return reject(
-      'record-open',
-      '只有已关闭（输单）的记录可以重新打开',
-      'only a record closed as lost can be reopened',
-    );
+    return reject('record-open', {
+      'zh-CN': '只有已关闭（输单）的记录可以重新打开',
+      en: 'only a record closed as lost can be reopened',
+    });
   }
   const snapshot = snapshotOf(d.sop, d.r.value);
   if (snapshot.status === 'done')
-    return reject(
-      'record-open',
-      '流程已结束，不能重新打开',
-      'the SOP has reached its end; it cannot be reopened',
-    );
+    return reject('record-open', {
+      'zh-CN': '流程已结束，不能重新打开',
+      en: 'the SOP has reached its end; it cannot be reopened',
+    });
   d.emit('record.reopened', { reason: reason ?? null });
   const active = activeStages(d.r.value);
   exitStages(d, active);
@@ -655,9 +659,12 @@ export async function step(
   ctx: StepContext,
 ): Promise<StepResult> {
   if (cmd.type !== 'create' && !record)
-    return reject('invalid-command', '记录不存在', 'no such record');
+    return reject('invalid-command', { 'zh-CN': '记录不存在', en: 'no such record' });
   if (record && record.sopId !== sop.doc.id)
-    return reject('invalid-command', 'SOP 不匹配', 'the record belongs to another SOP');
+    return reject('invalid-command', {
+      'zh-CN': 'SOP 不匹配',
+      en: 'the record belongs to another SOP',
+    });
   const d = new Decision(sop, record, ctx);
   switch (cmd.type) {
     case 'create':
@@ -666,13 +673,15 @@ export async function step(
       return perform(d, cmd.action, cmd.fields, cmd.checklist, null);
     case 'override': {
       if (ctx.actor.role !== 'admin')
-        return reject(
-          'role-not-allowed',
-          '只有管理员可以强制通过',
-          'only an admin may override a gate',
-        );
+        return reject('role-not-allowed', {
+          'zh-CN': '只有管理员可以强制通过',
+          en: 'only an admin may override a gate',
+        });
       if (!cmd.reason?.trim())
-        return reject('invalid-command', '强制通过必须填写原因', 'an override requires a reason');
+        return reject('invalid-command', {
+          'zh-CN': '强制通过必须填写原因',
+          en: 'an override requires a reason',
+        });
       return perform(d, cmd.action, cmd.fields, undefined, {
         kind: 'override',
         reason: cmd.reason.trim(),
@@ -688,7 +697,7 @@ export async function step(
     }
     case 'reassign':
       if (d.r.status !== 'open')
-        return reject('record-closed', '记录已关闭', 'the record is closed');
+        return reject('record-closed', { 'zh-CN': '记录已关闭', en: 'the record is closed' });
       return reassign(d, cmd);
     case 'timer':
       return fireTimer(d, cmd.timerId);
