@@ -41,6 +41,11 @@ export const Config = z.object({
    * (the one the proxy appended). Off: the socket's address; the header is ignored.
    */
   trustProxy: onOff.default(false),
+  /**
+   * On SIGTERM: how long in-flight requests and the scheduler's round may take before they
+   * are cut (their transactions roll back; nothing acknowledged is lost).
+   */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -66,6 +71,7 @@ export function configFromEnv(
     logRequests: pick('LOG_REQUESTS'),
     workers: pick('WORKERS'),
     trustProxy: pick('TRUST_PROXY'),
+    shutdownTimeoutMs: pick('SHUTDOWN_TIMEOUT_MS'),
   };
 }
 
@@ -82,6 +88,7 @@ const ENV_NAMES: Record<string, string> = {
   logRequests: 'LOG_REQUESTS',
   workers: 'WORKERS',
   trustProxy: 'TRUST_PROXY',
+  shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
 };
 
 /** Parses config; on failure returns one line per bad field, naming the variable. */
