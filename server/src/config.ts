@@ -15,6 +15,19 @@ export const Config = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /**
+   * A direct connection (not through PgBouncer in transaction mode) for what needs a session:
+   * LISTEN for live updates and the migration lock. Absent: DATABASE_URL serves both.
+   */
+  directDatabaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /**
+   * Named prepared statements on Postgres. Turn off behind a pooler that cannot keep them
+   * (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements: onOff.default(true),
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir: z.string().min(1).default('./data'),
   /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */
@@ -61,6 +74,8 @@ export function configFromEnv(
   return {
     port: pick('PORT'),
     databaseUrl: pick('DATABASE_URL'),
+    directDatabaseUrl: pick('DIRECT_DATABASE_URL'),
+    preparedStatements: pick('DATABASE_PREPARE'),
     dataDir: pick('DATA_DIR'),
     testClock: pick('TEST_CLOCK'),
     seed: pick('SEED'),
@@ -78,6 +93,8 @@ export function configFromEnv(
 const ENV_NAMES: Record<string, string> = {
   port: 'PORT',
   databaseUrl: 'DATABASE_URL',
+  directDatabaseUrl: 'DIRECT_DATABASE_URL',
+  preparedStatements: 'DATABASE_PREPARE',
   dataDir: 'DATA_DIR',
   testClock: 'TEST_CLOCK',
   seed: 'SEED',
