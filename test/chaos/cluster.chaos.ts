@@ -16,6 +16,7 @@ import type { SopDocument } from '@closeloop/engine';
 import { createDb, createWorkspace, type Db, migrateDb } from '@closeloop/server';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Json } from '../integration/harness.ts';
 import { freePort, ServerSlot, startHaproxy } from './cluster.ts';
 
 const BASE = process.env.DATABASE_URL;
@@ -73,7 +74,7 @@ const SOP: SopDocument = {
 
 type Rec = { id: string; version: number; status: string; activeStages: string[] };
 type Ack = { key: string; recordId: string; version: number; eventIds: string[]; marker: string };
-type Answer = { status: number; body: any } | null; // null: no answer (connection cut, timeout)
+type Answer = { status: number; body: Json } | null; // null: no answer (connection cut, timeout)
 
 /** A browser-like client over the balancer: a cookie, a CSRF header, a 60 s timeout. */
 class ChaosClient {
@@ -219,7 +220,7 @@ describe.runIf(!!BASE)(
           let method = 'POST';
           let path = '/api/records';
           let body: unknown;
-          if (!rec || rec.status !== 'open' || Math.random() < 0.15) {
+          if (rec?.status !== 'open' || Math.random() < 0.15) {
             // start another record; the one left behind keeps its timers running
             body = { sopId: 'chaos', fields: { company: marker }, ownerId: userId };
           } else if (Math.random() < 0.5) {
@@ -312,9 +313,15 @@ describe.runIf(!!BASE)(
       // every timer due by now must fire: a claim left by a killed or frozen process lapses
       // after its lease, then another process fires it
       const settleStart = Date.now();
-      const q = (text: string, params: unknown[] = []) => db.query(text, params);
-      const checkAt = await settleDue(q, ws.id, settleStart);
-      const result = await check(q, ws.id, acks, checkAt);
+      const checkAt = await settleDue((text, params) => db.query(text, params), ws.id, settleStart);
+      // timers keep coming due: stop the processes (SIGTERM, graceful), then read one snapshot
+      await balancer?.stop();
+      balancer = null;
+      await Promise.all(slots.map((s) => s.stop()));
+      const result = await db.transaction(async (q) => {
+        await q('set transaction isolation level repeatable read');
+        return check(q, ws.id, acks, checkAt);
+      });
       console.log(
         `chaos: acknowledged=${acks.length} lost=${result.lost} duplicated=${result.duplicated} ` +
           `timers fired=${result.timersFired} timers double=${result.timersDouble} timers missed=${result.timersMissed} ` +
