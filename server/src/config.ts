@@ -19,6 +19,19 @@ export const Config = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /**
+   * A direct connection (not through PgBouncer in transaction mode) for what needs a session:
+   * LISTEN for live updates and the migration lock. Absent: DATABASE_URL serves both.
+   */
+  directDatabaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /**
+   * Named prepared statements on Postgres. Turn off behind a pooler that cannot keep them
+   * (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements: onOff.default(true),
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir: z.string().min(1).default('./data'),
   /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */
@@ -66,6 +79,11 @@ export const Config = z.object({
       }
       return list;
     }),
+  /**
+   * On SIGTERM: how long in-flight requests and the scheduler's round may take before they
+   * are cut (their transactions roll back; nothing acknowledged is lost).
+   */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -81,6 +99,8 @@ export function configFromEnv(
   return {
     port: pick('PORT'),
     databaseUrl: pick('DATABASE_URL'),
+    directDatabaseUrl: pick('DIRECT_DATABASE_URL'),
+    preparedStatements: pick('DATABASE_PREPARE'),
     dataDir: pick('DATA_DIR'),
     testClock: pick('TEST_CLOCK'),
     seed: pick('SEED'),
@@ -93,12 +113,15 @@ export function configFromEnv(
     trustProxy: pick('TRUST_PROXY'),
     tokenRatePerMinute: pick('TOKEN_RATE_PER_MINUTE'),
     signInFreePerAddress: pick('SIGN_IN_FREE_PER_ADDRESS'),
+    shutdownTimeoutMs: pick('SHUTDOWN_TIMEOUT_MS'),
   };
 }
 
 const ENV_NAMES: Record<string, string> = {
   port: 'PORT',
   databaseUrl: 'DATABASE_URL',
+  directDatabaseUrl: 'DIRECT_DATABASE_URL',
+  preparedStatements: 'DATABASE_PREPARE',
   dataDir: 'DATA_DIR',
   testClock: 'TEST_CLOCK',
   seed: 'SEED',
@@ -111,6 +134,7 @@ const ENV_NAMES: Record<string, string> = {
   trustProxy: 'TRUST_PROXY',
   tokenRatePerMinute: 'TOKEN_RATE_PER_MINUTE',
   signInFreePerAddress: 'SIGN_IN_FREE_PER_ADDRESS',
+  shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
 };
 
 /** Parses config; on failure returns one line per bad field, naming the variable. */

@@ -1,6 +1,9 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { newTokenSecret, parseToken } from '../../services/auth/api-tokens.ts';
-import { bearerOf } from './bearer.ts';
+import type { AppEnv } from '../context.ts';
+import { bearerAuth, bearerOf } from './bearer.ts';
+import { createRateLimiter } from './rate-limit.ts';
 
 describe('bearer header', () => {
   it.each([
@@ -35,4 +38,31 @@ describe('token format', () => {
   ])('refuses %s', (token) => {
     expect(parseToken(token)).toBeNull();
   });
+});
+
+describe('bearer middleware', () => {
+  const app = new Hono<AppEnv>()
+    .use(
+      '*',
+      bearerAuth({
+        operationOf: () => 'getRecord',
+        limiter: createRateLimiter({ limit: 10, windowMs: 60_000 }),
+      }),
+    )
+    .get('*', (c) => c.text('ran'));
+
+  it('passes a request without a bearer header on to the next handler', async () => {
+    const res = await app.request('/api/x', { headers: { cookie: 'cl_session=a.b' } });
+    expect(await res.text()).toBe('ran');
+  });
+
+  it.each(['Bearer', 'Bearer not-a-token'])(
+    'answers %s with 401 token-invalid and a WWW-Authenticate challenge',
+    async (authorization) => {
+      const res = await app.request('/api/x', { headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(((await res.json()) as { code: string }).code).toBe('token-invalid');
+    },
+  );
 });
