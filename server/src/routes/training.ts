@@ -1,5 +1,5 @@
 /**
- * Training for new hires (issue 7): assignments, practice runs on sandbox records that live
+ * Training for new hires: assignments, practice runs on sandbox records that live
  * only in practice_sessions, and the quiz generated from the SOP.
  */
 import { createRoute, z } from '@hono/zod-openapi';
