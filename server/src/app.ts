@@ -19,6 +19,7 @@ import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
 import { libraryRoutes } from './routes/library.ts';
 import { miscRoutes } from './routes/misc.ts';
 import { recordRoutes } from './routes/records.ts';
@@ -30,6 +31,12 @@ import { trainingRoutes } from './routes/training.ts';
 import { AUTH_CHANNEL, createSessionCache, SESSION_COOKIE } from './services/auth/sessions.ts';
 import { createScheduler, type Scheduler } from './services/commands/scheduler.ts';
 import type { Deps } from './services/core/context.ts';
+import {
+  createHealthCheck,
+  createLifecycle,
+  type Health,
+  type Lifecycle,
+} from './services/core/health.ts';
 import { createSopCache } from './services/sops/sop-cache.ts';
 
 export type App = {
@@ -38,9 +45,16 @@ export type App = {
   deps: Deps;
   scheduler: Scheduler;
   live: LiveHub;
+  /** Draining state shared with the health check and the live streams. */
+  lifecycle: Lifecycle;
+  health(): Promise<Health>;
   /** Starts listening for live updates and, unless disabled, the scheduler loop. */
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops the scheduler (waiting up to `graceMs` for the round in progress), hands back the
+   * timers this process still has claimed, and stops listening. The caller closes the db.
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>;
 };
 
 /** The editor is built by Vite with no inline scripts; antd injects styles at run time. */
@@ -60,6 +74,7 @@ const CSP = [
 
 const PUBLIC_PATHS = new Set([
   '/api/health',
+  '/api/health/live',
   '/api/openapi.json',
   '/api/docs',
   '/api/auth/login',
@@ -81,6 +96,8 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   const live = createLiveHub(db);
   const deps: Deps = { db, clock, config, sops: createSopCache(db), live };
   const scheduler = createScheduler(deps);
+  const lifecycle = createLifecycle();
+  const health = createHealthCheck(db, lifecycle);
   const sessions = createSessionCache(deps, config.testClock ? 0 : 30_000);
   let stopAuth: (() => Promise<void>) | null = null;
 
@@ -113,11 +130,12 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     }),
   );
 
+  api.route('/', healthRoutes(health, lifecycle));
   api.route('/', authRoutes());
   api.route('/', sopRoutes());
   api.route('/', recordRoutes());
   api.route('/', reportRoutes());
-  api.route('/', miscRoutes(scheduler, config.testClock));
+  api.route('/', miscRoutes(scheduler, config.testClock, lifecycle.closing));
   api.route('/', repRoutes());
   api.route('/', libraryRoutes());
   api.route('/', trainingRoutes());
@@ -177,13 +195,16 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     deps,
     scheduler,
     live,
+    lifecycle,
+    health,
     async start() {
       stopAuth = await db.listen(AUTH_CHANNEL, (sid) => sessions.drop(sid));
       await live.start();
       scheduler.start();
     },
-    async stop() {
-      await scheduler.stop();
+    async stop(opts = {}) {
+      lifecycle.drain();
+      await scheduler.stop(opts.graceMs);
       await live.stop();
       await stopAuth?.().catch(() => {});
     },

@@ -98,6 +98,6 @@ export const TOKEN_OPERATIONS: Record<TokenScope, ReadonlySet<string>> = {
 /** Whether a token with these scopes may call the operation (health is open to any token). */
 export function tokenMayCall(scopes: readonly TokenScope[], operationId: string | undefined) {
   if (!operationId) return false;
-  if (operationId === 'health') return true;
+  if (operationId === 'health' || operationId === 'liveness') return true;
   return scopes.some((s) => TOKEN_OPERATIONS[s].has(operationId));
 }
