@@ -8,6 +8,7 @@ export {
   type OwnerTrace,
   type Pick as AssigneePick,
   pickAssignee,
+  readsOpenCounts,
   traceOwnerPolicy,
 } from './assignment.ts';
 export {

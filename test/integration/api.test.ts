@@ -189,7 +189,7 @@ for (const lane of LANES) {
         expect(item).toMatchObject({ publishedVersion: 1 });
         const one = await manager.get(`/api/sops/${sopId}`);
         expect(one.body.draft.id).toBe(sopId);
-        // drafts are for authors; a rep reads published versions (issue 4)
+        // drafts are for authors; a rep reads published versions
         expect((await rep1.get(`/api/sops/${sopId}`)).status).toBe(403);
         expect((await rep1.get(`/api/sops/${sopId}/versions/1`)).status).toBe(200);
         const v = await manager.post(`/api/sops/${sopId}/validate`, {});

@@ -118,7 +118,7 @@ export type Res<T = Json> = { status: number; body: T; headers: Headers };
 /** A tiny HTTP client with a cookie jar, like a browser tab. */
 export class Client {
   cookie = '';
-  /** An API token sent as `Authorization: Bearer` (issue 4); empty: none. */
+  /** An API token sent as `Authorization: Bearer`; empty: none. */
   bearer = '';
   constructor(readonly base: string) {}
 

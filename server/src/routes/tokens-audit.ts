@@ -1,5 +1,5 @@
 /**
- * API tokens and the audit log (issue 4), under /api/admin; admin only.
+ * API tokens and the audit log, under /api/admin; admin only.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';

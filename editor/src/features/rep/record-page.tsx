@@ -143,7 +143,7 @@ function RecordBody({ data }: { data: RecordPageData }) {
     (id: string | null | undefined) => {
       if (!id) return t('rep.nobody');
       if (id === 'system') return t('rep.history.system');
-      // commands sent by an integration carry the token's id (see ADR 0011)
+      // commands sent by an integration carry the token's id (see docs/access-control.md)
       if (id.startsWith('token:')) return t('rep.history.apiToken');
       return userList.find((u) => u.id === id)?.name ?? id.slice(0, 8);
     },

@@ -17,7 +17,7 @@ export function SopListPage() {
   const { t, i18n } = useTranslation();
   const sops = useSops();
   const me = useMe();
-  // trainers see no live customer data (issue 4), so record counts mean nothing to them
+  // trainers see no live customer data, so record counts mean nothing to them
   const showCounts = me.data?.role !== 'trainer';
   const create = useCreateSop();
   const navigate = useNavigate();

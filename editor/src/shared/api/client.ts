@@ -99,53 +99,6 @@ export async function ok<A extends Answer>(answer: Promise<A>): Promise<DataOf<A
   return r.data as DataOf<A>;
 }
 
-// ---- untyped calls, being replaced by `http` + `ok()` feature by feature
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type Schema<T> = { parse: (data: unknown) => T };
-
-/**
- * Calls the API. With a schema, the response body is validated and typed by it.
- *
- * @example
- * const me = await api('GET', '/api/me', { schema: MeResponse });
- */
-/** @deprecated use `ok(http.GET(...))` */
-export async function api<T = unknown>(
-  method: Method,
-  path: string,
-  opts: { body?: unknown; schema?: Schema<T>; signal?: AbortSignal } = {},
-): Promise<T> {
-  const headers: Record<string, string> = {
-    accept: 'application/json, application/problem+json',
-    'accept-language': i18n.language,
-    // the server requires it on cookie-authenticated writes (CSRF)
-    'x-closeloop-csrf': '1',
-  };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  const text = await res.text();
-  let data: unknown;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-  }
-  if (!res.ok) {
-    const problem = problemOf(res, data);
-    throw new ApiError(problem, res.status, data);
-  }
-  return opts.schema ? opts.schema.parse(data) : (data as T);
-}
-
 type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 
 /**

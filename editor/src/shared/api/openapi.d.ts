@@ -1704,7 +1704,7 @@ export interface components {
             ok: boolean;
             rejection?: {
                 code: string;
-                failures: unknown[];
+                failures: components["schemas"]["GateFailure"][];
                 message: components["schemas"]["LocalizedText"];
             };
             walkedPath: string | null;
@@ -6016,8 +6016,8 @@ export interface operations {
                         dryRun: boolean;
                         failed: {
                             code: string;
-                            failures: unknown[];
-                            message?: unknown;
+                            failures: components["schemas"]["GateFailure"][];
+                            message: components["schemas"]["LocalizedText"];
                             recordId: string;
                         }[];
                         moved: {

@@ -1,5 +1,5 @@
 /**
- * API tokens for integrations (issue 4). A token reads `clk_<workspaceId>_<tokenId>_<secret>`
+ * API tokens for integrations. A token reads `clk_<workspaceId>_<tokenId>_<secret>`
  * (secret: 32 random bytes, hex). The table keeps only the SHA-256 of the secret; a request
  * finds its row by primary key (workspace, id) and compares hashes in constant time, so no
  * lookup ever scans another workspace's tokens.

@@ -10,7 +10,7 @@ import { DomainError } from '../core/errors.ts';
 import { admitSignIn, normalizeEmail, signInSucceeded, THROTTLE } from './sign-in-throttle.ts';
 
 export const SESSION_COOKIE = 'cl_session';
-/** Absolute lifetime of a session, however active (issue 4). */
+/** Absolute lifetime of a session, however active. */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 /** Idle timeout: a session unused this long ends; each use slides it (at most to the absolute end). */
 export const SESSION_IDLE = '3 days';
@@ -298,7 +298,7 @@ export type SessionCache = {
 
 /**
  * Sessions resolved recently, so a request does not pay a database round trip to know who
- * it is. Entries live `ttlMs` at most; ending a session (logout, and in issue 4
+ * it is. Entries live `ttlMs` at most; ending a session (logout,
  * deactivation) NOTIFYs every process, which drops its copy at once. Off (ttl 0) with the
  * test clock, whose workspace offset must be read fresh.
  */
