@@ -1,0 +1,45 @@
+/**
+ * Every problem code the server answers with. Domain errors carry one; the problem+json
+ * table in http/problem.ts gives each a status and a bilingual title, and is checked
+ * against this union, so a new code cannot ship without its entry (and a typo is a
+ * compile error, not a silent 400).
+ */
+export type ProblemCode =
+  | 'not-found'
+  | 'forbidden'
+  | 'unauthenticated'
+  | 'token-invalid'
+  | 'token-scope'
+  | 'bad-credentials'
+  | 'stale-version'
+  | 'gate-failed'
+  | 'unknown-action'
+  | 'action-not-open'
+  | 'role-not-allowed'
+  | 'record-closed'
+  | 'record-open'
+  | 'invalid-fields'
+  | 'unknown-timer'
+  | 'no-assignee'
+  | 'handover-required'
+  | 'invite-invalid'
+  | 'user-exists'
+  | 'team-exists'
+  | 'too-many-attempts'
+  | 'owner-inactive'
+  | 'invalid-command'
+  | 'sop-invalid'
+  | 'sop-exists'
+  | 'sop-not-published'
+  | 'idempotency-key-reused'
+  | 'idempotency-key-invalid'
+  | 'validation'
+  | 'invalid-input'
+  | 'migration-invalid'
+  | 'malformed-json'
+  | 'payload-too-large'
+  | 'csrf-rejected'
+  | 'test-clock-off'
+  | 'bad-request'
+  | 'method-not-allowed'
+  | 'internal';
