@@ -151,8 +151,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and database reachability */
+        /** Readiness for a load balancer: database, migrations, draining */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers (no database call); restart it when this fails */
+        get: operations["liveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2719,20 +2736,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        databaseReachable: boolean;
+                        /** @description pglite or postgres */
                         db: string;
+                        /** @description Shutting down: finishing in-flight commands */
+                        draining: boolean;
+                        live: boolean;
+                        migrations: {
+                            applied: number;
+                            expected: number;
+                            ready: boolean;
+                        };
+                        /** @description Same as `ready` (kept for older checks) */
                         ok: boolean;
+                        /** @description Database reachable, migrations applied, not draining: send traffic here */
+                        ready: boolean;
                     };
                 };
             };
-            /** @description Database unreachable */
+            /** @description Not ready: database unreachable, migrations pending or draining */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        databaseReachable: boolean;
+                        /** @description pglite or postgres */
                         db: string;
+                        /** @description Shutting down: finishing in-flight commands */
+                        draining: boolean;
+                        live: boolean;
+                        migrations: {
+                            applied: number;
+                            expected: number;
+                            ready: boolean;
+                        };
+                        /** @description Same as `ready` (kept for older checks) */
                         ok: boolean;
+                        /** @description Database reachable, migrations applied, not draining: send traffic here */
+                        ready: boolean;
+                    };
+                };
+            };
+        };
+    };
+    liveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        draining: boolean;
+                        live: boolean;
                     };
                 };
             };
