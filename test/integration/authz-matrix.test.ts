@@ -70,6 +70,7 @@ const SCOPES: TokenScope[] = ['read', 'write', 'intake'];
 /** What each token scope reaches; every other operation answers 403 token-scope. */
 const TOKEN_READS = [
   'health',
+  'liveness',
   'listRecords',
   'getRecord',
   'listRecordEvents',
@@ -90,7 +91,7 @@ const TOKEN_ALLOWED: Record<TokenScope, string[]> = {
     'closeRecord',
     'reopenRecord',
   ],
-  intake: ['health', 'createRecord', 'findDuplicates'],
+  intake: ['health', 'liveness', 'createRecord', 'findDuplicates'],
 };
 
 const RULES: Record<string, Rule> = {
