@@ -39,6 +39,7 @@ export {
   SYSTEM_FACTS,
   traceConditions,
 } from './conditions.ts';
+export * from './customers/index.ts';
 export { evolve, replay } from './evolve.ts';
 export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';
