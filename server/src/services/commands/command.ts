@@ -73,6 +73,11 @@ export type RunCommand = {
   guards?: Stmt[];
   /** Retry a command that lost a version race (system commands only). */
   retryOnStale?: number;
+  /**
+   * More statements for the same transaction, built once the command is decided (a record's
+   * customer: created or attached with the record's owner). Not called when nothing changed.
+   */
+  extraStmts?: (prepared: PreparedCommand) => Stmt[];
   /** Decides instead of the engine's step (record migration); must fold events with evolve. */
   decide?: (sop: LoadedSop, record: RecordState | null, ctx: StepContext) => Promise<StepResult>;
 };
@@ -134,7 +139,12 @@ export async function runCommand(input: RunCommand): Promise<CommandResult> {
 
 async function attempt(input: RunCommand): Promise<CommandResult> {
   const prepared = await prepareCommand(input);
-  if (prepared.stmts.length > 0) await writeCommand(input, prepared);
+  if (prepared.stmts.length === 0) return prepared.body;
+  for (const s of input.extraStmts?.(prepared) ?? []) {
+    prepared.stmts.push(s);
+    prepared.checks.push(() => {});
+  }
+  await writeCommand(input, prepared);
   return prepared.body;
 }
 
