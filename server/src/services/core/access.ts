@@ -72,7 +72,14 @@ export function visibilitySql(
 export const TOKEN_SCOPES = ['read', 'write', 'intake'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
-const RECORD_READS = ['listRecords', 'getRecord', 'listRecordEvents', 'findDuplicates'];
+const RECORD_READS = [
+  'listRecords',
+  'getRecord',
+  'listRecordEvents',
+  'findDuplicates',
+  'listCustomers',
+  'getCustomer',
+];
 const SOP_READS = ['listSops', 'getSop', 'listSopVersions', 'getSopVersion'];
 const RECORD_WRITES = [
   'createRecord',

@@ -251,7 +251,14 @@ export const unmergeCustomer: Verb<{ customerId: string }, UnmergeResult> = asyn
         [ws, input.customerId],
       )
     )[0];
-    if (!m) throw new NotFound('merge of customer', input.customerId);
+    if (!m) {
+      const exists = await q('select 1 from customers where workspace_id = $1 and id = $2', [
+        ws,
+        input.customerId,
+      ]);
+      if (exists.length === 0) throw new NotFound('customer', input.customerId);
+      throw new Conflict('merge-not-undoable', 'this customer has no merge to undo');
+    }
     const sid = String(m.survivor_id);
     const rows = await q(
       `select id, owner_id, team_id, pool_state, merged_into from customers
