@@ -115,7 +115,7 @@ describe.runIf(pg?.enabled === true)('timers across two processes on Postgres', 
 
     console.log(`fired ${N} timers in ${Math.round(performance.now() - t1)} ms`);
     const fired = await db.query(
-      'select status, count(*)::int as n, count(distinct claimed_by)::int as procs from timers where workspace_id = $1 and kind not like 'pool.%' group by status',
+      "select status, count(*)::int as n, count(distinct claimed_by)::int as procs from timers where workspace_id = $1 and kind not like 'pool.%' group by status",
       [ws.id],
     );
     expect(fired).toEqual([{ status: 'fired', n: N, procs: 2 }]);

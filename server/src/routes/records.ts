@@ -47,13 +47,10 @@ export function recordRoutes() {
             fields: Fields.default({}),
             ownerId: z.string().min(1).max(200).optional(),
             teamId: z.string().min(1).max(64).optional(),
-            channel: z
-              .enum(ENTRY_CHANNELS)
-              .optional()
-              .openapi({
-                description:
-                  'Entry channel whose duplicate policy applies (default manual, api for tokens)',
-              }),
+            channel: z.enum(ENTRY_CHANNELS).optional().openapi({
+              description:
+                'Entry channel whose duplicate policy applies (default manual, api for tokens)',
+            }),
           }),
         ),
       },
