@@ -238,7 +238,7 @@ for (const lane of LANES) {
       const reps = await Promise.all(emails.map((e) => as(srv.url, e)));
       const pool = await reps[1]?.get('/api/pool/customers');
       const listed = pool?.body.items.find((c: Json) => c.id === customerId);
-      expect(listed).toMatchObject({ phone: '208****4321', phoneMasked: true, ownerId: null });
+      expect(listed).toMatchObject({ phone: '020****4321', phoneMasked: true, ownerId: null });
 
       const results = await Promise.all(
         reps.map((c) => c.post(`/api/customers/${customerId}/claim`)),

@@ -14,9 +14,12 @@ export const HARD_KEY_KINDS: readonly CustomerKeyKind[] = ['uscc', 'phone', 'ema
 
 export type CustomerKey = { kind: CustomerKeyKind; value: string };
 
-// Hong Kong / Taiwan variants both map to mainland simplified characters
-const toSimplified = Converter({ from: 'hk', to: 'cn' });
-const toSimplifiedTw = Converter({ from: 'tw', to: 'cn' });
+// Hong Kong / Taiwan variants both map to mainland simplified characters; built on first use
+let converters: Array<(s: string) => string> | null = null;
+function toSimplified(s: string): string {
+  converters ??= [Converter({ from: 'hk', to: 'cn' }), Converter({ from: 'tw', to: 'cn' })];
+  return converters.reduce((acc, convert) => convert(acc), s);
+}
 
 /**
  * A phone number in E.164 (`+8613800138000`), reading it as a Chinese number unless it
@@ -76,7 +79,7 @@ const LEGAL_SUFFIXES = [
 
 /** Simplified Chinese, NFKC, lower case (traditional and full-width forms fold together). */
 function fold(raw: string): string {
-  return toSimplifiedTw(toSimplified(raw.normalize('NFKC'))).toLowerCase();
+  return toSimplified(raw.normalize('NFKC')).toLowerCase();
 }
 
 /**
@@ -169,7 +172,14 @@ export function customerKeys(facts: CustomerFacts): CustomerKey[] {
 /** A phone shown in the pool before it is claimed: `138****8000`. */
 export function maskPhone(raw: string): string {
   const key = phoneKey(raw);
-  const digits = key ? key.replace(/^\+86/, '') : raw.replace(/\D/g, '');
+  // a mainland landline shows its trunk 0 again (0577…), as people write it
+  const national = key?.startsWith('+86') ? key.slice(3) : null;
+  const digits =
+    national !== null
+      ? national.startsWith('1')
+        ? national
+        : `0${national}`
+      : raw.replace(/\D/g, '');
   if (digits.length < 7) return '****';
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }

@@ -27,11 +27,12 @@ function MergeModal({ pair, onClose }: { pair: DuplicatePair; onClose: () => voi
   const [plan, setPlan] = useState<MergePlan | null>(null);
   const ids: [string, string] = [pair.a.id, pair.b.id];
   const dryRun = merge.mutate;
+  const [a, b] = ids;
   // the dry run decides the survivor (the rule) and shows what would move
   useEffect(() => {
-    dryRun({ customerIds: ids, dryRun: true }, { onSuccess: setPlan });
-  }, [pair.a.id, pair.b.id]);
-  const valueOf = (id: string, f: MergeField) => {
+    dryRun({ customerIds: [a, b], dryRun: true }, { onSuccess: setPlan });
+  }, [a, b, dryRun]);
+  const shown = (id: string, f: MergeField) => {
     const c = id === pair.a.id ? pair.a : pair.b;
     const v = c[f];
     return v === null || v === '' ? '—' : f === 'kind' ? t(`customers.kind.${v}`) : String(v);
@@ -100,7 +101,7 @@ function MergeModal({ pair, onClose }: { pair: DuplicatePair; onClose: () => voi
               >
                 {ids.map((id) => (
                   <Radio key={id} value={id}>
-                    {valueOf(id, f)}
+                    {shown(id, f)}
                   </Radio>
                 ))}
               </Radio.Group>

@@ -5,7 +5,7 @@
 import { type LocalizedText, maskPhone } from '@closeloop/engine';
 import { isRecordState, leafStageIds } from '../commands/record-store.ts';
 import { assertWorksRecords, canSeeRecord } from '../core/access.ts';
-import type { Ctx, Verb } from '../core/context.ts';
+import type { Verb } from '../core/context.ts';
 import { DomainError, Forbidden, NotFound } from '../core/errors.ts';
 import { toMs } from '../sops/sop-common.ts';
 import {

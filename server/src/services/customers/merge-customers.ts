@@ -9,7 +9,7 @@ import { pickSurvivor } from '@closeloop/engine';
 import type { Row } from '../../db/client.ts';
 import { assertRole } from '../core/access.ts';
 import { auditBy } from '../core/audit.ts';
-import type { Ctx, Verb } from '../core/context.ts';
+import type { Verb } from '../core/context.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.ts';
 import { toMs } from '../sops/sop-common.ts';
 import { customerEventStmt } from './customer-stmts.ts';
