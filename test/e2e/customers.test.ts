@@ -5,6 +5,8 @@
  * a customer from the 公海 pool on a phone and sees its phone unmasked.
  * Screenshots: test-artifacts/customers-*.png
  */
+
+import { DEFAULT_POOL_RULES } from '@closeloop/engine';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
@@ -57,19 +59,7 @@ async function snap(p: Page, name: string) {
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 250 });
 
-const RULES = {
-  reclaimAfterIdleDays: 15,
-  reclaimAfterNoDealDays: 90,
-  warnDaysBefore: 3,
-  protectionDays: 7,
-  protectionExtendDays: 3,
-  protectionMaxDays: 30,
-  dailyClaimLimit: 10,
-  holdingCap: 200,
-  excludeWonFromCap: true,
-  coolDownDays: 5,
-  maskPhones: true,
-};
+const RULES = DEFAULT_POOL_RULES;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);

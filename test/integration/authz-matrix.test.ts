@@ -5,7 +5,7 @@
  * not touch. Denied calls answer 401/403/404 and change nothing;
  * another workspace never sees this one's data. An operation without a rule fails the test.
  */
-import type { Role } from '@closeloop/engine';
+import { DEFAULT_POOL_RULES, type Role } from '@closeloop/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   as,
@@ -425,19 +425,7 @@ const RULES: Record<string, Rule> = {
       method: 'PUT',
       path: '/api/pools/team:sales',
       body: {
-        rules: {
-          reclaimAfterIdleDays: 15,
-          reclaimAfterNoDealDays: 90,
-          warnDaysBefore: 3,
-          protectionDays: 7,
-          protectionExtendDays: 3,
-          protectionMaxDays: 30,
-          dailyClaimLimit: 10,
-          holdingCap: 200,
-          excludeWonFromCap: true,
-          coolDownDays: 5,
-          maskPhones: true,
-        },
+        rules: DEFAULT_POOL_RULES,
       },
     }),
   },

@@ -4,6 +4,7 @@
  * the 公海 pool masks phones, lets exactly one of 50 concurrent claims win, enforces the
  * holding cap, and reclaims an idle customer exactly once on the working-day calendar.
  */
+import { DEFAULT_POOL_RULES } from '@closeloop/engine';
 import { createWorkspace } from '@closeloop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,19 +20,7 @@ import {
   testSop,
 } from './harness.ts';
 
-const RULES = {
-  reclaimAfterIdleDays: 15,
-  reclaimAfterNoDealDays: 0,
-  warnDaysBefore: 3,
-  protectionDays: 7,
-  protectionExtendDays: 3,
-  protectionMaxDays: 30,
-  dailyClaimLimit: 10,
-  holdingCap: 200,
-  excludeWonFromCap: true,
-  coolDownDays: 5,
-  maskPhones: true,
-};
+const RULES = DEFAULT_POOL_RULES;
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`customers on ${lane.name}`, () => {

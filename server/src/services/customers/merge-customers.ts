@@ -229,6 +229,16 @@ export const mergeCustomers: Verb<MergeCustomersInput, MergePlan> = async ({ ctx
   return input.dryRun ? run(ctx.db.query) : ctx.db.transaction(run);
 };
 
+/** Puts a customer row back as a snapshot (`to_jsonb(c)`) had it, with a newer version. */
+const RESTORE_ROW = `update customers c set (kind, name, name_key, uscc, source, region, industry, owner_id,
+      team_id, pool_state, claimed_at, protected_until, previous_owner_id, released_at,
+      flagged, merged_into, merged_at, updated_at, version) =
+    (select b.kind, b.name, b.name_key, b.uscc, b.source, b.region, b.industry, b.owner_id,
+      b.team_id, b.pool_state, b.claimed_at, b.protected_until, b.previous_owner_id,
+      b.released_at, b.flagged, b.merged_into, b.merged_at, b.updated_at, c.version + 1
+       from jsonb_populate_record(null::customers, $3::text::jsonb) b)
+  where c.workspace_id = $1 and c.id = $2`;
+
 export type UnmergeResult = { mergeId: string; survivorId: string; restoredId: string };
 
 /**
@@ -315,28 +325,12 @@ export const unmergeCustomer: Verb<{ customerId: string }, UnmergeResult> = asyn
       ],
     );
     // both rows exactly as they were, but a newer version
-    await q(
-      `update customers c set (kind, name, name_key, uscc, source, region, industry, owner_id,
-              team_id, pool_state, claimed_at, protected_until, previous_owner_id, released_at,
-              flagged, merged_into, merged_at, updated_at, version) =
-            (select b.kind, b.name, b.name_key, b.uscc, b.source, b.region, b.industry, b.owner_id,
-              b.team_id, b.pool_state, b.claimed_at, b.protected_until, b.previous_owner_id,
-              b.released_at, b.flagged, b.merged_into, b.merged_at, b.updated_at, c.version + 1
-               from jsonb_populate_record(null::customers, $3::text::jsonb) b)
-        where c.workspace_id = $1 and c.id = $2`,
-      [ws, sid, JSON.stringify(before.survivor)],
-    );
-    await q(
-      `update customers c set (kind, name, name_key, uscc, source, region, industry, owner_id,
-              team_id, pool_state, claimed_at, protected_until, previous_owner_id, released_at,
-              flagged, merged_into, merged_at, updated_at, version) =
-            (select b.kind, b.name, b.name_key, b.uscc, b.source, b.region, b.industry, b.owner_id,
-              b.team_id, b.pool_state, b.claimed_at, b.protected_until, b.previous_owner_id,
-              b.released_at, b.flagged, b.merged_into, b.merged_at, b.updated_at, c.version + 1
-               from jsonb_populate_record(null::customers, $3::text::jsonb) b)
-        where c.workspace_id = $1 and c.id = $2`,
-      [ws, mid, JSON.stringify(before.merged)],
-    );
+    for (const [id, row] of [
+      [sid, before.survivor],
+      [mid, before.merged],
+    ] as const) {
+      await q(RESTORE_ROW, [ws, id, JSON.stringify(row)]);
+    }
     await q(
       `update customer_merges set undone_at = to_timestamp($3::float8 / 1000)
         where workspace_id = $1 and id = $2`,
