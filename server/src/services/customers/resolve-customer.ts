@@ -49,6 +49,14 @@ export type CustomerMatch = {
 
 const HARD = new Set<string>(HARD_KEY_KINDS);
 
+const MATCH_SELECT = `select c.id, c.name, c.kind, c.owner_id, c.team_id, c.pool_state,
+    u.name as owner_name, (extract(epoch from c.protected_until) * 1000)::float8 as protected_ms,
+    array_agg(distinct a.kind) as matched_on`;
+const MATCH_JOIN = `join customers c on c.workspace_id = $1 and c.id = a.customer_id
+    left join users u on u.workspace_id = c.workspace_id and u.id = c.owner_id`;
+const MATCH_GROUP =
+  'group by c.id, c.name, c.kind, c.owner_id, c.team_id, c.pool_state, u.name, c.protected_until';
+
 /**
  * Live customers (not merged away) sharing a key with the lead, hard matches first; soft
  * ones (same company key or pinyin, or a similar company name) after.
@@ -62,6 +70,8 @@ export async function matchCustomers(
   const keys = customerKeys(facts);
   const similar = facts.kind === 'company' && [...facts.nameKey].length >= 3 ? facts.nameKey : '';
   if (keys.length === 0 && !similar) return [];
+  // one statement per kind of search; both read live customers only
+  const params = [workspaceId, keys.map((k) => k.kind), keys.map((k) => k.value)];
   const rows = await q(
     `with m as (
        select k.kind, x.customer_id, count(*) over (partition by k.kind, k.value) as n
@@ -69,23 +79,32 @@ export async function matchCustomers(
          cross join lateral (select ck.customer_id from customer_keys ck
                               where ck.workspace_id = $1 and ck.kind = k.kind and ck.value = k.value
                               limit ${MAX_KEY_FANOUT + 1}) x
-     ), s as (
-       select 'similar'::text as kind, c.id as customer_id, 1::bigint as n
-         from customers c
-        where $4::text <> '' and c.workspace_id = $1 and c.merged_into is null
-          and c.name_key % $4::text and similarity(c.name_key, $4::text) >= ${SIMILARITY}
-        limit ${MAX_KEY_FANOUT}
-     ), all_m as (select * from m where n <= ${MAX_KEY_FANOUT} union all select * from s)
-     select c.id, c.name, c.kind, c.owner_id, c.team_id, c.pool_state, u.name as owner_name,
-            (extract(epoch from c.protected_until) * 1000)::float8 as protected_ms,
-            array_agg(distinct a.kind) as matched_on
-       from all_m a
-       join customers c on c.workspace_id = $1 and c.id = a.customer_id
-       left join users u on u.workspace_id = c.workspace_id and u.id = c.owner_id
-      where c.merged_into is null and c.id <> $5
-      group by c.id, c.name, c.kind, c.owner_id, c.team_id, c.pool_state, u.name, c.protected_until`,
-    [workspaceId, keys.map((k) => k.kind), keys.map((k) => k.value), similar, opts.excludeId ?? ''],
+     )
+     ${MATCH_SELECT} from m a ${MATCH_JOIN}
+      where a.n <= ${MAX_KEY_FANOUT} and c.merged_into is null and c.id <> $4 ${MATCH_GROUP}`,
+    [...params, opts.excludeId ?? ''],
   );
+  // similar names only matter when no hard key matched (they flag, they never attach)
+  const anyHard = rows.some(
+    (r) => Array.isArray(r.matched_on) && r.matched_on.some((k) => HARD.has(String(k))),
+  );
+  if (similar && !anyHard) {
+    const soft = await q(
+      `with s as (
+         select 'similar'::text as kind, c.id as customer_id from customers c
+          where c.workspace_id = $1 and c.merged_into is null
+            and c.name_key % $2::text and similarity(c.name_key, $2::text) >= ${SIMILARITY}
+          limit ${MAX_KEY_FANOUT}
+       )
+       ${MATCH_SELECT} from s a ${MATCH_JOIN} where c.id <> $3 ${MATCH_GROUP}`,
+      [workspaceId, similar, opts.excludeId ?? ''],
+    );
+    for (const r of soft) {
+      const same = rows.find((x) => x.id === r.id);
+      if (same && Array.isArray(same.matched_on)) same.matched_on.push('similar');
+      else rows.push(r);
+    }
+  }
   const out = rows.map((r): CustomerMatch => {
     const on = (Array.isArray(r.matched_on) ? r.matched_on : []).map(String) as Array<
       CustomerKeyKind | 'similar'
