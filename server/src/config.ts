@@ -15,6 +15,19 @@ export const Config = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /**
+   * A direct connection (not through PgBouncer in transaction mode) for what needs a session:
+   * LISTEN for live updates and the migration lock. Absent: DATABASE_URL serves both.
+   */
+  directDatabaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /**
+   * Named prepared statements on Postgres. Turn off behind a pooler that cannot keep them
+   * (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements: onOff.default(true),
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir: z.string().min(1).default('./data'),
   /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */
@@ -41,6 +54,11 @@ export const Config = z.object({
    * (the one the proxy appended). Off: the socket's address; the header is ignored.
    */
   trustProxy: onOff.default(false),
+  /**
+   * On SIGTERM: how long in-flight requests and the scheduler's round may take before they
+   * are cut (their transactions roll back; nothing acknowledged is lost).
+   */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -56,6 +74,8 @@ export function configFromEnv(
   return {
     port: pick('PORT'),
     databaseUrl: pick('DATABASE_URL'),
+    directDatabaseUrl: pick('DIRECT_DATABASE_URL'),
+    preparedStatements: pick('DATABASE_PREPARE'),
     dataDir: pick('DATA_DIR'),
     testClock: pick('TEST_CLOCK'),
     seed: pick('SEED'),
@@ -66,12 +86,15 @@ export function configFromEnv(
     logRequests: pick('LOG_REQUESTS'),
     workers: pick('WORKERS'),
     trustProxy: pick('TRUST_PROXY'),
+    shutdownTimeoutMs: pick('SHUTDOWN_TIMEOUT_MS'),
   };
 }
 
 const ENV_NAMES: Record<string, string> = {
   port: 'PORT',
   databaseUrl: 'DATABASE_URL',
+  directDatabaseUrl: 'DIRECT_DATABASE_URL',
+  preparedStatements: 'DATABASE_PREPARE',
   dataDir: 'DATA_DIR',
   testClock: 'TEST_CLOCK',
   seed: 'SEED',
@@ -82,6 +105,7 @@ const ENV_NAMES: Record<string, string> = {
   logRequests: 'LOG_REQUESTS',
   workers: 'WORKERS',
   trustProxy: 'TRUST_PROXY',
+  shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
 };
 
 /** Parses config; on failure returns one line per bad field, naming the variable. */

@@ -108,6 +108,7 @@ const RULES: Record<string, Rule> = {
   logout: { public: true, anonOnly: true, roles: 'all', call: () => post('/api/auth/logout') },
   me: { roles: 'all', call: () => get('/api/me') },
   health: { public: true, roles: 'all', call: () => get('/api/health') },
+  liveness: { public: true, roles: 'all', call: () => get('/api/health/live') },
   acceptInvite: {
     public: true,
     roles: 'all',

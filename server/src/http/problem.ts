@@ -7,12 +7,15 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../services/core/errors.ts';
+import type { ProblemCode } from '../services/core/problem-codes.ts';
+
+export type { ProblemCode };
 
 export type Locale = 'zh-CN' | 'en';
 
 type ProblemSpec = { status: ContentfulStatusCode; title: LocalizedText };
 
-const SPECS: Record<string, ProblemSpec> = {
+const SPECS = {
   'not-found': { status: 404, title: { 'zh-CN': '未找到', en: 'Not found' } },
   forbidden: { status: 403, title: { 'zh-CN': '无权操作', en: 'Forbidden' } },
   unauthenticated: { status: 401, title: { 'zh-CN': '请先登录', en: 'Sign in required' } },
@@ -185,15 +188,15 @@ const SPECS: Record<string, ProblemSpec> = {
     title: { 'zh-CN': '此合并无法撤销', en: 'This merge cannot be undone' },
   },
   internal: { status: 500, title: { 'zh-CN': '服务器内部错误', en: 'Internal server error' } },
-};
+} satisfies Record<ProblemCode, ProblemSpec>;
 
 export const PROBLEM_BASE = 'https://closeloop.dev/problems/';
 
 /** Every problem code the server can answer with, for docs and tests. */
-export const PROBLEM_CODES = Object.keys(SPECS);
+export const PROBLEM_CODES = Object.keys(SPECS) as ProblemCode[];
 
-export function statusOf(code: string): ContentfulStatusCode {
-  return SPECS[code]?.status ?? 400;
+export function statusOf(code: ProblemCode): ContentfulStatusCode {
+  return SPECS[code].status;
 }
 
 /** Accept-Language decides; the signed-in user's setting is the fallback; zh-CN the default. */
@@ -218,7 +221,7 @@ export function localeOf(c: Context): Locale {
 
 export type ProblemBody = {
   type: string;
-  code: string;
+  code: ProblemCode;
   title: string;
   status: number;
   detail: string;
@@ -233,7 +236,7 @@ function localize(m: LocalizedText | string, locale: Locale): string {
 
 export function problemBody(
   c: Context,
-  code: string,
+  code: ProblemCode,
   detail: string,
   extras: {
     errors?: Array<{
@@ -246,12 +249,12 @@ export function problemBody(
   } = {},
 ): ProblemBody {
   const locale = localeOf(c);
-  const spec = SPECS[code] ?? SPECS['bad-request'];
+  const spec: ProblemSpec = SPECS[code];
   const body: ProblemBody = {
     type: PROBLEM_BASE + code,
     code,
-    title: spec ? spec.title[locale] : code,
-    status: spec?.status ?? 400,
+    title: spec.title[locale],
+    status: spec.status,
     detail,
     instance: c.get('requestId'),
   };
@@ -271,7 +274,7 @@ export function problemResponse(body: ProblemBody): Response {
 
 export function problem(
   c: Context,
-  code: string,
+  code: ProblemCode,
   detail: string,
   extras?: Parameters<typeof problemBody>[3],
 ): Response {

@@ -2,6 +2,7 @@
  * Request and response schemas: zod validates requests and the same schemas generate the
  * OpenAPI document. `LIMITS` below are the API's stated limits; bodies over them get 413.
  */
+import { ENGINE_EVENT_TYPES, EVENT_DATA, FieldType } from '@closeloop/engine';
 import { z } from '@hono/zod-openapi';
 
 export const LIMITS = {
@@ -149,6 +150,15 @@ export const TimerSpec = z
   })
   .openapi('TimerSpec');
 
+/** When a record entered a stage (and the field values then, for a reopened record). */
+export const StageVisit = z
+  .object({
+    enteredAt: z.number(),
+    entry: z.number(),
+    fieldsAtEntry: z.record(z.string(), FieldValue).optional(),
+  })
+  .openapi('StageVisit');
+
 export const Record = z
   .object({
     id: z.string(),
@@ -156,10 +166,10 @@ export const Record = z
     sopVersion: z.number(),
     status: z.enum(['open', 'won', 'lost', 'done']),
     value: z.unknown().openapi({ description: 'XState snapshot value' }),
-    fields: z.record(z.string(), z.unknown()),
+    fields: z.record(z.string(), FieldValue),
     ownerId: z.string().nullable(),
     teamId: z.string().nullable(),
-    stages: z.record(z.string(), z.unknown()),
+    stages: z.record(z.string(), StageVisit),
     checklist: z.record(z.string(), z.array(z.string())),
     timers: z.array(TimerSpec),
     dueAt: z.number().nullable(),
@@ -200,17 +210,29 @@ export const OpenAction = z
   })
   .openapi('OpenAction');
 
-export const EngineEvent = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    at: z.number(),
-    actorId: z.string(),
-    version: z.number(),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .passthrough()
-  .openapi('EngineEvent');
+/** A history event: one variant per engine event type, its data from the engine's own schema. */
+function engineEventSchema<E extends z.ZodRawShape>(extra: E) {
+  const variants = ENGINE_EVENT_TYPES.map((type) =>
+    z
+      .object({
+        id: z.string(),
+        type: z.literal(type),
+        at: z.number(),
+        actorId: z.string(),
+        version: z.number(),
+        data: EVENT_DATA[type],
+        ...extra,
+      })
+      .passthrough(),
+  );
+  const [first, ...rest] = variants;
+  if (!first) throw new Error('the engine defines no events');
+  return z.discriminatedUnion('type', [first, ...rest]);
+}
+
+export const EngineEvent = engineEventSchema({}).openapi('EngineEvent');
+/** An event as stored, with its place in the record's history. */
+export const StoredEngineEvent = engineEventSchema({ seq: z.number() });
 
 export const Stage = z
   .object({
@@ -226,12 +248,23 @@ export const Stage = z
   })
   .openapi('Stage');
 
+/** A field the SOP defines (the engine's FieldDef). */
+export const FieldDefinition = z
+  .object({
+    key: z.string(),
+    type: z.enum(FieldType.options),
+    label: LocalizedText,
+    options: z.array(z.object({ value: z.string(), label: LocalizedText })).optional(),
+    capture: z.boolean().optional(),
+  })
+  .openapi('FieldDef');
+
 export const SopRef = z
   .object({
     sopId: z.string(),
     version: z.number(),
     name: LocalizedText,
-    fields: z.array(z.unknown()),
+    fields: z.array(FieldDefinition),
   })
   .openapi('SopRef');
 

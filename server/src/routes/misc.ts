@@ -9,31 +9,8 @@ import { listTeams, listUsers } from '../services/people/directory.ts';
 import { listNextActions } from '../services/records/list-next-actions.ts';
 import { listNotifications, markNotificationRead } from '../services/records/notifications.ts';
 
-export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
+export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: AbortSignal) {
   const r = createRouter();
-
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/health',
-      operationId: 'health',
-      tags: ['system'],
-      summary: 'Liveness and database reachability',
-      responses: {
-        200: ok(z.object({ ok: z.boolean(), db: z.string() })),
-        503: ok(z.object({ ok: z.boolean(), db: z.string() }), 'Database unreachable'),
-      },
-    }),
-    async (c) => {
-      const deps = c.get('deps');
-      try {
-        await deps.db.query('select 1');
-        return c.json({ ok: true, db: deps.db.kind }, 200);
-      } catch {
-        return c.json({ ok: false, db: deps.db.kind }, 503);
-      }
-    },
-  );
 
   r.openapi(
     createRoute({
@@ -195,9 +172,14 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
         });
         stream.onAbort(off);
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ userId: me.id }) });
-        while (!stream.aborted) {
-          await stream.sleep(15_000);
-          if (!stream.aborted) await stream.write(': ping\n\n');
+        // a draining process ends its streams; EventSource reconnects through the balancer
+        const closed = new Promise<void>((resolve) => {
+          if (closing.aborted) resolve();
+          closing.addEventListener('abort', () => resolve(), { once: true });
+        });
+        while (!stream.aborted && !closing.aborted) {
+          await Promise.race([stream.sleep(15_000), closed]);
+          if (!stream.aborted && !closing.aborted) await stream.write(': ping\n\n');
         }
         off();
       });

@@ -33,6 +33,7 @@ import {
   isMissingRoute,
   TOKEN_SCOPES,
   type TokenCreated,
+  type TokenInput,
   useCreateToken,
   useRevokeToken,
   useTokens,
@@ -231,7 +232,7 @@ function TokensList() {
   );
 }
 
-type TokenForm = { name: string; scopes: string[]; expires: Dayjs | null };
+type TokenForm = { name: string; scopes: TokenInput['scopes']; expires: Dayjs | null };
 
 function CreateTokenModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();

@@ -14,11 +14,11 @@ import { Button, Card, Empty, Input, Select, Space, Tag, Typography } from 'antd
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { PageSpinner } from '../../app/app-layout.tsx';
+import { type LibraryItem, useCreateDraft, useLibrary } from '../../shared/api/library.ts';
 import { useMe } from '../../shared/api/queries.ts';
-import { type LibraryItem, useCreateDraft, useLibrary } from './api.ts';
-import { loc } from './format.ts';
-import './library.css';
+import { loc } from '../../shared/format/words.ts';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
+import '../../shared/sop/library.css';
 
 const EDITORS = new Set(['admin', 'manager', 'trainer']);
 

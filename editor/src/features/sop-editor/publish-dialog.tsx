@@ -21,7 +21,7 @@ import {
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api/client.ts';
-import { fetchVersion, keys, PublishResponse } from '../../shared/api/queries.ts';
+import { fetchVersion, keys, publishSop } from '../../shared/api/queries.ts';
 import { type DiffEntry, diffSops, stageIds } from '../../shared/graph/sop-diff.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
@@ -248,10 +248,7 @@ export function PublishDialog({
     setError(null);
     try {
       await flush();
-      const r = await api('POST', `/api/sops/${encodeURIComponent(sopId)}/publish`, {
-        body: { note: note.trim() },
-        schema: PublishResponse,
-      });
+      const r = await publishSop(sopId, note.trim());
       void message.success(t('publish.published', { version: r.version }));
       store.actions.setVersion(r.version);
       void qc.invalidateQueries({ queryKey: keys.versions(sopId) });

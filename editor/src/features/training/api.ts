@@ -6,8 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod/mini';
 import { api } from '../../shared/api/client.ts';
-import { FieldValue, GateFailure, openActionShape } from '../../shared/api/schemas.ts';
-import { Localized } from '../library/api.ts';
+import { FieldValue, GateFailure, Localized, openActionShape } from '../../shared/api/schemas.ts';
 
 export const Role = z.enum(['admin', 'manager', 'trainer', 'rep']);
 

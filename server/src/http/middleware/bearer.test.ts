@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { newTokenSecret, parseToken } from '../../services/auth/api-tokens.ts';
 import type { AppEnv } from '../context.ts';
-import { bearerOf, clientIp } from './bearer.ts';
+import { bearerAuth, bearerOf, clientIp } from './bearer.ts';
 
 describe('bearer header', () => {
   it.each([
@@ -61,4 +61,25 @@ describe('client address', () => {
       server.stop(true);
     }
   });
+});
+
+describe('bearer middleware', () => {
+  const app = new Hono<AppEnv>()
+    .use('*', bearerAuth({ operationOf: () => 'getRecord' }))
+    .get('*', (c) => c.text('ran'));
+
+  it('passes a request without a bearer header on to the next handler', async () => {
+    const res = await app.request('/api/x', { headers: { cookie: 'cl_session=a.b' } });
+    expect(await res.text()).toBe('ran');
+  });
+
+  it.each(['Bearer', 'Bearer not-a-token'])(
+    'answers %s with 401 token-invalid and a WWW-Authenticate challenge',
+    async (authorization) => {
+      const res = await app.request('/api/x', { headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(((await res.json()) as { code: string }).code).toBe('token-invalid');
+    },
+  );
 });

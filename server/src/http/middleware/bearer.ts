@@ -1,5 +1,5 @@
 /**
- * API-token (bearer) authentication and the client address (issue 4).
+ * API-token (bearer) authentication and the client address.
  *
  * A request with `Authorization: Bearer …` is decided by the token alone: a cookie sent with
  * it is ignored (never resolved), so a token cannot borrow a session's reach, nor a session a
@@ -7,7 +7,7 @@
  * header cross-origin only after a CORS preflight, which this server never grants.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from 'hono/bun';
 import { matchedRoutes } from 'hono/route';
 import { resolveToken, touchToken } from '../../services/auth/api-tokens.ts';
@@ -87,6 +87,20 @@ export async function authenticateBearer(
   c.set('session', found.info);
   c.set('user', found.info.user);
   return null;
+}
+
+export type BearerOptions = {
+  /** The operationId of the route a request reaches (see operationResolver). */
+  operationOf: (c: Context<AppEnv>) => string | undefined;
+};
+
+/** Decides a request carrying `Authorization: Bearer …` by its token; others pass on. */
+export function bearerAuth({ operationOf }: BearerOptions): MiddlewareHandler<AppEnv> {
+  return async function authenticateToken(c, next) {
+    const token = bearerOf(c.req.header('authorization'));
+    if (token === null) return next();
+    return (await authenticateBearer(c, token, operationOf)) ?? next();
+  };
 }
 
 /**

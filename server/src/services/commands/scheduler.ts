@@ -34,7 +34,14 @@ export type Scheduler = {
   /** Fires until no timer of the workspace is due (test clock, simulator). */
   runUntilIdle(workspaceId: string, timeoutMs?: number): Promise<number>;
   start(): void;
-  stop(): Promise<void>;
+  /**
+   * Ends the loop: waits up to `graceMs` (default: no limit) for the round in progress, then
+   * hands back every timer this process still holds claimed, so another process fires it
+   * now instead of after the lease.
+   */
+  stop(graceMs?: number): Promise<void>;
+  /** Returns this process's claimed, unfired timers to pending; how many. */
+  release(): Promise<number>;
 };
 
 type Claimed = {
@@ -327,6 +334,22 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
     return Number(rows[0]?.n ?? 0);
   }
 
+  async function release(): Promise<number> {
+    // a timer locked by a firing transaction still in flight is left to it (fired, or
+    // rolled back and retried after the lease); any other claim goes back now. A firing
+    // transaction checks `claimed_by` in its guard, so it cannot also fire a released timer
+    const rows = await db.query(
+      `update timers u set status = 'pending', claimed_by = null, claimed_until = null
+         from (select workspace_id, id from timers
+                where status = 'claimed' and claimed_by = $1
+                for update skip locked) c
+        where u.workspace_id = c.workspace_id and u.id = c.id
+        returning u.id`,
+      [processId],
+    );
+    return rows.length;
+  }
+
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
@@ -375,12 +398,28 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
         }
       })();
     },
-    async stop() {
+    async stop(graceMs) {
       running = false;
       wake?.();
-      await loop;
+      if (loop) {
+        const round = loop.then(() => true);
+        const done =
+          graceMs === undefined
+            ? await round
+            : await Promise.race([round, Bun.sleep(graceMs).then(() => false)]);
+        if (!done)
+          console.error('scheduler: round still running at shutdown; releasing its claims');
+      }
       loop = null;
+      try {
+        const n = await release();
+        if (n) console.log(`scheduler: released ${n} claimed timer(s)`);
+      } catch (e) {
+        // the leases lapse by themselves; another process fires the timers then
+        console.error('scheduler: could not release claimed timers', e);
+      }
     },
+    release,
   };
 }
 

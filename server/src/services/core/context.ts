@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import type { LiveHub } from '../../live.ts';
 import type { SopCache } from '../sops/sop-cache.ts';
-import type { TokenScope } from './access.ts';
+import type { TokenScope } from './token-scopes.ts';
 
 export type Deps = {
   db: Db;

@@ -14,10 +14,13 @@ import {
   type CompiledSop,
   type Effect,
   type EngineEvent,
+  type EngineEventData,
+  type EngineEventType,
   evolve,
   type GateFailure,
   type LocalizedText,
   openActions,
+  own,
   type RecordState,
   type StepContext,
   type StepResult,
@@ -51,13 +54,23 @@ export type MigrateOutcome = {
   }>;
 };
 
-class MoveRejected extends DomainError {
+/** Why one record could not move; reported per record, never answered as a problem. */
+type MoveFailureCode =
+  | 'record-closed'
+  | 'wrong-version'
+  | 'unmapped-stage'
+  | 'target-final'
+  | 'invalid-target'
+  | 'gate-failed';
+
+class MoveRejected extends Error {
   constructor(
-    code: string,
+    readonly code: MoveFailureCode,
     readonly reason: LocalizedText,
     readonly failures: GateFailure[] = [],
   ) {
-    super(code, reason.en);
+    super(reason.en);
+    this.name = 'MoveRejected';
   }
 }
 
@@ -119,7 +132,7 @@ function scheduleFor(
   if (!sla) return [];
   let base = ctx.now;
   if (sla.dueField) {
-    const raw = record.fields[sla.dueField];
+    const raw = own(record.fields, sla.dueField);
     const t = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
     if (!Number.isFinite(t)) return [];
     base = t;
@@ -197,7 +210,7 @@ export function planMove(from: LoadedSop, to: LoadedSop, stageMap: Record<string
       const parts = leaf.split('.');
       let mapped: string | undefined;
       for (let i = parts.length; i > 0 && mapped === undefined; i--) {
-        mapped = stageMap[parts.slice(0, i).join('.')];
+        mapped = own(stageMap, parts.slice(0, i).join('.'));
       }
       const target = mapped ?? leaf;
       const leaves = resolveLeaves(to.compiled, target);
@@ -239,15 +252,15 @@ export function planMove(from: LoadedSop, to: LoadedSop, stageMap: Record<string
     const events: EngineEvent[] = [];
     const effects: Effect[] = [];
     let state: RecordState = record;
-    const emit = (type: string, data: Record<string, unknown>) => {
-      const e: EngineEvent = {
+    const emit = <T extends EngineEventType>(type: T, data: EngineEventData<T>) => {
+      const e = {
         id: ctx.newId(),
         type,
         at: ctx.now,
         actorId: ctx.actor.id,
         version,
         data,
-      };
+      } as EngineEvent;
       events.push(e);
       state = evolve(state, e);
     };
