@@ -66,6 +66,7 @@ describe('phoneKey', () => {
   it('masks a phone in the middle', () => {
     expect(maskPhone('+86 138 0013 8000')).toBe('138****8000');
     expect(maskPhone('020-8765 4321')).toBe('020****4321');
+    expect(maskPhone('0577-8865 2213')).toBe('0577****2213');
   });
 });
 

@@ -181,5 +181,7 @@ export function maskPhone(raw: string): string {
         : `0${national}`
       : raw.replace(/\D/g, '');
   if (digits.length < 7) return '****';
-  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  // a landline keeps its area code (010, 02x: three digits; others four)
+  const head = digits.startsWith('0') && !/^0[12]/.test(digits) ? 4 : 3;
+  return `${digits.slice(0, head)}****${digits.slice(-4)}`;
 }
