@@ -44,6 +44,7 @@ export {
   SYSTEM_FACTS,
   traceConditions,
 } from './conditions.ts';
+export * from './customers/index.ts';
 export {
   ENGINE_EVENT_TYPES,
   EVENT_DATA,

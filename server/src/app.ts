@@ -21,6 +21,7 @@ import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { libraryRoutes } from './routes/library.ts';
 import { miscRoutes } from './routes/misc.ts';
@@ -141,6 +142,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', authRoutes());
   api.route('/', sopRoutes());
   api.route('/', recordRoutes());
+  api.route('/', customerRoutes());
   api.route('/', reportRoutes());
   api.route('/', miscRoutes(scheduler, config.testClock, lifecycle.closing));
   api.route('/', repRoutes());

@@ -23,6 +23,7 @@ import {
   type SopDocument,
   step,
 } from '@closeloop/engine';
+import { demoCustomerValue, seedPoolCustomers } from './seed-customers.ts';
 import { loadUserInfo } from './services/auth/sessions.ts';
 import { leafStageIds } from './services/commands/record-store.ts';
 import type { Ctx, Deps } from './services/core/context.ts';
@@ -248,7 +249,8 @@ export async function seedDemo(deps: Deps): Promise<{ email: string; role: strin
     const sample = (at: number, userId: string, offset: number): Fields => {
       const fields: Fields = {};
       doc.fields.forEach((f, k) => {
-        const v = sampleValue(f, at, userId, offset + k);
+        // one demo customer per record: its company, contact, phone and e-mail belong together
+        const v = demoCustomerValue(f, offset) ?? sampleValue(f, at, userId, offset + k);
         if (v !== null) fields[f.key] = v;
       });
       return fields;
@@ -297,6 +299,7 @@ export async function seedDemo(deps: Deps): Promise<{ email: string; role: strin
       }
     }
   }
+  await seedPoolCustomers(deps.db, ws.id, now);
   console.log(`seed: demo workspace with ${docs.length} SOPs and ${made} records`);
   return DEMO_USERS.map((u) => ({ email: u.email, role: u.role }));
 }

@@ -5,7 +5,7 @@
  * not touch. Denied calls answer 401/403/404 and change nothing;
  * another workspace never sees this one's data. An operation without a rule fails the test.
  */
-import type { Role } from '@closeloop/engine';
+import { DEFAULT_POOL_RULES, type Role } from '@closeloop/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   as,
@@ -34,6 +34,9 @@ type Fx = {
   /** rep1's training assignment of the SOP and their practice run (rep3 may not touch them). */
   assignmentId: string;
   sessionId: string;
+  /** rep1's customer (of recordId) and a customer in the public pool. */
+  customerId: string;
+  poolCustomerId: string;
   n: () => number;
 };
 
@@ -75,6 +78,8 @@ const TOKEN_READS = [
   'getRecord',
   'listRecordEvents',
   'findDuplicates',
+  'listCustomers',
+  'getCustomer',
   'listSops',
   'getSop',
   'listSopVersions',
@@ -358,6 +363,74 @@ const RULES: Record<string, Rule> = {
     call: (fx) => post(`/api/admin/tokens/${fx.apiTokenId}/revoke`),
   },
   listAuditLog: { roles: ['admin'], call: () => get('/api/admin/audit') },
+  listCustomers: { roles: WORKERS, call: () => get('/api/customers') },
+  getCustomer: {
+    roles: WORKERS,
+    scoped: true,
+    teamBound: true,
+    call: (fx) => get(`/api/customers/${fx.customerId}`),
+  },
+  // version 999 never matches: allowed callers get 409 and nothing is written
+  updateCustomer: {
+    roles: WORKERS,
+    scoped: true,
+    teamBound: true,
+    call: (fx) => ({
+      method: 'PATCH',
+      path: `/api/customers/${fx.customerId}`,
+      body: { version: 999, name: 'Changed' },
+    }),
+  },
+  listDuplicateCustomers: { roles: BOSSES, call: () => get('/api/customers/duplicates') },
+  // a dry run: the plan, nothing moves
+  mergeCustomers: {
+    roles: BOSSES,
+    scoped: true,
+    call: (fx) =>
+      post('/api/customers/merge', {
+        customerIds: [fx.customerId, fx.poolCustomerId],
+        dryRun: true,
+      }),
+  },
+  // nothing was merged: allowed callers get 409
+  unmergeCustomer: {
+    roles: BOSSES,
+    scoped: true,
+    call: (fx) => post(`/api/customers/${fx.customerId}/unmerge`),
+  },
+  // any rep may ask about a customer they were refused (that is the point)
+  requestCustomerAccess: {
+    roles: WORKERS,
+    scoped: true,
+    call: (fx) => post(`/api/customers/${fx.customerId}/access-requests`, { to: 'owner' }),
+  },
+  // rep1 owns it (200, unchanged); anyone else finds it taken (409)
+  claimCustomer: {
+    roles: WORKERS,
+    scoped: true,
+    call: (fx) => post(`/api/customers/${fx.customerId}/claim`),
+  },
+  // already in the pool: allowed callers get 409
+  releaseCustomer: {
+    roles: WORKERS,
+    scoped: true,
+    call: (fx) => post(`/api/customers/${fx.poolCustomerId}/release`, {}),
+  },
+  listPoolCustomers: { roles: WORKERS, call: () => get('/api/pool/customers') },
+  listPools: { roles: WORKERS, call: () => get('/api/pools') },
+  // both workspaces have a team `sales`: the other admin sets their own team's rules
+  updatePool: {
+    roles: BOSSES,
+    scoped: true,
+    foreignOk: [200],
+    call: () => ({
+      method: 'PUT',
+      path: '/api/pools/team:sales',
+      body: {
+        rules: DEFAULT_POOL_RULES,
+      },
+    }),
+  },
 };
 
 const DENIED = [401, 403, 404];
@@ -435,6 +508,8 @@ for (const lane of LANES) {
         ownerId: ws.userId('rep1'),
         teamId: 'sales',
       });
+      const released = await admin.post(`/api/customers/${hand.body.customer.id}/release`, {});
+      expect(released.status, JSON.stringify(released.body)).toBe(200);
       // a second version for migrateRecords to plan a move to
       await publish(admin, { ...testSop(sopId), name: { 'zh-CN': '第二版', en: 'Second' } });
       const assigned = await admin.post('/api/training/assignments', {
@@ -498,6 +573,8 @@ for (const lane of LANES) {
         apiTokenId: apiToken.id,
         assignmentId,
         sessionId: String(practice.body.practice.id),
+        customerId: rec.body.customer.id,
+        poolCustomerId: hand.body.customer.id,
         n: () => ++n,
       };
       const doc = await new Client(srv.url).get('/api/openapi.json');
@@ -550,7 +627,15 @@ for (const lane of LANES) {
       const check = (what: string, status: number, ok: number[]) => {
         if (!ok.includes(status)) failures.push(`${what}: ${status}`);
       };
-      const mine = [ws.id, fx.recordId, fx.handRecordId, fx.rep1Id, fx.rep2Id, fx.apiTokenId];
+      const mine = [
+        ws.id,
+        fx.recordId,
+        fx.handRecordId,
+        fx.rep1Id,
+        fx.rep2Id,
+        fx.apiTokenId,
+        fx.customerId,
+      ];
       for (const o of ops) {
         const rule = RULES[o.id];
         if (!rule) continue;

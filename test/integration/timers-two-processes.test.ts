@@ -1,6 +1,7 @@
 /**
  * Two server processes on one Postgres fire 1,000 timers that fall due in the same second:
- * each takes effect exactly once.
+ * each takes effect exactly once. (Each record's customer also gets 公海 timers, due weeks
+ * later; they are left out of the counts here.)
  */
 import type { SopDocument } from '@closeloop/engine';
 import { replay } from '@closeloop/engine';
@@ -89,7 +90,7 @@ describe.runIf(pg?.enabled === true)('timers across two processes on Postgres', 
     await Promise.all(Array.from({ length: 16 }, (_, i) => worker(i)));
     console.log(`created ${N} records in ${Math.round(performance.now() - t0)} ms`);
     const pending = await db.query(
-      "select count(*)::int as n, count(distinct due_at)::int as d from timers where workspace_id = $1 and status = 'pending'",
+      "select count(*)::int as n, count(distinct due_at)::int as d from timers where workspace_id = $1 and status = 'pending' and kind not like 'pool.%'",
       [ws.id],
     );
     expect(pending[0]).toEqual({ n: N, d: 1 });
@@ -103,7 +104,7 @@ describe.runIf(pg?.enabled === true)('timers across two processes on Postgres', 
     const until = Date.now() + 120_000;
     for (;;) {
       const left = await db.query(
-        "select count(*)::int as n from timers where workspace_id = $1 and status in ('pending', 'claimed')",
+        "select count(*)::int as n from timers where workspace_id = $1 and status in ('pending', 'claimed') and kind not like 'pool.%'",
         [ws.id],
       );
       if (left[0]?.n === 0) break;
@@ -114,7 +115,7 @@ describe.runIf(pg?.enabled === true)('timers across two processes on Postgres', 
 
     console.log(`fired ${N} timers in ${Math.round(performance.now() - t1)} ms`);
     const fired = await db.query(
-      'select status, count(*)::int as n, count(distinct claimed_by)::int as procs from timers where workspace_id = $1 group by status',
+      "select status, count(*)::int as n, count(distinct claimed_by)::int as procs from timers where workspace_id = $1 and kind not like 'pool.%' group by status",
       [ws.id],
     );
     expect(fired).toEqual([{ status: 'fired', n: N, procs: 2 }]);

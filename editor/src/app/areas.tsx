@@ -6,7 +6,9 @@
 import {
   ApartmentOutlined,
   BookOutlined,
+  ContactsOutlined,
   DashboardOutlined,
+  GlobalOutlined,
   ReadOutlined,
   SettingOutlined,
   ThunderboltOutlined,
@@ -48,6 +50,48 @@ export const areas: readonly Area[] = [
         path: '/inbox',
         lazy: async () => ({
           Component: (await import('../features/rep/inbox-page.tsx')).InboxPage,
+        }),
+      },
+    ],
+  },
+  {
+    key: 'customers',
+    path: '/customers',
+    label: 'nav.customers',
+    icon: <ContactsOutlined />,
+    roles: ['admin', 'manager', 'rep'],
+    routes: [
+      {
+        path: '/customers',
+        lazy: async () => ({
+          Component: (await import('../features/customers/customers-page.tsx')).CustomersPage,
+        }),
+      },
+      {
+        path: '/customers/duplicates',
+        lazy: async () => ({
+          Component: (await import('../features/customers/duplicates-page.tsx')).DuplicatesPage,
+        }),
+      },
+      {
+        path: '/customers/:customerId',
+        lazy: async () => ({
+          Component: (await import('../features/customers/customer-page.tsx')).CustomerPage,
+        }),
+      },
+    ],
+  },
+  {
+    key: 'pool',
+    path: '/pool',
+    label: 'nav.pool',
+    icon: <GlobalOutlined />,
+    roles: ['admin', 'manager', 'rep'],
+    routes: [
+      {
+        path: '/pool',
+        lazy: async () => ({
+          Component: (await import('../features/customers/pool-page.tsx')).PoolPage,
         }),
       },
     ],

@@ -6,6 +6,7 @@
  * (pipelined inside `sql.begin`) rather than awaiting each in turn.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -69,7 +70,10 @@ export async function createDb(config: DbConfig): Promise<Db> {
 }
 
 async function createPgliteDb(dataDir: string): Promise<Db> {
-  const client = dataDir === 'memory://' ? new PGlite() : new PGlite(dataDir);
+  // pg_trgm: similar customer names (the customers migration creates the extension)
+  const extensions = { pg_trgm };
+  const client =
+    dataDir === 'memory://' ? new PGlite({ extensions }) : new PGlite(dataDir, { extensions });
   await client.waitReady;
   const orm = drizzlePglite({ client, schema });
   const run = async (text: string, params: unknown[] = []) =>

@@ -200,6 +200,8 @@ export const records = pgTable(
     fields: jsonb('fields').notNull(),
     ownerId: text('owner_id'),
     teamId: text('team_id'),
+    /** The customer this record belongs to (every record has one once created). */
+    customerId: text('customer_id'),
     /** First active leaf stage (dot path). */
     stage: text('stage').notNull(),
     /** Every active stage, ancestors included. */
@@ -218,6 +220,7 @@ export const records = pgTable(
     index('records_team_idx').on(t.workspaceId, t.teamId, t.status, t.dueAt),
     index('records_sop_idx').on(t.workspaceId, t.sopId, t.sopVersion, t.status),
     index('records_created_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('records_customer_idx').on(t.workspaceId, t.customerId),
     index('records_due_idx').on(t.workspaceId, t.status, t.dueAt),
     // reports (docs/reports.md): covering, so they never read a record's row —
     // the period's records by SOP; a record's filter columns by id; the open queue
@@ -648,3 +651,5 @@ export const auditLog = pgTable(
     index('audit_log_action_idx').on(t.workspaceId, t.action, t.at),
   ],
 );
+
+export * from './schema-customers.ts';

@@ -160,6 +160,44 @@ const SPECS = {
     status: 405,
     title: { 'zh-CN': '不支持的请求方法', en: 'Method not allowed' },
   },
+  'customer-taken': {
+    status: 409,
+    title: {
+      'zh-CN': '该客户已由其他销售负责（撞单）',
+      en: 'Another rep owns this customer',
+    },
+  },
+  'customer-claimed': {
+    status: 409,
+    title: { 'zh-CN': '该客户已被他人领取', en: 'Someone else claimed this customer first' },
+  },
+  'customer-not-in-pool': {
+    status: 409,
+    title: { 'zh-CN': '该客户不在公海中', en: 'This customer is not in the public pool' },
+  },
+  'claim-limit-reached': {
+    status: 409,
+    title: { 'zh-CN': '今日领取数量已达上限', en: 'You reached today’s claim limit' },
+  },
+  'holding-cap-reached': {
+    status: 409,
+    title: { 'zh-CN': '持有客户数量已达上限', en: 'You hold as many customers as allowed' },
+  },
+  'claim-cool-down': {
+    status: 409,
+    title: {
+      'zh-CN': '冷却期内不能重新领取你退回的客户',
+      en: 'You released this customer recently and cannot claim it again yet',
+    },
+  },
+  'customer-merged': {
+    status: 409,
+    title: { 'zh-CN': '该客户已被合并', en: 'This customer was merged into another' },
+  },
+  'merge-not-undoable': {
+    status: 409,
+    title: { 'zh-CN': '此合并无法撤销', en: 'This merge cannot be undone' },
+  },
   internal: { status: 500, title: { 'zh-CN': '服务器内部错误', en: 'Internal server error' } },
 } satisfies Record<ProblemCode, ProblemSpec>;
 

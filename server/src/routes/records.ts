@@ -13,6 +13,7 @@ import {
   StoredEngineEvent,
   Version,
 } from '../http/schemas.ts';
+import { ENTRY_CHANNELS } from '../services/customers/resolve-customer.ts';
 import { closeRecord } from '../services/records/close-record.ts';
 import { createRecord } from '../services/records/create-record.ts';
 import { getRecord } from '../services/records/get-record.ts';
@@ -46,10 +47,24 @@ export function recordRoutes() {
             fields: Fields.default({}),
             ownerId: z.string().min(1).max(200).optional(),
             teamId: z.string().min(1).max(64).optional(),
+            channel: z.enum(ENTRY_CHANNELS).optional().openapi({
+              description:
+                'Entry channel whose duplicate policy applies (default manual, api for tokens)',
+            }),
           }),
         ),
       },
-      responses: { 201: ok(CommandResult, 'Created'), ...errorResponses },
+      responses: {
+        201: ok(
+          CommandResult.extend({
+            customer: z
+              .object({ id: z.string(), created: z.boolean(), flagged: z.boolean() })
+              .optional(),
+          }),
+          'Created',
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const body = c.req.valid('json');

@@ -23,6 +23,7 @@ import {
   useUsers,
 } from './api.ts';
 import { type CaptureValues, captureFields, captureMapping } from './capture-mapping.ts';
+import { CustomerTakenAlert, customerTakenOf } from './customer-taken-alert.tsx';
 import { isChinesePhone } from './engine-lite.ts';
 import { loc } from './format.ts';
 import { OfflineBanner } from './offline-banner.tsx';
@@ -104,6 +105,7 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
     navigate(`/records/${r.record.id}`);
   });
   const busy = cmd.state.status === 'sending';
+  const taken = cmd.state.status === 'error' ? customerTakenOf(cmd.state.error) : null;
   const serverFieldErrors = cmd.state.status === 'error' ? fieldErrorsOf(cmd.state.error) : {};
 
   const submit = async () => {
@@ -162,7 +164,8 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
         <div className="rep-sheet-status">
           <OfflineBanner state={cmd.state} onRetry={() => void cmd.retry()} onDismiss={cmd.reset} />
         </div>
-        {cmd.state.status === 'error' && (
+        {taken && <CustomerTakenAlert taken={taken} />}
+        {cmd.state.status === 'error' && !taken && (
           <Alert
             type="error"
             showIcon

@@ -280,6 +280,7 @@ async function plan(
     result.effects,
   );
   for (const stmt of [...plain, ...fx.stmts]) planned.push({ stmt });
+  for (const stmt of input.extraStmts?.({ after }) ?? []) planned.push({ stmt });
   const live: LivePayload = {
     ws,
     r: next.id,

@@ -11,6 +11,7 @@ import type {
 import type { Stmt } from '../../db/client.ts';
 import type { Deps } from '../core/context.ts';
 import type { LoadedSop } from '../sops/sop-cache.ts';
+import type { StoredRecord } from './record-store.ts';
 import type { RecordView } from './record-view.ts';
 
 export type Idempotency = { userId: string; key: string; hash: string };
@@ -45,6 +46,11 @@ export type RunCommand = {
   guards?: Stmt[];
   /** Retry a command that lost a version race (system commands only). */
   retryOnStale?: number;
+  /**
+   * More statements for the same transaction, built once the command is decided (a record's
+   * customer: created or attached with the record's owner). Not called when nothing changed.
+   */
+  extraStmts?: (plan: { after: StoredRecord }) => Stmt[];
   /** Decides instead of the engine's step (record migration); must fold events with evolve. */
   decide?: (sop: LoadedSop, record: RecordState | null, ctx: StepContext) => Promise<StepResult>;
 };

@@ -13,6 +13,8 @@ import { type Calendar, chinaCalendar, type Roster } from '@closeloop/engine';
 import type { Stmt } from '../../db/client.ts';
 import type { Deps } from '../core/context.ts';
 import { DomainError } from '../core/errors.ts';
+import { POOL_TIMER_KINDS } from '../customers/customer-stmts.ts';
+import { firePoolTimer } from '../customers/pool-timers.ts';
 import { AlreadyHandled, type CommandEnv, type RunCommand, runCommand } from './command.ts';
 import { commitPlans, type Plan, type Preloaded, planCommand } from './command-stages.ts';
 import { type StoredRecord, storedRecordOf } from './record-store.ts';
@@ -38,6 +40,7 @@ type Claimed = {
   workspaceId: string;
   id: string;
   recordId: string;
+  kind: string;
   dueMs: number;
   offsetMs: number;
 };
@@ -72,7 +75,7 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
                 limit $2
                 for update skip locked) d
         where u.workspace_id = d.workspace_id and u.id = d.id
-        returning u.workspace_id, u.id, u.record_id,
+        returning u.workspace_id, u.id, u.record_id, u.kind,
                   (extract(epoch from u.due_at) * 1000)::float8 as due_ms,
                   (${offsetExpr.replaceAll('t.workspace_id', 'u.workspace_id')})::float8 as offset_ms`,
       params,
@@ -81,6 +84,7 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
       workspaceId: String(r.workspace_id),
       id: String(r.id),
       recordId: String(r.record_id),
+      kind: String(r.kind),
       dueMs: Number(r.due_ms),
       offsetMs: Number(r.offset_ms) || 0,
     }));
@@ -245,9 +249,35 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
     }
   }
 
+  /** A 公海 timer (record_id names a customer): fired in its own transaction. */
+  async function firePool(t: Claimed): Promise<void> {
+    const kind = POOL_TIMER_KINDS.find((k) => k === t.kind);
+    if (!kind) return;
+    try {
+      await firePoolTimer(
+        db,
+        {
+          workspaceId: t.workspaceId,
+          id: t.id,
+          customerId: t.recordId,
+          kind,
+          now: Math.max(deps.clock.now() + t.offsetMs, t.dueMs),
+        },
+        processId,
+        await calendarOf(t.workspaceId),
+      );
+    } catch (e) {
+      // left claimed: the lease lapses and a later round retries it
+      console.error(`pool timer ${t.id} failed`, e);
+    }
+  }
+
   async function runOnce(opts: { workspaceId?: string } = {}): Promise<number> {
-    const claimed = await claim(config.schedulerBatch, opts.workspaceId);
-    if (claimed.length === 0) return 0;
+    const all = await claim(config.schedulerBatch, opts.workspaceId);
+    if (all.length === 0) return 0;
+    const claimed = all.filter((t) => !t.kind.startsWith('pool.'));
+    for (const t of all) if (t.kind.startsWith('pool.')) await firePool(t);
+    if (claimed.length === 0) return all.length;
     // one record's timers in order (they chain on its version); records batched together
     const byRecord = new Map<string, Claimed[]>();
     for (const t of claimed) {
@@ -278,7 +308,7 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
       while (next < batches.length) await fireBatch(batches[next++] ?? []);
     };
     await Promise.all(Array.from({ length: Math.min(width, batches.length) }, worker));
-    return claimed.length;
+    return all.length;
   }
 
   async function dueLeft(workspaceId: string): Promise<number> {

@@ -71,7 +71,14 @@ export function visibilitySql(
 
 export { TOKEN_SCOPES, type TokenScope } from './token-scopes.ts';
 
-const RECORD_READS = ['listRecords', 'getRecord', 'listRecordEvents', 'findDuplicates'];
+const RECORD_READS = [
+  'listRecords',
+  'getRecord',
+  'listRecordEvents',
+  'findDuplicates',
+  'listCustomers',
+  'getCustomer',
+];
 const SOP_READS = ['listSops', 'getSop', 'listSopVersions', 'getSopVersion'];
 const RECORD_WRITES = [
   'createRecord',

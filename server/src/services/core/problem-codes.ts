@@ -44,4 +44,12 @@ export type ProblemCode =
   | 'test-clock-off'
   | 'bad-request'
   | 'method-not-allowed'
+  | 'customer-taken'
+  | 'customer-claimed'
+  | 'customer-not-in-pool'
+  | 'claim-limit-reached'
+  | 'holding-cap-reached'
+  | 'claim-cool-down'
+  | 'customer-merged'
+  | 'merge-not-undoable'
   | 'internal';

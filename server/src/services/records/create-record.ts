@@ -4,6 +4,8 @@ import { envOf, idempotencyOf } from '../commands/env.ts';
 import { assertWorksRecords } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
+import { enterLead } from '../customers/enter-lead.ts';
+import type { EntryChannel } from '../customers/resolve-customer.ts';
 import { assertMayRoute } from './routing-check.ts';
 
 export type CreateRecordInput = {
@@ -12,6 +14,16 @@ export type CreateRecordInput = {
   ownerId?: string;
   teamId?: string;
   idempotencyKey?: string;
+  /**
+   * The entry channel, whose duplicate policy applies to the record's customer (default
+   * `manual`; an API token's call is `api`).
+   */
+  channel?: EntryChannel;
+};
+
+export type CreateRecordResult = CommandResult & {
+  /** The customer the record belongs to; `created` when this record made it. */
+  customer?: { id: string; created: boolean; flagged: boolean };
 };
 
 /** Stage ids active when a record starts (the initial configuration of the machine). */
@@ -40,7 +52,7 @@ export function initialStages(doc: SopDocument): string[] {
  * Starts a record on the SOP's latest published version. Without an owner, the initial
  * stage's owner rules route it; when it has none, the creator (rep or manager) owns it.
  */
-export const createRecord: Verb<CreateRecordInput, CommandResult> = async ({ ctx, input }) => {
+export const createRecord: Verb<CreateRecordInput, CreateRecordResult> = async ({ ctx, input }) => {
   assertWorksRecords(ctx.user);
   const ws = ctx.user.workspaceId;
   const rows = await ctx.db.query(
@@ -60,7 +72,13 @@ export const createRecord: Verb<CreateRecordInput, CommandResult> = async ({ ctx
     if (!routed) ownerId = ctx.user.id;
   }
   const recordId = crypto.randomUUID();
-  return runCommand({
+  const entry = await enterLead(ctx, {
+    defs: sop.doc.fields,
+    fields: input.fields,
+    channel: input.channel ?? (ctx.user.token ? 'api' : 'manual'),
+    teamId: input.teamId ?? null,
+  });
+  const out = await runCommand({
     env: envOf(ctx),
     recordId,
     sop,
@@ -72,6 +90,7 @@ export const createRecord: Verb<CreateRecordInput, CommandResult> = async ({ ctx
       ...(input.teamId ? { teamId: input.teamId } : {}),
     },
     rosterUsers: ownerId ? [ownerId] : [],
+    extraStmts: entry.stmts,
     idempotency: idempotencyOf(ctx, input.idempotencyKey, {
       op: 'createRecord',
       sopId: input.sopId,
@@ -80,4 +99,13 @@ export const createRecord: Verb<CreateRecordInput, CommandResult> = async ({ ctx
       teamId: input.teamId,
     }),
   });
+  const d = entry.decision;
+  return {
+    ...out,
+    customer: {
+      id: entry.customerId,
+      created: d.kind === 'create',
+      flagged: d.kind === 'create' && d.flagged,
+    },
+  };
 };
