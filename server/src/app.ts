@@ -23,6 +23,7 @@ import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { importRoutes } from './routes/imports.ts';
 import { libraryRoutes } from './routes/library.ts';
 import { miscRoutes } from './routes/misc.ts';
 import { recordRoutes } from './routes/records.ts';
@@ -34,6 +35,7 @@ import { trainingRoutes } from './routes/training.ts';
 import { AUTH_CHANNEL, createSessionCache, SESSION_COOKIE } from './services/auth/sessions.ts';
 import { createScheduler, type Scheduler } from './services/commands/scheduler.ts';
 import type { Deps } from './services/core/context.ts';
+import { IMPORT_LIMITS } from './services/intake/parse/limits.ts';
 import { createSopCache } from './services/sops/sop-cache.ts';
 
 export type App = {
@@ -112,16 +114,30 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     c.set('ip', clientIp(c, config.trustProxy));
     await next();
   });
-  api.use(
-    '*',
-    bodyLimit({
+  // an import upload may be as large as the import limit (plus its multipart envelope)
+  const isUpload = (method: string, path: string) => method === 'POST' && path === '/api/imports';
+  api.use('*', async (c, next) => {
+    if (!isUpload(c.req.method, c.req.path)) return next();
+    return bodyLimit({
+      maxSize: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
+      onError: (cc) =>
+        problem(
+          cc,
+          'payload-too-large',
+          `uploads are limited to ${IMPORT_LIMITS.maxFileBytes} bytes`,
+        ),
+    })(c, next);
+  });
+  api.use('*', async (c, next) => {
+    if (isUpload(c.req.method, c.req.path)) return next();
+    return bodyLimit({
       maxSize: LIMITS.sopBodyBytes,
       onError: (c) =>
         problem(c, 'payload-too-large', `bodies are limited to ${LIMITS.sopBodyBytes} bytes`),
-    }),
-  );
+    })(c, next);
+  });
   api.use('*', async (c, next) => {
-    if (!c.req.path.startsWith('/api/sops')) {
+    if (!c.req.path.startsWith('/api/sops') && !isUpload(c.req.method, c.req.path)) {
       const len = Number(c.req.header('content-length') ?? 0);
       if (len > LIMITS.bodyBytes) {
         return problem(c, 'payload-too-large', `bodies are limited to ${LIMITS.bodyBytes} bytes`);
@@ -185,6 +201,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', trainingRoutes());
   api.route('/', adminRoutes());
   api.route('/', tokensAuditRoutes());
+  api.route('/', importRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',

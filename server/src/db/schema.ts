@@ -649,3 +649,4 @@ export const auditLog = pgTable(
     index('audit_log_action_idx').on(t.workspaceId, t.action, t.at),
   ],
 );
+export * from './schema-intake.ts';

@@ -163,7 +163,7 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
       operationId: 'stream',
       tags: ['work'],
       summary:
-        'Server-sent events: record.changed, next-action, notification (fed by LISTEN/NOTIFY across processes)',
+        'Server-sent events: record.changed, next-action, notification, import.progress (fed by LISTEN/NOTIFY across processes)',
       responses: {
         200: {
           description: 'text/event-stream',
@@ -193,13 +193,24 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
             if (userId === me.id) send('notification', { id, recordId: p.r });
           }
         });
-        stream.onAbort(off);
+        // an import's progress goes to whoever started it and to managers and admins
+        const offImports = ctx.live.subscribeImports((p) => {
+          if (p.ws !== me.workspaceId || me.token) return;
+          if (p.by === me.id || me.role === 'admin' || me.role === 'manager') {
+            send('import.progress', p);
+          }
+        });
+        stream.onAbort(() => {
+          off();
+          offImports();
+        });
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ userId: me.id }) });
         while (!stream.aborted) {
           await stream.sleep(15_000);
           if (!stream.aborted) await stream.write(': ping\n\n');
         }
         off();
+        offImports();
       });
     },
   );

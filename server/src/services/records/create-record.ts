@@ -1,4 +1,5 @@
 import type { Fields, SopDocument, StateConfig } from '@closeloop/engine';
+import type { Stmt } from '../../db/client.ts';
 import { type CommandResult, runCommand } from '../commands/command.ts';
 import { envOf, idempotencyOf } from '../commands/env.ts';
 import { assertWorksRecords } from '../core/access.ts';
@@ -11,6 +12,15 @@ export type CreateRecordInput = {
   ownerId?: string;
   teamId?: string;
   idempotencyKey?: string;
+  /** How the lead entered (intake passes its channel; the API and quick capture are manual). */
+  channel?: 'manual' | 'api' | 'import' | 'form' | 'push';
+  /** Intake only: the new record's id, chosen by the caller so its guards can name it. */
+  recordId?: string;
+  /**
+   * Intake only: statements written in the record's transaction, each returning one row or
+   * the whole command is dropped (`AlreadyHandled`): a lead's keys and outcome row.
+   */
+  guards?: Stmt[];
 };
 
 /** Stage ids active when a record starts (the initial configuration of the machine). */
@@ -78,7 +88,7 @@ export const createRecord: Verb<CreateRecordInput, CommandResult> = async ({ ctx
     const routed = initialStages(sop.doc).some((id) => sop.compiled.owners.has(id));
     if (!routed) ownerId = ctx.user.id;
   }
-  const recordId = crypto.randomUUID();
+  const recordId = input.recordId ?? crypto.randomUUID();
   return runCommand({
     env: envOf(ctx),
     recordId,
@@ -91,6 +101,7 @@ export const createRecord: Verb<CreateRecordInput, CommandResult> = async ({ ctx
       ...(input.teamId ? { teamId: input.teamId } : {}),
     },
     rosterUsers: ownerId ? [ownerId] : [],
+    ...(input.guards?.length ? { guards: input.guards } : {}),
     idempotency: idempotencyOf(ctx, input.idempotencyKey, {
       op: 'createRecord',
       sopId: input.sopId,

@@ -122,7 +122,7 @@ export async function parseXlsx(bytes: Uint8Array): Promise<ParsedFile> {
   assertZipWithin(bytes);
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    await wb.xlsx.load(bytes.slice().buffer);
   } catch {
     throw new ParseError(
       'unreadable-file',
