@@ -24,7 +24,7 @@ export async function upload(
   source?: string,
 ): Promise<Res<Json>> {
   const form = new FormData();
-  form.set('file', new File([bytes], name));
+  form.set('file', new File([bytes.slice()], name));
   form.set('sopId', sopId);
   if (source) form.set('source', source);
   const res = await fetch(`${c.base}/api/imports`, {
