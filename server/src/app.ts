@@ -24,6 +24,7 @@ import { createLiveHub, type LiveHub } from './live.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { importRoutes } from './routes/imports.ts';
+import { intakeRoutes } from './routes/intake.ts';
 import { libraryRoutes } from './routes/library.ts';
 import { miscRoutes } from './routes/misc.ts';
 import { recordRoutes } from './routes/records.ts';
@@ -202,6 +203,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', adminRoutes());
   api.route('/', tokensAuditRoutes());
   api.route('/', importRoutes());
+  api.route('/', intakeRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
