@@ -23,6 +23,7 @@ import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { formPageRoutes, formRoutes } from './routes/forms.ts';
 import { importRoutes } from './routes/imports.ts';
 import { intakeRoutes } from './routes/intake.ts';
 import { libraryRoutes } from './routes/library.ts';
@@ -154,6 +155,8 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.use('*', async (c, next) => {
     // an API token decides alone: a cookie beside it is ignored, and the CSRF checks below,
     // which protect cookies, do not apply (see http/bearer.ts)
+    // public form submissions carry no credentials: no cookie is read, so no CSRF to guard
+    if (c.req.path.startsWith('/api/public/')) return next();
     const bearer = bearerOf(c.req.header('authorization'));
     if (bearer !== null) return (await authenticateBearer(c, bearer, operationOf)) ?? next();
     // cookie-authenticated writes must come from our own origin
@@ -204,6 +207,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', tokensAuditRoutes());
   api.route('/', importRoutes());
   api.route('/', intakeRoutes());
+  api.route('/', formRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
@@ -245,9 +249,17 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   root.use('*', async (c, next) => {
     await next();
     // the API reference page loads its viewer from a CDN; everything else is our own
-    if (c.req.path !== '/api/docs') c.header('content-security-policy', CSP);
+    if (c.req.path.startsWith('/f/')) {
+      // hosted forms are embedded in customers' sites (iframe snippet)
+      c.header(
+        'content-security-policy',
+        CSP.replace("frame-ancestors 'none'", 'frame-ancestors *'),
+      );
+      c.res.headers.delete('x-frame-options');
+    } else if (c.req.path !== '/api/docs') c.header('content-security-policy', CSP);
   });
   root.route('/api', api);
+  root.route('/', formPageRoutes(deps));
   mountEditor(root, config.editorDist);
   // sub-routers' notFound is not consulted when mounted; answer unknown paths here
   root.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));

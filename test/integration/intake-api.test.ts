@@ -4,7 +4,16 @@
  * idempotency on (source, external id).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, Client, LANES, makeWorkspace, publish, type Server, startServer } from './harness.ts';
+import {
+  as,
+  Client,
+  type Json,
+  LANES,
+  makeWorkspace,
+  publish,
+  type Server,
+  startServer,
+} from './harness.ts';
 import { intakeSop } from './intake-helpers.ts';
 
 for (const lane of LANES) {
@@ -14,7 +23,7 @@ for (const lane of LANES) {
     let token: Client;
     let reader: Client;
     const sopId = `it-api-${crypto.randomUUID().slice(0, 6)}`;
-    const lead = async (phone: string) =>
+    const lead = async (phone: string): Promise<Json[]> =>
       srv.db.query(
         `select l.source, l.external_id, l.channel, l.raw, r.fields, r.id from intake_leads l
            join records r on r.workspace_id = l.workspace_id and r.id = l.record_id

@@ -65,13 +65,9 @@ export function intakeRoutes() {
         query: z.object({
           sopId: z.string().min(1).max(100),
           source: z.string().trim().min(1).max(200).optional(),
-          mapping: z
-            .string()
-            .max(4000)
-            .optional()
-            .openapi({
-              description: 'generic only: JSON { fieldKey | "$externalId": "dot.path" }',
-            }),
+          mapping: z.string().max(4000).optional().openapi({
+            description: 'generic only: JSON { fieldKey | "$externalId": "dot.path" }',
+          }),
         }),
         ...jsonBody(z.unknown()),
       },
