@@ -1,6 +1,7 @@
 /** The facts a gate or owner rule sees for a record, from the point of view of one stage. */
 import { activeStages, type CompiledSop } from './compile.ts';
 import type { FactInput } from './conditions.ts';
+import { own } from './own.ts';
 import type { Fields, RecordState, StepContext } from './types.ts';
 
 export function recordFacts(
@@ -11,7 +12,7 @@ export function recordFacts(
   pending: { fields?: Fields; checklist?: Record<string, string[]> } = {},
 ): FactInput {
   const info = stage ? sop.stageById.get(stage) : undefined;
-  const st = stage ? record.stages[stage] : undefined;
+  const st = stage ? own(record.stages, stage) : undefined;
   return {
     fields: pending.fields ?? record.fields,
     ownerId: record.ownerId,
@@ -22,7 +23,10 @@ export function recordFacts(
     stageEnteredAt: st?.enteredAt ?? null,
     fieldsAtEntry: st?.fieldsAtEntry ?? {},
     checklistItems: info?.meta?.checklist?.map((c) => c.id) ?? [],
-    checklistDone: (stage && (pending.checklist?.[stage] ?? record.checklist[stage])) || [],
+    checklistDone:
+      (stage &&
+        ((pending.checklist && own(pending.checklist, stage)) ?? own(record.checklist, stage))) ||
+      [],
     now: ctx.now,
     calendar: ctx.calendar,
   };

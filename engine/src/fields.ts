@@ -1,6 +1,7 @@
 /**
  * Field values: type checks per field type, Chinese phone numbers, normalisation.
  */
+import { own } from './own.ts';
 import type { FieldDef, LocalizedText } from './sop.ts';
 import type { Fields, FieldValue } from './types.ts';
 
@@ -130,7 +131,7 @@ export function recordLabel(
   defs: FieldDef[],
 ): { title: string; subtitle: string } | null {
   const str = (k: string | undefined) => {
-    const v = k ? fields[k] : undefined;
+    const v = k ? own(fields, k) : undefined;
     return typeof v === 'string' && v.trim() ? v.trim() : '';
   };
   const nameKey =

@@ -13,6 +13,7 @@ export {
 export {
   addDuration,
   chinaCalendar,
+  type DurationParts,
   durationMs,
   isWorkingDay,
   parseDuration,
@@ -35,14 +36,26 @@ export {
   defaultMessage,
   type FactInput,
   isEmptyValue,
+  isSystemFact,
   OPERATORS,
+  type OperatorDef,
+  operatorOf,
   SYSTEM_FACTS,
   traceConditions,
 } from './conditions.ts';
+export {
+  ENGINE_EVENT_TYPES,
+  EVENT_DATA,
+  GateFailureSchema,
+  isEngineEventType,
+  RejectionCode,
+  TimerSpecSchema,
+} from './events.ts';
 export { evolve, replay } from './evolve.ts';
 export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';
 export { type OpenAction, openActions } from './open-actions.ts';
+export { isReservedName, own } from './own.ts';
 export {
   enumeratePaths,
   SIM_START,

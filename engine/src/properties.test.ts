@@ -179,8 +179,10 @@ describe('engine properties', () => {
         for (const e of events) {
           const id =
             e.type === 'timer.scheduled'
-              ? (e.data.timer as { id: string }).id
-              : String(e.data.timerId);
+              ? e.data.timer.id
+              : e.type === 'timer.cancelled' || e.type === 'timer.fired'
+                ? e.data.timerId
+                : '';
           if (e.type === 'timer.scheduled') {
             expect(scheduled.has(id)).toBe(false);
             scheduled.add(id);

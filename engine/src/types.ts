@@ -2,7 +2,11 @@
  * The engine's inputs and outputs. Everything here is plain JSON-serialisable data:
  * the server stores it, the editor's simulator and the tests replay it.
  */
+import type { z } from 'zod';
+import type { EngineEvent, RejectionCode } from './events.ts';
 import type { Assignment, EscalationKind, LocalizedText, Role, Strategy } from './sop.ts';
+
+export type { EngineEvent, EngineEventData, EngineEventOf, EngineEventType } from './events.ts';
 
 export type FieldValue = string | number | boolean | string[] | null;
 export type Fields = Record<string, FieldValue>;
@@ -115,17 +119,6 @@ export type Command =
   /** An admin moves the record past a failed gate; requires a reason, recorded as such. */
   | { type: 'override'; action: string; reason: string; fields?: Fields };
 
-export type EngineEvent = {
-  id: string;
-  /** Dot-namespaced, past tense: `record.created`, `stage.entered`, `timer.fired`, … */
-  type: string;
-  at: number;
-  actorId: string;
-  /** The record version this event's command produced. */
-  version: number;
-  data: Record<string, unknown>;
-};
-
 export type Effect =
   | {
       type: 'assign';
@@ -156,17 +149,7 @@ export type GateFailure = {
 };
 
 export type Rejection = {
-  code:
-    | 'gate-failed'
-    | 'unknown-action'
-    | 'action-not-open'
-    | 'role-not-allowed'
-    | 'record-closed'
-    | 'record-open'
-    | 'invalid-fields'
-    | 'unknown-timer'
-    | 'no-assignee'
-    | 'invalid-command';
+  code: z.infer<typeof RejectionCode>;
   message: LocalizedText;
   failures: GateFailure[];
 };

@@ -12,6 +12,7 @@ import {
   UNSUPPORTED_TRANSITION_KEYS,
 } from './compile.ts';
 import { checkConditions } from './conditions.ts';
+import { isReservedName } from './own.ts';
 import { type Problem, parseSop, type SopDocument, type StateConfig } from './sop.ts';
 
 const YEAR_MS = 366 * 24 * 3_600_000;
@@ -55,174 +56,145 @@ function checkDuration(c: Ctx, path: string, iso: string, stage: string, zeroOk 
     );
 }
 
-function walkStates(
+type StageMetaOf = NonNullable<NonNullable<StateConfig['meta']>['stage']>;
+
+function checkStageMeta(
   c: Ctx,
-  cfg: StateConfig,
-  path: string,
+  meta: StageMetaOf,
+  mp: string,
   id: string,
-  ancestorsHaveOwner: boolean,
+  hasOwner: boolean,
   allEvents: (stageId: string) => Set<string>,
 ): void {
-  for (const k of UNSUPPORTED_STATE_KEYS) {
-    if (k in cfg) {
+  meta.fields?.forEach((f, i) => {
+    if (!c.fields.has(f))
       add(
         c,
-        `${path}.${k}`,
-        'xstate.unsupported',
-        `不支持「${k}」：请用阶段的时限（SLA）和操作的条件（gate）表达`,
-        `"${k}" is not supported: use the stage's SLA and the action's gate instead`,
+        `${mp}.fields[${i}]`,
+        'stage.unknown-field',
+        `阶段显示了不存在的字段「${f}」`,
+        `stage shows unknown field "${f}"`,
         id,
       );
-    }
-  }
-  const meta = cfg.meta?.stage;
-  const hasOwner = ancestorsHaveOwner || !!meta?.owner;
-  if (meta) {
-    const mp = `${path}.meta.stage`;
-    meta.fields?.forEach((f, i) => {
-      if (!c.fields.has(f))
-        add(
-          c,
-          `${mp}.fields[${i}]`,
-          'stage.unknown-field',
-          `阶段显示了不存在的字段「${f}」`,
-          `stage shows unknown field "${f}"`,
-          id,
-        );
-    });
-    const ids = new Set<string>();
-    meta.checklist?.forEach((item, i) => {
-      if (ids.has(item.id))
-        add(
-          c,
-          `${mp}.checklist[${i}].id`,
-          'checklist.duplicate',
-          `清单项 id「${item.id}」重复`,
-          `checklist item id "${item.id}" is repeated`,
-          id,
-        );
-      ids.add(item.id);
-    });
-    meta.owner?.rules.forEach((r, i) => {
-      c.problems.push(
-        ...checkConditions(r.conditions, `${mp}.owner.rules[${i}].conditions`, c.fields, id),
-      );
-      if (r.assign.strategy === 'named' && !r.assign.user)
-        add(
-          c,
-          `${mp}.owner.rules[${i}].assign.user`,
-          'owner.no-user',
-          '指定负责人策略需要填写用户',
-          'the named strategy needs a user',
-          id,
-        );
-    });
-    if (meta.owner?.default?.strategy === 'named' && !meta.owner.default.user) {
+  });
+  const ids = new Set<string>();
+  meta.checklist?.forEach((item, i) => {
+    if (ids.has(item.id))
       add(
         c,
-        `${mp}.owner.default.user`,
+        `${mp}.checklist[${i}].id`,
+        'checklist.duplicate',
+        `清单项 id「${item.id}」重复`,
+        `checklist item id "${item.id}" is repeated`,
+        id,
+      );
+    ids.add(item.id);
+  });
+  meta.owner?.rules.forEach((r, i) => {
+    c.problems.push(
+      ...checkConditions(r.conditions, `${mp}.owner.rules[${i}].conditions`, c.fields, id),
+    );
+    if (r.assign.strategy === 'named' && !r.assign.user)
+      add(
+        c,
+        `${mp}.owner.rules[${i}].assign.user`,
         'owner.no-user',
         '指定负责人策略需要填写用户',
         'the named strategy needs a user',
         id,
       );
-    }
-    const sla = meta.sla;
-    if (sla) {
-      checkDuration(c, `${mp}.sla.duration`, sla.duration, id);
-      if (sla.dueField) {
-        const f = c.fields.get(sla.dueField);
-        if (!f)
-          add(
-            c,
-            `${mp}.sla.dueField`,
-            'sla.unknown-field',
-            `时限依据的字段「${sla.dueField}」不存在`,
-            `SLA due field "${sla.dueField}" does not exist`,
-            id,
-          );
-        else if (f.type !== 'date' && f.type !== 'datetime')
-          add(
-            c,
-            `${mp}.sla.dueField`,
-            'sla.bad-field',
-            '时限依据的字段必须是日期或日期时间',
-            'the SLA due field must be a date or datetime',
-            id,
-          );
-      }
-      (sla.escalations ?? []).forEach((e, i) => {
-        const ep = `${mp}.sla.escalations[${i}]`;
-        // with a due field, a rung at PT0S fires at the due time itself
-        checkDuration(c, `${ep}.after`, e.after, id, !!sla.dueField);
-        if (e.kind === 'notify-manager' && !hasOwner && !e.notify?.length) {
-          add(
-            c,
-            ep,
-            'escalation.nobody',
-            '升级无人可通知：请为阶段设置负责团队或填写通知对象',
-            'nobody to escalate to: give the stage an owner team or list people to notify',
-            id,
-          );
-        }
-        if (e.kind === 'reassign' && !hasOwner && !e.assign) {
-          add(
-            c,
-            ep,
-            'escalation.nobody',
-            '改派无人可接：请为阶段设置负责规则或指定接手团队',
-            'nobody to reassign to: give the stage an owner policy or the rung a team',
-            id,
-          );
-        }
-        if (e.kind === 'move') {
-          if (!e.action)
-            add(
-              c,
-              `${ep}.action`,
-              'escalation.no-action',
-              '自动流转需要指定操作',
-              'a move needs an action',
-              id,
-            );
-          else if (!allEvents(id).has(e.action))
-            add(
-              c,
-              `${ep}.action`,
-              'escalation.unknown-action',
-              `自动流转的操作「${e.action}」在此阶段不可用`,
-              `move action "${e.action}" is not open in this stage`,
-              id,
-            );
-        }
-      });
-    }
-  }
-  if (cfg.type === 'final' && cfg.on && Object.keys(cfg.on).length) {
+  });
+  if (meta.owner?.default?.strategy === 'named' && !meta.owner.default.user) {
     add(
       c,
-      `${path}.on`,
-      'final.has-actions',
-      '结束阶段不能有后续操作',
-      'a final stage cannot have actions',
+      `${mp}.owner.default.user`,
+      'owner.no-user',
+      '指定负责人策略需要填写用户',
+      'the named strategy needs a user',
       id,
     );
   }
-  if (
-    (cfg.type === 'compound' || (!cfg.type && cfg.states)) &&
-    cfg.states &&
-    Object.keys(cfg.states).length &&
-    !cfg.initial
-  ) {
-    add(
-      c,
-      `${path}.initial`,
-      'stage.no-initial',
-      '复合阶段需要指定起始子阶段',
-      'a compound stage needs an initial child',
-      id,
-    );
+  if (meta.sla) checkSla(c, meta.sla, mp, id, hasOwner, allEvents);
+}
+
+function checkSla(
+  c: Ctx,
+  sla: NonNullable<StageMetaOf['sla']>,
+  mp: string,
+  id: string,
+  hasOwner: boolean,
+  allEvents: (stageId: string) => Set<string>,
+): void {
+  checkDuration(c, `${mp}.sla.duration`, sla.duration, id);
+  if (sla.dueField) {
+    const f = c.fields.get(sla.dueField);
+    if (!f)
+      add(
+        c,
+        `${mp}.sla.dueField`,
+        'sla.unknown-field',
+        `时限依据的字段「${sla.dueField}」不存在`,
+        `SLA due field "${sla.dueField}" does not exist`,
+        id,
+      );
+    else if (f.type !== 'date' && f.type !== 'datetime')
+      add(
+        c,
+        `${mp}.sla.dueField`,
+        'sla.bad-field',
+        '时限依据的字段必须是日期或日期时间',
+        'the SLA due field must be a date or datetime',
+        id,
+      );
   }
+  (sla.escalations ?? []).forEach((e, i) => {
+    const ep = `${mp}.sla.escalations[${i}]`;
+    // with a due field, a rung at PT0S fires at the due time itself
+    checkDuration(c, `${ep}.after`, e.after, id, !!sla.dueField);
+    if (e.kind === 'notify-manager' && !hasOwner && !e.notify?.length) {
+      add(
+        c,
+        ep,
+        'escalation.nobody',
+        '升级无人可通知：请为阶段设置负责团队或填写通知对象',
+        'nobody to escalate to: give the stage an owner team or list people to notify',
+        id,
+      );
+    }
+    if (e.kind === 'reassign' && !hasOwner && !e.assign) {
+      add(
+        c,
+        ep,
+        'escalation.nobody',
+        '改派无人可接：请为阶段设置负责规则或指定接手团队',
+        'nobody to reassign to: give the stage an owner policy or the rung a team',
+        id,
+      );
+    }
+    if (e.kind === 'move') {
+      if (!e.action)
+        add(
+          c,
+          `${ep}.action`,
+          'escalation.no-action',
+          '自动流转需要指定操作',
+          'a move needs an action',
+          id,
+        );
+      else if (!allEvents(id).has(e.action))
+        add(
+          c,
+          `${ep}.action`,
+          'escalation.unknown-action',
+          `自动流转的操作「${e.action}」在此阶段不可用`,
+          `move action "${e.action}" is not open in this stage`,
+          id,
+        );
+    }
+  });
+}
+
+function checkTransitions(c: Ctx, cfg: StateConfig, path: string, id: string): void {
   for (const [event, list] of transitionList(cfg.on)) {
     list.forEach((t, i) => {
       const tp = `${path}.on.${event}[${i}]`;
@@ -252,6 +224,57 @@ function walkStates(
       });
     });
   }
+}
+
+function walkStates(
+  c: Ctx,
+  cfg: StateConfig,
+  path: string,
+  id: string,
+  ancestorsHaveOwner: boolean,
+  allEvents: (stageId: string) => Set<string>,
+): void {
+  for (const k of UNSUPPORTED_STATE_KEYS) {
+    if (k in cfg) {
+      add(
+        c,
+        `${path}.${k}`,
+        'xstate.unsupported',
+        `不支持「${k}」：请用阶段的时限（SLA）和操作的条件（gate）表达`,
+        `"${k}" is not supported: use the stage's SLA and the action's gate instead`,
+        id,
+      );
+    }
+  }
+  const meta = cfg.meta?.stage;
+  const hasOwner = ancestorsHaveOwner || !!meta?.owner;
+  if (meta) checkStageMeta(c, meta, `${path}.meta.stage`, id, hasOwner, allEvents);
+  if (cfg.type === 'final' && cfg.on && Object.keys(cfg.on).length) {
+    add(
+      c,
+      `${path}.on`,
+      'final.has-actions',
+      '结束阶段不能有后续操作',
+      'a final stage cannot have actions',
+      id,
+    );
+  }
+  if (
+    (cfg.type === 'compound' || (!cfg.type && cfg.states)) &&
+    cfg.states &&
+    Object.keys(cfg.states).length &&
+    !cfg.initial
+  ) {
+    add(
+      c,
+      `${path}.initial`,
+      'stage.no-initial',
+      '复合阶段需要指定起始子阶段',
+      'a compound stage needs an initial child',
+      id,
+    );
+  }
+  checkTransitions(c, cfg, path, id);
   for (const [k, child] of Object.entries(cfg.states ?? {})) {
     if (/[.#]/.test(k))
       add(
@@ -260,6 +283,15 @@ function walkStates(
         'stage.bad-key',
         '阶段名不能包含 . 或 #',
         'a stage key cannot contain . or #',
+        id,
+      );
+    else if (isReservedName(k))
+      add(
+        c,
+        `${path}.states.${k}`,
+        'stage.bad-key',
+        `「${k}」是保留名称，不能用作阶段名`,
+        `"${k}" is a reserved name and cannot be a stage key`,
         id,
       );
     walkStates(c, child, `${path}.states.${k}`, id ? `${id}.${k}` : k, hasOwner, allEvents);
@@ -344,6 +376,14 @@ export function validate(doc: SopDocument): Problem[] {
         `field "${f.key}" is defined twice`,
       );
     seen.add(f.key);
+    if (isReservedName(f.key))
+      add(
+        c,
+        `fields[${i}].key`,
+        'field.reserved-key',
+        `「${f.key}」是保留名称，不能用作字段名`,
+        `"${f.key}" is a reserved name and cannot be a field key`,
+      );
     if ((f.type === 'select' || f.type === 'multiSelect') && !f.options?.length) {
       add(
         c,

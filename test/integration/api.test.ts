@@ -234,6 +234,36 @@ for (const lane of LANES) {
         expect(JSON.stringify(p.body.problems)).toContain('workspace.unknown-team');
       });
 
+      it('refuses inherited JavaScript names as gate facts and operators, so createRecord never meets them', async () => {
+        const doc = testSop(`${sopId}-proto`);
+        await manager.post('/api/sops', { doc });
+        const gate = (fact: string, operator: string) => {
+          const bad = structuredClone(doc);
+          const on = bad.machine.states.new?.on as Record<string, any>;
+          on.QUALIFY.meta.gate.all[0] = { fact, operator, value: true };
+          return bad;
+        };
+        for (const [fact, operator, code] of [
+          ['__proto__', 'isNotEmpty', 'condition.unknown-fact'],
+          ['toString', 'isNotEmpty', 'condition.unknown-fact'],
+          ['phone', 'constructor', 'condition.unknown-operator'],
+          ['phone', 'hasOwnProperty', 'condition.unknown-operator'],
+        ] as const) {
+          const bad = gate(fact, operator);
+          const v = await manager.post(`/api/sops/${doc.id}/validate`, { doc: bad });
+          expect(v.body.ok).toBe(false);
+          expect(v.body.problems.map((p: { code: string }) => p.code)).toContain(code);
+          expect((await manager.put(`/api/sops/${doc.id}/draft`, { doc: bad })).status).toBe(200);
+          const p = await manager.post(`/api/sops/${doc.id}/publish`, { note: '' });
+          expect(p.status).toBe(422);
+          expect(JSON.stringify(p.body.problems)).toContain(code);
+        }
+        // nothing was published: a record cannot be created on it
+        const r = await rep1.post('/api/records', { sopId: doc.id, fields: { name: 'x' } });
+        expect(r.status).toBeGreaterThanOrEqual(400);
+        expect(r.status).toBeLessThan(500);
+      });
+
       it('lets only editors change SOPs and only managers or admins publish', async () => {
         const doc = testSop(`${sopId}-roles`);
         expect((await rep1.post('/api/sops', { doc })).status).toBe(403);

@@ -2,6 +2,7 @@
  * Request and response schemas: zod validates requests and the same schemas generate the
  * OpenAPI document. `LIMITS` below are the API's stated limits; bodies over them get 413.
  */
+import { ENGINE_EVENT_TYPES, EVENT_DATA } from '@closeloop/engine';
 import { z } from '@hono/zod-openapi';
 
 export const LIMITS = {
@@ -200,17 +201,29 @@ export const OpenAction = z
   })
   .openapi('OpenAction');
 
-export const EngineEvent = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    at: z.number(),
-    actorId: z.string(),
-    version: z.number(),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .passthrough()
-  .openapi('EngineEvent');
+/** A history event: one variant per engine event type, its data from the engine's own schema. */
+function engineEventSchema<E extends z.ZodRawShape>(extra: E) {
+  const variants = ENGINE_EVENT_TYPES.map((type) =>
+    z
+      .object({
+        id: z.string(),
+        type: z.literal(type),
+        at: z.number(),
+        actorId: z.string(),
+        version: z.number(),
+        data: EVENT_DATA[type],
+        ...extra,
+      })
+      .passthrough(),
+  );
+  const [first, ...rest] = variants;
+  if (!first) throw new Error('the engine defines no events');
+  return z.discriminatedUnion('type', [first, ...rest]);
+}
+
+export const EngineEvent = engineEventSchema({}).openapi('EngineEvent');
+/** An event as stored, with its place in the record's history. */
+export const StoredEngineEvent = engineEventSchema({ seq: z.number() });
 
 export const Stage = z
   .object({

@@ -4,13 +4,13 @@ import {
   boolQuery,
   Checklist,
   CommandResult,
-  EngineEvent,
   Fields,
   IdempotencyHeader,
   LIMITS,
   RecordIdParam,
   RecordPage,
   Record as RecordSchema,
+  StoredEngineEvent,
   Version,
 } from '../http/schemas.ts';
 import { closeRecord } from '../services/records/close-record.ts';
@@ -285,7 +285,7 @@ export function recordRoutes() {
       summary: "The record's history, oldest first",
       request: { params: RecordIdParam },
       responses: {
-        200: ok(z.object({ items: z.array(EngineEvent.extend({ seq: z.number() })) })),
+        200: ok(z.object({ items: z.array(StoredEngineEvent) })),
         ...errorResponses,
       },
     }),

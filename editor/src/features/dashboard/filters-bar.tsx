@@ -6,6 +6,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../shared/api/queries.ts';
+import { loc } from '../../shared/loc.ts';
 import {
   type Filters,
   useSopOptions,
@@ -13,7 +14,6 @@ import {
   useTeamsAndUsers,
   useVersionOptions,
 } from './api.ts';
-import { loc } from './format.ts';
 
 const SOURCE_FIELDS = ['leadSource', 'source', 'channel'];
 
@@ -29,7 +29,7 @@ function useSourceOptions(sopId: string | undefined, version: number | undefined
     const fields = d && typeof d === 'object' && 'fields' in d ? d.fields : undefined;
     if (!isFieldList(fields)) return [];
     const field = fields.find((f) => SOURCE_FIELDS.includes(f.key));
-    return (field?.options ?? []).map((o) => ({ value: o.value, label: loc(o.label, lang) }));
+    return (field?.options ?? []).map((o) => ({ value: o.value, label: loc(o.label, '', lang) }));
   }, [doc.data, lang]);
 }
 
@@ -104,7 +104,7 @@ export function FiltersBar({
         placeholder={t('dashboard.pickSop')}
         value={filters.sopId}
         loading={sops.isPending}
-        options={published.map((s) => ({ value: s.sopId, label: loc(s.name, lang, s.sopId) }))}
+        options={published.map((s) => ({ value: s.sopId, label: loc(s.name, s.sopId, lang) }))}
         onChange={(v: string) =>
           onChange({
             sopId: v,

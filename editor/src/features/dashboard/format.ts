@@ -1,5 +1,7 @@
 /** Number formatting for the dashboard: durations, rates, counts, localized titles. */
+
 import type { TFunction } from 'i18next';
+import { type Localized, loc } from '../../shared/loc.ts';
 
 const HOUR = 3_600_000;
 
@@ -26,21 +28,9 @@ export function pct(r: number | null | undefined, digits = 0): string {
 
 export const count = (n: number, lang: string) => n.toLocaleString(lang);
 
-type Localized = { 'zh-CN': string; en: string };
-
-export function loc(
-  text: Localized | string | null | undefined,
-  lang: string,
-  fallback = '',
-): string {
-  if (!text) return fallback;
-  if (typeof text === 'string') return text;
-  return lang === 'en' ? text.en || text['zh-CN'] : text['zh-CN'] || text.en;
-}
-
 /** Indents a nested stage's title by its depth, for tables and chart axes. */
 export function stageLabel(s: { title: Localized; depth: number }, lang: string): string {
-  return `${'  '.repeat(Math.max(0, s.depth - 1))}${loc(s.title, lang)}`;
+  return `${'  '.repeat(Math.max(0, s.depth - 1))}${loc(s.title, '', lang)}`;
 }
 
 type Cell = string | number | null;

@@ -34,6 +34,7 @@ import {
   type StageNode,
   sopToGraph,
 } from '../../shared/graph/sop-graph.ts';
+import { loc } from '../../shared/loc.ts';
 import { autoLayout } from '../sop-editor/layout.ts';
 import {
   type BottleneckMap,
@@ -45,7 +46,7 @@ import {
   useStageRecords,
 } from './api.ts';
 import { DashboardLayout } from './dashboard-layout.tsx';
-import { duration, loc, pct, stageLabel } from './format.ts';
+import { duration, pct, stageLabel } from './format.ts';
 import { Panel } from './panels.tsx';
 
 type Metric = 'now' | 'time' | 'breach' | 'dropOff';
@@ -152,7 +153,7 @@ const StageView = memo(function StageView({ id, data }: NodeProps<AtomicStageNod
       data-testid={`map-node-${id}`}
     >
       <Handles />
-      <div className="map-node-title">{loc(data.stage?.title, i18n.language, data.key)}</div>
+      <div className="map-node-title">{loc(data.stage?.title, data.key, i18n.language)}</div>
       <Stats s={s} approximate={approximate} />
     </div>
   );
@@ -170,7 +171,7 @@ const FinalView = memo(function FinalView({ id, data }: NodeProps<FinalStageNode
       data-testid={`map-node-${id}`}
     >
       <Handles />
-      <div className="map-node-title">{loc(data.stage?.title, i18n.language, data.key)}</div>
+      <div className="map-node-title">{loc(data.stage?.title, data.key, i18n.language)}</div>
       <div>{s?.entered ?? 0}</div>
     </div>
   );
@@ -190,7 +191,7 @@ const GroupView = memo(function GroupView({
     >
       <Handles />
       <div className="map-group-head" style={{ background: color === '#fff' ? undefined : color }}>
-        <div className="map-node-title">{loc(data.stage?.title, i18n.language, data.key)}</div>
+        <div className="map-node-title">{loc(data.stage?.title, data.key, i18n.language)}</div>
         <Stats s={s} approximate={approximate} />
       </div>
     </div>
@@ -229,7 +230,7 @@ async function layoutOf(doc: SopDocument, lang: string): Promise<Laid> {
       target: e.target,
       // the engine's transition key: source#EVENT#index
       key: `${e.source}#${e.data?.event ?? ''}#${e.data?.order ?? 0}`,
-      label: loc(e.data?.meta?.label, lang, e.data?.event ?? ''),
+      label: loc(e.data?.meta?.label, e.data?.event ?? '', lang),
     }));
   return {
     nodes: nodes.map((n) => ({ ...n, draggable: false, connectable: false, selectable: false })),
@@ -529,7 +530,7 @@ function BottleneckView({ filters }: { filters: Filters }) {
       <StageRecords
         filters={filters}
         stage={selected}
-        title={selectedStage ? loc(selectedStage.title, lang) : (selected ?? '')}
+        title={selectedStage ? loc(selectedStage.title, '', lang) : (selected ?? '')}
         onClose={() => setSelected(null)}
       />
     </div>

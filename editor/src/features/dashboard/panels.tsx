@@ -15,6 +15,7 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { loc } from '../../shared/loc.ts';
 import {
   type Breaches,
   csvUrl,
@@ -32,7 +33,7 @@ import {
   type Workload,
 } from './api.ts';
 import { EChart } from './echart.tsx';
-import { count, downloadCsv, duration, hours, loc, pct, stageLabel } from './format.ts';
+import { count, downloadCsv, duration, hours, pct, stageLabel } from './format.ts';
 
 const COLORS = {
   primary: '#1668dc',
@@ -142,7 +143,7 @@ export function FunnelPanel({ filters }: { filters: Filters }) {
       yAxis: {
         type: 'category',
         inverse: true,
-        data: main.map((s) => loc(s.title, lang)),
+        data: main.map((s) => loc(s.title, '', lang)),
         axisLabel,
       },
       series: [
@@ -602,7 +603,7 @@ export function OutcomesPanel({ filters }: { filters: Filters }) {
     {
       title: t('dashboard.outcomes.reason'),
       key: 'reason',
-      render: (_, r) => loc(r.label, lang, r.value),
+      render: (_, r) => loc(r.label, r.value, lang),
     },
     {
       title: t('dashboard.outcomes.kind'),

@@ -1,31 +1,26 @@
 /** Small text helpers shared by the library and training pages. */
+import { parseDuration } from '@closeloop/engine';
 import type { TFunction } from 'i18next';
 import { currentLocale } from '../../shared/i18n/index.ts';
 
-type Text = { 'zh-CN': string; en: string };
 type T = TFunction;
 
-/** The text in the current language, falling back to the other one, then to `fallback`. */
-export function loc(text: Text | null | undefined, fallback = ''): string {
-  if (!text) return fallback;
-  const lang = currentLocale();
-  return (lang === 'en' ? text.en : text['zh-CN']) || text.en || text['zh-CN'] || fallback;
-}
+export { loc } from '../../shared/loc.ts';
 
 /**
  * An ISO 8601 duration in words, counted the way the SLA counts: "1 个工作日" for P1D on the
  * working clock, "48 hours" for PT48H on the wall clock.
  */
 export function durationWords(iso: string, clock: 'wall' | 'working' | undefined, t: T): string {
-  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(iso);
-  if (!m) return iso;
+  const p = parseDuration(iso);
+  if (!p) return iso;
   const kind = clock === 'working' ? 'working' : 'wall';
   const units = ['weeks', 'days', 'hours', 'minutes', 'seconds'] as const;
   const parts: string[] = [];
-  units.forEach((unit, i) => {
-    const n = Number(m[i + 1] ?? 0);
+  for (const unit of units) {
+    const n = p[unit];
     if (n) parts.push(t(`library.units.${kind}.${unit}`, { count: n }));
-  });
+  }
   return parts.join(' ') || iso;
 }
 

@@ -4,20 +4,19 @@
  */
 
 import { currentLocale, i18n } from '../../shared/i18n/index.ts';
+import { loc } from '../../shared/loc.ts';
 import type {
   FieldDef,
   Fields,
   FieldValue,
-  RecordEvent,
   RecordView,
   StageInfo,
   WorkspaceCalendar,
 } from './api.ts';
 import { Localized, stageMetaOf, stateNodeOf } from './api.ts';
 import { chinaCalendar, recordLabel, workingMsBetween } from './engine-lite.ts';
-import { loc } from './text.ts';
 
-export { loc } from './text.ts';
+export { loc } from '../../shared/loc.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -205,163 +204,6 @@ export function stageTitleFromMachine(states: Record<string, unknown>, id: strin
     level = n.states;
   }
   return parts.join(' › ');
-}
-
-export type EventLine = {
-  /** i18n text of what happened. */
-  text: string;
-  tone: 'blue' | 'green' | 'red' | 'orange' | 'gray' | 'purple';
-  /** Field changes: label, from, to. */
-  changes?: Array<{ key: string; label: string; from: string; to: string }>;
-  detail?: string;
-  /** Bookkeeping events (timers scheduled or cancelled) are hidden unless asked for. */
-  minor?: boolean;
-};
-
-type Describe = {
-  stageTitle: (id: string) => string;
-  userName: (id: string | null | undefined) => string;
-  field: (key: string) => FieldDef | undefined;
-  actionLabel: (action: string) => string;
-};
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/** A readable line for one history event, in the current language. */
-export function describeEvent(e: RecordEvent, d: Describe): EventLine {
-  const t = i18n.t.bind(i18n);
-  const data = e.data;
-  switch (e.type) {
-    case 'record.created':
-      return { text: t('rep.events.created'), tone: 'blue' };
-    case 'action.performed':
-      return {
-        text: t('rep.events.action', { action: d.actionLabel(str(data.action)) }),
-        tone: 'blue',
-      };
-    case 'stage.entered':
-      return {
-        text: t('rep.events.entered', { stage: d.stageTitle(str(data.stage)) }),
-        tone: 'green',
-      };
-    case 'stage.exited':
-      return {
-        text: t('rep.events.exited', { stage: d.stageTitle(str(data.stage)) }),
-        tone: 'gray',
-        minor: true,
-      };
-    case 'fields.changed': {
-      const changes: NonNullable<EventLine['changes']> = [];
-      const raw = data.changes;
-      if (raw && typeof raw === 'object') {
-        for (const [key, c] of Object.entries(raw)) {
-          const def = d.field(key);
-          const pair =
-            c && typeof c === 'object' && 'from' in c && 'to' in c ? c : { from: null, to: null };
-          changes.push({
-            key,
-            label: def ? loc(def.label) : key,
-            from: displayValue(def, asValue(pair.from), (id) => d.userName(id)),
-            to: displayValue(def, asValue(pair.to), (id) => d.userName(id)),
-          });
-        }
-      }
-      return { text: t('rep.events.fields', { count: changes.length }), tone: 'gray', changes };
-    }
-    case 'checklist.changed': {
-      const done = Array.isArray(data.done) ? data.done.length : 0;
-      return {
-        text: t('rep.events.checklist', { stage: d.stageTitle(str(data.stage)), count: done }),
-        tone: 'gray',
-      };
-    }
-    case 'record.assigned': {
-      const from = str(data.from);
-      const to = str(data.userId);
-      const reason = str(data.reason);
-      const strategy = str(data.strategy);
-      if (strategy === 'manual' || reason === 'manual') {
-        return {
-          text: from
-            ? t('rep.events.reassigned', { from: d.userName(from), to: d.userName(to) })
-            : t('rep.events.assigned', { to: d.userName(to) }),
-          tone: 'purple',
-          ...(reason && reason !== 'manual' ? { detail: reason } : {}),
-        };
-      }
-      return {
-        text: from
-          ? t('rep.events.routedFrom', { from: d.userName(from), to: d.userName(to) })
-          : t('rep.events.assigned', { to: d.userName(to) }),
-        tone: 'purple',
-      };
-    }
-    case 'record.handed-over':
-      return {
-        text: t('rep.events.handedOver', {
-          from: d.userName(str(data.from) || str(data.fromUserId)),
-          to: d.userName(str(data.to) || str(data.toUserId) || str(data.userId)),
-        }),
-        tone: 'purple',
-      };
-    case 'timer.scheduled':
-      return { text: t('rep.events.timerScheduled'), tone: 'gray', minor: true };
-    case 'timer.cancelled':
-      return { text: t('rep.events.timerCancelled'), tone: 'gray', minor: true };
-    case 'timer.fired':
-      return { text: t('rep.events.timerFired'), tone: 'gray', minor: true };
-    case 'sla.breached':
-      return {
-        text: t('rep.events.breached', { stage: d.stageTitle(str(data.stage)) }),
-        tone: 'red',
-      };
-    case 'escalation.reminded':
-      return {
-        text: t('rep.events.reminded', { stage: d.stageTitle(str(data.stage)) }),
-        tone: 'orange',
-      };
-    case 'escalation.notified':
-      return {
-        text: t('rep.events.notified', { stage: d.stageTitle(str(data.stage)) }),
-        tone: 'red',
-      };
-    case 'escalation.reassigned':
-      return {
-        text: t('rep.events.escalationReassigned', {
-          from: d.userName(str(data.from)),
-          to: d.userName(str(data.to)),
-        }),
-        tone: 'red',
-      };
-    case 'escalation.move-failed':
-      return { text: t('rep.events.moveFailed'), tone: 'red' };
-    case 'gate.overridden':
-      return { text: t('rep.events.overridden'), tone: 'orange', detail: str(data.reason) };
-    case 'record.completed': {
-      const status = str(data.status);
-      return {
-        text: t('rep.events.completed', { status: t(`rep.status.${status || 'done'}`) }),
-        tone: status === 'lost' ? 'red' : 'green',
-      };
-    }
-    case 'record.closed':
-      return { text: t('rep.events.closed'), tone: 'red', detail: str(data.reason) };
-    case 'record.reopened':
-      return { text: t('rep.events.reopened'), tone: 'blue', detail: str(data.reason) };
-    case 'record.migrated':
-      return { text: t('rep.events.migrated'), tone: 'gray' };
-    case 'record.updated':
-      return { text: t('rep.events.updated'), tone: 'gray' };
-    default:
-      return { text: e.type, tone: 'gray' };
-  }
-}
-
-function asValue(v: unknown): FieldValue | undefined {
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-    return v;
-  if (Array.isArray(v)) return v.map(String);
-  return undefined;
 }
 
 /** Every action's button label in an SOP machine (by event), for history lines. */

@@ -7,7 +7,8 @@ import { Button, Empty, Skeleton, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDef, RecordEvent } from './api.ts';
-import { describeEvent, type EventLine, formatAgo, formatDateTime } from './format.ts';
+import { describeEvent, type EventLine } from './event-presenters.ts';
+import { displayValue, formatAgo, formatDateTime, loc } from './format.ts';
 
 type Props = {
   events: RecordEvent[] | undefined;
@@ -42,6 +43,8 @@ export function HistoryTimeline({
         userName,
         field: (k) => byKey.get(k),
         actionLabel,
+        fieldLabel: (def) => loc(def.label),
+        value: (def, v) => displayValue(def, v, userName),
       }),
     }))
     .reverse();

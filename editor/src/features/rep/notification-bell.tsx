@@ -8,9 +8,9 @@ import { App, Badge, Button } from 'antd';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { loc } from '../../shared/loc.ts';
 import { useNotifications } from './api.ts';
 import { useLiveUpdates } from './live.ts';
-import { loc } from './text.ts';
 
 export function NotificationBell() {
   const { t } = useTranslation();

@@ -1,16 +1,23 @@
 /** ISO 8601 durations as the forms edit them: one amount and one unit. */
+import { parseDuration } from '@closeloop/engine';
+
 export type DurationUnit = 'M' | 'H' | 'D' | 'W';
 
 export function splitDuration(
   iso: string | undefined,
 ): { amount: number; unit: DurationUnit } | null {
-  if (!iso) return null;
-  const m = /^P(?:(\d+)W|(\d+)D|T(\d+)H|T(\d+)M)$/.exec(iso);
-  if (!m) return null;
-  if (m[1]) return { amount: Number(m[1]), unit: 'W' };
-  if (m[2]) return { amount: Number(m[2]), unit: 'D' };
-  if (m[3]) return { amount: Number(m[3]), unit: 'H' };
-  return { amount: Number(m[4]), unit: 'M' };
+  const p = iso ? parseDuration(iso) : null;
+  if (!p || p.seconds) return null;
+  const set = (
+    [
+      ['W', p.weeks],
+      ['D', p.days],
+      ['H', p.hours],
+      ['M', p.minutes],
+    ] as const
+  ).filter(([, n]) => n > 0);
+  const [only] = set;
+  return set.length === 1 && only ? { amount: only[1], unit: only[0] } : null;
 }
 
 export function joinDuration(amount: number, unit: DurationUnit): string {

@@ -7,16 +7,10 @@ import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../shared/api/client.ts';
 import { type SopSummary, useCreateSop, useMe, useSops } from '../../shared/api/queries.ts';
 import { blankSop } from '../../shared/graph/sop-graph.ts';
-import { currentLocale } from '../../shared/i18n/index.ts';
+import { loc } from '../../shared/loc.ts';
 import { testProps } from '../../shared/test-props.ts';
 
 type NewSopForm = { id: string; nameZh: string; nameEn: string };
-
-export function localized(text: SopSummary['name'] | undefined, lang = currentLocale()): string {
-  if (!text) return '';
-  if (typeof text === 'string') return text;
-  return (lang === 'en' ? text.en : text['zh-CN']) || text.en || text['zh-CN'];
-}
 
 export function formatTime(value: string | number | null | undefined, lang: string): string {
   if (value === null || value === undefined) return '—';
@@ -120,9 +114,7 @@ export function SopListPage() {
             key: 'name',
             render: (_, r) => (
               <Link to={`/sops/${encodeURIComponent(r.sopId)}/edit`}>
-                <Typography.Text strong>
-                  {localized(r.name, i18n.language === 'en' ? 'en' : 'zh-CN')}
-                </Typography.Text>
+                <Typography.Text strong>{loc(r.name, '', i18n.language)}</Typography.Text>
                 <br />
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {r.sopId}

@@ -9,6 +9,7 @@
  * - Whatever XState config the editor does not edit (entry actions, `after`, `always`, tags,
  *   custom ids…) is kept in `extra` so a Stately Studio machine survives a round trip.
  */
+
 import type {
   ActionMeta,
   FieldDef,
@@ -19,6 +20,7 @@ import type {
   TransitionConfig,
 } from '@closeloop/engine';
 import type { Edge, Node } from '@xyflow/react';
+import { loc } from '../loc.ts';
 
 type Extra = Record<string, unknown>;
 
@@ -458,9 +460,7 @@ function toTransition(
 
 /** The stage's title in a language, falling back to the state key. */
 export function stageTitle(data: StageData, lang: string): string {
-  const t = data.stage?.title;
-  if (!t) return data.key;
-  return (lang === 'en' ? t.en : t['zh-CN']) || t.en || t['zh-CN'] || data.key;
+  return loc(data.stage?.title, data.key, lang);
 }
 
 /** Finds the node or edge a validation problem points at, from its `stage` or JSON `path`. */

@@ -670,7 +670,6 @@ export const en: Messages = {
       closed: 'Closed as lost',
       reopened: 'Reopened',
       migrated: 'Migrated to a new SOP version',
-      updated: 'Updated the record',
     },
     capture: {
       title: 'Capture a lead',

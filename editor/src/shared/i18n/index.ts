@@ -25,7 +25,7 @@ export function initialLocale(): AppLocale {
   } catch {
     // storage blocked (private mode): fall through
   }
-  const nav = typeof navigator === 'undefined' ? 'zh-CN' : navigator.language;
+  const nav = (typeof navigator === 'undefined' ? undefined : navigator.language) ?? 'zh-CN';
   return nav.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
 }
 

@@ -652,7 +652,6 @@ export const zhCN = {
       closed: '关闭为输单',
       reopened: '重新打开',
       migrated: '迁移到新版本流程',
-      updated: '更新了记录',
     },
     capture: {
       title: '快速录入线索',

@@ -86,14 +86,13 @@ export function stageVisitStmts(
     touched.push(old);
     return old;
   };
-  const entered = events.filter((e) => e.type === 'stage.entered').map((e) => String(e.data.stage));
+  const entered = events.flatMap((e) => (e.type === 'stage.entered' ? [e.data.stage] : []));
   for (const e of events) {
-    const stage = typeof e.data.stage === 'string' ? e.data.stage : null;
-    if (!stage) continue;
     if (e.type === 'stage.entered') {
+      const stage = e.data.stage;
       const v: Visit = {
         stage,
-        entry: Number(e.data.entry ?? e.version),
+        entry: e.data.entry,
         a: e.at,
         b: null,
         wall: null,
@@ -105,15 +104,15 @@ export function stageVisitStmts(
       open.set(stage, v);
       touched.push(v);
     } else if (e.type === 'stage.exited') {
-      const v = visitOf(stage);
+      const v = visitOf(e.data.stage);
       if (!v || v.b !== null) continue;
       v.b = e.at;
       v.wall = e.at - v.a;
       v.work = workingMsBetween(v.a, e.at, calendar);
       v.nx = entered;
-      open.delete(stage);
+      open.delete(e.data.stage);
     } else if (e.type === 'sla.breached') {
-      const v = visitOf(stage);
+      const v = visitOf(e.data.stage);
       if (v) v.br = true;
     }
   }

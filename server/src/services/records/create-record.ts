@@ -1,4 +1,4 @@
-import type { Fields, SopDocument, StateConfig } from '@closeloop/engine';
+import { type Fields, own, type SopDocument, type StateConfig } from '@closeloop/engine';
 import type { Stmt } from '../../db/client.ts';
 import { type CommandResult, runCommand } from '../commands/command.ts';
 import { envOf, idempotencyOf } from '../commands/env.ts';
@@ -29,7 +29,7 @@ export function initialStages(doc: SopDocument): string[] {
   const enter = (states: Record<string, StateConfig>, key: string, prefix: string) => {
     const id = prefix + key;
     out.push(id);
-    const s = states[key];
+    const s = own(states, key);
     if (!s?.states) return;
     if (s.type === 'parallel') {
       for (const k of Object.keys(s.states)) enter(s.states, k, `${id}.`);

@@ -3,7 +3,7 @@
  * compared, normalised, with every record in the workspace — including records the caller
  * may not see. A visible match names the record; a hidden one only says who owns it.
  */
-import { type FieldDef, type LocalizedText, normalizePhone } from '@closeloop/engine';
+import { type FieldDef, type LocalizedText, normalizePhone, own } from '@closeloop/engine';
 import { isRecordState } from '../commands/record-store.ts';
 import { assertWorksRecords, canSeeRecord } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
@@ -204,7 +204,7 @@ export const findDuplicates: Verb<FindDuplicatesInput, FindDuplicatesResult> = a
     };
     if (visible && sop) {
       const str = (k: string) => {
-        const v = state.fields[k];
+        const v = own(state.fields, k);
         return typeof v === 'string' && v.trim() ? v : null;
       };
       const nameKey = defs.find(

@@ -19,15 +19,19 @@ export async function readEvents(
        from record_events where workspace_id = $1 and record_id = $2 order by seq`,
     [workspaceId, recordId],
   );
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    id: String(r.id),
-    type: String(r.type),
-    at: Math.round(Number(r.at_ms)),
-    actorId: String(r.actor_id),
-    version: Number(r.record_version),
-    data: r.data && typeof r.data === 'object' && !Array.isArray(r.data) ? { ...r.data } : {},
-  }));
+  // the table holds only what the engine's commands appended: each row is one of its events
+  return rows.map(
+    (r) =>
+      ({
+        seq: Number(r.seq),
+        id: String(r.id),
+        type: String(r.type),
+        at: Math.round(Number(r.at_ms)),
+        actorId: String(r.actor_id),
+        version: Number(r.record_version),
+        data: r.data && typeof r.data === 'object' && !Array.isArray(r.data) ? { ...r.data } : {},
+      }) as StoredEvent,
+  );
 }
 
 export const listRecordEvents: Verb<{ recordId: string }, { items: StoredEvent[] }> = async ({

@@ -14,10 +14,13 @@ import {
   type CompiledSop,
   type Effect,
   type EngineEvent,
+  type EngineEventData,
+  type EngineEventType,
   evolve,
   type GateFailure,
   type LocalizedText,
   openActions,
+  own,
   type RecordState,
   type StepContext,
   type StepResult,
@@ -119,7 +122,7 @@ function scheduleFor(
   if (!sla) return [];
   let base = ctx.now;
   if (sla.dueField) {
-    const raw = record.fields[sla.dueField];
+    const raw = own(record.fields, sla.dueField);
     const t = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
     if (!Number.isFinite(t)) return [];
     base = t;
@@ -197,7 +200,7 @@ export function planMove(from: LoadedSop, to: LoadedSop, stageMap: Record<string
       const parts = leaf.split('.');
       let mapped: string | undefined;
       for (let i = parts.length; i > 0 && mapped === undefined; i--) {
-        mapped = stageMap[parts.slice(0, i).join('.')];
+        mapped = own(stageMap, parts.slice(0, i).join('.'));
       }
       const target = mapped ?? leaf;
       const leaves = resolveLeaves(to.compiled, target);
@@ -239,15 +242,15 @@ export function planMove(from: LoadedSop, to: LoadedSop, stageMap: Record<string
     const events: EngineEvent[] = [];
     const effects: Effect[] = [];
     let state: RecordState = record;
-    const emit = (type: string, data: Record<string, unknown>) => {
-      const e: EngineEvent = {
+    const emit = <T extends EngineEventType>(type: T, data: EngineEventData<T>) => {
+      const e = {
         id: ctx.newId(),
         type,
         at: ctx.now,
         actorId: ctx.actor.id,
         version,
         data,
-      };
+      } as EngineEvent;
       events.push(e);
       state = evolve(state, e);
     };

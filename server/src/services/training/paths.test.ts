@@ -1,16 +1,10 @@
-import type { EngineEvent } from '@closeloop/engine';
+import type { EngineEvent, EngineEventData, EngineEventType } from '@closeloop/engine';
 import { getTemplate } from '@closeloop/sop-library';
 import { describe, expect, it } from 'vitest';
 import { trainingPaths, walkedPathKey } from './paths.ts';
 
-const ev = (type: string, data: Record<string, unknown>): EngineEvent => ({
-  id: type,
-  type,
-  at: 0,
-  actorId: 'u',
-  version: 1,
-  data,
-});
+const ev = <T extends EngineEventType>(type: T, data: Partial<EngineEventData<T>>): EngineEvent =>
+  ({ id: type, type, at: 0, actorId: 'u', version: 1, data }) as unknown as EngineEvent;
 
 describe('training paths', () => {
   it('names each path of the closed loop by its actions and stages', () => {

@@ -55,7 +55,9 @@ export function trainingPaths(doc: SopDocument): TrainingPath[] {
  */
 export function walkedPathKey(events: readonly EngineEvent[]): string {
   const created = events.find((e) => e.type === 'record.created');
-  const states: string[] = [JSON.stringify(created?.data.value ?? null)];
+  const states: string[] = [
+    JSON.stringify(created?.type === 'record.created' ? (created.data.value ?? null) : null),
+  ];
   const steps: string[] = [];
   for (const e of events) {
     if (e.type !== 'action.performed') continue;
@@ -67,7 +69,7 @@ export function walkedPathKey(events: readonly EngineEvent[]): string {
       continue;
     }
     states.push(JSON.stringify(to));
-    steps.push(stepKey(String(e.data.action), leaves(to)));
+    steps.push(stepKey(e.data.action, leaves(to)));
   }
   return steps.join('|');
 }

@@ -148,7 +148,7 @@ function noticesOf(effects: readonly Effect[], trainee: string): Notice[] {
 }
 
 function entered(events: readonly EngineEvent[]): string[] {
-  return events.filter((e) => e.type === 'stage.entered').map((e) => String(e.data.stage));
+  return events.flatMap((e) => (e.type === 'stage.entered' ? [e.data.stage] : []));
 }
 
 type Env = { sop: LoadedSop; trainee: Trainee; calendar: Calendar };

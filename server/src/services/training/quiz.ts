@@ -14,6 +14,7 @@ import type {
   StageInfo,
   TransitionInfo,
 } from '@closeloop/engine';
+import { parseDuration } from '@closeloop/engine';
 
 export const QUIZ_LENGTH = 5;
 /** Correct answers needed to pass, out of QUIZ_LENGTH. */
@@ -85,21 +86,12 @@ function titleOf(sop: CompiledSop, id: string): LocalizedText {
   return sop.stageById.get(id)?.meta?.title ?? text(id, id);
 }
 
-type Parts = { w: number; d: number; h: number; m: number; s: number };
-
-function parseIso(iso: string): Parts | null {
-  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(iso);
-  if (!m) return null;
-  const n = (i: number) => Number(m[i] ?? 0);
-  return { w: n(1), d: n(2), h: n(3), m: n(4), s: n(5) };
-}
-
 /**
  * A duration in words, as the SLA counts it: `P1D` on the working clock is "1 个工作日 /
  * 1 working day", `PT48H` on the wall clock "48 小时 / 48 hours".
  */
 export function durationText(iso: string, clock: Sla['clock'] = 'wall'): LocalizedText {
-  const p = parseIso(iso);
+  const p = parseDuration(iso);
   if (!p) return text(iso, iso);
   const working = clock === 'working';
   const zh: string[] = [];
@@ -109,19 +101,19 @@ export function durationText(iso: string, clock: Sla['clock'] = 'wall'): Localiz
     zh.push(`${n} ${zhUnit}`);
     en.push(`${n} ${enUnit}${n === 1 ? '' : 's'}`);
   };
-  add(p.w, working ? '个工作周' : '周', working ? 'working week' : 'week');
-  add(p.d, working ? '个工作日' : '天', working ? 'working day' : 'day');
-  add(p.h, working ? '个工作小时' : '小时', working ? 'working hour' : 'hour');
-  add(p.m, working ? '工作分钟' : '分钟', working ? 'working minute' : 'minute');
-  add(p.s, '秒', 'second');
+  add(p.weeks, working ? '个工作周' : '周', working ? 'working week' : 'week');
+  add(p.days, working ? '个工作日' : '天', working ? 'working day' : 'day');
+  add(p.hours, working ? '个工作小时' : '小时', working ? 'working hour' : 'hour');
+  add(p.minutes, working ? '工作分钟' : '分钟', working ? 'working minute' : 'minute');
+  add(p.seconds, '秒', 'second');
   if (!zh.length) return text('0', '0');
   return text(zh.join(' '), en.join(' '));
 }
 
 function scaled(iso: string, factor: number): string | null {
-  const p = parseIso(iso);
+  const p = parseDuration(iso);
   if (!p) return null;
-  const parts = [p.w, p.d, p.h, p.m, p.s].map((v) => v * factor);
+  const parts = [p.weeks, p.days, p.hours, p.minutes, p.seconds].map((v) => v * factor);
   if (parts.some((v) => !Number.isInteger(v)) || parts.every((v) => v === 0)) return null;
   const [w, d, h, m, s] = parts;
   const time = `${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s ? `${s}S` : ''}`;

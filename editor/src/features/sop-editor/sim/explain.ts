@@ -115,17 +115,17 @@ export async function traceOwners(
   const found = events.find((e) => e.type === 'record.assigned');
   const assigned = found
     ? {
-        userId: typeof found.data.userId === 'string' ? found.data.userId : null,
-        strategy: String(found.data.strategy ?? ''),
+        userId: found.data.userId,
+        strategy: found.data.strategy,
       }
     : null;
   for (const e of events) {
     if (e.type === 'escalation.reassigned' && before) {
-      const d = await traceReassign(sop, before, events, String(e.data.stage), ctx);
+      const d = await traceReassign(sop, before, events, e.data.stage, ctx);
       if (d) out.push({ ...d, assigned });
       continue;
     }
-    if (e.type !== 'stage.entered' || typeof e.data.stage !== 'string') continue;
+    if (e.type !== 'stage.entered') continue;
     const policy = sop.owners.get(e.data.stage);
     if (!policy) continue;
     const ownerId = before?.ownerId ?? null;
@@ -160,7 +160,7 @@ async function traceReassign(
   ctx: Ctx & { roster: Roster },
 ): Promise<Omit<OwnerDecision, 'assigned'> | null> {
   const fired = events.find((x) => x.type === 'timer.fired');
-  const index = typeof fired?.data.rung === 'number' ? fired.data.rung : -1;
+  const index = fired?.data.rung ?? -1;
   const rung = sop.stageById.get(stage)?.meta?.sla?.escalations?.[index];
   const current = before.ownerId;
   const exclude = current ? [current] : [];
