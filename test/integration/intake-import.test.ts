@@ -4,7 +4,7 @@
  * report downloaded; the same file is recognised; overlapping imports racing each other
  * create each lead once; a cancelled run keeps what it did; limits answer problem+json.
  */
-import { encodeGbk, makeXlsx, toCsv } from '@closeloop/server';
+import { encodeGbk, makeXlsx, TRADE_SHOW_HEADER, TRADE_SHOW_ROWS, toCsv } from '@closeloop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   as,
@@ -17,13 +17,9 @@ import {
 } from './harness.ts';
 import { intakeSop, upload, waitForImport } from './intake-helpers.ts';
 
-const HEADER = ['客户名称', '联系人', '手机号', '邮箱', '来源', '到访日期'];
+const HEADER = TRADE_SHOW_HEADER;
 const ROWS = [
-  ['杭州云帆科技有限公司', '张伟', '+86 138-0013-8000', 'ZW@yunfan.cn', '展会', '2026/3/5'],
-  ['  上海"星辰"贸易, 有限公司 ', ' 李娜 ', '１３９００１３９０００', '', '展会', '2026年3月5日'],
-  ['', '', '', '', '', ''],
-  ['北京某某', '王芳', '010-8888 6666', '', '官网', '2026-03-05'],
-  ['深圳短号', '赵六', '1380013', '', '展会', '46086'],
+  ...TRADE_SHOW_ROWS,
   ['杭州云帆（重复）', '张伟', '13800138000', '', '展会', '2026/3/5'],
   ['广州日期错', '钱七', '13700137000', '', '展会', '下周三'],
 ];

@@ -58,3 +58,14 @@ export async function makeXlsx(sheets: readonly SheetSpec[]): Promise<Uint8Array
   const buf = await wb.xlsx.writeBuffer();
   return new Uint8Array(buf as ArrayBuffer);
 }
+
+/** A trade-show sheet as Chinese Excel users fill it: +86 with dashes, full-width digits,
+ * quoted commas and quotes, a blank row, a landline, a short mobile, an in-file repeat, spaces. */
+export const TRADE_SHOW_HEADER = ['客户名称', '联系人', '手机号', '邮箱', '来源', '到访日期'];
+export const TRADE_SHOW_ROWS = [
+  ['杭州云帆科技有限公司', '张伟', '+86 138-0013-8000', 'ZW@yunfan.cn', '展会', '2026/3/5'],
+  ['  上海"星辰"贸易, 有限公司 ', ' 李娜 ', '１３９００１３９０００', '', '展会', '2026年3月5日'],
+  ['', '', '', '', '', ''],
+  ['北京某某', '王芳', '010-8888 6666', '', '官网', '2026-03-05'],
+  ['深圳短号', '赵六', '1380013', '', '展会', '46086'],
+];

@@ -1,7 +1,7 @@
 import type { FieldDef } from '@closeloop/engine';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { encodeGbk, makeXlsx, toCsv } from '../fixtures.ts';
+import { encodeGbk, makeXlsx, TRADE_SHOW_HEADER, TRADE_SHOW_ROWS, toCsv } from '../fixtures.ts';
 import { guessHeaderRow, suggestMapping } from '../mapping.ts';
 import { coerceCell, isMainlandMobile, normalizePhoneText, parseTypedDate } from '../values.ts';
 import { decodeText } from './decode.ts';
@@ -20,12 +20,8 @@ const FIELDS: FieldDef[] = [
 ];
 
 const TRADE_SHOW = [
-  ['客户名称', '联系人', '手机号', '邮箱', '来源', '到访日期'],
-  ['杭州云帆科技有限公司', '张伟', '+86 138-0013-8000', 'ZW@yunfan.cn', '展会', '2026/3/5'],
-  ['  上海"星辰"贸易, 有限公司 ', ' 李娜 ', '１３９００１３９０００', '', '展会', '2026年3月5日'],
-  ['', '', '', '', '', ''],
-  ['北京某某', '王芳', '010-8888 6666', '', '官网', '2026-03-05'],
-  ['深圳短号', '赵六', '1380013', '', '展会', '46086'],
+  TRADE_SHOW_HEADER,
+  ...TRADE_SHOW_ROWS,
   ['杭州云帆科技有限公司', '张伟', '13800138000', '', '展会', '2026/3/5'],
 ];
 
