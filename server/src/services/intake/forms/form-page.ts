@@ -24,7 +24,7 @@ const UI = {
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f7fa;color:#1f2328}
 main{max-width:480px;margin:0 auto;padding:24px 16px}h1{font-size:22px;margin:8px 0 20px}
-label{display:block;margin:0 0 16px;font-weight:600}input,textarea{display:block;width:100%;margin-top:6px;padding:12px;font:inherit;border:1px solid #c9d1d9;border-radius:8px;background:#fff}
+label{display:block;margin:0 0 16px;font-weight:600}input,textarea{display:block;width:100%;margin-top:6px;padding:12px;font:inherit;font-weight:400;border:1px solid #c9d1d9;border-radius:8px;background:#fff}
 textarea{min-height:96px}small{color:#8c959f;font-weight:400}button{width:100%;padding:14px;font:inherit;font-weight:600;color:#fff;background:#1677ff;border:0;border-radius:8px}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.err{background:#fff1f0;border:1px solid #ffa39e;border-radius:8px;padding:12px;margin-bottom:16px}
 .done{background:#fff;border-radius:12px;padding:32px 16px;text-align:center;font-size:18px}nav{text-align:right;font-size:14px}nav a{color:#1677ff}`;
