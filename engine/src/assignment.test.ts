@@ -219,3 +219,20 @@ describe('traceOwnerPolicy', () => {
     }
   });
 });
+
+describe('needsOpenCounts', () => {
+  it('is set when an owner policy or an escalation can assign least-loaded', () => {
+    const rr = { team: 'sales', strategy: 'round-robin' as const };
+    const ll = { team: 'sales', strategy: 'least-loaded' as const };
+    expect(compileOwnerPolicy({ rules: [], default: rr }).needsOpenCounts).toBe(false);
+    expect(compileOwnerPolicy({ rules: [], default: ll }).needsOpenCounts).toBe(true);
+    expect(
+      compileOwnerPolicy({
+        rules: [{ conditions: { all: [] }, assign: ll }],
+        default: rr,
+      }).needsOpenCounts,
+    ).toBe(true);
+    // the lead SOP's qualifying stage assigns least-loaded by default
+    expect(compile(leadSop()).needsOpenCounts).toBe(true);
+  });
+});

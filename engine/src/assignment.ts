@@ -101,8 +101,18 @@ function weighted(
   return best ? done(best, team.rrCursor + 1) : null;
 }
 
+/** Whether a strategy compares members' open-record counts (caps are per member, see `eligible`). */
+export function readsOpenCounts(assignment: Assignment): boolean {
+  return assignment.strategy === 'least-loaded';
+}
+
 export type CompiledOwnerPolicy = {
   policy: OwnerPolicy;
+  /**
+   * Whether one of its assignments ranks members by open-record counts (`least-loaded`), so a
+   * caller holding a roster without counts must supply them before trusting a pick.
+   */
+  needsOpenCounts: boolean;
   rules: Array<{
     conditions: CompiledConditions;
     assign: Assignment;
@@ -112,8 +122,10 @@ export type CompiledOwnerPolicy = {
 };
 
 export function compileOwnerPolicy(policy: OwnerPolicy): CompiledOwnerPolicy {
+  const assignments = [...policy.rules.map((r) => r.assign), policy.default];
   return {
     policy,
+    needsOpenCounts: assignments.some((a) => a !== undefined && readsOpenCounts(a)),
     rules: policy.rules
       .map((r, order) => ({
         conditions: compileConditions(r.conditions),

@@ -3,7 +3,7 @@
  * needs on every step (stages, transitions by source, compiled gates and owner rules).
  */
 import { type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, setup } from 'xstate';
-import { type CompiledOwnerPolicy, compileOwnerPolicy } from './assignment.ts';
+import { type CompiledOwnerPolicy, compileOwnerPolicy, readsOpenCounts } from './assignment.ts';
 import { type CompiledConditions, compileConditions } from './conditions.ts';
 import type {
   ActionMeta,
@@ -47,6 +47,12 @@ export type CompiledSop = {
   transitionsBySource: ReadonlyMap<string, TransitionInfo[]>;
   transitionByKey: ReadonlyMap<string, TransitionInfo>;
   owners: ReadonlyMap<string, CompiledOwnerPolicy>;
+  /**
+   * Whether any assignment the SOP can make (an owner policy, an escalation's `assign`) ranks
+   * members by open-record counts. A caller that steps on a roster without counts decides
+   * again with them when this is set and the decision assigned (see the server's command path).
+   */
+  needsOpenCounts: boolean;
 };
 
 /** XState features that SOPs express as data instead (gates, SLAs); stripped when compiling. */
@@ -202,6 +208,11 @@ export function compile(doc: SopDocument): CompiledSop {
     transitionsBySource,
     transitionByKey,
     owners,
+    needsOpenCounts:
+      [...owners.values()].some((o) => o.needsOpenCounts) ||
+      stages.some((s) =>
+        (s.meta?.sla?.escalations ?? []).some((r) => r.assign && readsOpenCounts(r.assign)),
+      ),
   };
   cache.set(doc, compiled);
   return compiled;

@@ -25,70 +25,84 @@ export function isChinesePhone(raw: string): boolean {
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function msg(zh: string, en: string): LocalizedText {
-  return { 'zh-CN': zh, en };
-}
-
 function checkValue(def: FieldDef, v: FieldValue): LocalizedText | null {
   if (v === null || v === '') return null; // clearing a field is always allowed
   const name = def.label;
-  const wrong = (zh: string, en: string) => msg(`「${name['zh-CN']}」${zh}`, `“${name.en}” ${en}`);
+  const wrong = (why: LocalizedText): LocalizedText => ({
+    'zh-CN': `「${name['zh-CN']}」${why['zh-CN']}`,
+    en: `“${name.en}” ${why.en}`,
+  });
   const options = def.options?.map((o) => o.value) ?? [];
   switch (def.type) {
     case 'text':
     case 'user':
-      if (typeof v !== 'string') return wrong('应为文本', 'must be text');
+      if (typeof v !== 'string') return wrong({ 'zh-CN': '应为文本', en: 'must be text' });
       if (v.length > MAX_TEXT)
-        return wrong(`超过 ${MAX_TEXT} 个字符`, `is longer than ${MAX_TEXT} characters`);
+        return wrong({
+          'zh-CN': `超过 ${MAX_TEXT} 个字符`,
+          en: `is longer than ${MAX_TEXT} characters`,
+        });
       return null;
     case 'longText':
-      if (typeof v !== 'string') return wrong('应为文本', 'must be text');
+      if (typeof v !== 'string') return wrong({ 'zh-CN': '应为文本', en: 'must be text' });
       if (v.length > MAX_LONG_TEXT)
-        return wrong(`超过 ${MAX_LONG_TEXT} 个字符`, `is longer than ${MAX_LONG_TEXT} characters`);
+        return wrong({
+          'zh-CN': `超过 ${MAX_LONG_TEXT} 个字符`,
+          en: `is longer than ${MAX_LONG_TEXT} characters`,
+        });
       return null;
     case 'number':
     case 'money':
       if (typeof v !== 'number' || !Number.isFinite(v))
-        return wrong('应为数字', 'must be a number');
-      if (def.type === 'money' && v < 0) return wrong('不能为负数', 'cannot be negative');
+        return wrong({ 'zh-CN': '应为数字', en: 'must be a number' });
+      if (def.type === 'money' && v < 0)
+        return wrong({ 'zh-CN': '不能为负数', en: 'cannot be negative' });
       return null;
     case 'boolean':
-      return typeof v === 'boolean' ? null : wrong('应为是或否', 'must be true or false');
+      return typeof v === 'boolean'
+        ? null
+        : wrong({ 'zh-CN': '应为是或否', en: 'must be true or false' });
     case 'date':
       return typeof v === 'string' && DATE.test(v) && Number.isFinite(Date.parse(v))
         ? null
-        : wrong('应为日期（YYYY-MM-DD）', 'must be a date (YYYY-MM-DD)');
+        : wrong({ 'zh-CN': '应为日期（YYYY-MM-DD）', en: 'must be a date (YYYY-MM-DD)' });
     case 'datetime':
       return typeof v === 'string' &&
         v.length <= 40 &&
         Number.isFinite(Date.parse(v)) &&
         v.includes('T')
         ? null
-        : wrong('应为日期时间（ISO 8601）', 'must be a date-time (ISO 8601)');
+        : wrong({ 'zh-CN': '应为日期时间（ISO 8601）', en: 'must be a date-time (ISO 8601)' });
     case 'phone':
       return typeof v === 'string' && v.length <= 40 && isChinesePhone(v)
         ? null
-        : wrong('不是有效的中国大陆电话号码', 'is not a valid mainland China phone number');
+        : wrong({
+            'zh-CN': '不是有效的中国大陆电话号码',
+            en: 'is not a valid mainland China phone number',
+          });
     case 'email':
       return typeof v === 'string' && v.length <= 320 && EMAIL.test(v)
         ? null
-        : wrong('不是有效的邮箱地址', 'is not a valid email address');
+        : wrong({ 'zh-CN': '不是有效的邮箱地址', en: 'is not a valid email address' });
     case 'url':
       return typeof v === 'string' && v.length <= 2000 && /^https?:\/\/[^\s]+$/.test(v)
         ? null
-        : wrong('不是有效的网址', 'is not a valid URL');
+        : wrong({ 'zh-CN': '不是有效的网址', en: 'is not a valid URL' });
     case 'select':
       return typeof v === 'string' && (options.length === 0 || options.includes(v))
         ? null
-        : wrong(`应为以下之一：${options.join('、')}`, `must be one of: ${options.join(', ')}`);
+        : wrong({
+            'zh-CN': `应为以下之一：${options.join('、')}`,
+            en: `must be one of: ${options.join(', ')}`,
+          });
     case 'multiSelect':
       return Array.isArray(v) &&
         v.every((x) => typeof x === 'string' && (options.length === 0 || options.includes(x)))
         ? null
-        : wrong(
-            `应为以下选项的组合：${options.join('、')}`,
-            `must be a list of: ${options.join(', ')}`,
-          );
+        : wrong({
+            'zh-CN': `应为以下选项的组合：${options.join('、')}`,
+            en: `must be a list of: ${options.join(', ')}`,
+          });
   }
 }
 
@@ -107,7 +121,7 @@ export function checkFields(
     if (!def) {
       problems.push({
         field: key,
-        message: msg(`没有名为「${key}」的字段`, `no field named "${key}"`),
+        message: { 'zh-CN': `没有名为「${key}」的字段`, en: `no field named "${key}"` },
       });
       continue;
     }

@@ -8,6 +8,7 @@ export {
   type OwnerTrace,
   type Pick as AssigneePick,
   pickAssignee,
+  readsOpenCounts,
   traceOwnerPolicy,
 } from './assignment.ts';
 export {
@@ -54,16 +55,22 @@ export {
 export { evolve, replay } from './evolve.ts';
 export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';
+export { checkLimits, SOP_LIMITS } from './limits.ts';
 export { type OpenAction, openActions } from './open-actions.ts';
 export { isReservedName, own } from './own.ts';
 export {
+  countPaths,
   enumeratePaths,
+  PATH_LIMITS,
+  type PathCount,
+  type SopPath,
+} from './paths.ts';
+export {
   SIM_START,
   type SimCommand,
   type SimOptions,
   type SimStep,
   type Simulation,
-  type SopPath,
   simRoster,
   simulate,
 } from './simulate.ts';

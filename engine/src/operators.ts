@@ -50,10 +50,10 @@ export function defineOperator(def: OperatorDef): OperatorDef {
 }
 
 /** A built-in comparison explained as "<subject> <phrase> <value>". */
-function phrase(zh: string, en: string): OperatorDef['explain'] {
+function phrase(verb: LocalizedText): OperatorDef['explain'] {
   return (w) => ({
-    'zh-CN': `${w.subject['zh-CN']}${zh}${w.value['zh-CN']}`,
-    en: `${w.subject.en} ${en} ${w.value.en}`,
+    'zh-CN': `${w.subject['zh-CN']}${verb['zh-CN']}${w.value['zh-CN']}`,
+    en: `${w.subject.en} ${verb.en} ${w.value.en}`,
   });
 }
 
@@ -61,10 +61,9 @@ function comparison(
   name: string,
   label: LocalizedText,
   valueKind: ValueKind,
-  zh: string,
-  en: string,
+  verb: LocalizedText,
 ): OperatorDef {
-  return defineOperator({ name, label, valueKind, explain: phrase(zh, en) });
+  return defineOperator({ name, label, valueKind, explain: phrase(verb) });
 }
 
 const mustBeEmpty = (w: Wording): LocalizedText => ({
@@ -106,64 +105,46 @@ const needsDateField = (c: LeafCondition, field: FieldDef | undefined): Operator
     : null;
 
 const DEFINITIONS: OperatorDef[] = [
-  comparison('equal', { 'zh-CN': '等于', en: 'equals' }, 'any', '须等于', 'must equal'),
-  comparison(
-    'notEqual',
-    { 'zh-CN': '不等于', en: 'does not equal' },
-    'any',
-    '不能等于',
-    'must not equal',
-  ),
-  comparison(
-    'lessThan',
-    { 'zh-CN': '小于', en: 'less than' },
-    'number',
-    '须小于',
-    'must be less than',
-  ),
-  comparison(
-    'lessThanInclusive',
-    { 'zh-CN': '小于等于', en: 'at most' },
-    'number',
-    '不能大于',
-    'must be at most',
-  ),
-  comparison(
-    'greaterThan',
-    { 'zh-CN': '大于', en: 'greater than' },
-    'number',
-    '须大于',
-    'must be greater than',
-  ),
-  comparison(
-    'greaterThanInclusive',
-    { 'zh-CN': '大于等于', en: 'at least' },
-    'number',
-    '不能小于',
-    'must be at least',
-  ),
-  comparison(
-    'in',
-    { 'zh-CN': '属于', en: 'is one of' },
-    'list',
-    '须为以下之一：',
-    'must be one of',
-  ),
-  comparison(
-    'notIn',
-    { 'zh-CN': '不属于', en: 'is not one of' },
-    'list',
-    '不能为以下之一：',
-    'must not be one of',
-  ),
-  comparison('contains', { 'zh-CN': '包含', en: 'contains' }, 'any', '须包含', 'must contain'),
-  comparison(
-    'doesNotContain',
-    { 'zh-CN': '不包含', en: 'does not contain' },
-    'any',
-    '不能包含',
-    'must not contain',
-  ),
+  comparison('equal', { 'zh-CN': '等于', en: 'equals' }, 'any', {
+    'zh-CN': '须等于',
+    en: 'must equal',
+  }),
+  comparison('notEqual', { 'zh-CN': '不等于', en: 'does not equal' }, 'any', {
+    'zh-CN': '不能等于',
+    en: 'must not equal',
+  }),
+  comparison('lessThan', { 'zh-CN': '小于', en: 'less than' }, 'number', {
+    'zh-CN': '须小于',
+    en: 'must be less than',
+  }),
+  comparison('lessThanInclusive', { 'zh-CN': '小于等于', en: 'at most' }, 'number', {
+    'zh-CN': '不能大于',
+    en: 'must be at most',
+  }),
+  comparison('greaterThan', { 'zh-CN': '大于', en: 'greater than' }, 'number', {
+    'zh-CN': '须大于',
+    en: 'must be greater than',
+  }),
+  comparison('greaterThanInclusive', { 'zh-CN': '大于等于', en: 'at least' }, 'number', {
+    'zh-CN': '不能小于',
+    en: 'must be at least',
+  }),
+  comparison('in', { 'zh-CN': '属于', en: 'is one of' }, 'list', {
+    'zh-CN': '须为以下之一：',
+    en: 'must be one of',
+  }),
+  comparison('notIn', { 'zh-CN': '不属于', en: 'is not one of' }, 'list', {
+    'zh-CN': '不能为以下之一：',
+    en: 'must not be one of',
+  }),
+  comparison('contains', { 'zh-CN': '包含', en: 'contains' }, 'any', {
+    'zh-CN': '须包含',
+    en: 'must contain',
+  }),
+  comparison('doesNotContain', { 'zh-CN': '不包含', en: 'does not contain' }, 'any', {
+    'zh-CN': '不能包含',
+    en: 'must not contain',
+  }),
   defineOperator({
     name: 'isEmpty',
     label: { 'zh-CN': '为空', en: 'is empty' },
@@ -228,7 +209,7 @@ const DEFINITIONS: OperatorDef[] = [
       if (Array.isArray(f)) return f.length > 0 && f.every((x) => v.includes(x));
       return v.includes(f);
     },
-    explain: phrase('须为以下之一：', 'must be one of'),
+    explain: phrase({ 'zh-CN': '须为以下之一：', en: 'must be one of' }),
   }),
   defineOperator({
     name: 'changedSinceEntry',

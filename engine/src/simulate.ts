@@ -1,18 +1,9 @@
 /**
  * simulate(doc, commands): runs an SOP on an in-memory record with a simulated clock —
- * for the editor's simulator, training practice, the CLI and tests. enumeratePaths(doc):
- * every simple path from the start to a final stage (@xstate/graph).
+ * for the editor's simulator, training practice, the CLI and tests. Paths: paths.ts.
  */
-import { getSimplePaths } from '@xstate/graph';
-import type { AnyMachineSnapshot } from 'xstate';
 import { chinaCalendar } from './calendar.ts';
-import {
-  activeStages,
-  type CompiledSop,
-  candidateTransitions,
-  compile,
-  type GateEvent,
-} from './compile.ts';
+import { compile } from './compile.ts';
 import type { SopDocument } from './sop.ts';
 import { step } from './step.ts';
 import type {
@@ -177,56 +168,4 @@ export async function simulate(
     trace.push({ command: cmd, at: now, ok: true, events: r.events, effects: r.effects });
   }
   return { ok: true, record, trace, now };
-}
-
-export type SopPath = {
-  steps: Array<{ action: string; from: string[]; to: string[] }>;
-  /** The final stage the path ends in. */
-  final: string;
-};
-
-function leaves(sop: CompiledSop, value: unknown): string[] {
-  return activeStages(value).filter((id) => (sop.stageById.get(id)?.children.length ?? 0) === 0);
-}
-
-/**
- * Every simple path (no stage configuration repeated) from the start to a final stage,
- * with every gate assumed passable. At most `limit` paths (default 500).
- */
-export function enumeratePaths(doc: SopDocument, limit = 500): SopPath[] {
-  const sop = compile(doc);
-  const eventsFor = (s: AnyMachineSnapshot): GateEvent[] => {
-    const seen = new Set<string>();
-    for (const t of candidateTransitions(sop, activeStages(s.value))) seen.add(t.event);
-    return [...seen].map((type) => ({ type, allGates: true }));
-  };
-  const paths = getSimplePaths(sop.machine, {
-    events: eventsFor as never,
-    toState: (s: AnyMachineSnapshot) => s.status === 'done',
-    serializeState: (s: AnyMachineSnapshot) => JSON.stringify(s.value),
-    limit: 10_000,
-  });
-  const out: SopPath[] = [];
-  for (const p of paths) {
-    if (p.state.status !== 'done') continue;
-    const steps: SopPath['steps'] = [];
-    let prev: unknown;
-    for (const s of p.steps) {
-      const ev = s.event as GateEvent;
-      if (ev.type.startsWith('xstate.')) {
-        prev = s.state.value;
-        continue;
-      }
-      steps.push({
-        action: ev.type,
-        from: prev === undefined ? [] : leaves(sop, prev),
-        to: leaves(sop, s.state.value),
-      });
-      prev = s.state.value;
-    }
-    const finals = leaves(sop, p.state.value);
-    out.push({ steps, final: finals.find((f) => sop.stageById.get(f)?.final) ?? finals[0] ?? '' });
-    if (out.length >= limit) break;
-  }
-  return out;
 }

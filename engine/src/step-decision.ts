@@ -16,10 +16,9 @@ import type {
 } from './types.ts';
 export const reject = (
   code: Rejection['code'],
-  zh: string,
-  en: string,
+  message: LocalizedText,
   failures: GateFailure[] = [],
-): StepResult => ({ ok: false, rejection: { code, message: { 'zh-CN': zh, en }, failures } });
+): StepResult => ({ ok: false, rejection: { code, message, failures } });
 
 /** Accumulates events (applied immediately) and effects for one command. */
 export class Decision {
@@ -65,7 +64,8 @@ export class Decision {
   }
 
   done(webhook?: string): StepResult {
-    if (!this.record) return reject('invalid-command', '命令无效', 'invalid command');
+    if (!this.record)
+      return reject('invalid-command', { 'zh-CN': '命令无效', en: 'invalid command' });
     if (webhook && this.events.length) {
       this.effects.push({
         type: 'webhook',

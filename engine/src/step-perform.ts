@@ -48,22 +48,20 @@ export function checklistChanges(
     if (!items || !own(d.r.stages, stage)) {
       return {
         ok: false,
-        result: reject(
-          'invalid-command',
-          `阶段「${stage}」当前没有检查清单`,
-          `stage "${stage}" has no open checklist`,
-        ),
+        result: reject('invalid-command', {
+          'zh-CN': `阶段「${stage}」当前没有检查清单`,
+          en: `stage "${stage}" has no open checklist`,
+        }),
       };
     }
     const unknown = done.filter((i) => !items.includes(i));
     if (unknown.length) {
       return {
         ok: false,
-        result: reject(
-          'invalid-command',
-          `未知的清单项：${unknown.join('、')}`,
-          `unknown checklist items: ${unknown.join(', ')}`,
-        ),
+        result: reject('invalid-command', {
+          'zh-CN': `未知的清单项：${unknown.join('、')}`,
+          en: `unknown checklist items: ${unknown.join(', ')}`,
+        }),
       };
     }
     const sorted = [...new Set(done)].sort();
@@ -128,11 +126,10 @@ export async function perform(
   bypass: { reason: string; kind: 'override' | 'system' } | null,
 ): Promise<StepResult> {
   if (d.r.status !== 'open')
-    return reject(
-      'record-closed',
-      '记录已关闭，请先重新打开',
-      'the record is closed; reopen it first',
-    );
+    return reject('record-closed', {
+      'zh-CN': '记录已关闭，请先重新打开',
+      en: 'the record is closed; reopen it first',
+    });
   const f = fieldChanges(d, rawFields);
   if (!f.ok) return f.result;
   const c = checklistChanges(d, rawChecklist);
@@ -142,20 +139,21 @@ export async function perform(
   if (candidates.length === 0) {
     const exists = [...d.sop.transitionByKey.values()].some((t) => t.event === action);
     return exists
-      ? reject(
-          'action-not-open',
-          `操作「${action}」在当前阶段不可用`,
-          `action "${action}" is not open in the current stage`,
-        )
-      : reject('unknown-action', `没有名为「${action}」的操作`, `no action named "${action}"`);
+      ? reject('action-not-open', {
+          'zh-CN': `操作「${action}」在当前阶段不可用`,
+          en: `action "${action}" is not open in the current stage`,
+        })
+      : reject('unknown-action', {
+          'zh-CN': `没有名为「${action}」的操作`,
+          en: `no action named "${action}"`,
+        });
   }
   const allowed = candidates.filter((t) => roleAllowed(d, t));
   if (allowed.length === 0) {
-    return reject(
-      'role-not-allowed',
-      '你的角色不能执行此操作',
-      'your role may not take this action',
-    );
+    return reject('role-not-allowed', {
+      'zh-CN': '你的角色不能执行此操作',
+      en: 'your role may not take this action',
+    });
   }
   const nextFields = { ...d.r.fields, ...f.fields };
   const checklist = { ...d.r.checklist, ...c.value };
@@ -183,15 +181,16 @@ export async function perform(
     return failures.length
       ? reject(
           'gate-failed',
-          '还有条件未满足，不能执行此操作',
-          'the action is blocked: some conditions are not met',
+          {
+            'zh-CN': '还有条件未满足，不能执行此操作',
+            en: 'the action is blocked: some conditions are not met',
+          },
           failures,
         )
-      : reject(
-          'action-not-open',
-          `操作「${action}」在当前阶段不可用`,
-          `action "${action}" is not open in the current stage`,
-        );
+      : reject('action-not-open', {
+          'zh-CN': `操作「${action}」在当前阶段不可用`,
+          en: `action "${action}" is not open in the current stage`,
+        });
   }
   applyEdits(d, f.fields, c.value);
   const before = active;

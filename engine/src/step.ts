@@ -29,7 +29,8 @@ import {
 import type { Command, RecordState, StepContext, StepResult } from './types.ts';
 
 async function create(d: Decision, cmd: Extract<Command, { type: 'create' }>): Promise<StepResult> {
-  if (d.record) return reject('invalid-command', '记录已存在', 'the record already exists');
+  if (d.record)
+    return reject('invalid-command', { 'zh-CN': '记录已存在', en: 'the record already exists' });
   const checked = checkFields(d.sop.fieldDefs, cmd.fields ?? {});
   if (!checked.ok) {
     d.record = null;
@@ -71,11 +72,10 @@ async function reassign(
     // a team's manager may take a record too; members must be active
     const allowed = member ? member.active : !!t?.managerIds.includes(cmd.toUserId);
     if (!team || !allowed) {
-      return reject(
-        'no-assignee',
-        '该用户不是在职的团队成员',
-        'that user is not an active team member',
-      );
+      return reject('no-assignee', {
+        'zh-CN': '该用户不是在职的团队成员',
+        en: 'that user is not an active team member',
+      });
     }
     if (cmd.toUserId === d.r.ownerId) return d.done();
     const from = d.r.ownerId;
@@ -96,14 +96,20 @@ async function reassign(
   const ok = await reassignByRules(d, cmd.reason ?? 'manual');
   return ok
     ? d.done('record.reassigned')
-    : reject('no-assignee', '没有可接手的成员', 'nobody is available to take the record');
+    : reject('no-assignee', {
+        'zh-CN': '没有可接手的成员',
+        en: 'nobody is available to take the record',
+      });
 }
 
 /** Reassigns by the deepest active stage's owner policy, else the record's team round-robin; never to the current owner. */
 async function fireTimer(d: Decision, timerId: string): Promise<StepResult> {
   const timer = d.r.timers.find((t) => t.id === timerId);
   if (!timer || d.r.status !== 'open') {
-    return reject('unknown-timer', '计时器已失效', 'the timer is no longer pending');
+    return reject('unknown-timer', {
+      'zh-CN': '计时器已失效',
+      en: 'the timer is no longer pending',
+    });
   }
   d.emit('timer.fired', { timerId, stage: timer.stage, kind: timer.kind, rung: timer.rung });
   const stage = d.sop.stageById.get(timer.stage);
@@ -160,8 +166,9 @@ async function fireTimer(d: Decision, timerId: string): Promise<StepResult> {
 
 function close(d: Decision, reason: string): StepResult {
   if (d.r.status !== 'open')
-    return reject('record-closed', '记录已关闭', 'the record is already closed');
-  if (!reason.trim()) return reject('invalid-command', '请填写关闭原因', 'a reason is required');
+    return reject('record-closed', { 'zh-CN': '记录已关闭', en: 'the record is already closed' });
+  if (!reason.trim())
+    return reject('invalid-command', { 'zh-CN': '请填写关闭原因', en: 'a reason is required' });
   cancelTimers(d, () => true, 'record-closed');
   d.emit('record.closed', { reason: reason.trim() });
   return d.done('record.closed');
@@ -169,19 +176,17 @@ function close(d: Decision, reason: string): StepResult {
 
 async function reopen(d: Decision, reason: string | undefined): Promise<StepResult> {
   if (d.r.status !== 'lost' || d.r.lostReason === null) {
-    return reject(
-      'record-open',
-      '只有已关闭（输单）的记录可以重新打开',
-      'only a record closed as lost can be reopened',
-    );
+    return reject('record-open', {
+      'zh-CN': '只有已关闭（输单）的记录可以重新打开',
+      en: 'only a record closed as lost can be reopened',
+    });
   }
   const snapshot = snapshotOf(d.sop, d.r.value);
   if (snapshot.status === 'done')
-    return reject(
-      'record-open',
-      '流程已结束，不能重新打开',
-      'the SOP has reached its end; it cannot be reopened',
-    );
+    return reject('record-open', {
+      'zh-CN': '流程已结束，不能重新打开',
+      en: 'the SOP has reached its end; it cannot be reopened',
+    });
   d.emit('record.reopened', { reason: reason ?? null });
   const active = activeStages(d.r.value);
   exitStages(d, active);
@@ -204,9 +209,12 @@ export async function step(
   ctx: StepContext,
 ): Promise<StepResult> {
   if (cmd.type !== 'create' && !record)
-    return reject('invalid-command', '记录不存在', 'no such record');
+    return reject('invalid-command', { 'zh-CN': '记录不存在', en: 'no such record' });
   if (record && record.sopId !== sop.doc.id)
-    return reject('invalid-command', 'SOP 不匹配', 'the record belongs to another SOP');
+    return reject('invalid-command', {
+      'zh-CN': 'SOP 不匹配',
+      en: 'the record belongs to another SOP',
+    });
   const d = new Decision(sop, record, ctx);
   switch (cmd.type) {
     case 'create':
@@ -215,13 +223,15 @@ export async function step(
       return perform(d, cmd.action, cmd.fields, cmd.checklist, null);
     case 'override': {
       if (ctx.actor.role !== 'admin')
-        return reject(
-          'role-not-allowed',
-          '只有管理员可以强制通过',
-          'only an admin may override a gate',
-        );
+        return reject('role-not-allowed', {
+          'zh-CN': '只有管理员可以强制通过',
+          en: 'only an admin may override a gate',
+        });
       if (!cmd.reason?.trim())
-        return reject('invalid-command', '强制通过必须填写原因', 'an override requires a reason');
+        return reject('invalid-command', {
+          'zh-CN': '强制通过必须填写原因',
+          en: 'an override requires a reason',
+        });
       return perform(d, cmd.action, cmd.fields, undefined, {
         kind: 'override',
         reason: cmd.reason.trim(),
@@ -237,7 +247,7 @@ export async function step(
     }
     case 'reassign':
       if (d.r.status !== 'open')
-        return reject('record-closed', '记录已关闭', 'the record is closed');
+        return reject('record-closed', { 'zh-CN': '记录已关闭', en: 'the record is closed' });
       return reassign(d, cmd);
     case 'timer':
       return fireTimer(d, cmd.timerId);

@@ -12,8 +12,15 @@ import {
   UNSUPPORTED_TRANSITION_KEYS,
 } from './compile.ts';
 import { checkConditions } from './conditions.ts';
+import { checkLimits } from './limits.ts';
 import { isReservedName } from './own.ts';
-import { type Problem, parseSop, type SopDocument, type StateConfig } from './sop.ts';
+import {
+  type LocalizedText,
+  type Problem,
+  parseSop,
+  type SopDocument,
+  type StateConfig,
+} from './sop.ts';
 
 const YEAR_MS = 366 * 24 * 3_600_000;
 
@@ -23,8 +30,8 @@ type Ctx = {
   problems: Problem[];
 };
 
-function add(c: Ctx, path: string, code: string, zh: string, en: string, stage?: string): void {
-  c.problems.push({ path, code, message: { 'zh-CN': zh, en }, stage });
+function add(c: Ctx, path: string, code: string, message: LocalizedText, stage?: string): void {
+  c.problems.push({ path, code, message, stage });
 }
 
 function stateLabel(id: string): string {
@@ -39,19 +46,23 @@ function checkDuration(c: Ctx, path: string, iso: string, stage: string, zeroOk 
       c,
       path,
       'duration.invalid',
-      `时长「${iso}」不是 ISO 8601 格式`,
-      `duration "${iso}" is not ISO 8601`,
+      { 'zh-CN': `时长「${iso}」不是 ISO 8601 格式`, en: `duration "${iso}" is not ISO 8601` },
       stage,
     );
   else if (ms <= 0)
-    add(c, path, 'duration.zero', '时长必须大于零', 'the duration must be longer than zero', stage);
+    add(
+      c,
+      path,
+      'duration.zero',
+      { 'zh-CN': '时长必须大于零', en: 'the duration must be longer than zero' },
+      stage,
+    );
   else if (ms > YEAR_MS)
     add(
       c,
       path,
       'duration.too-long',
-      '时长不能超过一年',
-      'the duration must not exceed a year',
+      { 'zh-CN': '时长不能超过一年', en: 'the duration must not exceed a year' },
       stage,
     );
 }
@@ -72,8 +83,7 @@ function checkStageMeta(
         c,
         `${mp}.fields[${i}]`,
         'stage.unknown-field',
-        `阶段显示了不存在的字段「${f}」`,
-        `stage shows unknown field "${f}"`,
+        { 'zh-CN': `阶段显示了不存在的字段「${f}」`, en: `stage shows unknown field "${f}"` },
         id,
       );
   });
@@ -84,8 +94,10 @@ function checkStageMeta(
         c,
         `${mp}.checklist[${i}].id`,
         'checklist.duplicate',
-        `清单项 id「${item.id}」重复`,
-        `checklist item id "${item.id}" is repeated`,
+        {
+          'zh-CN': `清单项 id「${item.id}」重复`,
+          en: `checklist item id "${item.id}" is repeated`,
+        },
         id,
       );
     ids.add(item.id);
@@ -99,8 +111,7 @@ function checkStageMeta(
         c,
         `${mp}.owner.rules[${i}].assign.user`,
         'owner.no-user',
-        '指定负责人策略需要填写用户',
-        'the named strategy needs a user',
+        { 'zh-CN': '指定负责人策略需要填写用户', en: 'the named strategy needs a user' },
         id,
       );
   });
@@ -109,8 +120,7 @@ function checkStageMeta(
       c,
       `${mp}.owner.default.user`,
       'owner.no-user',
-      '指定负责人策略需要填写用户',
-      'the named strategy needs a user',
+      { 'zh-CN': '指定负责人策略需要填写用户', en: 'the named strategy needs a user' },
       id,
     );
   }
@@ -133,8 +143,10 @@ function checkSla(
         c,
         `${mp}.sla.dueField`,
         'sla.unknown-field',
-        `时限依据的字段「${sla.dueField}」不存在`,
-        `SLA due field "${sla.dueField}" does not exist`,
+        {
+          'zh-CN': `时限依据的字段「${sla.dueField}」不存在`,
+          en: `SLA due field "${sla.dueField}" does not exist`,
+        },
         id,
       );
     else if (f.type !== 'date' && f.type !== 'datetime')
@@ -142,8 +154,10 @@ function checkSla(
         c,
         `${mp}.sla.dueField`,
         'sla.bad-field',
-        '时限依据的字段必须是日期或日期时间',
-        'the SLA due field must be a date or datetime',
+        {
+          'zh-CN': '时限依据的字段必须是日期或日期时间',
+          en: 'the SLA due field must be a date or datetime',
+        },
         id,
       );
   }
@@ -156,8 +170,10 @@ function checkSla(
         c,
         ep,
         'escalation.nobody',
-        '升级无人可通知：请为阶段设置负责团队或填写通知对象',
-        'nobody to escalate to: give the stage an owner team or list people to notify',
+        {
+          'zh-CN': '升级无人可通知：请为阶段设置负责团队或填写通知对象',
+          en: 'nobody to escalate to: give the stage an owner team or list people to notify',
+        },
         id,
       );
     }
@@ -166,8 +182,10 @@ function checkSla(
         c,
         ep,
         'escalation.nobody',
-        '改派无人可接：请为阶段设置负责规则或指定接手团队',
-        'nobody to reassign to: give the stage an owner policy or the rung a team',
+        {
+          'zh-CN': '改派无人可接：请为阶段设置负责规则或指定接手团队',
+          en: 'nobody to reassign to: give the stage an owner policy or the rung a team',
+        },
         id,
       );
     }
@@ -177,8 +195,7 @@ function checkSla(
           c,
           `${ep}.action`,
           'escalation.no-action',
-          '自动流转需要指定操作',
-          'a move needs an action',
+          { 'zh-CN': '自动流转需要指定操作', en: 'a move needs an action' },
           id,
         );
       else if (!allEvents(id).has(e.action))
@@ -186,8 +203,10 @@ function checkSla(
           c,
           `${ep}.action`,
           'escalation.unknown-action',
-          `自动流转的操作「${e.action}」在此阶段不可用`,
-          `move action "${e.action}" is not open in this stage`,
+          {
+            'zh-CN': `自动流转的操作「${e.action}」在此阶段不可用`,
+            en: `move action "${e.action}" is not open in this stage`,
+          },
           id,
         );
     }
@@ -204,8 +223,10 @@ function checkTransitions(c: Ctx, cfg: StateConfig, path: string, id: string): v
             c,
             `${tp}.${k}`,
             'xstate.unsupported',
-            `不支持「${k}」：请用操作的条件（gate）表达`,
-            `"${k}" is not supported: use the action's gate instead`,
+            {
+              'zh-CN': `不支持「${k}」：请用操作的条件（gate）表达`,
+              en: `"${k}" is not supported: use the action's gate instead`,
+            },
             id,
           );
       }
@@ -217,8 +238,10 @@ function checkTransitions(c: Ctx, cfg: StateConfig, path: string, id: string): v
             c,
             `${tp}.meta.fields[${j}]`,
             'action.unknown-field',
-            `操作要求了不存在的字段「${f}」`,
-            `action asks for unknown field "${f}"`,
+            {
+              'zh-CN': `操作要求了不存在的字段「${f}」`,
+              en: `action asks for unknown field "${f}"`,
+            },
             id,
           );
       });
@@ -240,8 +263,10 @@ function walkStates(
         c,
         `${path}.${k}`,
         'xstate.unsupported',
-        `不支持「${k}」：请用阶段的时限（SLA）和操作的条件（gate）表达`,
-        `"${k}" is not supported: use the stage's SLA and the action's gate instead`,
+        {
+          'zh-CN': `不支持「${k}」：请用阶段的时限（SLA）和操作的条件（gate）表达`,
+          en: `"${k}" is not supported: use the stage's SLA and the action's gate instead`,
+        },
         id,
       );
     }
@@ -254,8 +279,7 @@ function walkStates(
       c,
       `${path}.on`,
       'final.has-actions',
-      '结束阶段不能有后续操作',
-      'a final stage cannot have actions',
+      { 'zh-CN': '结束阶段不能有后续操作', en: 'a final stage cannot have actions' },
       id,
     );
   }
@@ -269,8 +293,7 @@ function walkStates(
       c,
       `${path}.initial`,
       'stage.no-initial',
-      '复合阶段需要指定起始子阶段',
-      'a compound stage needs an initial child',
+      { 'zh-CN': '复合阶段需要指定起始子阶段', en: 'a compound stage needs an initial child' },
       id,
     );
   }
@@ -281,8 +304,7 @@ function walkStates(
         c,
         `${path}.states.${k}`,
         'stage.bad-key',
-        '阶段名不能包含 . 或 #',
-        'a stage key cannot contain . or #',
+        { 'zh-CN': '阶段名不能包含 . 或 #', en: 'a stage key cannot contain . or #' },
         id,
       );
     else if (isReservedName(k))
@@ -290,8 +312,10 @@ function walkStates(
         c,
         `${path}.states.${k}`,
         'stage.bad-key',
-        `「${k}」是保留名称，不能用作阶段名`,
-        `"${k}" is a reserved name and cannot be a stage key`,
+        {
+          'zh-CN': `「${k}」是保留名称，不能用作阶段名`,
+          en: `"${k}" is a reserved name and cannot be a stage key`,
+        },
         id,
       );
     walkStates(c, child, `${path}.states.${k}`, id ? `${id}.${k}` : k, hasOwner, allEvents);
@@ -364,34 +388,28 @@ function reachable(g: Graph): Set<string> {
  * for (const p of validate(doc)) console.log(`${p.path}: ${p.message.en}`);
  */
 export function validate(doc: SopDocument): Problem[] {
+  // past a limit nothing else is checked: the checks below grow with the document
+  const limits = checkLimits(doc);
+  if (limits.length) return limits;
   const c: Ctx = { doc, fields: new Map(doc.fields.map((f) => [f.key, f])), problems: [] };
   const seen = new Set<string>();
   doc.fields.forEach((f, i) => {
     if (seen.has(f.key))
-      add(
-        c,
-        `fields[${i}].key`,
-        'field.duplicate',
-        `字段「${f.key}」重复`,
-        `field "${f.key}" is defined twice`,
-      );
+      add(c, `fields[${i}].key`, 'field.duplicate', {
+        'zh-CN': `字段「${f.key}」重复`,
+        en: `field "${f.key}" is defined twice`,
+      });
     seen.add(f.key);
     if (isReservedName(f.key))
-      add(
-        c,
-        `fields[${i}].key`,
-        'field.reserved-key',
-        `「${f.key}」是保留名称，不能用作字段名`,
-        `"${f.key}" is a reserved name and cannot be a field key`,
-      );
+      add(c, `fields[${i}].key`, 'field.reserved-key', {
+        'zh-CN': `「${f.key}」是保留名称，不能用作字段名`,
+        en: `"${f.key}" is a reserved name and cannot be a field key`,
+      });
     if ((f.type === 'select' || f.type === 'multiSelect') && !f.options?.length) {
-      add(
-        c,
-        `fields[${i}].options`,
-        'field.no-options',
-        `选择字段「${f.key}」需要选项`,
-        `select field "${f.key}" needs options`,
-      );
+      add(c, `fields[${i}].options`, 'field.no-options', {
+        'zh-CN': `选择字段「${f.key}」需要选项`,
+        en: `select field "${f.key}" needs options`,
+      });
     }
   });
 
@@ -410,18 +428,14 @@ export function validate(doc: SopDocument): Problem[] {
         c,
         at,
         'xstate.bad-target',
-        `「${id}」的目标阶段无效：${why}`,
-        `"${id}" has an invalid target: ${why}`,
+        { 'zh-CN': `「${id}」的目标阶段无效：${why}`, en: `"${id}" has an invalid target: ${why}` },
         id,
       );
     } else
-      add(
-        c,
-        'machine',
-        'xstate.invalid',
-        `XState 配置无效：${why}`,
-        `invalid XState config: ${why}`,
-      );
+      add(c, 'machine', 'xstate.invalid', {
+        'zh-CN': `XState 配置无效：${why}`,
+        en: `invalid XState config: ${why}`,
+      });
     return c.problems;
   }
   const g = graphOf(machine);
@@ -440,8 +454,10 @@ export function validate(doc: SopDocument): Problem[] {
       c,
       `machine.states.${g.error.id.split('.').join('.states.')}`,
       'xstate.bad-target',
-      `「${stateLabel(g.error.id)}」的目标阶段无效：${g.error.message}`,
-      `"${stateLabel(g.error.id)}" has an invalid target: ${g.error.message}`,
+      {
+        'zh-CN': `「${stateLabel(g.error.id)}」的目标阶段无效：${g.error.message}`,
+        en: `"${stateLabel(g.error.id)}" has an invalid target: ${g.error.message}`,
+      },
       g.error.id,
     );
     return c.problems;
@@ -455,8 +471,7 @@ export function validate(doc: SopDocument): Problem[] {
         c,
         p,
         'stage.unreachable',
-        `阶段「${id}」无法到达`,
-        `stage "${id}" cannot be reached`,
+        { 'zh-CN': `阶段「${id}」无法到达`, en: `stage "${id}" cannot be reached` },
         id,
       );
       continue;
@@ -474,8 +489,10 @@ export function validate(doc: SopDocument): Problem[] {
           c,
           p,
           'stage.dead-end',
-          `阶段「${id}」不是结束阶段，却没有任何出口`,
-          `stage "${id}" is not final but has no way out`,
+          {
+            'zh-CN': `阶段「${id}」不是结束阶段，却没有任何出口`,
+            en: `stage "${id}" is not final but has no way out`,
+          },
           id,
         );
     }

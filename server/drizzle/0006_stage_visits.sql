@@ -18,7 +18,7 @@ CREATE TABLE "stage_visits" (
 CREATE INDEX "stage_visits_cohort_idx" ON "stage_visits" USING btree ("workspace_id","sop_id","record_created_at","record_id","stage","entered_at","exited_at","wall_ms","work_ms","breached","next");--> statement-breakpoint
 DROP INDEX "records_scope_idx";--> statement-breakpoint
 CREATE INDEX "records_updated_idx" ON "records" USING btree ("workspace_id","updated_at","id","sop_id","sop_version","team_id","owner_id","status");--> statement-breakpoint
--- Backfill from the history (docs/adr/0010-reports-in-sql.md). A visit is a stage.entered and
+-- Backfill from the history (docs/reports.md). A visit is a stage.entered and
 -- the events of that stage up to its next entry: its exit is the first stage.exited among
 -- them, breached when an sla.breached is among them. The events of one command share its
 -- record version, so the stages the exiting command entered are the entries of that version.

@@ -1,4 +1,4 @@
--- The daily rollup of the long-period reports (docs/adr/0010-reports-in-sql.md, *Rollup*).
+-- The daily rollup of the long-period reports (docs/reports.md, *Rollup*).
 -- Rows are derived (services/reports/rollup.ts builds them on the first long-period report).
 CREATE TABLE "report_day_edges" (
 	"workspace_id" text NOT NULL,

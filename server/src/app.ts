@@ -5,25 +5,24 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { Scalar } from '@scalar/hono-api-reference';
-import { bodyLimit } from 'hono/body-limit';
-import { getCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { createRouter } from './http/context.ts';
-import {
-  authenticateBearer,
-  bearerOf,
-  clientIp,
-  operationResolver,
-} from './http/middleware/bearer.ts';
+import { bearerAuth, operationResolver } from './http/middleware/bearer.ts';
+import { bodyLimits } from './http/middleware/body-limit.ts';
+import { csrf } from './http/middleware/csrf.ts';
+import { clientIp, isHttps } from './http/middleware/proxy.ts';
+import { createRateLimiter } from './http/middleware/rate-limit.ts';
+import { session } from './http/middleware/session.ts';
 import { onError, problem } from './http/problem.ts';
 import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { formPageRoutes, formRoutes } from './routes/forms.ts';
+import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { intakeRoutes } from './routes/intake.ts';
 import { libraryRoutes } from './routes/library.ts';
@@ -37,6 +36,12 @@ import { trainingRoutes } from './routes/training.ts';
 import { AUTH_CHANNEL, createSessionCache, SESSION_COOKIE } from './services/auth/sessions.ts';
 import { createScheduler, type Scheduler } from './services/commands/scheduler.ts';
 import type { Deps } from './services/core/context.ts';
+import {
+  createHealthCheck,
+  createLifecycle,
+  type Health,
+  type Lifecycle,
+} from './services/core/health.ts';
 import { IMPORT_LIMITS } from './services/intake/parse/limits.ts';
 import { createSopCache } from './services/sops/sop-cache.ts';
 
@@ -46,12 +51,21 @@ export type App = {
   deps: Deps;
   scheduler: Scheduler;
   live: LiveHub;
+  /** Draining state shared with the health check and the live streams. */
+  lifecycle: Lifecycle;
+  health(): Promise<Health>;
   /** Starts listening for live updates and, unless disabled, the scheduler loop. */
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops the scheduler (waiting up to `graceMs` for the round in progress), hands back the
+   * timers this process still has claimed, and stops listening. The caller closes the db.
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>;
 };
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** A request id a client may choose: letters, digits and `._:-`, at most 100. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
 /** The editor is built by Vite with no inline scripts; antd injects styles at run time. */
 const CSP = [
   "default-src 'self'",
@@ -67,22 +81,9 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Sent by our own clients on every write (editor/src/api/client.ts). */
-export const CSRF_HEADER = 'x-closeloop-csrf';
-
-/**
- * A cookie-authenticated write must carry our custom header, or be a JSON request: browsers
- * send either cross-origin only after a CORS preflight, which this server never grants, while
- * forms and no-cors fetches can send neither (Hono's csrf middleware checks form types only).
- */
-function csrfSafe(headers: Headers): boolean {
-  if (headers.get(CSRF_HEADER) === '1') return true;
-  const type = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  return type === 'application/json';
-}
-
 const PUBLIC_PATHS = new Set([
   '/api/health',
+  '/api/health/live',
   '/api/openapi.json',
   '/api/docs',
   '/api/auth/login',
@@ -104,102 +105,57 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   const live = createLiveHub(db);
   const deps: Deps = { db, clock, config, sops: createSopCache(db), live };
   const scheduler = createScheduler(deps);
+  const lifecycle = createLifecycle();
+  const health = createHealthCheck(db, lifecycle);
   const sessions = createSessionCache(deps, config.testClock ? 0 : 30_000);
   let stopAuth: (() => Promise<void>) | null = null;
 
   const api = createRouter();
-  const operationOf = operationResolver(api, '/api');
+  const tokenLimiter = createRateLimiter({ limit: config.tokenRatePerMinute, windowMs: 60_000 });
   api.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('session', null);
     c.set('user', undefined);
     c.set('ip', clientIp(c, config.trustProxy));
+    c.set('https', isHttps(c, config.trustProxy));
     await next();
+  });
+  const limits = bodyLimits({
+    bytes: LIMITS.bodyBytes,
+    largeBytes: LIMITS.sopBodyBytes,
+    largePrefix: '/api/sops',
   });
   // an import upload may be as large as the import limit (plus its multipart envelope)
-  const isUpload = (method: string, path: string) => method === 'POST' && path === '/api/imports';
-  api.use('*', async (c, next) => {
-    if (!isUpload(c.req.method, c.req.path)) return next();
-    return bodyLimit({
-      maxSize: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
-      onError: (cc) =>
-        problem(
-          cc,
-          'payload-too-large',
-          `uploads are limited to ${IMPORT_LIMITS.maxFileBytes} bytes`,
-        ),
-    })(c, next);
+  const uploadLimit = bodyLimits({
+    bytes: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
+    largeBytes: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
+    largePrefix: '/api/imports',
   });
-  api.use('*', async (c, next) => {
-    if (isUpload(c.req.method, c.req.path)) return next();
-    return bodyLimit({
-      maxSize: LIMITS.sopBodyBytes,
-      onError: (c) =>
-        problem(c, 'payload-too-large', `bodies are limited to ${LIMITS.sopBodyBytes} bytes`),
-    })(c, next);
+  api.use('*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/api/imports'
+      ? uploadLimit(c, next)
+      : limits(c, next),
+  );
+  // an API token decides alone: the CSRF and session checks, which protect cookies, pass
+  // a bearer request on untouched (see http/middleware/bearer.ts)
+  api.use('*', bearerAuth({ operationOf: operationResolver(api, '/api'), limiter: tokenLimiter }));
+  // public form submissions carry no credentials: no cookie is read, so no CSRF to guard
+  const isPublic = (path: string) => path.startsWith('/api/public/');
+  const csrfCheck = csrf({ sessionCookie: SESSION_COOKIE });
+  const sessionCheck = session({
+    cookie: SESSION_COOKIE,
+    resolve: (sid) => sessions.resolve(sid),
+    publicPaths: PUBLIC_PATHS,
   });
-  api.use('*', async (c, next) => {
-    if (!c.req.path.startsWith('/api/sops') && !isUpload(c.req.method, c.req.path)) {
-      const len = Number(c.req.header('content-length') ?? 0);
-      if (len > LIMITS.bodyBytes) {
-        return problem(c, 'payload-too-large', `bodies are limited to ${LIMITS.bodyBytes} bytes`);
-      }
-      return bodyLimit({
-        maxSize: LIMITS.bodyBytes,
-        onError: (cc) =>
-          problem(cc, 'payload-too-large', `bodies are limited to ${LIMITS.bodyBytes} bytes`),
-      })(c, next);
-    }
-    await next();
-  });
-  api.use('*', async (c, next) => {
-    // an API token decides alone: a cookie beside it is ignored, and the CSRF checks below,
-    // which protect cookies, do not apply (see http/bearer.ts)
-    // public form submissions carry no credentials: no cookie is read, so no CSRF to guard
-    if (c.req.path.startsWith('/api/public/')) return next();
-    const bearer = bearerOf(c.req.header('authorization'));
-    if (bearer !== null) return (await authenticateBearer(c, bearer, operationOf)) ?? next();
-    // cookie-authenticated writes must come from our own origin
-    if (UNSAFE.has(c.req.method)) {
-      const origin = c.req.header('origin');
-      const site = c.req.header('sec-fetch-site');
-      if (site === 'cross-site') return problem(c, 'csrf-rejected', 'cross-site request');
-      if (origin && origin !== 'null') {
-        let host = '';
-        try {
-          host = new URL(origin).host;
-        } catch {
-          return problem(c, 'csrf-rejected', 'bad Origin header');
-        }
-        if (host !== c.req.header('host')) return problem(c, 'csrf-rejected', 'foreign origin');
-      }
-    }
-    const cookie = getCookie(c, SESSION_COOKIE);
-    if (cookie && UNSAFE.has(c.req.method) && !csrfSafe(c.req.raw.headers)) {
-      return problem(
-        c,
-        'csrf-rejected',
-        `cookie-authenticated writes need the ${CSRF_HEADER} header`,
-      );
-    }
-    if (cookie) {
-      const session = await sessions.resolve(cookie);
-      c.set('session', session);
-      c.set('user', session?.user);
-    }
-    // everything but a few public routes needs a session, decided before any validation so
-    // that nobody learns more than "sign in first" (issue 4)
-    if (!c.get('session') && !PUBLIC_PATHS.has(c.req.path)) {
-      return problem(c, 'unauthenticated', 'sign in first');
-    }
-    await next();
-  });
+  api.use('*', (c, next) => (isPublic(c.req.path) ? next() : csrfCheck(c, next)));
+  api.use('*', (c, next) => (isPublic(c.req.path) ? next() : sessionCheck(c, next)));
 
+  api.route('/', healthRoutes(health, lifecycle));
   api.route('/', authRoutes());
   api.route('/', sopRoutes());
   api.route('/', recordRoutes());
   api.route('/', reportRoutes());
-  api.route('/', miscRoutes(scheduler, config.testClock));
+  api.route('/', miscRoutes(scheduler, config.testClock, lifecycle.closing));
   api.route('/', repRoutes());
   api.route('/', libraryRoutes());
   api.route('/', trainingRoutes());
@@ -236,7 +192,9 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
 
   const root = createRouter();
   root.use('*', async (c, next) => {
-    c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) || crypto.randomUUID());
+    // a client's id is logged and echoed only when it is plainly an id
+    const given = c.req.header('x-request-id');
+    c.set('requestId', given && REQUEST_ID.test(given) ? given : crypto.randomUUID());
     const started = performance.now();
     await next();
     c.header('x-request-id', c.get('requestId'));
@@ -270,13 +228,16 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     deps,
     scheduler,
     live,
+    lifecycle,
+    health,
     async start() {
       stopAuth = await db.listen(AUTH_CHANNEL, (sid) => sessions.drop(sid));
       await live.start();
       scheduler.start();
     },
-    async stop() {
-      await scheduler.stop();
+    async stop(opts = {}) {
+      lifecycle.drain();
+      await scheduler.stop(opts.graceMs);
       await live.stop();
       await stopAuth?.().catch(() => {});
     },

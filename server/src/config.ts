@@ -2,7 +2,11 @@
  * Server configuration, parsed once at start. A bad value stops the process with the field
  * and the reason (see main.ts); nothing else reads `process.env`.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** Whose forwarding headers to believe: nobody's, anybody's, or these peers'. */
+export type TrustProxy = boolean | readonly string[];
 
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -15,6 +19,19 @@ export const Config = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /**
+   * A direct connection (not through PgBouncer in transaction mode) for what needs a session:
+   * LISTEN for live updates and the migration lock. Absent: DATABASE_URL serves both.
+   */
+  directDatabaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /**
+   * Named prepared statements on Postgres. Turn off behind a pooler that cannot keep them
+   * (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements: onOff.default(true),
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir: z.string().min(1).default('./data'),
   /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */
@@ -37,10 +54,36 @@ export const Config = z.object({
    */
   workers: z.coerce.number().int().min(1).max(64).default(1),
   /**
-   * Behind one reverse proxy: take the client address from the last X-Forwarded-For entry
-   * (the one the proxy appended). Off: the socket's address; the header is ignored.
+   * Sign-in attempts one client address may make in 15 minutes before each further one
+   * waits (10 s, doubling to 15 min); raise it when many people share one address (NAT).
    */
-  trustProxy: onOff.default(false),
+  signInFreePerAddress: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Requests per minute one API token may make to one server process. */
+  tokenRatePerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Behind a reverse proxy: believe its X-Forwarded-For (the client address: the last entry,
+   * the one the proxy appended) and X-Forwarded-Proto (https: the session cookie is Secure).
+   * `off` (default): both headers are ignored. `on`: from any peer (only when nothing but the
+   * proxy can reach the server). A comma-separated list of addresses: only from those peers.
+   */
+  trustProxy: z
+    .string()
+    .default('off')
+    .transform((v, ctx): TrustProxy => {
+      const flag = v.trim().toLowerCase();
+      if (['on', 'true', '1'].includes(flag)) return true;
+      if (['off', 'false', '0', ''].includes(flag)) return false;
+      const list = v.split(',').map((a) => a.trim());
+      for (const a of list) {
+        if (!isIP(a)) ctx.addIssue({ code: 'custom', message: `"${a}" is not an IP address` });
+      }
+      return list;
+    }),
+  /**
+   * On SIGTERM: how long in-flight requests and the scheduler's round may take before they
+   * are cut (their transactions roll back; nothing acknowledged is lost).
+   */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -56,6 +99,8 @@ export function configFromEnv(
   return {
     port: pick('PORT'),
     databaseUrl: pick('DATABASE_URL'),
+    directDatabaseUrl: pick('DIRECT_DATABASE_URL'),
+    preparedStatements: pick('DATABASE_PREPARE'),
     dataDir: pick('DATA_DIR'),
     testClock: pick('TEST_CLOCK'),
     seed: pick('SEED'),
@@ -66,12 +111,17 @@ export function configFromEnv(
     logRequests: pick('LOG_REQUESTS'),
     workers: pick('WORKERS'),
     trustProxy: pick('TRUST_PROXY'),
+    tokenRatePerMinute: pick('TOKEN_RATE_PER_MINUTE'),
+    signInFreePerAddress: pick('SIGN_IN_FREE_PER_ADDRESS'),
+    shutdownTimeoutMs: pick('SHUTDOWN_TIMEOUT_MS'),
   };
 }
 
 const ENV_NAMES: Record<string, string> = {
   port: 'PORT',
   databaseUrl: 'DATABASE_URL',
+  directDatabaseUrl: 'DIRECT_DATABASE_URL',
+  preparedStatements: 'DATABASE_PREPARE',
   dataDir: 'DATA_DIR',
   testClock: 'TEST_CLOCK',
   seed: 'SEED',
@@ -82,6 +132,9 @@ const ENV_NAMES: Record<string, string> = {
   logRequests: 'LOG_REQUESTS',
   workers: 'WORKERS',
   trustProxy: 'TRUST_PROXY',
+  tokenRatePerMinute: 'TOKEN_RATE_PER_MINUTE',
+  signInFreePerAddress: 'SIGN_IN_FREE_PER_ADDRESS',
+  shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
 };
 
 /** Parses config; on failure returns one line per bad field, naming the variable. */

@@ -36,10 +36,19 @@ export type LivePayload = {
   n: Array<[string, string]>;
 };
 
+/** Live-update streams one session (or API token) may hold open on one process. */
+export const STREAMS_PER_SESSION = 4;
+
 export type LiveHub = {
   start(): Promise<void>;
   subscribe(fn: (p: LivePayload) => void): () => void;
   subscribeImports(fn: (p: ImportProgress) => void): () => void;
+  /**
+   * Registers an open stream of `session`; past STREAMS_PER_SESSION the oldest is closed
+   * (a reloaded tab's old stream may linger unnoticed, so refusing the new one would lock
+   * the user out). Returns the release to call when the stream ends.
+   */
+  openStream(session: string, close: () => void): () => void;
   stop(): Promise<void>;
 };
 
@@ -58,6 +67,7 @@ function isImportProgress(v: unknown): v is ImportProgress {
 export function createLiveHub(db: Db): LiveHub {
   const subscribers = new Set<(p: LivePayload) => void>();
   const importSubscribers = new Set<(p: ImportProgress) => void>();
+  const streams = new Map<string, Array<() => void>>();
   let unlisten: (() => Promise<void>) | null = null;
   let unlistenImports: (() => Promise<void>) | null = null;
   return {
@@ -100,6 +110,17 @@ export function createLiveHub(db: Db): LiveHub {
       subscribers.add(fn);
       return () => {
         subscribers.delete(fn);
+      };
+    },
+    openStream(session, close) {
+      const open = streams.get(session) ?? [];
+      open.push(close);
+      streams.set(session, open);
+      while (open.length > STREAMS_PER_SESSION) open.shift()?.();
+      return () => {
+        const i = open.indexOf(close);
+        if (i >= 0) open.splice(i, 1);
+        if (!open.length && streams.get(session) === open) streams.delete(session);
       };
     },
     async stop() {

@@ -71,15 +71,29 @@ if (isWorker) {
     console.log(`closeloop: ${workers.length + 1} processes share port ${server.port}`);
 }
 
+/**
+ * Graceful stop (SIGTERM, SIGINT): health turns 503 and live streams end (the balancer and
+ * the browsers go elsewhere), the socket stops accepting, in-flight requests finish (up to
+ * SHUTDOWN_TIMEOUT_MS, then they are cut and their transactions roll back), the scheduler
+ * ends its round and hands back the timers it still holds claimed, and the database closes.
+ */
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`closeloop: ${signal}, stopping`);
+  const grace = config.shutdownTimeoutMs;
+  console.log(`closeloop: ${signal}, draining (up to ${grace} ms)`);
+  app.lifecycle.drain();
   for (const w of workers) w.kill('SIGTERM');
-  server.stop();
+  const served = server.stop(false).then(() => true);
+  const drained = await Promise.race([served, Bun.sleep(grace).then(() => false)]);
+  if (!drained) {
+    console.error(`closeloop: ${server.pendingRequests} request(s) still running; cutting them`);
+    await server.stop(true);
+  }
   await Promise.all(workers.map((w) => w.exited));
-  await app.stop();
+  await app.stop({ graceMs: grace });
   await db.close();
+  console.log('closeloop: stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -5,7 +5,7 @@
  * baseline from the same run (the SOP list page's load; the same drag over an empty page)
  * and the ratio to it. The machine is shared, so wall-clock figures swing with its load: the
  * bench also reports the page's main-thread CPU time (Chromium's ThreadTime metric), which
- * the load hardly moves. Goal from issue 5: under 1.5 s, at least 50 fps.
+ * the load hardly moves. Goal: under 1.5 s, at least 50 fps.
  * Needs editor/dist (bun run --cwd editor build).
  *
  *   bun test/bench/editor-200.ts [stages]

@@ -294,7 +294,7 @@ try {
 
   // the visits the command path would have written (stage_visits): each planned visit,
   // closed by the next one with its wall and working time (the workspace's China calendar,
-  // as two array parameters — docs/adr/0010-reports-in-sql.md), breached like its events
+  // as two array parameters — docs/reports.md), breached like its events
   const vp = new Params();
   const cal = calendarSql(vp, chinaCalendar, Date.now() - (SPAN_DAYS + 2) * DAY_MS, Date.now());
   const wsP = vp.p(BENCH_WS);

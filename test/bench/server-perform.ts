@@ -6,7 +6,7 @@
  *   DATABASE_URL=postgres://… bun test/bench/server-perform.ts [--ms 5000] [--clients 1,16,64]
  *     [--workers 1,2] [--lanes postgres,pglite]
  *
- * Goal (issue 3): at 64 clients, at least 0.7× the baseline's throughput and p99 under 50 ms.
+ * Goal: at 64 clients, at least 0.7× the baseline's throughput and p99 under 50 ms.
  *
  * Set-up, so that the comparison is fair both ways: the server runs in its own process(es)
  * (`procs`: WORKERS, sharing the port with SO_REUSEPORT; Postgres only), the HTTP clients in

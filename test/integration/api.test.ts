@@ -55,7 +55,10 @@ for (const lane of LANES) {
       it('answers health, OpenAPI 3.1 with every operationId, and the reference page', async () => {
         const h = await new Client(srv.url).get('/api/health');
         expect(h.status).toBe(200);
-        expect(h.body).toEqual({ ok: true, db: lane.name });
+        expect(h.body).toMatchObject({ ok: true, db: lane.name, ready: true, draining: false });
+        expect(h.body.migrations.applied).toBe(h.body.migrations.expected);
+        const live = await new Client(srv.url).get('/api/health/live');
+        expect(live.body).toEqual({ live: true, draining: false });
         const doc = await new Client(srv.url).get('/api/openapi.json');
         expect(doc.status).toBe(200);
         expect(doc.body.openapi).toBe('3.1.0');
@@ -186,7 +189,7 @@ for (const lane of LANES) {
         expect(item).toMatchObject({ publishedVersion: 1 });
         const one = await manager.get(`/api/sops/${sopId}`);
         expect(one.body.draft.id).toBe(sopId);
-        // drafts are for authors; a rep reads published versions (issue 4)
+        // drafts are for authors; a rep reads published versions
         expect((await rep1.get(`/api/sops/${sopId}`)).status).toBe(403);
         expect((await rep1.get(`/api/sops/${sopId}/versions/1`)).status).toBe(200);
         const v = await manager.post(`/api/sops/${sopId}/validate`, {});

@@ -1,5 +1,5 @@
 /**
- * Authorization matrix (issue 4): every operationId in the OpenAPI document is called as
+ * Authorization matrix: every operationId in the OpenAPI document is called as
  * nobody, as a deactivated user, as an admin of another workspace, as each role and as an
  * API token of each scope (and another workspace's token), against objects each may and may
  * not touch. Denied calls answer 401/403/404 and change nothing;
@@ -67,7 +67,7 @@ const post = (path: string, body: unknown = {}): Call => ({ method: 'POST', path
 
 type TokenScope = 'read' | 'write' | 'intake';
 const SCOPES: TokenScope[] = ['read', 'write', 'intake'];
-/** What each token scope reaches (issue 4); every other operation answers 403 token-scope. */
+/** What each token scope reaches; every other operation answers 403 token-scope. */
 const TOKEN_READS = [
   'health',
   'listRecords',
@@ -103,6 +103,7 @@ const RULES: Record<string, Rule> = {
   logout: { public: true, anonOnly: true, roles: 'all', call: () => post('/api/auth/logout') },
   me: { roles: 'all', call: () => get('/api/me') },
   health: { public: true, roles: 'all', call: () => get('/api/health') },
+  liveness: { public: true, roles: 'all', call: () => get('/api/health/live') },
   acceptInvite: {
     public: true,
     roles: 'all',

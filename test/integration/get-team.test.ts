@@ -1,5 +1,5 @@
 /**
- * getTeam (issue 4, admin pages): one team with its managers, members and each member's
+ * getTeam (admin pages): one team with its managers, members and each member's
  * routing settings, for an admin or that team's manager; everyone else is refused and
  * learns nothing, and what updateTeam wrote reads back the same.
  */

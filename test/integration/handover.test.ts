@@ -1,5 +1,5 @@
 /**
- * Handover (issue 4): deactivating a user moves every open record of theirs in one
+ * Handover: deactivating a user moves every open record of theirs in one
  * transaction, each with a `record.handed-over` event; concurrent actions on the same records
  * lose nothing; managers hand over subsets of their teams' records.
  */

@@ -1,5 +1,5 @@
 /**
- * Hardening (issue 4): sign-in lockout kept in the database (so several server processes
+ * Hardening: sign-in lockout kept in the database (so several server processes
  * share it), session rotation at sign-in, and sign-in required before any validation.
  */
 import { createApp, systemClock } from '@closeloop/server';

@@ -36,7 +36,13 @@ export type Server = {
 
 export async function startServer(
   lane: Lane,
-  opts: { clock?: Clock; schedulerIntervalMs?: number } = {},
+  opts: {
+    clock?: Clock;
+    schedulerIntervalMs?: number;
+    trustProxy?: string;
+    tokenRatePerMinute?: string;
+    signInFreePerAddress?: string;
+  } = {},
 ): Promise<Server> {
   const parsed = parseConfig({
     databaseUrl: lane.databaseUrl,
@@ -46,6 +52,9 @@ export async function startServer(
     schedulerIntervalMs: String(opts.schedulerIntervalMs ?? 0),
     poolSize: '10',
     editorDist: '/nonexistent',
+    trustProxy: opts.trustProxy,
+    tokenRatePerMinute: opts.tokenRatePerMinute,
+    signInFreePerAddress: opts.signInFreePerAddress,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const db = await createDb(parsed.config);
@@ -109,7 +118,7 @@ export type Res<T = Json> = { status: number; body: T; headers: Headers };
 /** A tiny HTTP client with a cookie jar, like a browser tab. */
 export class Client {
   cookie = '';
-  /** An API token sent as `Authorization: Bearer` (issue 4); empty: none. */
+  /** An API token sent as `Authorization: Bearer`; empty: none. */
   bearer = '';
   constructor(readonly base: string) {}
 

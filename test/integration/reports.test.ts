@@ -384,7 +384,7 @@ function suite(name: string, databaseUrl?: string) {
       expect(bad.status).toBe(422);
     });
 
-    // periods over 31 days read the daily rollup (docs/adr/0010-reports-in-sql.md, *Rollup*);
+    // periods over 31 days read the daily rollup (docs/reports.md, *Rollup*);
     // these tests run last: the last one writes to record D
     const LONG = { sopId: doc.id, from: '2026-08-01', to: '2026-10-15' };
     it('rollup: a long period gives the live counts and percentiles within a bucket', async () => {

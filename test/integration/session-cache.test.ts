@@ -1,5 +1,5 @@
 /**
- * Cached sessions across server processes (issue 4). Each process keeps a resolved session
+ * Cached sessions across server processes. Each process keeps a resolved session
  * for up to 30 s; when an admin changes a user's role or teams through one process, every
  * other process must drop its copy at once (NOTIFY on the auth channel at commit), or the old
  * role and teams keep working there for half a minute. Two apps with their own caches and

@@ -1,5 +1,5 @@
 /**
- * Teams and rotation (issue 4): invitations, user changes, teams with routing settings, and
+ * Teams and rotation: invitations, user changes, teams with routing settings, and
  * rotation over the live roster — weights, caps, leave and shifts — over 1,000 assignments.
  */
 import type { SopDocument } from '@closeloop/engine';

@@ -1,5 +1,5 @@
 /**
- * API tokens and the audit log (issue 4): tokens are shown once and stored hashed, reach
+ * API tokens and the audit log: tokens are shown once and stored hashed, reach
  * exactly what their scopes name, stop at revocation and expiry, record their use (at most
  * once a minute); the audit log records sign-ins, failures, user, team and SOP changes,
  * overrides, handovers, exports and token use, pages by cursor, and is per workspace and

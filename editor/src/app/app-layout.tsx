@@ -3,26 +3,16 @@
  * area's page below. On a phone the nav moves into a drawer.
  */
 import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Drawer, Dropdown, Grid, Layout, Menu, Spin, Typography } from 'antd';
+import { Button, Drawer, Dropdown, Grid, Layout, Menu, Typography } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from 'react-router';
 import { NotificationBell } from '../features/rep/notification-bell.tsx';
 import { useLogout, useMe } from '../shared/api/queries.ts';
 import { hasStoredLocale, setLocale } from '../shared/i18n/index.ts';
+import { LanguageSwitch } from '../shared/ui/language-switch.tsx';
+import { PageSpinner } from '../shared/ui/page-spinner.tsx';
 import { areasFor } from './areas.tsx';
-import { LanguageSwitch } from './language-switch.tsx';
-
-export function PageSpinner() {
-  const { t } = useTranslation();
-  return (
-    <div className="page-spinner" data-testid="page-loading">
-      <Spin description={t('app.loading')}>
-        <div style={{ width: 120, height: 60 }} />
-      </Spin>
-    </div>
-  );
-}
 
 export function AppLayout() {
   const { t } = useTranslation();

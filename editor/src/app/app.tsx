@@ -11,8 +11,10 @@ import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { ApiError, errorMessage } from '../shared/api/client.ts';
 import { useMe } from '../shared/api/queries.ts';
-import { AppLayout, PageSpinner } from './app-layout.tsx';
-import { areas, homeFor } from './areas.tsx';
+import { homeFor } from '../shared/home.ts';
+import { PageSpinner } from '../shared/ui/page-spinner.tsx';
+import { AppLayout } from './app-layout.tsx';
+import { areas } from './areas.tsx';
 import { LoginPage } from './login-page.tsx';
 import { NotFound, RouteError } from './not-found.tsx';
 

@@ -193,8 +193,3 @@ export const areas: readonly Area[] = [
 export function areasFor(role: Role | undefined): Area[] {
   return areas.filter((a) => !a.roles || (role !== undefined && a.roles.includes(role)));
 }
-
-/** Where a user lands after signing in. */
-export function homeFor(role: Role | undefined): string {
-  return role === 'rep' ? '/next' : '/sops';
-}

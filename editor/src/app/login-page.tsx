@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../shared/api/client.ts';
 import { useLogin, useMe } from '../shared/api/queries.ts';
-import { homeFor } from './areas.tsx';
-import { LanguageSwitch } from './language-switch.tsx';
+import { homeFor } from '../shared/home.ts';
+import { LanguageSwitch } from '../shared/ui/language-switch.tsx';
 
 type LoginForm = { email: string; password: string };
 

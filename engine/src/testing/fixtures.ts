@@ -6,28 +6,30 @@ import { chinaCalendar } from '../calendar.ts';
 import { parseSop, type SopDocument } from '../sop.ts';
 import type { Roster, StepContext } from '../types.ts';
 
-const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
-
 export const leadSopJson = {
   id: 'lead-follow-up',
   version: 1,
-  name: t('线索跟进', 'Lead follow-up'),
+  name: { 'zh-CN': '线索跟进', en: 'Lead follow-up' },
   fields: [
-    { key: 'name', type: 'text', label: t('姓名', 'Name') },
-    { key: 'phone', type: 'phone', label: t('电话', 'Phone') },
-    { key: 'company', type: 'text', label: t('公司', 'Company') },
+    { key: 'name', type: 'text', label: { 'zh-CN': '姓名', en: 'Name' } },
+    { key: 'phone', type: 'phone', label: { 'zh-CN': '电话', en: 'Phone' } },
+    { key: 'company', type: 'text', label: { 'zh-CN': '公司', en: 'Company' } },
     {
       key: 'source',
       type: 'select',
-      label: t('来源', 'Source'),
+      label: { 'zh-CN': '来源', en: 'Source' },
       options: [
-        { value: 'web', label: t('官网', 'Website') },
-        { value: 'expo', label: t('展会', 'Trade show') },
+        { value: 'web', label: { 'zh-CN': '官网', en: 'Website' } },
+        { value: 'expo', label: { 'zh-CN': '展会', en: 'Trade show' } },
       ],
     },
-    { key: 'budget', type: 'money', label: t('预算', 'Budget') },
-    { key: 'nextFollowUpAt', type: 'datetime', label: t('下次跟进时间', 'Next follow-up') },
-    { key: 'contractNo', type: 'text', label: t('合同编号', 'Contract number') },
+    { key: 'budget', type: 'money', label: { 'zh-CN': '预算', en: 'Budget' } },
+    {
+      key: 'nextFollowUpAt',
+      type: 'datetime',
+      label: { 'zh-CN': '下次跟进时间', en: 'Next follow-up' },
+    },
+    { key: 'contractNo', type: 'text', label: { 'zh-CN': '合同编号', en: 'Contract number' } },
   ],
   machine: {
     id: 'lead',
@@ -36,7 +38,7 @@ export const leadSopJson = {
       lead: {
         meta: {
           stage: {
-            title: t('新线索', 'New lead'),
+            title: { 'zh-CN': '新线索', en: 'New lead' },
             fields: ['name', 'phone', 'company', 'source'],
             owner: {
               rules: [
@@ -62,37 +64,37 @@ export const leadSopJson = {
           QUALIFY: {
             target: 'screening',
             meta: {
-              label: t('有效线索', 'Qualify'),
+              label: { 'zh-CN': '有效线索', en: 'Qualify' },
               gate: {
                 all: [
                   {
                     fact: 'phone',
                     operator: 'isNotEmpty',
                     value: true,
-                    message: t('请填写电话', 'Phone is required'),
+                    message: { 'zh-CN': '请填写电话', en: 'Phone is required' },
                   },
                   { fact: 'company', operator: 'isNotEmpty', value: true },
                 ],
               },
             },
           },
-          DISQUALIFY: { target: 'lost', meta: { label: t('无效', 'Disqualify') } },
+          DISQUALIFY: { target: 'lost', meta: { label: { 'zh-CN': '无效', en: 'Disqualify' } } },
         },
       },
       screening: {
-        meta: { stage: { title: t('筛选', 'Screening') } },
+        meta: { stage: { title: { 'zh-CN': '筛选', en: 'Screening' } } },
         on: {
           CONVERT: {
             target: 'followUp',
             meta: {
-              label: t('转为商机', 'Convert'),
+              label: { 'zh-CN': '转为商机', en: 'Convert' },
               gate: {
                 all: [
                   {
                     fact: 'budget',
                     operator: 'greaterThan',
                     value: 0,
-                    message: t('预算须大于 0', 'Budget must be above 0'),
+                    message: { 'zh-CN': '预算须大于 0', en: 'Budget must be above 0' },
                   },
                   {
                     any: [
@@ -110,7 +112,7 @@ export const leadSopJson = {
         initial: 'call',
         meta: {
           stage: {
-            title: t('跟进', 'Follow-up'),
+            title: { 'zh-CN': '跟进', en: 'Follow-up' },
             owner: {
               rules: [],
               default: { team: 'sales', strategy: 'least-loaded' },
@@ -127,10 +129,10 @@ export const leadSopJson = {
           call: {
             meta: {
               stage: {
-                title: t('首次通话', 'First call'),
+                title: { 'zh-CN': '首次通话', en: 'First call' },
                 checklist: [
-                  { id: 'intro', label: t('自我介绍', 'Introduce yourself') },
-                  { id: 'needs', label: t('了解需求', 'Ask about needs') },
+                  { id: 'intro', label: { 'zh-CN': '自我介绍', en: 'Introduce yourself' } },
+                  { id: 'needs', label: { 'zh-CN': '了解需求', en: 'Ask about needs' } },
                 ],
               },
             },
@@ -148,7 +150,7 @@ export const leadSopJson = {
           proposal: {
             meta: {
               stage: {
-                title: t('方案', 'Proposal'),
+                title: { 'zh-CN': '方案', en: 'Proposal' },
                 sla: {
                   duration: 'PT4H',
                   dueField: 'nextFollowUpAt',
@@ -166,35 +168,38 @@ export const leadSopJson = {
               },
             },
           },
-          accepted: { type: 'final', meta: { stage: { title: t('已接受', 'Accepted') } } },
+          accepted: {
+            type: 'final',
+            meta: { stage: { title: { 'zh-CN': '已接受', en: 'Accepted' } } },
+          },
         },
         onDone: 'contract',
         on: { LOSE: { target: 'lost', meta: { roles: ['manager', 'admin'] } } },
       },
       contract: {
         type: 'parallel',
-        meta: { stage: { title: t('合同', 'Contract') } },
+        meta: { stage: { title: { 'zh-CN': '合同', en: 'Contract' } } },
         states: {
           legal: {
             initial: 'review',
-            meta: { stage: { title: t('法务', 'Legal') } },
+            meta: { stage: { title: { 'zh-CN': '法务', en: 'Legal' } } },
             states: {
               review: {
-                meta: { stage: { title: t('法务审核', 'Legal review') } },
+                meta: { stage: { title: { 'zh-CN': '法务审核', en: 'Legal review' } } },
                 on: { LEGAL_OK: 'approved' },
               },
               approved: {
                 type: 'final',
-                meta: { stage: { title: t('法务通过', 'Legal approved') } },
+                meta: { stage: { title: { 'zh-CN': '法务通过', en: 'Legal approved' } } },
               },
             },
           },
           finance: {
             initial: 'check',
-            meta: { stage: { title: t('财务', 'Finance') } },
+            meta: { stage: { title: { 'zh-CN': '财务', en: 'Finance' } } },
             states: {
               check: {
-                meta: { stage: { title: t('财务审核', 'Finance check') } },
+                meta: { stage: { title: { 'zh-CN': '财务审核', en: 'Finance check' } } },
                 on: {
                   FINANCE_OK: {
                     target: 'cleared',
@@ -206,15 +211,21 @@ export const leadSopJson = {
               },
               cleared: {
                 type: 'final',
-                meta: { stage: { title: t('财务通过', 'Finance cleared') } },
+                meta: { stage: { title: { 'zh-CN': '财务通过', en: 'Finance cleared' } } },
               },
             },
           },
         },
         onDone: 'won',
       },
-      won: { type: 'final', meta: { stage: { title: t('赢单', 'Won'), outcome: 'won' } } },
-      lost: { type: 'final', meta: { stage: { title: t('输单', 'Lost'), outcome: 'lost' } } },
+      won: {
+        type: 'final',
+        meta: { stage: { title: { 'zh-CN': '赢单', en: 'Won' }, outcome: 'won' } },
+      },
+      lost: {
+        type: 'final',
+        meta: { stage: { title: { 'zh-CN': '输单', en: 'Lost' }, outcome: 'lost' } },
+      },
     },
   },
 };

@@ -40,7 +40,15 @@ export type Db = {
   close(): Promise<void>;
 };
 
-export type DbConfig = { databaseUrl?: string; dataDir: string; poolSize?: number };
+export type DbConfig = {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+  /** For LISTEN and session locks when DATABASE_URL goes through a transaction pooler. */
+  directDatabaseUrl?: string;
+  /** Named prepared statements (default on); off behind a pooler that cannot keep them. */
+  preparedStatements?: boolean;
+};
 
 /**
  * Opens the database named by the config: postgres.js when `databaseUrl` is set, else PGlite
@@ -51,7 +59,12 @@ export type DbConfig = { databaseUrl?: string; dataDir: string; poolSize?: numbe
  * await migrateDb(db, config);
  */
 export async function createDb(config: DbConfig): Promise<Db> {
-  if (config.databaseUrl) return createPostgresDb(config.databaseUrl, config.poolSize ?? 20);
+  if (config.databaseUrl) {
+    return createPostgresDb(config.databaseUrl, config.poolSize ?? 20, {
+      direct: config.directDatabaseUrl,
+      prepare: config.preparedStatements ?? true,
+    });
+  }
   return createPgliteDb(config.dataDir);
 }
 
@@ -90,16 +103,21 @@ async function createPgliteDb(dataDir: string): Promise<Db> {
   };
 }
 
-/** Our statement texts are fixed, so named prepared statements pay off (unsafe() defaults to not). */
-const PREPARED = { prepare: true };
-
-async function createPostgresDb(url: string, max: number): Promise<Db> {
+async function createPostgresDb(
+  url: string,
+  max: number,
+  opts: { direct?: string; prepare: boolean },
+): Promise<Db> {
+  // our statement texts are fixed, so named prepared statements pay off (unsafe() defaults to not)
+  const PREPARED = { prepare: opts.prepare };
   const sql = postgres(url, {
     max,
+    prepare: opts.prepare,
     onnotice: () => {},
     // bigint counts come back as strings by default; we cast in SQL where we need numbers
     connection: { application_name: 'closeloop' },
   });
+  let listener: postgres.Sql | null = null;
   const orm = drizzlePostgres({ client: sql, schema });
   const toRows = (r: unknown) => (Array.isArray(r) ? (r as Row[]) : []);
   return {
@@ -142,12 +160,16 @@ async function createPostgresDb(url: string, max: number): Promise<Db> {
       return out as Awaited<ReturnType<typeof fn>>;
     },
     async listen(channel, onPayload) {
-      const sub = await sql.listen(channel, onPayload);
+      // LISTEN needs a session: through a transaction pooler it would be lost, so it takes
+      // the direct connection when one is configured
+      listener ??= opts.direct ? postgres(opts.direct, { max: 1, onnotice: () => {} }) : sql;
+      const sub = await listener.listen(channel, onPayload);
       return async () => {
         await sub.unlisten();
       };
     },
     async close() {
+      if (listener && listener !== sql) await listener.end({ timeout: 5 });
       await sql.end({ timeout: 5 });
     },
   };

@@ -22,7 +22,11 @@ export async function migrateDb(db: Db, config: DbConfig): Promise<void> {
     });
     return;
   }
-  const one = postgres(config.databaseUrl, { max: 1, onnotice: () => {} });
+  // a session advisory lock: through a transaction pooler it needs the direct connection
+  const one = postgres(config.directDatabaseUrl ?? config.databaseUrl, {
+    max: 1,
+    onnotice: () => {},
+  });
   try {
     await one`select pg_advisory_lock(${MIGRATION_LOCK})`;
     try {

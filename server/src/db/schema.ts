@@ -2,8 +2,7 @@
  * The database schema. workspace_id leads every primary key, unique key and index, so one
  * database serves many companies and a distributed Postgres (Citus) could shard on it.
  * The two deliberate exceptions are cross-workspace lookups made before a workspace is
- * known — sign-in by email and the scheduler's scan for due timers — see
- * docs/adr/0003-server-persistence.md.
+ * known — sign-in by email and the scheduler's scan for due timers (see docs/architecture.md).
  *
  * Row types stay inside server/; the API speaks the engine's types.
  */
@@ -76,7 +75,7 @@ export const sessions = pgTable(
 );
 
 /**
- * Failed sign-ins per email (issue 4): rate limiting and temporary lockout kept in the
+ * Failed sign-ins per email: rate limiting and temporary lockout kept in the
  * database so they hold across server processes. Keyed by the SHA-256 of the lower-cased
  * email, before any workspace is known (the sign-in exception, see header).
  */
@@ -98,7 +97,7 @@ export const teams = pgTable(
     rrCursor: integer('rr_cursor').notNull().default(0),
     /** Assignments per member so far (weighted strategy). */
     assigned: jsonb('assigned').notNull().default({}),
-    /** Shared: every rep of the workspace may see this team's records (issue 4). */
+    /** Shared: every rep of the workspace may see this team's records. */
     shared: boolean('shared').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
@@ -130,7 +129,7 @@ export const memberships = pgTable(
   ],
 );
 
-/** One-time invitation links (issue 4): only the SHA-256 of the link's secret is stored. */
+/** One-time invitation links: only the SHA-256 of the link's secret is stored. */
 export const invites = pgTable(
   'invites',
   {
@@ -220,7 +219,7 @@ export const records = pgTable(
     index('records_sop_idx').on(t.workspaceId, t.sopId, t.sopVersion, t.status),
     index('records_created_idx').on(t.workspaceId, t.createdAt, t.id),
     index('records_due_idx').on(t.workspaceId, t.status, t.dueAt),
-    // reports (docs/adr/0010-reports-in-sql.md): covering, so they never read a record's row —
+    // reports (docs/reports.md): covering, so they never read a record's row —
     // the period's records by SOP; a record's filter columns by id; the open queue
     index('records_report_idx').on(
       t.workspaceId,
@@ -268,7 +267,7 @@ export const recordEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.recordId, t.seq] }),
-    // reports (docs/adr/0010-reports-in-sql.md): events of a type in a period (trends,
+    // reports (docs/reports.md): events of a type in a period (trends,
     // closings, actions); stage figures come from stage_visits
     index('record_events_type_at_idx').on(t.workspaceId, t.type, t.at, t.recordId),
   ],
@@ -277,7 +276,7 @@ export const recordEvents = pgTable(
 /**
  * One row per stage entry, written in the command's transaction next to its events
  * (services/stage-visits.ts) and closed on exit: what the reports aggregate instead of
- * pairing stage events (docs/adr/0010-reports-in-sql.md). Derived from record_events;
+ * pairing stage events (docs/reports.md). Derived from record_events;
  * migration 0006 backfilled it from the history.
  */
 export const stageVisits = pgTable(
@@ -324,7 +323,7 @@ export const stageVisits = pgTable(
 );
 
 /**
- * The daily rollup of the long-period reports (docs/adr/0010-reports-in-sql.md, *Rollup*):
+ * The daily rollup of the long-period reports (docs/reports.md, *Rollup*):
  * per cohort day (the records' local creation day in the workspace calendar), SOP version,
  * team ('' for none) and stage, the counts the funnel, breaches, stage times and map add up,
  * and histograms of the finished visits' durations (services/reports/rollup.ts). Derived from
@@ -516,7 +515,7 @@ export const idempotencyKeys = pgTable(
 );
 
 /**
- * Training (issue 7): a trainer assigns a published SOP version to a hire. Progress lives
+ * Training: a trainer assigns a published SOP version to a hire. Progress lives
  * here: the practice paths walked (keys of enumeratePaths) and the quiz.
  */
 export const trainingAssignments = pgTable(
@@ -601,7 +600,7 @@ export const quizAttempts = pgTable(
 );
 
 /**
- * API tokens for integrations (issue 4). The token is shown once; only the SHA-256 of its
+ * API tokens for integrations. The token is shown once; only the SHA-256 of its
  * secret part is stored. Scopes: read, write, intake.
  */
 export const apiTokens = pgTable(
@@ -624,7 +623,7 @@ export const apiTokens = pgTable(
 );
 
 /**
- * Append-only audit log (issue 4): sign-ins and failures, role and team changes, publishes,
+ * Append-only audit log: sign-ins and failures, role and team changes, publishes,
  * overrides, handovers, exports, token use.
  */
 export const auditLog = pgTable(

@@ -4,6 +4,7 @@ import type { SessionInfo } from '../services/auth/sessions.ts';
 import type { Ctx, Deps } from '../services/core/context.ts';
 import { Unauthenticated } from '../services/core/errors.ts';
 import { problem } from './problem.ts';
+import { UNSAFE_TEXT_MESSAGE, unsafeTextPaths } from './safe-text.ts';
 import { Problem } from './schemas.ts';
 
 export type AppEnv = {
@@ -12,8 +13,10 @@ export type AppEnv = {
     session: SessionInfo | null;
     user: SessionInfo['user'] | undefined;
     deps: Deps;
-    /** The client's address (see bearer.ts, clientIp), for the audit log. */
+    /** The client's address (middleware/proxy.ts), for the audit log and sign-in throttling. */
     ip: string | null;
+    /** The client's connection is TLS (directly or at a trusted proxy): cookies are Secure. */
+    https: boolean;
   };
 };
 
@@ -32,11 +35,24 @@ export function ctxOf(c: Context<AppEnv>): Ctx {
   };
 }
 
-/** Every router shares the validation hook: zod failures become problem+json 422. */
+/**
+ * Every router shares the validation hook: zod failures become problem+json 422, and so
+ * does valid input holding text the database cannot store (safe-text.ts), in any target.
+ */
 export function createRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (result.success) return;
+      if (result.success) {
+        const bad = unsafeTextPaths(result.data);
+        if (!bad.length) return;
+        return problem(c, 'invalid-text', `unsafe text in the ${result.target}`, {
+          errors: bad.map((p) => ({
+            path: [result.target, ...p.map(String)].join('.'),
+            code: 'unsafe-text',
+            message: UNSAFE_TEXT_MESSAGE,
+          })),
+        });
+      }
       const issues: z.core.$ZodIssue[] = result.error.issues;
       return problem(c, 'validation', `${issues.length} problem(s) in the ${result.target}`, {
         errors: issues.map((i) => ({

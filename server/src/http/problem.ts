@@ -7,12 +7,15 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../services/core/errors.ts';
+import type { ProblemCode } from '../services/core/problem-codes.ts';
+
+export type { ProblemCode };
 
 export type Locale = 'zh-CN' | 'en';
 
 type ProblemSpec = { status: ContentfulStatusCode; title: LocalizedText };
 
-const SPECS: Record<string, ProblemSpec> = {
+const SPECS = {
   'not-found': { status: 404, title: { 'zh-CN': '未找到', en: 'Not found' } },
   forbidden: { status: 403, title: { 'zh-CN': '无权操作', en: 'Forbidden' } },
   unauthenticated: { status: 401, title: { 'zh-CN': '请先登录', en: 'Sign in required' } },
@@ -91,6 +94,10 @@ const SPECS: Record<string, ProblemSpec> = {
       en: 'Too many failed sign-ins; try again later',
     },
   },
+  'rate-limited': {
+    status: 429,
+    title: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
+  },
   'owner-inactive': {
     status: 409,
     title: { 'zh-CN': '负责人已停用，请重试', en: 'The new owner was deactivated; try again' },
@@ -137,6 +144,13 @@ const SPECS: Record<string, ProblemSpec> = {
     status: 422,
     title: { 'zh-CN': '请求内容不合法', en: 'The request is invalid' },
   },
+  'invalid-text': {
+    status: 422,
+    title: {
+      'zh-CN': '文本包含无法保存的字符（空字符或不成对的代理项）',
+      en: 'The text holds characters that cannot be stored (NUL or unpaired surrogates)',
+    },
+  },
   'migration-invalid': {
     status: 422,
     title: { 'zh-CN': '迁移设置不正确', en: 'The migration is not valid' },
@@ -163,15 +177,15 @@ const SPECS: Record<string, ProblemSpec> = {
     title: { 'zh-CN': '不支持的请求方法', en: 'Method not allowed' },
   },
   internal: { status: 500, title: { 'zh-CN': '服务器内部错误', en: 'Internal server error' } },
-};
+} satisfies Record<ProblemCode, ProblemSpec>;
 
 export const PROBLEM_BASE = 'https://closeloop.dev/problems/';
 
 /** Every problem code the server can answer with, for docs and tests. */
-export const PROBLEM_CODES = Object.keys(SPECS);
+export const PROBLEM_CODES = Object.keys(SPECS) as ProblemCode[];
 
-export function statusOf(code: string): ContentfulStatusCode {
-  return SPECS[code]?.status ?? 400;
+export function statusOf(code: ProblemCode): ContentfulStatusCode {
+  return SPECS[code].status;
 }
 
 /** Accept-Language decides; the signed-in user's setting is the fallback; zh-CN the default. */
@@ -196,7 +210,7 @@ export function localeOf(c: Context): Locale {
 
 export type ProblemBody = {
   type: string;
-  code: string;
+  code: ProblemCode;
   title: string;
   status: number;
   detail: string;
@@ -211,7 +225,7 @@ function localize(m: LocalizedText | string, locale: Locale): string {
 
 export function problemBody(
   c: Context,
-  code: string,
+  code: ProblemCode,
   detail: string,
   extras: {
     errors?: Array<{
@@ -224,12 +238,12 @@ export function problemBody(
   } = {},
 ): ProblemBody {
   const locale = localeOf(c);
-  const spec = SPECS[code] ?? SPECS['bad-request'];
+  const spec: ProblemSpec = SPECS[code];
   const body: ProblemBody = {
     type: PROBLEM_BASE + code,
     code,
-    title: spec ? spec.title[locale] : code,
-    status: spec?.status ?? 400,
+    title: spec.title[locale],
+    status: spec.status,
     detail,
     instance: c.get('requestId'),
   };
@@ -249,7 +263,7 @@ export function problemResponse(body: ProblemBody): Response {
 
 export function problem(
   c: Context,
-  code: string,
+  code: ProblemCode,
   detail: string,
   extras?: Parameters<typeof problemBody>[3],
 ): Response {
@@ -259,7 +273,10 @@ export function problem(
 /** The app's one error handler. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof DomainError) {
-    return problem(c, err.code, err.message, err.detail);
+    const res = problem(c, err.code, err.message, err.detail);
+    const retryAfter = err.detail.extra?.retryAfter;
+    if (typeof retryAfter === 'number') res.headers.set('retry-after', String(retryAfter));
+    return res;
   }
   if (err instanceof HTTPException) {
     const status = err.status;
@@ -272,6 +289,44 @@ export function onError(err: Error, c: Context): Response {
     body.status = status;
     return problemResponse(body);
   }
-  console.error(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}`, err);
+  const dbError = databaseErrorOf(err);
+  // a value the database refused as data (bad encoding, out-of-range date or number) is the
+  // caller's input, whatever route let it through: 422, not 500
+  if (dbError?.code.startsWith('22')) {
+    return problem(c, 'invalid-input', 'the database refused a value in the request', {
+      extra: { dbCode: dbError.code },
+    });
+  }
+  const where = `[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}`;
+  // never the statement's parameters: they hold SOP documents and customers' personal data
+  if (dbError) console.error(where, `database error ${dbError.code}: ${dbError.message}`);
+  else console.error(where, err);
   return problem(c, 'internal', 'something went wrong; the request id identifies it in the log');
+}
+
+/**
+ * The Postgres error inside `err` (postgres.js and PGlite both carry a SQLSTATE `code`,
+ * drizzle wraps it as `cause`), with only its code and message: never parameters or detail.
+ */
+export function databaseErrorOf(err: unknown): { code: string; message: string } | null {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+      // values the database quotes back (`value "…" is out of range`, `invalid input syntax
+      // for type json: …`) may be personal data; names of tables, columns and types are not
+      const text =
+        typeof message === 'string'
+          ? message
+              .replace(/:[\s\S]*$/, ': …')
+              .replace(
+                /(?<!\b(?:constraint|relation|column|table|type|index|encoding|function|schema) )"[^"]*"/g,
+                '"…"',
+              )
+          : '';
+      return { code, message: text.slice(0, 300) };
+    }
+    e = cause;
+  }
+  return null;
 }

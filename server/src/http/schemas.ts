@@ -2,7 +2,7 @@
  * Request and response schemas: zod validates requests and the same schemas generate the
  * OpenAPI document. `LIMITS` below are the API's stated limits; bodies over them get 413.
  */
-import { ENGINE_EVENT_TYPES, EVENT_DATA } from '@closeloop/engine';
+import { ENGINE_EVENT_TYPES, EVENT_DATA, FieldType } from '@closeloop/engine';
 import { z } from '@hono/zod-openapi';
 
 export const LIMITS = {
@@ -19,6 +19,26 @@ export const LIMITS = {
 } as const;
 
 const Id = z.string().min(1).max(200);
+
+/** Years a date in a request may name: Postgres has no year 0 and JS dates end at 275760. */
+export const YEARS = { min: 1900, max: 9999 } as const;
+
+/** A calendar day, YYYY-MM-DD, that exists (no 2026-02-30) in years YEARS.min to YEARS.max. */
+export const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((s) => {
+    const [y = 0, m = 0, d = 0] = s.split('-').map(Number);
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return (
+      y >= YEARS.min &&
+      y <= YEARS.max &&
+      t.getUTCFullYear() === y &&
+      t.getUTCMonth() === m - 1 &&
+      t.getUTCDate() === d
+    );
+  }, `expected a real day between ${YEARS.min} and ${YEARS.max}`)
+  .openapi({ example: '2026-10-01' });
 
 export const LocalizedText = z
   .object({ 'zh-CN': z.string(), en: z.string() })
@@ -150,6 +170,15 @@ export const TimerSpec = z
   })
   .openapi('TimerSpec');
 
+/** When a record entered a stage (and the field values then, for a reopened record). */
+export const StageVisit = z
+  .object({
+    enteredAt: z.number(),
+    entry: z.number(),
+    fieldsAtEntry: z.record(z.string(), FieldValue).optional(),
+  })
+  .openapi('StageVisit');
+
 export const Record = z
   .object({
     id: z.string(),
@@ -157,10 +186,10 @@ export const Record = z
     sopVersion: z.number(),
     status: z.enum(['open', 'won', 'lost', 'done']),
     value: z.unknown().openapi({ description: 'XState snapshot value' }),
-    fields: z.record(z.string(), z.unknown()),
+    fields: z.record(z.string(), FieldValue),
     ownerId: z.string().nullable(),
     teamId: z.string().nullable(),
-    stages: z.record(z.string(), z.unknown()),
+    stages: z.record(z.string(), StageVisit),
     checklist: z.record(z.string(), z.array(z.string())),
     timers: z.array(TimerSpec),
     dueAt: z.number().nullable(),
@@ -239,12 +268,23 @@ export const Stage = z
   })
   .openapi('Stage');
 
+/** A field the SOP defines (the engine's FieldDef). */
+export const FieldDefinition = z
+  .object({
+    key: z.string(),
+    type: z.enum(FieldType.options),
+    label: LocalizedText,
+    options: z.array(z.object({ value: z.string(), label: LocalizedText })).optional(),
+    capture: z.boolean().optional(),
+  })
+  .openapi('FieldDef');
+
 export const SopRef = z
   .object({
     sopId: z.string(),
     version: z.number(),
     name: LocalizedText,
-    fields: z.array(z.unknown()),
+    fields: z.array(FieldDefinition),
   })
   .openapi('SopRef');
 

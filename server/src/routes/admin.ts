@@ -1,5 +1,5 @@
 /**
- * Admin and team management (issue 4): invitations, users, teams and their routing
+ * Admin and team management: invitations, users, teams and their routing
  * settings, handovers and deactivation.
  */
 import { createRoute, z } from '@hono/zod-openapi';

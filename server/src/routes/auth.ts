@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { type AppEnv, createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { User } from '../http/schemas.ts';
 import { login, logout, SESSION_COOKIE } from '../services/auth/sessions.ts';
+import { normalizeEmail } from '../services/auth/sign-in-throttle.ts';
 import type { AuthUser } from '../services/core/context.ts';
 
 const userOut = (u: AuthUser) => ({
@@ -16,7 +17,10 @@ const userOut = (u: AuthUser) => ({
   teamIds: u.teamIds,
 });
 
-const secure = (c: Context<AppEnv>) => new URL(c.req.url).protocol === 'https:';
+/** Something@something.tld, after normalisation: enough to refuse what cannot be an account. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const secure = (c: Context<AppEnv>) => c.get('https');
 
 export function authRoutes() {
   const r = createRouter();
@@ -29,7 +33,14 @@ export function authRoutes() {
       tags: ['auth'],
       summary: 'Sign in with email and password; sets the session cookie',
       request: jsonBody(
-        z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(200) }),
+        z.object({
+          email: z
+            .string()
+            .min(3)
+            .max(320)
+            .refine((s) => EMAIL.test(normalizeEmail(s)), 'expected an e-mail address'),
+          password: z.string().min(1).max(200),
+        }),
       ),
       responses: {
         200: ok(z.object({ user: User })),

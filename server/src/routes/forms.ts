@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { type AppEnv, createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
-import { clientIp } from '../http/middleware/bearer.ts';
+import { clientIp } from '../http/middleware/proxy.ts';
 import { localeOf } from '../http/problem.ts';
 import { LocalizedText } from '../http/schemas.ts';
 import type { Deps } from '../services/core/context.ts';

@@ -1,4 +1,4 @@
-/** The SOP library: built-in templates and the workspace's published SOPs (issue 7). */
+/** The SOP library: built-in templates and the workspace's published SOPs. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { LocalizedText, SopDocumentBody, SopIdParam, Stage } from '../http/schemas.ts';
@@ -19,6 +19,7 @@ export const LibraryItem = z
     stageCount: z.number(),
     fieldCount: z.number(),
     pathCount: z.number(),
+    pathCountExact: z.boolean(),
     slaCount: z.number(),
     escalationCount: z.number(),
   })

@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { getCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { boolQuery, NextAction, Notification } from '../http/schemas.ts';
+import { parseSessionCookie, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import type { Scheduler } from '../services/commands/scheduler.ts';
 import { canSeeRecord } from '../services/core/access.ts';
 import { Invalid } from '../services/core/errors.ts';
@@ -9,31 +11,8 @@ import { listTeams, listUsers } from '../services/people/directory.ts';
 import { listNextActions } from '../services/records/list-next-actions.ts';
 import { listNotifications, markNotificationRead } from '../services/records/notifications.ts';
 
-export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
+export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: AbortSignal) {
   const r = createRouter();
-
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/health',
-      operationId: 'health',
-      tags: ['system'],
-      summary: 'Liveness and database reachability',
-      responses: {
-        200: ok(z.object({ ok: z.boolean(), db: z.string() })),
-        503: ok(z.object({ ok: z.boolean(), db: z.string() }), 'Database unreachable'),
-      },
-    }),
-    async (c) => {
-      const deps = c.get('deps');
-      try {
-        await deps.db.query('select 1');
-        return c.json({ ok: true, db: deps.db.kind }, 200);
-      } catch {
-        return c.json({ ok: false, db: deps.db.kind }, 503);
-      }
-    },
-  );
 
   r.openapi(
     createRoute({
@@ -175,7 +154,15 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
     (c) => {
       const ctx = ctxOf(c);
       const me = ctx.user;
+      // a token is its own session; a cookie's session is its id
+      const session = me.token
+        ? me.id
+        : (parseSessionCookie(getCookie(c, SESSION_COOKIE))?.sid ?? me.id);
       return streamSSE(c, async (stream) => {
+        const release = ctx.live.openStream(session, () => {
+          stream.abort();
+          void stream.close();
+        });
         const send = (event: string, data: unknown) => {
           stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
         };
@@ -203,14 +190,21 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean) {
         stream.onAbort(() => {
           off();
           offImports();
+          release();
         });
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ userId: me.id }) });
-        while (!stream.aborted) {
-          await stream.sleep(15_000);
-          if (!stream.aborted) await stream.write(': ping\n\n');
+        // a draining process ends its streams; EventSource reconnects through the balancer
+        const closed = new Promise<void>((resolve) => {
+          if (closing.aborted) resolve();
+          closing.addEventListener('abort', () => resolve(), { once: true });
+        });
+        while (!stream.aborted && !closing.aborted) {
+          await Promise.race([stream.sleep(15_000), closed]);
+          if (!stream.aborted && !closing.aborted) await stream.write(': ping\n\n');
         }
         off();
         offImports();
+        release();
       });
     },
   );

@@ -5,7 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, ok } from '../http/context.ts';
 import { localeOf } from '../http/problem.ts';
-import { LocalizedText } from '../http/schemas.ts';
+import { Day, LocalizedText } from '../http/schemas.ts';
 import {
   exportReport,
   getBottleneckMap,
@@ -20,10 +20,6 @@ import {
 } from '../services/reports/index.ts';
 
 const tags = ['reports'];
-const Day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .openapi({ example: '2026-10-01' });
 
 const filterShape = {
   sopId: z.string().min(1).max(100).optional(),

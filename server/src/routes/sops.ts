@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import {
+  GateFailure,
   LIMITS,
+  LocalizedText,
   SopDetail,
   SopDocumentBody,
   SopIdParam,
@@ -211,8 +213,8 @@ export function sopRoutes() {
               z.object({
                 recordId: z.string(),
                 code: z.string(),
-                message: z.unknown(),
-                failures: z.array(z.unknown()),
+                message: LocalizedText,
+                failures: z.array(GateFailure),
               }),
             ),
           }),

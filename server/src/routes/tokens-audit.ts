@@ -1,5 +1,5 @@
 /**
- * API tokens and the audit log (issue 4), under /api/admin; admin only.
+ * API tokens and the audit log, under /api/admin; admin only.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
@@ -23,6 +23,10 @@ const ApiToken = z
     expiresAt: z.number().nullable(),
     lastUsedAt: z.number().nullable(),
     revokedAt: z.number().nullable(),
+    suspended: z.boolean().openapi({
+      description:
+        'Its creator is no longer an active admin: the token is refused (401) until they are again',
+    }),
   })
   .openapi('ApiToken', { description: 'An API token without its secret; times in epoch ms.' });
 

@@ -1,5 +1,5 @@
 /**
- * Training for new hires (issue 7): assignments, practice runs on sandbox records that live
+ * Training for new hires: assignments, practice runs on sandbox records that live
  * only in practice_sessions, and the quiz generated from the SOP.
  */
 import { createRoute, z } from '@hono/zod-openapi';
@@ -7,6 +7,7 @@ import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/conte
 import {
   Checklist,
   Fields,
+  GateFailure,
   LocalizedText,
   OpenAction,
   Record as RecordSchema,
@@ -107,7 +108,7 @@ const Outcome = z
   .object({
     ok: z.boolean(),
     rejection: z
-      .object({ code: z.string(), message: LocalizedText, failures: z.array(z.unknown()) })
+      .object({ code: z.string(), message: LocalizedText, failures: z.array(GateFailure) })
       .optional(),
     actingAs: Role.optional(),
     fired: z.array(

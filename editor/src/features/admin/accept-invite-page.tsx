@@ -8,10 +8,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Result, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { homeFor } from '../../app/areas.tsx';
-import { LanguageSwitch } from '../../app/language-switch.tsx';
-import { api, errorMessage } from '../../shared/api/client.ts';
-import { keys, MeResponse } from '../../shared/api/queries.ts';
+import { errorMessage } from '../../shared/api/client.ts';
+import { fetchMe, keys } from '../../shared/api/queries.ts';
+import { homeFor } from '../../shared/home.ts';
+import { LanguageSwitch } from '../../shared/ui/language-switch.tsx';
 import { isProblem, useAcceptInvite } from './api.ts';
 import './admin.css';
 
@@ -41,7 +41,7 @@ export function AcceptInvitePage() {
       { token, password: v.password, ...(v.name?.trim() ? { name: v.name.trim() } : {}) },
       {
         onSuccess: async () => {
-          const me = await api('GET', '/api/me', { schema: MeResponse }).catch(() => null);
+          const me = await fetchMe().catch(() => null);
           qc.setQueryData(keys.me, me?.user ?? null);
           navigate(homeFor(me?.user.role), { replace: true });
         },

@@ -7,8 +7,8 @@ import { Result, Tabs, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
-import { PageSpinner } from '../../app/app-layout.tsx';
 import { useMe } from '../../shared/api/queries.ts';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import './admin.css';
 
 export type AdminTab = 'users' | 'teams' | 'tokens' | 'audit';

@@ -1,5 +1,5 @@
 /**
- * The admin area's server state: response schemas (every body checked), query keys and
+ * The admin area's server state: types from the generated API contract, query keys and
  * TanStack Query hooks for users, invitations, teams with routing settings, API tokens and
  * the audit log. Writes invalidate the `admin` keys they change.
  */
@@ -10,116 +10,25 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { z } from 'zod/mini';
-import { ApiError, api } from '../../shared/api/client.ts';
-import { Role } from '../../shared/api/queries.ts';
+import { type Answered, ApiError, http, ok, type Schemas } from '../../shared/api/client.ts';
+import type { Role } from '../../shared/api/queries.ts';
 
-export { Role } from '../../shared/api/queries.ts';
+export { ROLES, type Role } from '../../shared/api/queries.ts';
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
-export const ROLES = ['admin', 'manager', 'trainer', 'rep'] as const;
 
-export const UserSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.string(),
-  role: Role,
-  locale: z.enum(['zh-CN', 'en']),
-  active: z.boolean(),
-  teamIds: z.array(z.string()),
-});
-export type UserSummary = z.infer<typeof UserSummary>;
-
-export const TeamSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  managerIds: z.array(z.string()),
-  memberIds: z.array(z.string()),
-});
-export type TeamSummary = z.infer<typeof TeamSummary>;
-
-export const Shift = z.object({
-  start: z.string(),
-  end: z.string(),
-  days: z.optional(z.array(z.number())),
-});
-export type Shift = z.infer<typeof Shift>;
-
-export const MemberSettings = z.object({
-  userId: z.string(),
-  weight: z.number(),
-  cap: z.optional(z.nullable(z.number())),
-  leaveFrom: z.optional(z.nullable(z.string())),
-  leaveUntil: z.optional(z.nullable(z.string())),
-  shift: z.optional(z.nullable(Shift)),
-});
-export type MemberSettings = z.infer<typeof MemberSettings>;
-
-export const TeamDetail = z.object({
-  id: z.string(),
-  name: z.string(),
-  shared: z.boolean(),
-  managerIds: z.array(z.string()),
-  members: z.array(MemberSettings),
-});
-export type TeamDetail = z.infer<typeof TeamDetail>;
-
-export const InviteOut = z.object({ token: z.string(), url: z.string(), expiresAt: z.string() });
-export type InviteOut = z.infer<typeof InviteOut>;
-
-export const AcceptOut = z.object({
-  userId: z.string(),
-  email: z.string(),
-  workspaceId: z.string(),
-});
-
-export const HandOverResult = z.object({
-  moved: z.array(
-    z.object({
-      recordId: z.string(),
-      from: z.nullable(z.string()),
-      to: z.nullable(z.string()),
-      version: z.number(),
-    }),
-  ),
-  deactivated: z.boolean(),
-});
-export type HandOverResult = z.infer<typeof HandOverResult>;
-
+export type UserSummary = import('../../shared/api/directory.ts').DirectoryUser;
+export type TeamSummary = Answered<'/teams', 'get'>['items'][number];
+export type Shift = Schemas['Shift'];
+export type MemberSettings = Schemas['MemberSettings'];
+export type TeamDetail = Schemas['TeamDetail'];
+export type InviteOut = Answered<'/invites', 'post'>;
+export type HandOverResult = Schemas['HandOverResult'];
+/** The scopes an API token can carry (the server's TOKEN_SCOPES). */
 export const TOKEN_SCOPES = ['read', 'write', 'intake'] as const;
-
-export const ApiToken = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  createdBy: z.nullable(z.string()),
-  createdByName: z.nullable(z.string()),
-  createdAt: z.number(),
-  expiresAt: z.nullable(z.number()),
-  lastUsedAt: z.nullable(z.number()),
-  revokedAt: z.nullable(z.number()),
-});
-export type ApiToken = z.infer<typeof ApiToken>;
-export const TokenCreated = z.object({ token: ApiToken, secret: z.string() });
-export type TokenCreated = z.infer<typeof TokenCreated>;
-
-export const AuditEntry = z.object({
-  id: z.string(),
-  at: z.number(),
-  actorType: z.enum(['user', 'token', 'system']),
-  actorId: z.nullable(z.string()),
-  actorName: z.nullable(z.string()),
-  action: z.string(),
-  targetType: z.nullable(z.string()),
-  targetId: z.nullable(z.string()),
-  detail: z.record(z.string(), z.unknown()),
-  ip: z.nullable(z.string()),
-});
-export type AuditEntry = z.infer<typeof AuditEntry>;
-export const AuditPage = z.object({
-  items: z.array(AuditEntry),
-  nextCursor: z.nullable(z.string()),
-});
+export type ApiToken = Schemas['ApiToken'];
+export type TokenCreated = Answered<'/admin/tokens', 'post'>;
+export type AuditEntry = Schemas['AuditEntry'];
 
 export type AuditFilters = { action?: string; actorId?: string; from?: number; to?: number };
 
@@ -132,8 +41,6 @@ export const adminKeys = {
   tokens: ['admin', 'tokens'] as const,
   audit: (f: AuditFilters) => ['admin', 'audit', f] as const,
 };
-
-const enc = encodeURIComponent;
 
 /** Whether an error means "this server has no such route yet" (the token and audit API). */
 export function isMissingRoute(error: unknown): boolean {
@@ -150,9 +57,8 @@ export function isProblem(error: unknown, code: string): boolean {
 export function useAdminUsers() {
   return useQuery({
     queryKey: adminKeys.users,
-    queryFn: ({ signal }) =>
-      api('GET', '/api/users', { schema: z.object({ items: z.array(UserSummary) }), signal }),
-    select: (d) => d.items,
+    queryFn: ({ signal }) => ok(http.GET('/users', { signal })),
+    select: (d) => d.items as UserSummary[],
     meta: { silent: true },
   });
 }
@@ -160,8 +66,7 @@ export function useAdminUsers() {
 export function useAdminTeams() {
   return useQuery({
     queryKey: adminKeys.teams,
-    queryFn: ({ signal }) =>
-      api('GET', '/api/teams', { schema: z.object({ items: z.array(TeamSummary) }), signal }),
+    queryFn: ({ signal }) => ok(http.GET('/teams', { signal })),
     select: (d) => d.items,
     meta: { silent: true },
   });
@@ -171,7 +76,7 @@ export function useTeam(teamId: string) {
   return useQuery({
     queryKey: adminKeys.team(teamId),
     queryFn: ({ signal }) =>
-      api('GET', `/api/admin/teams/${enc(teamId)}`, { schema: TeamDetail, signal }),
+      ok(http.GET('/admin/teams/{teamId}', { params: { path: { teamId } }, signal })),
     meta: { silent: true },
     retry: (n, e) => !(e instanceof ApiError) && n < 2,
   });
@@ -183,13 +88,11 @@ export function useOpenRecordCount(userId: string | null) {
     queryKey: adminKeys.openCount(userId ?? ''),
     enabled: userId !== null,
     queryFn: async ({ signal }) => {
-      const r = await api(
-        'GET',
-        `/api/records?ownerId=${enc(userId ?? '')}&status=open&limit=200`,
-        {
-          schema: z.object({ items: z.array(z.unknown()), nextCursor: z.nullable(z.string()) }),
+      const r = await ok(
+        http.GET('/records', {
+          params: { query: { ownerId: userId ?? '', status: 'open', limit: 200 } },
           signal,
-        },
+        }),
       );
       return { count: r.items.length, more: r.nextCursor !== null };
     },
@@ -207,8 +110,7 @@ export type InviteInput = { email: string; name: string; role: Role; locale?: Lo
 
 export function useInviteUser() {
   return useMutation({
-    mutationFn: (input: InviteInput) =>
-      api('POST', '/api/invites', { body: input, schema: InviteOut }),
+    mutationFn: (input: InviteInput) => ok(http.POST('/invites', { body: input })),
     meta: { silent: true },
   });
 }
@@ -216,11 +118,9 @@ export function useInviteUser() {
 export function useAcceptInvite() {
   return useMutation({
     mutationFn: async (input: { token: string; password: string; name?: string }) => {
-      const made = await api('POST', '/api/invites/accept', { body: input, schema: AcceptOut });
+      const made = await ok(http.POST('/invites/accept', { body: input }));
       // the account exists now: sign in with the password just chosen
-      await api('POST', '/api/auth/login', {
-        body: { email: made.email, password: input.password },
-      });
+      await ok(http.POST('/auth/login', { body: { email: made.email, password: input.password } }));
       return made;
     },
     meta: { silent: true },
@@ -233,7 +133,7 @@ export function useUpdateUser() {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: ({ userId, patch }: { userId: string; patch: UserPatch }) =>
-      api('PATCH', `/api/users/${enc(userId)}`, { body: patch, schema: UserSummary }),
+      ok(http.PATCH('/users/{userId}', { params: { path: { userId } }, body: patch })),
     onSuccess: () => invalidate(adminKeys.users),
     meta: { silent: true },
   });
@@ -245,10 +145,12 @@ export function useDeactivateUser() {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: ({ userId, handoverTo }: { userId: string; handoverTo?: HandoverTo }) =>
-      api('POST', `/api/users/${enc(userId)}/deactivate`, {
-        body: handoverTo ? { handoverTo } : {},
-        schema: HandOverResult,
-      }),
+      ok(
+        http.POST('/users/{userId}/deactivate', {
+          params: { path: { userId } },
+          body: handoverTo ? { handoverTo } : {},
+        }),
+      ),
     onSuccess: () => invalidate(),
     meta: { silent: true },
   });
@@ -274,8 +176,7 @@ export type TeamInput = {
 export function useCreateTeam() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (input: TeamInput) =>
-      api('POST', '/api/teams', { body: input, schema: TeamDetail }),
+    mutationFn: (input: TeamInput) => ok(http.POST('/teams', { body: input })),
     onSuccess: () => invalidate(),
     meta: { silent: true },
   });
@@ -287,7 +188,7 @@ export function useUpdateTeam(teamId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (patch: TeamPatch) =>
-      api('PATCH', `/api/teams/${enc(teamId)}`, { body: patch, schema: TeamDetail }),
+      ok(http.PATCH('/teams/{teamId}', { params: { path: { teamId } }, body: patch })),
     onSuccess: (team) => {
       qc.setQueryData(adminKeys.team(teamId), team);
       void qc.invalidateQueries({ queryKey: adminKeys.teams });
@@ -312,21 +213,23 @@ export function memberInput(m: MemberSettings): MemberInput {
 export function useTokens() {
   return useQuery({
     queryKey: adminKeys.tokens,
-    queryFn: ({ signal }) =>
-      api('GET', '/api/admin/tokens', { schema: z.object({ items: z.array(ApiToken) }), signal }),
+    queryFn: ({ signal }) => ok(http.GET('/admin/tokens', { signal })),
     select: (d) => d.items,
     meta: { silent: true },
     retry: false,
   });
 }
 
-export type TokenInput = { name: string; scopes: string[]; expiresAt?: number };
+export type TokenInput = {
+  name: string;
+  scopes: Array<(typeof TOKEN_SCOPES)[number]>;
+  expiresAt?: number;
+};
 
 export function useCreateToken() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (input: TokenInput) =>
-      api('POST', '/api/admin/tokens', { body: input, schema: TokenCreated }),
+    mutationFn: (input: TokenInput) => ok(http.POST('/admin/tokens', { body: input })),
     onSuccess: () => invalidate(adminKeys.tokens),
     meta: { silent: true },
   });
@@ -336,7 +239,7 @@ export function useRevokeToken() {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: (tokenId: string) =>
-      api('POST', `/api/admin/tokens/${enc(tokenId)}/revoke`, { schema: ApiToken }),
+      ok(http.POST('/admin/tokens/{tokenId}/revoke', { params: { path: { tokenId } } })),
     onSuccess: () => invalidate(adminKeys.tokens),
     meta: { silent: true },
   });
@@ -348,16 +251,22 @@ export function useAuditLog(filters: AuditFilters) {
   return useInfiniteQuery({
     queryKey: adminKeys.audit(filters),
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) => {
-      const q = new URLSearchParams();
-      if (filters.action) q.set('action', filters.action);
-      if (filters.actorId) q.set('actorId', filters.actorId);
-      if (filters.from !== undefined) q.set('from', String(filters.from));
-      if (filters.to !== undefined) q.set('to', String(filters.to));
-      if (pageParam) q.set('cursor', pageParam);
-      q.set('limit', String(AUDIT_PAGE));
-      return api('GET', `/api/admin/audit?${q}`, { schema: AuditPage, signal });
-    },
+    queryFn: ({ pageParam, signal }) =>
+      ok(
+        http.GET('/admin/audit', {
+          params: {
+            query: {
+              ...(filters.action ? { action: filters.action } : {}),
+              ...(filters.actorId ? { actorId: filters.actorId } : {}),
+              ...(filters.from !== undefined ? { from: filters.from } : {}),
+              ...(filters.to !== undefined ? { to: filters.to } : {}),
+              ...(pageParam ? { cursor: pageParam } : {}),
+              limit: AUDIT_PAGE,
+            },
+          },
+          signal,
+        }),
+      ),
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
     meta: { silent: true },

@@ -37,7 +37,7 @@ const HHMM = 'HH:mm';
 
 function toForm(m: MemberSettings): MemberForm {
   return {
-    weight: m.weight,
+    weight: m.weight ?? 1,
     cap: m.cap ?? null,
     leaveFrom: m.leaveFrom ? dayjs(m.leaveFrom) : null,
     leaveUntil: m.leaveUntil ? dayjs(m.leaveUntil) : null,

@@ -23,10 +23,10 @@ import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { PageSpinner } from '../../app/app-layout.tsx';
 import { ApiError, errorMessage } from '../../shared/api/client.ts';
 import { useMe } from '../../shared/api/queries.ts';
 import { testProps } from '../../shared/test-props.ts';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import { AdminLayout } from './admin-layout.tsx';
 import {
   type MemberInput,

@@ -33,6 +33,7 @@ import {
   isMissingRoute,
   TOKEN_SCOPES,
   type TokenCreated,
+  type TokenInput,
   useCreateToken,
   useRevokeToken,
   useTokens,
@@ -72,9 +73,10 @@ export function MissingApi({ error, what }: { error: unknown; what: string }) {
   );
 }
 
-function tokenState(tk: ApiToken, now: number): 'revoked' | 'expired' | 'active' {
+function tokenState(tk: ApiToken, now: number): 'revoked' | 'expired' | 'suspended' | 'active' {
   if (tk.revokedAt !== null) return 'revoked';
   if (tk.expiresAt !== null && tk.expiresAt <= now) return 'expired';
+  if (tk.suspended) return 'suspended';
   return 'active';
 }
 
@@ -191,7 +193,11 @@ function TokensList() {
   return (
     <>
       <div className="admin-toolbar">
-        <Typography.Text type="secondary">{t('admin.tokens.hint')}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t('admin.tokens.hint')}
+          <br />
+          <span data-testid="token-rights-note">{t('admin.tokens.rightsNote')}</span>
+        </Typography.Text>
         <Button
           type="primary"
           icon={<PlusOutlined />}
@@ -231,7 +237,7 @@ function TokensList() {
   );
 }
 
-type TokenForm = { name: string; scopes: string[]; expires: Dayjs | null };
+type TokenForm = { name: string; scopes: TokenInput['scopes']; expires: Dayjs | null };
 
 function CreateTokenModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();

@@ -1,191 +1,22 @@
 /**
- * The dashboard's server state: report responses validated with zod, TanStack Query hooks,
+ * The dashboard's server state: report types from the API contract, TanStack Query hooks,
  * and the filters, which live in the URL (shareable, and the map and the overview share
  * them).
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
-import { z } from 'zod/mini';
-import { api } from '../../shared/api/client.ts';
+import { http, ok, type Schemas } from '../../shared/api/client.ts';
 
-const Localized = z.object({ 'zh-CN': z.string(), en: z.string() });
-const Rate = z.nullable(z.number());
-const Period = z.object({ from: z.string(), to: z.string() });
-const stageBase = {
-  id: z.string(),
-  parentId: z.nullable(z.string()),
-  depth: z.number(),
-  type: z.string(),
-  final: z.boolean(),
-  outcome: z.nullable(z.string()),
-  title: Localized,
-  sla: z.nullable(z.string()),
-  order: z.number(),
-};
-
-export const Funnel = z.object({
-  started: z.number(),
-  period: Period,
-  outcomes: z.object({ open: z.number(), won: z.number(), lost: z.number(), done: z.number() }),
-  stages: z.array(
-    z.object({
-      ...stageBase,
-      entered: z.number(),
-      converted: z.number(),
-      conversion: Rate,
-      reach: Rate,
-    }),
-  ),
-});
-export type Funnel = z.infer<typeof Funnel>;
-
-export const StageTimes = z.object({
-  stages: z.array(
-    z.object({
-      ...stageBase,
-      visits: z.number(),
-      open: z.number(),
-      wallP50: Rate,
-      wallP90: Rate,
-      workP50: Rate,
-      workP90: Rate,
-    }),
-  ),
-  /** Percentiles estimated from histograms (periods over 31 days). */
-  approximate: z.optional(z.boolean()),
-});
-export type StageTimes = z.infer<typeof StageTimes>;
-
-export const Breaches = z.object({
-  visits: z.number(),
-  breached: z.number(),
-  rate: Rate,
-  stages: z.array(z.object({ ...stageBase, visits: z.number(), breached: z.number(), rate: Rate })),
-});
-export type Breaches = z.infer<typeof Breaches>;
-
-export const Workload = z.object({
-  open: z.number(),
-  overdue: z.number(),
-  reps: z.array(
-    z.object({
-      userId: z.nullable(z.string()),
-      name: z.string(),
-      teamId: z.nullable(z.string()),
-      teamName: z.string(),
-      open: z.number(),
-      overdue: z.number(),
-      overdueRate: Rate,
-      oldestDueAt: z.nullable(z.number()),
-    }),
-  ),
-  teams: z.array(
-    z.object({
-      teamId: z.nullable(z.string()),
-      name: z.string(),
-      open: z.number(),
-      overdue: z.number(),
-      overdueRate: Rate,
-    }),
-  ),
-});
-export type Workload = z.infer<typeof Workload>;
-
-export const Outcomes = z.object({
-  started: z.number(),
-  open: z.number(),
-  won: z.number(),
-  lost: z.number(),
-  done: z.number(),
-  winRate: Rate,
-  reasons: z.array(
-    z.object({
-      kind: z.string(),
-      value: z.string(),
-      label: Localized,
-      count: z.number(),
-      share: Rate,
-    }),
-  ),
-});
-export type Outcomes = z.infer<typeof Outcomes>;
-
-export const Trends = z.object({
-  weeks: z.array(
-    z.object({
-      week: z.string(),
-      created: z.number(),
-      won: z.number(),
-      lost: z.number(),
-      breaches: z.number(),
-      winRate: Rate,
-    }),
-  ),
-});
-export type Trends = z.infer<typeof Trends>;
-
-export const BottleneckMap = z.object({
-  version: z.number(),
-  stages: z.array(
-    z.object({
-      ...stageBase,
-      now: z.number(),
-      overdueNow: z.number(),
-      entered: z.number(),
-      wallP50: Rate,
-      workP50: Rate,
-      breachRate: Rate,
-      dropped: z.number(),
-      dropOff: Rate,
-    }),
-  ),
-  edges: z.array(
-    z.object({
-      key: z.string(),
-      source: z.string(),
-      targets: z.array(z.string()),
-      action: z.string(),
-      label: z.nullable(Localized),
-      records: z.number(),
-      taken: z.number(),
-    }),
-  ),
-  /** Medians estimated from histograms (periods over 31 days). */
-  approximate: z.optional(z.boolean()),
-});
-export type BottleneckMap = z.infer<typeof BottleneckMap>;
+export type Funnel = Schemas['Funnel'];
+export type StageTimes = Schemas['StageTimes'];
+export type Breaches = Schemas['Breaches'];
+export type Workload = Schemas['Workload'];
+export type Outcomes = Schemas['Outcomes'];
+export type Trends = Schemas['Trends'];
+export type BottleneckMap = Schemas['BottleneckMap'];
 export type MapStage = BottleneckMap['stages'][number];
-
-const SopItem = z.object({
-  sopId: z.string(),
-  name: z.union([Localized, z.string()]),
-  publishedVersion: z.optional(z.nullable(z.number())),
-});
-const SopList = z.object({ items: z.array(SopItem) });
-const VersionItem = z.object({ version: z.number() });
-const VersionList = z.union([z.object({ items: z.array(VersionItem) }), z.array(VersionItem)]);
-const Named = z.object({ id: z.string(), name: z.string() });
-const UserItem = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: z.string(),
-  teamIds: z.array(z.string()),
-});
-const VersionDoc = z.object({ doc: z.unknown() });
-
-const RecordItem = z.object({
-  id: z.string(),
-  fields: z.record(z.string(), z.unknown()),
-  ownerId: z.nullable(z.string()),
-  teamId: z.nullable(z.string()),
-  dueAt: z.nullable(z.number()),
-  overdue: z.optional(z.boolean()),
-  createdAt: z.number(),
-  status: z.string(),
-});
-export type RecordItem = z.infer<typeof RecordItem>;
-const RecordPage = z.object({ items: z.array(RecordItem), nextCursor: z.nullable(z.string()) });
+export type RecordItem = Schemas['Record'];
 
 export type Filters = {
   sopId?: string;
@@ -244,23 +75,24 @@ export function useFilters(): [Filters, (next: Filters) => void] {
   return [filters, update];
 }
 
-/** Query string for the report endpoints (`compare` is the UI's own). */
-export function reportQuery(f: Filters, override: Partial<Filters> = {}): string {
+/** The report endpoints' query parameters (`compare` is the UI's own). */
+export type ReportParams = Omit<Filters, 'compare'>;
+
+export function reportParams(f: Filters, override: Partial<Filters> = {}): ReportParams {
   const merged: Filters = { ...f, ...override };
-  const p = new URLSearchParams();
-  const keys: Array<keyof Filters> = [
-    'sopId',
-    'version',
-    'teamId',
-    'ownerId',
-    'from',
-    'to',
-    'source',
-  ];
+  const out: ReportParams = {};
+  const keys = ['sopId', 'version', 'teamId', 'ownerId', 'from', 'to', 'source'] as const;
   for (const k of keys) {
     const v = merged[k];
-    if (v !== undefined && v !== '') p.set(k, String(v));
+    if (v !== undefined && v !== '') Object.assign(out, { [k]: v });
   }
+  return out;
+}
+
+/** Query string for the report endpoints. */
+export function reportQuery(f: Filters, override: Partial<Filters> = {}): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(reportParams(f, override))) p.set(k, String(v));
   return p.toString();
 }
 
@@ -270,40 +102,90 @@ export function csvUrl(report: string, f: Filters, lang: string, override: Parti
   return `/api/reports/${report}/export?${q}${q ? '&' : ''}lang=${encodeURIComponent(lang)}`;
 }
 
-type Schema<T> = { parse: (d: unknown) => T };
+type Fetch<T> = (query: ReportParams & { sopId: string }, signal: AbortSignal) => Promise<T>;
 
 function useReport<T>(
   name: string,
-  schema: Schema<T>,
+  fetch: Fetch<T>,
   f: Filters,
   needsSop: boolean,
   override: Partial<Filters> = {},
 ) {
+  const params = reportParams(f, override);
   const q = reportQuery(f, override);
   return useQuery({
     queryKey: ['reports', name, q],
-    enabled: !needsSop || !!(override.sopId ?? f.sopId),
-    queryFn: ({ signal }) => api('GET', `/api/reports/${name}?${q}`, { schema, signal }),
+    enabled: !needsSop || !!params.sopId,
+    queryFn: ({ signal }) => fetch({ ...params, sopId: params.sopId ?? '' }, signal),
     placeholderData: keepPreviousData,
     staleTime: 30_000,
   });
 }
 
+/** The reports without a SOP leave `sopId` out when none is chosen. */
+const anySop = ({ sopId, ...rest }: ReportParams & { sopId: string }) =>
+  sopId ? { sopId, ...rest } : rest;
+
 export const useFunnel = (f: Filters, o?: Partial<Filters>) =>
-  useReport('funnel', Funnel, f, true, o);
+  useReport(
+    'funnel',
+    (query, signal) => ok(http.GET('/reports/funnel', { params: { query }, signal })),
+    f,
+    true,
+    o,
+  );
 export const useStageTimes = (f: Filters, o?: Partial<Filters>) =>
-  useReport('stage-times', StageTimes, f, true, o);
+  useReport(
+    'stage-times',
+    (query, signal) => ok(http.GET('/reports/stage-times', { params: { query }, signal })),
+    f,
+    true,
+    o,
+  );
 export const useBreaches = (f: Filters, o?: Partial<Filters>) =>
-  useReport('breaches', Breaches, f, true, o);
-export const useWorkload = (f: Filters) => useReport('workload', Workload, f, false);
-export const useOutcomes = (f: Filters) => useReport('outcomes', Outcomes, f, false);
-export const useTrends = (f: Filters) => useReport('trends', Trends, f, false);
-export const useBottleneckMap = (f: Filters) => useReport('bottleneck-map', BottleneckMap, f, true);
+  useReport(
+    'breaches',
+    (query, signal) => ok(http.GET('/reports/breaches', { params: { query }, signal })),
+    f,
+    true,
+    o,
+  );
+export const useWorkload = (f: Filters) =>
+  useReport(
+    'workload',
+    (query, signal) =>
+      ok(http.GET('/reports/workload', { params: { query: anySop(query) }, signal })),
+    f,
+    false,
+  );
+export const useOutcomes = (f: Filters) =>
+  useReport(
+    'outcomes',
+    (query, signal) =>
+      ok(http.GET('/reports/outcomes', { params: { query: anySop(query) }, signal })),
+    f,
+    false,
+  );
+export const useTrends = (f: Filters) =>
+  useReport(
+    'trends',
+    (query, signal) =>
+      ok(http.GET('/reports/trends', { params: { query: anySop(query) }, signal })),
+    f,
+    false,
+  );
+export const useBottleneckMap = (f: Filters) =>
+  useReport(
+    'bottleneck-map',
+    (query, signal) => ok(http.GET('/reports/bottleneck-map', { params: { query }, signal })),
+    f,
+    true,
+  );
 
 export function useSopOptions() {
   return useQuery({
     queryKey: ['sops'],
-    queryFn: ({ signal }) => api('GET', '/api/sops', { schema: SopList, signal }),
+    queryFn: ({ signal }) => ok(http.GET('/sops', { signal })),
     staleTime: 60_000,
   });
 }
@@ -313,12 +195,10 @@ export function useVersionOptions(sopId: string | undefined) {
     queryKey: ['sops', sopId, 'versions'],
     enabled: !!sopId,
     queryFn: async ({ signal }) => {
-      const r = await api('GET', `/api/sops/${encodeURIComponent(sopId ?? '')}/versions`, {
-        schema: VersionList,
-        signal,
-      });
-      const list = Array.isArray(r) ? r : r.items;
-      return list.map((v) => v.version).sort((a, b) => b - a);
+      const r = await ok(
+        http.GET('/sops/{sopId}/versions', { params: { path: { sopId: sopId ?? '' } }, signal }),
+      );
+      return r.items.map((v) => v.version).sort((a, b) => b - a);
     },
   });
 }
@@ -326,14 +206,12 @@ export function useVersionOptions(sopId: string | undefined) {
 export function useTeamsAndUsers() {
   const teams = useQuery({
     queryKey: ['teams'],
-    queryFn: ({ signal }) =>
-      api('GET', '/api/teams', { schema: z.object({ items: z.array(Named) }), signal }),
+    queryFn: ({ signal }) => ok(http.GET('/teams', { signal })),
     staleTime: 60_000,
   });
   const users = useQuery({
     queryKey: ['users'],
-    queryFn: ({ signal }) =>
-      api('GET', '/api/users', { schema: z.object({ items: z.array(UserItem) }), signal }),
+    queryFn: ({ signal }) => ok(http.GET('/users', { signal })),
     staleTime: 60_000,
   });
   return { teams: teams.data?.items ?? [], users: users.data?.items ?? [] };
@@ -345,27 +223,32 @@ export function useSopVersionDoc(sopId: string | undefined, version: number | un
     queryKey: ['sops', sopId, 'versions', version],
     enabled: !!sopId && version !== undefined,
     queryFn: ({ signal }) =>
-      api('GET', `/api/sops/${encodeURIComponent(sopId ?? '')}/versions/${version}`, {
-        schema: VersionDoc,
-        signal,
-      }),
+      ok(
+        http.GET('/sops/{sopId}/versions/{version}', {
+          params: { path: { sopId: sopId ?? '', version: version ?? 0 } },
+          signal,
+        }),
+      ),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }
 
 /** Open records in a stage (the bottleneck map's drill-down). */
 export function useStageRecords(f: Filters, stage: string | null) {
-  const p = new URLSearchParams();
-  if (f.sopId) p.set('sopId', f.sopId);
-  if (stage) p.set('stage', stage);
-  if (f.teamId) p.set('teamId', f.teamId);
-  if (f.ownerId) p.set('ownerId', f.ownerId);
-  p.set('status', 'open');
-  p.set('limit', '100');
-  const q = p.toString();
+  const query = {
+    ...(f.sopId ? { sopId: f.sopId } : {}),
+    ...(stage ? { stage } : {}),
+    ...(f.teamId ? { teamId: f.teamId } : {}),
+    ...(f.ownerId ? { ownerId: f.ownerId } : {}),
+    status: 'open' as const,
+    limit: 100,
+  };
+  const q = new URLSearchParams(
+    Object.entries(query).map(([k, v]) => [k, String(v)] as [string, string]),
+  ).toString();
   return useQuery({
     queryKey: ['records', 'stage', q],
     enabled: !!stage && !!f.sopId,
-    queryFn: ({ signal }) => api('GET', `/api/records?${q}`, { schema: RecordPage, signal }),
+    queryFn: ({ signal }) => ok(http.GET('/records', { params: { query }, signal })),
   });
 }

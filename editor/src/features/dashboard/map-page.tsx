@@ -25,6 +25,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { createContext, memo, useContext, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { autoLayout } from '../../shared/graph/layout.ts';
 import {
   type AtomicStageNode,
   type CompoundStageNode,
@@ -35,7 +36,6 @@ import {
   sopToGraph,
 } from '../../shared/graph/sop-graph.ts';
 import { loc } from '../../shared/loc.ts';
-import { autoLayout } from '../sop-editor/layout.ts';
 import {
   type BottleneckMap,
   csvUrl,

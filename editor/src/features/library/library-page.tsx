@@ -14,11 +14,11 @@ import { Button, Card, Empty, Input, Select, Space, Tag, Typography } from 'antd
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { PageSpinner } from '../../app/app-layout.tsx';
+import { type LibraryItem, useCreateDraft, useLibrary } from '../../shared/api/library.ts';
 import { useMe } from '../../shared/api/queries.ts';
-import { type LibraryItem, useCreateDraft, useLibrary } from './api.ts';
-import { loc } from './format.ts';
-import './library.css';
+import { loc } from '../../shared/format/words.ts';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
+import '../../shared/sop/library.css';
 
 const EDITORS = new Set(['admin', 'manager', 'trainer']);
 
@@ -76,7 +76,10 @@ function ItemCard({ item, canEdit }: { item: LibraryItem; canEdit: boolean }) {
             <ApartmentOutlined /> {t('library.stats.stages', { count: item.stageCount })}
           </span>
           <span>
-            <BranchesOutlined /> {t('library.stats.paths', { count: item.pathCount })}
+            <BranchesOutlined />{' '}
+            {item.pathCountExact === false
+              ? t('library.stats.pathsAtLeast', { count: item.pathCount })
+              : t('library.stats.paths', { count: item.pathCount })}
           </span>
           <span>
             <ClockCircleOutlined />{' '}

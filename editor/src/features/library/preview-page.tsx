@@ -8,14 +8,14 @@ import { Alert, Button, Grid, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { PageSpinner } from '../../app/app-layout.tsx';
+import { useLibraryItem } from '../../shared/api/library.ts';
 import { useMe } from '../../shared/api/queries.ts';
-import { useLibraryItem } from './api.ts';
-import { loc } from './format.ts';
+import { loc } from '../../shared/format/words.ts';
+import { SopDiagram } from '../../shared/sop/sop-diagram.tsx';
+import { StageGuideList } from '../../shared/sop/stage-guidance.tsx';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import { UseTemplateButton } from './library-page.tsx';
-import { SopDiagram } from './sop-diagram.tsx';
-import { StageGuideList } from './stage-guidance.tsx';
-import './library.css';
+import '../../shared/sop/library.css';
 
 const EDITORS = new Set(['admin', 'manager', 'trainer']);
 

@@ -7,6 +7,7 @@
 import { CheckCircleOutlined, ExclamationCircleOutlined, LockOutlined } from '@ant-design/icons';
 import { Alert, Button, Checkbox, Drawer, Form, Grid, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { FieldInput } from '../../shared/ui/field-input.tsx';
 import type {
   FieldDef,
   Fields,
@@ -16,7 +17,6 @@ import type {
   RecordView,
   StageMeta,
 } from './api.ts';
-import { FieldInput } from './field-input.tsx';
 import { isEmpty, loc } from './format.ts';
 
 type ListProps = {

@@ -1,245 +1,52 @@
 /**
- * The rep workspace's server state: response schemas (every body checked), query keys and
- * TanStack Query hooks for next actions, records, history, notifications and the directory,
+ * The rep workspace's server state: types from the generated API contract, query keys and
+ * TanStack Query hooks for next actions, records, history, notifications and duplicates,
  * plus `sendCommand`, the one write path, which carries an Idempotency-Key.
  */
+import type { SopDocument } from '@closeloop/engine';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { z } from 'zod/mini';
-import { ApiError, api, ProblemDetails } from '../../shared/api/client.ts';
-import { FieldValue, GateFailure, Localized, OpenAction } from '../../shared/api/schemas.ts';
+import { ApiError, http, ok, problemOf, type Schemas } from '../../shared/api/client.ts';
+import { directoryKeys } from '../../shared/api/directory.ts';
 import { i18n } from '../../shared/i18n/index.ts';
 
-export { FieldValue, GateFailure, Localized, OpenAction } from '../../shared/api/schemas.ts';
-export type Fields = Record<string, FieldValue>;
-
-export const FieldType = z.enum([
-  'text',
-  'longText',
-  'number',
-  'money',
-  'date',
-  'datetime',
-  'select',
-  'multiSelect',
-  'phone',
-  'email',
-  'user',
-  'boolean',
-  'url',
-]);
-export type FieldType = z.infer<typeof FieldType>;
-
-export const FieldDef = z.object({
-  key: z.string(),
-  type: FieldType,
-  label: Localized,
-  options: z.optional(z.array(z.object({ value: z.string(), label: Localized }))),
-  capture: z.optional(z.boolean()),
-});
-export type FieldDef = z.infer<typeof FieldDef>;
-
-export const StageMeta = z.object({
-  title: Localized,
-  instructions: z.optional(Localized),
-  script: z.optional(Localized),
-  checklist: z.optional(z.array(z.object({ id: z.string(), label: Localized }))),
-  fields: z.optional(z.array(z.string())),
-  sla: z.optional(
-    z.object({
-      duration: z.string(),
-      clock: z.optional(z.enum(['wall', 'working'])),
-      dueField: z.optional(z.string()),
-    }),
-  ),
-  outcome: z.optional(z.enum(['won', 'lost', 'done'])),
-});
-export type StageMeta = z.infer<typeof StageMeta>;
-
+export {
+  type DirectoryUser,
+  type Team,
+  useTeams,
+  useUsers,
+  useWorkspaceTime,
+  type WorkspaceCalendar,
+} from '../../shared/api/directory.ts';
+export { type StageMeta, stageMetaOf } from './stage-meta.ts';
 export { type StateNode, stateNodeOf } from './state-node.ts';
 
-/** A stage's meta, or null when it has none (or it does not parse). */
-export function stageMetaOf(meta: unknown): StageMeta | null {
-  const r = StageMeta.safeParse(meta);
-  return r.success ? r.data : null;
-}
-
-const Timer = z.object({
-  id: z.string(),
-  stage: z.string(),
-  rung: z.number(),
-  kind: z.string(),
-  dueAt: z.number(),
-});
-
-export const RecordView = z.object({
-  id: z.string(),
-  sopId: z.string(),
-  sopVersion: z.number(),
-  status: z.enum(['open', 'won', 'lost', 'done']),
-  value: z.unknown(),
-  fields: z.record(z.string(), FieldValue),
-  ownerId: z.nullable(z.string()),
-  teamId: z.nullable(z.string()),
-  stages: z.record(
-    z.string(),
-    z.object({
-      enteredAt: z.number(),
-      entry: z.number(),
-      fieldsAtEntry: z.optional(z.record(z.string(), FieldValue)),
-    }),
-  ),
-  checklist: z.record(z.string(), z.array(z.string())),
-  timers: z.array(Timer),
-  dueAt: z.nullable(z.number()),
-  lostReason: z.nullable(z.string()),
-  version: z.number(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  activeStages: z.array(z.string()),
-  currentStages: z.array(z.string()),
-  overdue: z.boolean(),
-});
-export type RecordView = z.infer<typeof RecordView>;
-
-export const StageInfo = z.object({
-  id: z.string(),
-  key: z.string(),
-  parentId: z.nullable(z.string()),
-  type: z.string(),
-  depth: z.number(),
-  final: z.boolean(),
-  outcome: z.optional(z.string()),
-  meta: z.optional(z.unknown()),
-  children: z.array(z.string()),
-});
-export type StageInfo = z.infer<typeof StageInfo>;
-
-export const RecordPage = z.object({
-  record: RecordView,
-  sop: z.object({
-    sopId: z.string(),
-    version: z.number(),
-    name: Localized,
-    fields: z.array(FieldDef),
-  }),
-  stages: z.array(StageInfo),
-  openActions: z.array(OpenAction),
-});
-export type RecordPage = z.infer<typeof RecordPage>;
-
-export const CommandResult = z.object({
-  record: RecordView,
-  sop: z.object({ sopId: z.string(), version: z.number() }),
-  openActions: z.array(OpenAction),
-  events: z.array(z.object({ id: z.string(), type: z.string() })),
-});
-export type CommandResult = z.infer<typeof CommandResult>;
-
-export const NextAction = z.object({
-  record: RecordView,
-  sop: z.object({ sopId: z.string(), version: z.number(), name: Localized }),
-  stages: z.array(z.object({ id: z.string(), title: Localized, meta: z.optional(z.unknown()) })),
-  dueAt: z.nullable(z.number()),
-  overdue: z.boolean(),
-  actions: z.array(OpenAction),
-});
-export type NextAction = z.infer<typeof NextAction>;
-
-export const RecordEvent = z.object({
-  id: z.string(),
-  seq: z.number(),
-  type: z.string(),
-  at: z.number(),
-  actorId: z.string(),
-  version: z.number(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type RecordEvent = z.infer<typeof RecordEvent>;
-
-export const Notification = z.object({
-  id: z.string(),
-  recordId: z.nullable(z.string()),
-  record: z.nullable(z.object({ title: z.string(), subtitle: z.string() })),
-  kind: z.string(),
-  message: Localized,
-  createdAt: z.nullable(z.number()),
-  readAt: z.nullable(z.number()),
-});
-export type Notification = z.infer<typeof Notification>;
-
-export const DirectoryUser = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.string(),
-  role: z.string(),
-  active: z.boolean(),
-  teamIds: z.array(z.string()),
-});
-export type DirectoryUser = z.infer<typeof DirectoryUser>;
-
-export const Team = z.object({
-  id: z.string(),
-  name: z.string(),
-  managerIds: z.array(z.string()),
-  memberIds: z.array(z.string()),
-});
-export type Team = z.infer<typeof Team>;
-
-export const DuplicateMatch = z.object({
-  matchedOn: z.array(z.enum(['phone', 'email', 'company'])),
-  visible: z.boolean(),
-  ownerName: z.nullable(z.string()),
-  record: z.optional(
-    z.object({
-      id: z.string(),
-      sopId: z.string(),
-      sopName: Localized,
-      status: z.string(),
-      stages: z.array(Localized),
-      ownerId: z.nullable(z.string()),
-      name: z.nullable(z.string()),
-      company: z.nullable(z.string()),
-      createdAt: z.nullable(z.number()),
-    }),
-  ),
-});
-export type DuplicateMatch = z.infer<typeof DuplicateMatch>;
-
-const SopSummary = z.object({
-  sopId: z.string(),
-  name: Localized,
-  publishedVersion: z.nullable(z.number()),
-});
+export type Localized = Schemas['LocalizedText'];
+export type FieldValue = Schemas['FieldValue'];
+export type Fields = Record<string, FieldValue>;
+export type GateFailure = Schemas['GateFailure'];
+export type OpenAction = Schemas['OpenAction'];
+export type FieldDef = Schemas['FieldDef'];
+export type FieldType = FieldDef['type'];
+export type RecordView = Schemas['Record'];
+export type StageInfo = Schemas['Stage'];
+export type RecordPage = Schemas['RecordPage'];
+export type CommandResult = Schemas['CommandResult'];
+export type NextAction = Schemas['NextAction'];
+/** An event as the history lists it; the presenters narrow `type` and `data` themselves. */
+export type RecordEvent = {
+  id: string;
+  seq: number;
+  type: string;
+  at: number;
+  actorId: string;
+  version: number;
+  data: Record<string, unknown>;
+};
+export type Notification = Schemas['Notification'];
+export type DuplicateMatch = Schemas['DuplicateMatch'];
 export type PublishedSop = { sopId: string; name: Localized; version: number };
-
-const SopVersionDoc = z.object({
-  sopId: z.string(),
-  version: z.number(),
-  doc: z.object({
-    id: z.string(),
-    version: z.number(),
-    name: Localized,
-    fields: z.array(FieldDef),
-    machine: z.object({
-      initial: z.optional(z.string()),
-      type: z.optional(z.string()),
-      states: z.record(z.string(), z.unknown()),
-    }),
-  }),
-});
-export type SopVersionDoc = z.infer<typeof SopVersionDoc>['doc'];
-
-const Calendar = z.object({
-  utcOffsetMinutes: z.number(),
-  workStart: z.string(),
-  workEnd: z.string(),
-  weekend: z.array(z.number()),
-  holidays: z.array(z.string()),
-  workdays: z.array(z.string()),
-});
-export type WorkspaceCalendar = z.infer<typeof Calendar>;
-
-const WorkspaceTime = z.object({ now: z.number(), calendar: Calendar, testClock: z.boolean() });
+/** A published version's document (the API passes SOP documents through untyped). */
+export type SopVersionDoc = Pick<SopDocument, 'id' | 'version' | 'name' | 'fields' | 'machine'>;
 
 export type NextFilters = { sopId?: string; stage?: string; overdue?: boolean; q?: string };
 export type TeamFilters = NextFilters & { ownerId?: string };
@@ -253,22 +60,22 @@ export const repKeys = {
   record: (id: string) => ['rep', 'record', id] as const,
   events: (id: string) => ['rep', 'events', id] as const,
   notifications: ['rep', 'notifications'] as const,
-  users: ['rep', 'users'] as const,
-  teams: ['rep', 'teams'] as const,
+  users: directoryKeys.users,
+  teams: directoryKeys.teams,
   sops: ['rep', 'sops'] as const,
   sopVersion: (sopId: string, version: number) => ['rep', 'sop', sopId, version] as const,
-  time: ['rep', 'time'] as const,
+  time: directoryKeys.time,
   duplicates: (q: DuplicateQuery) => ['rep', 'duplicates', q] as const,
 };
 
-function query(params: Record<string, string | number | boolean | undefined>): string {
-  const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
+/** Filters as query parameters: empty ones are left out, a set flag is sent as `true`. */
+function flags<T extends object>(f: T) {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(f)) {
     if (v === undefined || v === '' || v === false) continue;
-    sp.set(k, String(v));
+    out[k] = v === true ? 'true' : (v as string | number);
   }
-  const s = sp.toString();
-  return s ? `?${s}` : '';
+  return out as { [K in keyof T]?: T[K] extends boolean | undefined ? 'true' : T[K] };
 }
 
 export function useNextActions(filters: NextFilters, enabled = true) {
@@ -277,10 +84,9 @@ export function useNextActions(filters: NextFilters, enabled = true) {
     enabled,
     placeholderData: keepPreviousData,
     queryFn: ({ signal }) =>
-      api('GET', `/api/next-actions${query({ ...filters, limit: 200 })}`, {
-        schema: z.object({ items: z.array(NextAction) }),
-        signal,
-      }),
+      ok(
+        http.GET('/next-actions', { params: { query: flags({ ...filters, limit: 200 }) }, signal }),
+      ),
   });
 }
 
@@ -290,10 +96,12 @@ export function useTeamRecords(filters: TeamFilters, enabled: boolean) {
     enabled,
     placeholderData: keepPreviousData,
     queryFn: ({ signal }) =>
-      api('GET', `/api/records${query({ ...filters, status: 'open', limit: 200 })}`, {
-        schema: z.object({ items: z.array(RecordView), nextCursor: z.nullable(z.string()) }),
-        signal,
-      }),
+      ok(
+        http.GET('/records', {
+          params: { query: flags({ ...filters, status: 'open' as const, limit: 200 }) },
+          signal,
+        }),
+      ),
   });
 }
 
@@ -301,7 +109,7 @@ export function useRecordPage(recordId: string, opts: { silent?: boolean } = {})
   return useQuery({
     queryKey: repKeys.record(recordId),
     queryFn: ({ signal }) =>
-      api('GET', `/api/records/${encodeURIComponent(recordId)}`, { schema: RecordPage, signal }),
+      ok(http.GET('/records/{recordId}', { params: { path: { recordId } }, signal })),
     retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2,
     ...(opts.silent ? { meta: { silent: true } } : {}),
   });
@@ -311,10 +119,7 @@ export function useRecordEvents(recordId: string) {
   return useQuery({
     queryKey: repKeys.events(recordId),
     queryFn: ({ signal }) =>
-      api('GET', `/api/records/${encodeURIComponent(recordId)}/events`, {
-        schema: z.object({ items: z.array(RecordEvent) }),
-        signal,
-      }),
+      ok(http.GET('/records/{recordId}/events', { params: { path: { recordId } }, signal })),
     retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2,
   });
 }
@@ -324,38 +129,14 @@ export function useNotifications(enabled = true) {
     queryKey: repKeys.notifications,
     enabled,
     queryFn: ({ signal }) =>
-      api('GET', '/api/notifications?limit=100', {
-        schema: z.object({ items: z.array(Notification), unread: z.number() }),
-        signal,
-      }),
+      ok(http.GET('/notifications', { params: { query: { limit: 100 } }, signal })),
     staleTime: 30_000,
     meta: { silent: true },
   });
 }
 
 export function markNotificationRead(id: string) {
-  return api('POST', `/api/notifications/${encodeURIComponent(id)}/read`);
-}
-
-export function useUsers() {
-  return useQuery({
-    queryKey: repKeys.users,
-    queryFn: ({ signal }) =>
-      api('GET', '/api/users', { schema: z.object({ items: z.array(DirectoryUser) }), signal }),
-    staleTime: 5 * 60_000,
-    select: (d) => d.items,
-  });
-}
-
-export function useTeams(enabled = true) {
-  return useQuery({
-    queryKey: repKeys.teams,
-    enabled,
-    queryFn: ({ signal }) =>
-      api('GET', '/api/teams', { schema: z.object({ items: z.array(Team) }), signal }),
-    staleTime: 5 * 60_000,
-    select: (d) => d.items,
-  });
+  return ok(http.POST('/notifications/{id}/read', { params: { path: { id } } }));
 }
 
 /** The workspace's SOPs that have a published version (what a record can start on). */
@@ -363,10 +144,7 @@ export function usePublishedSops() {
   return useQuery({
     queryKey: repKeys.sops,
     queryFn: async ({ signal }) => {
-      const r = await api('GET', '/api/sops', {
-        schema: z.object({ items: z.array(SopSummary) }),
-        signal,
-      });
+      const r = await ok(http.GET('/sops', { signal }));
       const out: PublishedSop[] = [];
       for (const s of r.items) {
         if (s.publishedVersion !== null)
@@ -378,18 +156,22 @@ export function usePublishedSops() {
   });
 }
 
+function sopVersion(sopId: string, version: number, signal: AbortSignal) {
+  return ok(
+    http.GET('/sops/{sopId}/versions/{version}', {
+      params: { path: { sopId, version } },
+      signal,
+    }),
+  );
+}
+
 /** One published SOP version's document (immutable, so cached for good). */
 export function useSopVersion(sopId: string | undefined, version: number | undefined) {
   return useQuery({
     queryKey: repKeys.sopVersion(sopId ?? '', version ?? 0),
     enabled: !!sopId && !!version,
     queryFn: async ({ signal }) =>
-      (
-        await api('GET', `/api/sops/${encodeURIComponent(sopId ?? '')}/versions/${version ?? 0}`, {
-          schema: SopVersionDoc,
-          signal,
-        })
-      ).doc,
+      (await sopVersion(sopId ?? '', version ?? 0, signal)).doc as unknown as SopVersionDoc,
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 30 * 60_000,
   });
@@ -399,30 +181,9 @@ export function useSopVersion(sopId: string | undefined, version: number | undef
 export function useSopDocument(sopId: string, version: number) {
   return useQuery({
     queryKey: ['rep', 'sop-doc', sopId, version] as const,
-    queryFn: async ({ signal }) =>
-      (
-        await api('GET', `/api/sops/${encodeURIComponent(sopId)}/versions/${version}`, {
-          schema: z.object({ doc: z.unknown() }),
-          signal,
-        })
-      ).doc,
+    queryFn: async ({ signal }) => (await sopVersion(sopId, version, signal)).doc as unknown,
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 30 * 60_000,
-    meta: { silent: true },
-  });
-}
-
-/** Server time minus this device's time, so deadlines count on the workspace's clock. */
-export function useWorkspaceTime() {
-  return useQuery({
-    queryKey: repKeys.time,
-    queryFn: async ({ signal }) => {
-      const started = Date.now();
-      const r = await api('GET', '/api/workspace-time', { schema: WorkspaceTime, signal });
-      const mid = (started + Date.now()) / 2;
-      return { offsetMs: r.now - mid, calendar: r.calendar, testClock: r.testClock };
-    },
-    staleTime: 5 * 60_000,
     meta: { silent: true },
   });
 }
@@ -434,11 +195,7 @@ export function useDuplicates(q: DuplicateQuery) {
   return useQuery({
     queryKey: repKeys.duplicates(q),
     enabled,
-    queryFn: ({ signal }) =>
-      api('GET', `/api/duplicates${query(q)}`, {
-        schema: z.object({ matches: z.array(DuplicateMatch) }),
-        signal,
-      }),
+    queryFn: ({ signal }) => ok(http.GET('/duplicates', { params: { query: flags(q) }, signal })),
     staleTime: 30_000,
     placeholderData: keepPreviousData,
     meta: { silent: true },
@@ -470,6 +227,15 @@ function problemBodyOf(error: unknown): unknown {
   return error instanceof ApiError ? error.body : undefined;
 }
 
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** A member of a JSON object, or undefined when `x` is not one. */
+function memberOf(x: unknown, key: string): unknown {
+  return isObject(x) ? x[key] : undefined;
+}
+
 export function newIdempotencyKey(): string {
   return typeof crypto.randomUUID === 'function'
     ? crypto.randomUUID()
@@ -487,7 +253,7 @@ export async function sendCommand(
   body: unknown,
   idempotencyKey: string,
   timeoutMs = 20_000,
-): Promise<unknown> {
+): Promise<CommandResult> {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), timeoutMs);
   let res: Response;
@@ -520,28 +286,23 @@ export async function sendCommand(
     throw new NetworkFailure(res.statusText || String(res.status), res.status);
   }
   if (!res.ok) {
-    const parsed = ProblemDetails.safeParse(data);
-    throw new CommandRefused(
-      parsed.success ? parsed.data : { title: res.statusText || 'Error', status: res.status },
-      res.status,
-      data,
-    );
+    throw new CommandRefused(problemOf(res, data), res.status, data);
   }
-  return data;
+  return data as CommandResult;
 }
 
 /** The current record a 409 stale-version problem carries, when it carries one. */
 export function staleRecordOf(error: unknown): RecordView | null {
   if (!(error instanceof ApiError) || error.status !== 409) return null;
-  const r = z.object({ record: RecordView }).safeParse(problemBodyOf(error));
-  return r.success ? r.data.record : null;
+  const record = memberOf(problemBodyOf(error), 'record');
+  return isObject(record) && typeof record.id === 'string' ? (record as RecordView) : null;
 }
 
 /** The failed conditions a 422 gate-failed problem carries. */
 export function gateFailuresOf(error: unknown): GateFailure[] | null {
   if (!(error instanceof ApiError) || error.status !== 422) return null;
-  const r = z.object({ failures: z.array(GateFailure) }).safeParse(problemBodyOf(error));
-  return r.success ? r.data.failures : null;
+  const failures = memberOf(problemBodyOf(error), 'failures');
+  return Array.isArray(failures) ? (failures as GateFailure[]) : null;
 }
 
 /** Field problems of a 422 invalid-fields answer: field key → message. */
@@ -549,11 +310,10 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
   const out: Record<string, string> = {};
   for (const e of error.problem.errors ?? []) {
-    const r = z
-      .object({ message: z.string(), fields: z.optional(z.array(z.string())) })
-      .safeParse(e);
-    if (!r.success) continue;
-    for (const f of r.data.fields ?? []) out[f] = r.data.message;
+    const message = memberOf(e, 'message');
+    const fields = memberOf(e, 'fields');
+    if (typeof message !== 'string' || !Array.isArray(fields)) continue;
+    for (const f of fields) if (typeof f === 'string') out[f] = message;
   }
   return out;
 }

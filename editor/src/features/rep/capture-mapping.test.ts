@@ -1,11 +1,17 @@
+import { getTemplate } from '@closeloop/sop-library';
 import { describe, expect, it } from 'vitest';
-import closedLoop from '../../../../sop-library/templates/closed-loop.json' with { type: 'json' };
-import inbound from '../../../../sop-library/templates/inbound-web-lead.json' with { type: 'json' };
-import tradeShow from '../../../../sop-library/templates/trade-show-leads.json' with {
-  type: 'json',
-};
 import type { SopVersionDoc } from './api.ts';
 import { captureFields, captureMapping } from './capture-mapping.ts';
+
+/** A library SOP's document, as the API would hand it over. */
+function template(id: string): SopVersionDoc {
+  const t = getTemplate(id);
+  if (!t) throw new Error(`no library template ${id}`);
+  return t.doc;
+}
+const closedLoop = template('closed-loop');
+const inbound = template('inbound-web-lead');
+const tradeShow = template('trade-show-leads');
 
 const keys = (doc: unknown) => {
   const m = captureMapping(doc as SopVersionDoc);
@@ -32,14 +38,14 @@ describe('quick capture maps onto each SOP', () => {
   });
 
   it('puts a source the SOP cannot hold into the note', () => {
-    const m = captureMapping(inbound as unknown as SopVersionDoc);
+    const m = captureMapping(inbound);
     expect(
       captureFields(m, { name: ' 刘女士 ', source: '展会', note: '想看演示' }, '来源'),
     ).toEqual({
       contactName: '刘女士',
       formMessage: '想看演示\n来源: 展会',
     });
-    const c = captureMapping(closedLoop as unknown as SopVersionDoc);
+    const c = captureMapping(closedLoop);
     expect(captureFields(c, { name: 'A', source: 'referral' }, '来源')).toEqual({
       contactName: 'A',
       leadSource: 'referral',

@@ -13,8 +13,9 @@ import type {
   StageInfo,
   WorkspaceCalendar,
 } from './api.ts';
-import { Localized, stageMetaOf, stateNodeOf } from './api.ts';
+import { stageMetaOf, stateNodeOf } from './api.ts';
 import { chinaCalendar, recordLabel, workingMsBetween } from './engine-lite.ts';
+import { Localized } from './stage-meta.ts';
 
 export { loc } from '../../shared/loc.ts';
 

@@ -574,7 +574,7 @@ function TeamCard({
   const doc = useSopVersion(record.sopId, record.sopVersion).data;
   const title = recordTitle(record.fields, doc?.fields ?? []);
   const metaOf = (id: string) => {
-    let level = doc?.machine.states;
+    let level: Record<string, unknown> | undefined = doc?.machine.states;
     let node: ReturnType<typeof stateNodeOf> = null;
     for (const k of id.split('.')) {
       node = stateNodeOf(level?.[k]);

@@ -11,16 +11,16 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { z } from 'zod/mini';
-import { PageSpinner } from '../../app/app-layout.tsx';
 import { ApiError, errorMessage } from '../../shared/api/client.ts';
 import { useMe } from '../../shared/api/queries.ts';
+import { cleanValue, FieldInput } from '../../shared/ui/field-input.tsx';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import { ActionList, ActionSheet } from './action-list.tsx';
 import {
   type CommandResult,
   type FieldDef,
   type Fields,
   type FieldValue,
-  FieldValue as FieldValueSchema,
   fieldErrorsOf,
   type GateFailure,
   newIdempotencyKey,
@@ -37,7 +37,6 @@ import {
   useUsers,
 } from './api.ts';
 import { ConflictModal, diffRecords } from './conflict-modal.tsx';
-import { cleanValue, FieldInput } from './field-input.tsx';
 import {
   actionLabelsOf,
   displayValue,
@@ -53,6 +52,7 @@ import { OfflineBanner } from './offline-banner.tsx';
 import { ReassignModal, type ReassignTarget } from './reassign-modal.tsx';
 import { StageBar } from './stage-bar.tsx';
 import { StageCard } from './stage-card.tsx';
+import { FieldValueSchema } from './stage-meta.ts';
 import { useCommand } from './use-command.ts';
 import { useLiveGates } from './use-live-gates.ts';
 import { useNow } from './use-now.ts';
@@ -143,7 +143,7 @@ function RecordBody({ data }: { data: RecordPageData }) {
     (id: string | null | undefined) => {
       if (!id) return t('rep.nobody');
       if (id === 'system') return t('rep.history.system');
-      // commands sent by an integration carry the token's id (see ADR 0011)
+      // commands sent by an integration carry the token's id (see docs/access-control.md)
       if (id.startsWith('token:')) return t('rep.history.apiToken');
       return userList.find((u) => u.id === id)?.name ?? id.slice(0, 8);
     },

@@ -6,8 +6,8 @@
 import { CheckCircleFilled, CopyOutlined } from '@ant-design/icons';
 import { App, Button, Card, Checkbox, Form, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { FieldInput } from '../../shared/ui/field-input.tsx';
 import type { FieldDef, Fields, FieldValue, RecordView, StageMeta } from './api.ts';
-import { FieldInput } from './field-input.tsx';
 import { isEmpty, loc, type TimeLeft } from './format.ts';
 
 export type NeededBy = Map<string, string[]>;

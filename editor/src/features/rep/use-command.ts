@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../shared/api/client.ts';
 import {
-  CommandResult,
+  type CommandResult,
   type GateFailure,
   gateFailuresOf,
   NetworkFailure,
@@ -66,15 +66,10 @@ export function useCommand(onSuccess?: (r: CommandResult) => void): Command {
       set({ status: 'sending', attempt: i + 1 });
       try {
         const data = await sendCommand(p.method, p.path, p.body, p.key);
-        const parsed = CommandResult.safeParse(data);
         if (pending.current === p) pending.current = null;
-        if (!parsed.success) {
-          set({ status: 'error', error: parsed.error });
-          return null;
-        }
         set({ status: 'idle' });
-        success.current?.(parsed.data);
-        return parsed.data;
+        success.current?.(data);
+        return data;
       } catch (e) {
         if (e instanceof NetworkFailure) {
           const delay = AUTO_RETRY_DELAYS[i];

@@ -66,6 +66,7 @@ export function useLiveGates(opts: {
     let alive = true;
     const state = {
       ...record,
+      value: record.value,
       fields: { ...record.fields, ...draft },
       stages: Object.fromEntries(
         Object.entries(record.stages).map(([k, v]) => [

@@ -1,6 +1,6 @@
 /** Saves the draft a moment after each change, one request at a time. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../../shared/api/client.ts';
+import { http, ok } from '../../shared/api/client.ts';
 import { type EditorStore, useEditor } from './store.ts';
 
 export type SaveStatus = 'saved' | 'dirty' | 'saving' | 'error';
@@ -19,9 +19,12 @@ export function useAutosave(store: EditorStore) {
     setStatus('saving');
     const { sopId } = store.getState();
     try {
-      await api('PUT', `/api/sops/${encodeURIComponent(sopId)}/draft`, {
-        body: { doc: store.toDocument() },
-      });
+      await ok(
+        http.PUT('/sops/{sopId}/draft', {
+          params: { path: { sopId } },
+          body: { doc: store.toDocument() as unknown as Record<string, unknown> },
+        }),
+      );
       savedRevision.current = rev;
       setStatus(store.getState().revision === rev ? 'saved' : 'dirty');
     } catch (e) {

@@ -11,10 +11,10 @@ import { Button, Result, Typography } from 'antd';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { PageSpinner } from '../../app/app-layout.tsx';
-import { api, errorMessage } from '../../shared/api/client.ts';
-import { keys, SopDraftResponse } from '../../shared/api/queries.ts';
+import { errorMessage, http, ok } from '../../shared/api/client.ts';
+import { keys } from '../../shared/api/queries.ts';
 import { currentLocale } from '../../shared/i18n/index.ts';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import { createEditorStore } from './store.ts';
 import { Workspace } from './workspace.tsx';
 
@@ -23,8 +23,7 @@ export function EditorPage() {
   const { sopId = '' } = useParams();
   const q = useQuery({
     queryKey: keys.sop(sopId),
-    queryFn: ({ signal }) =>
-      api('GET', `/api/sops/${encodeURIComponent(sopId)}`, { schema: SopDraftResponse, signal }),
+    queryFn: ({ signal }) => ok(http.GET('/sops/{sopId}', { params: { path: { sopId } }, signal })),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,
     meta: { silent: true },

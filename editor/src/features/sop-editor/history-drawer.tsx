@@ -3,12 +3,12 @@ import { parseSop } from '@closeloop/engine';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Drawer, Empty, Space, Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, errorMessage } from '../../shared/api/client.ts';
-import { fetchVersion, keys, PublishResponse, useVersions } from '../../shared/api/queries.ts';
+import { errorMessage } from '../../shared/api/client.ts';
+import { fetchVersion, keys, publishSop, useVersions } from '../../shared/api/queries.ts';
+import { formatTime } from '../../shared/format/time.ts';
+import { autoLayout } from '../../shared/graph/layout.ts';
 import { sopToGraph } from '../../shared/graph/sop-graph.ts';
 import { testProps } from '../../shared/test-props.ts';
-import { formatTime } from '../sops/sop-list-page.tsx';
-import { autoLayout } from './layout.ts';
 import { useEditorStore } from './store.ts';
 
 export function HistoryDrawer({
@@ -50,10 +50,7 @@ export function HistoryDrawer({
         try {
           await load(version);
           await flush();
-          const r = await api('POST', `/api/sops/${encodeURIComponent(sopId)}/publish`, {
-            body: { note: t('versions.rollbackNote', { version }) },
-            schema: PublishResponse,
-          });
+          const r = await publishSop(sopId, t('versions.rollbackNote', { version }));
           store.actions.setVersion(r.version);
           onPublished(r.version);
           void qc.invalidateQueries({ queryKey: keys.versions(sopId) });

@@ -3,9 +3,9 @@ import { checkSop, exportXState, importXState, type SopDocument } from '@closelo
 import { App } from 'antd';
 import { useCallback, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { autoLayout } from '../../shared/graph/layout.ts';
 import { sopToGraph } from '../../shared/graph/sop-graph.ts';
 import { currentLocale } from '../../shared/i18n/index.ts';
-import { autoLayout } from './layout.ts';
 import type { EditorStore } from './store.ts';
 
 function download(name: string, data: unknown) {

@@ -20,8 +20,8 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorMessage } from '../../shared/api/client.ts';
-import { fetchVersion, keys, PublishResponse } from '../../shared/api/queries.ts';
+import { type Answered, errorMessage, http, ok } from '../../shared/api/client.ts';
+import { fetchVersion, keys, publishSop } from '../../shared/api/queries.ts';
 import { type DiffEntry, diffSops, stageIds } from '../../shared/graph/sop-diff.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
@@ -58,10 +58,7 @@ async function loadVersionDoc(
   return parsed.ok ? parsed.doc : null;
 }
 
-type MigrateOutcome = {
-  moved?: Array<{ recordId: string; from: string[]; to: string[] }>;
-  failed?: Array<{ recordId: string; code?: string; message?: { 'zh-CN': string; en: string } }>;
-};
+type MigrateOutcome = Answered<'/sops/{sopId}/migrate', 'post'>;
 
 /** Offers a dry run, then the real migration, from one published version to the next. */
 export function MigrateStep({
@@ -104,16 +101,15 @@ export function MigrateStep({
   const run = async (dryRun: boolean) => {
     setBusy(true);
     try {
-      const r = await api<MigrateOutcome>(
-        'POST',
-        `/api/sops/${encodeURIComponent(sopId)}/migrate`,
-        {
+      const r = await ok(
+        http.POST('/sops/{sopId}/migrate', {
+          params: { path: { sopId } },
           body: { fromVersion: from, toVersion: to, stageMap: map, dryRun },
-        },
+        }),
       );
       setResult(r);
       if (!dryRun) {
-        void message.success(t('publish.migrated', { count: r.moved?.length ?? 0 }));
+        void message.success(t('publish.migrated', { count: r.moved.length }));
         onDone();
       }
     } catch (e) {
@@ -153,14 +149,14 @@ export function MigrateStep({
             rowKey="recordId"
             pagination={{ pageSize: 5 }}
             dataSource={[
-              ...(result.moved ?? []).map((m) => ({
+              ...result.moved.map((m) => ({
                 recordId: m.recordId,
                 text: `${m.from.join(', ')} → ${m.to.join(', ')}`,
                 ok: true,
               })),
-              ...(result.failed ?? []).map((f) => ({
+              ...result.failed.map((f) => ({
                 recordId: f.recordId,
-                text: f.message?.[lang] ?? f.code ?? '',
+                text: f.message[lang] || f.code,
                 ok: false,
               })),
             ]}
@@ -248,10 +244,7 @@ export function PublishDialog({
     setError(null);
     try {
       await flush();
-      const r = await api('POST', `/api/sops/${encodeURIComponent(sopId)}/publish`, {
-        body: { note: note.trim() },
-        schema: PublishResponse,
-      });
+      const r = await publishSop(sopId, note.trim());
       void message.success(t('publish.published', { version: r.version }));
       store.actions.setVersion(r.version);
       void qc.invalidateQueries({ queryKey: keys.versions(sopId) });

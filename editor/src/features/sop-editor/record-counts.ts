@@ -1,14 +1,8 @@
 /** Open records per stage (leaf stage id → count), for the canvas and delete confirmations. */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { z } from 'zod/mini';
-import { api } from '../../shared/api/client.ts';
+import { http, ok } from '../../shared/api/client.ts';
 import type { EditorStore } from './store.ts';
-
-const Page = z.object({
-  items: z.array(z.object({ currentStages: z.optional(z.array(z.string())) })),
-  nextCursor: z.optional(z.nullable(z.string())),
-});
 
 const MAX_PAGES = 20;
 
@@ -20,9 +14,14 @@ export function useRecordCounts(store: EditorStore) {
       const counts: Record<string, number> = {};
       let cursor: string | null | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const qs = new URLSearchParams({ sopId, status: 'open', limit: '200' });
-        if (cursor) qs.set('cursor', cursor);
-        const r = await api('GET', `/api/records?${qs}`, { schema: Page, signal });
+        const r = await ok(
+          http.GET('/records', {
+            params: {
+              query: { sopId, status: 'open', limit: 200, ...(cursor ? { cursor } : {}) },
+            },
+            signal,
+          }),
+        );
         for (const item of r.items) {
           for (const s of item.currentStages ?? []) counts[s] = (counts[s] ?? 0) + 1;
         }

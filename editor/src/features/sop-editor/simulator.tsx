@@ -42,7 +42,7 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useUsers } from '../rep/api.ts';
+import { useUsers } from '../../shared/api/directory.ts';
 import { ClonePicker } from './sim/clone-picker.tsx';
 import { GateTraces, OwnerTraceView } from './sim/trace-view.tsx';
 import { simMachine, type TraceEntry } from './sim-machine.ts';

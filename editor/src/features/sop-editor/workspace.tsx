@@ -24,6 +24,7 @@ import { App, Badge, Button, Drawer, Dropdown, Grid, Tabs, Tooltip, Typography }
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { autoLayout } from '../../shared/graph/layout.ts';
 import type { StageKind, StageNode } from '../../shared/graph/sop-graph.ts';
 import { testProps } from '../../shared/test-props.ts';
 import { useAutosave } from './autosave.ts';
@@ -31,7 +32,6 @@ import { Canvas } from './canvas.tsx';
 import { HelpModal } from './help-modal.tsx';
 import { HistoryDrawer } from './history-drawer.tsx';
 import { useImportExport } from './import-export.tsx';
-import { autoLayout } from './layout.ts';
 import { FieldsPanel } from './panels/fields-panel.tsx';
 import { Inspector } from './panels/inspector.tsx';
 import { ProblemsPanel } from './panels/problems-panel.tsx';

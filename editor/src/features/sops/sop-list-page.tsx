@@ -6,27 +6,18 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../shared/api/client.ts';
 import { type SopSummary, useCreateSop, useMe, useSops } from '../../shared/api/queries.ts';
+import { formatTime } from '../../shared/format/time.ts';
 import { blankSop } from '../../shared/graph/sop-graph.ts';
 import { loc } from '../../shared/loc.ts';
 import { testProps } from '../../shared/test-props.ts';
 
 type NewSopForm = { id: string; nameZh: string; nameEn: string };
 
-export function formatTime(value: string | number | null | undefined, lang: string): string {
-  if (value === null || value === undefined) return '—';
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  });
-}
-
 export function SopListPage() {
   const { t, i18n } = useTranslation();
   const sops = useSops();
   const me = useMe();
-  // trainers see no live customer data (issue 4), so record counts mean nothing to them
+  // trainers see no live customer data, so record counts mean nothing to them
   const showCounts = me.data?.role !== 'trainer';
   const create = useCreateSop();
   const navigate = useNavigate();
@@ -37,7 +28,7 @@ export function SopListPage() {
 
   const onCreate = (v: NewSopForm) => {
     const doc = blankSop(v.id, { 'zh-CN': v.nameZh, en: v.nameEn || v.nameZh });
-    create.mutate(doc, {
+    create.mutate(doc as Record<string, unknown>, {
       onSuccess: () => {
         setOpen(false);
         form.resetFields();
@@ -61,7 +52,7 @@ export function SopListPage() {
       void message.error(t('sops.importInvalid'));
       return;
     }
-    create.mutate(doc, {
+    create.mutate(doc as Record<string, unknown>, {
       onSuccess: () => navigate(`/sops/${encodeURIComponent(id)}/edit`),
     });
   };

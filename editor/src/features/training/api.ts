@@ -1,200 +1,32 @@
 /**
- * Response schemas and TanStack Query hooks for training: assignments and progress,
- * practice runs, the quiz. Stage meta and field definitions are checked with the engine's
- * schemas where they are used.
+ * Training's server state: types from the generated API contract, query keys and TanStack
+ * Query hooks for assignments and progress, practice runs and the quiz. Stage meta and field
+ * definitions are checked with the engine's schemas where they are used.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod/mini';
-import { api } from '../../shared/api/client.ts';
-import { FieldValue, GateFailure, openActionShape } from '../../shared/api/schemas.ts';
-import { Localized } from '../library/api.ts';
+import { type Answered, http, ok, type Schemas } from '../../shared/api/client.ts';
 
-export const Role = z.enum(['admin', 'manager', 'trainer', 'rep']);
+export type FieldValue = Schemas['FieldValue'];
+export type GateFailure = Schemas['GateFailure'];
+export type Progress = Schemas['TrainingProgress'];
+export type Assignment = Schemas['TrainingAssignment'];
+export type Notice = Schemas['PracticeNotice'];
+export type Recipient = NonNullable<Extract<Notice, { type: 'assign' }>['to']>;
+export type LogEntry = Schemas['PracticeLogEntry'];
+export type Practice = NonNullable<Schemas['PracticeSession']>;
+export type PracticeAction = Practice['actions'][number];
+export type Timer = Schemas['TimerSpec'];
+export type PathView = Schemas['TrainingPath'];
+export type Outcome = Schemas['PracticeOutcome'];
+export type PracticeCommand = Schemas['PracticeCommand'];
+export type QuizQuestion = Schemas['QuizQuestion'];
+export type AssignmentDetail = Answered<'/training/assignments/{assignmentId}', 'get'>;
+export type Quiz = Answered<'/training/assignments/{assignmentId}/quiz', 'get'>;
+export type QuizResult = Answered<'/training/assignments/{assignmentId}/quiz', 'post'>;
+/** A person in the workspace, as the assign dialog lists them. */
+export type DirectoryUser = Answered<'/users', 'get'>['items'][number];
 
-export const Progress = z.object({
-  pathsWalked: z.number(),
-  pathsTotal: z.number(),
-  walkedPaths: z.array(z.string()),
-  quizPassed: z.boolean(),
-  quizAttempts: z.number(),
-  quizBestScore: z.nullable(z.number()),
-  percent: z.number(),
-  complete: z.boolean(),
-  completedAt: z.nullable(z.number()),
-});
-export type Progress = z.infer<typeof Progress>;
-
-export const Assignment = z.object({
-  id: z.string(),
-  sop: z.object({ sopId: z.string(), version: z.number(), name: Localized }),
-  user: z.object({ id: z.string(), name: z.string(), email: z.string() }),
-  assignedBy: z.object({ id: z.string(), name: z.string() }),
-  dueAt: z.nullable(z.number()),
-  overdue: z.boolean(),
-  createdAt: z.number(),
-  progress: Progress,
-});
-export type Assignment = z.infer<typeof Assignment>;
-
-const Recipient = z.union([
-  z.object({ kind: z.literal('you') }),
-  z.object({ kind: z.literal('manager'), team: z.string() }),
-  z.object({ kind: z.literal('person'), id: z.string() }),
-]);
-export type Recipient = z.infer<typeof Recipient>;
-
-export const Notice = z.union([
-  z.object({
-    type: z.literal('notify'),
-    kind: z.string(),
-    to: z.array(Recipient),
-    message: Localized,
-  }),
-  z.object({ type: z.literal('webhook'), event: z.string() }),
-  z.object({ type: z.literal('assign'), to: z.nullable(Recipient), team: z.nullable(z.string()) }),
-]);
-export type Notice = z.infer<typeof Notice>;
-
-export const LogEntry = z.object({
-  at: z.number(),
-  kind: z.enum(['created', 'action', 'edit', 'timer']),
-  action: z.optional(z.string()),
-  label: z.optional(Localized),
-  actingAs: z.optional(Role),
-  timer: z.optional(z.object({ stage: z.string(), kind: z.string(), rung: z.number() })),
-  entered: z.array(z.string()),
-  events: z.array(z.string()),
-  notices: z.array(Notice),
-});
-export type LogEntry = z.infer<typeof LogEntry>;
-
-export { FieldValue, GateFailure } from '../../shared/api/schemas.ts';
-
-export const PracticeAction = z.object({ ...openActionShape, actingAs: z.optional(Role) });
-export type PracticeAction = z.infer<typeof PracticeAction>;
-
-export const Timer = z.object({
-  id: z.string(),
-  stage: z.string(),
-  rung: z.number(),
-  kind: z.string(),
-  dueAt: z.number(),
-});
-export type Timer = z.infer<typeof Timer>;
-
-export const PracticeRecord = z.object({
-  status: z.enum(['open', 'won', 'lost', 'done']),
-  value: z.unknown(),
-  fields: z.record(z.string(), FieldValue),
-  checklist: z.record(z.string(), z.array(z.string())),
-  stages: z.record(z.string(), z.object({ enteredAt: z.number() })),
-  timers: z.array(Timer),
-  dueAt: z.nullable(z.number()),
-  ownerId: z.nullable(z.string()),
-  currentStages: z.array(z.string()),
-  activeStages: z.array(z.string()),
-  overdue: z.boolean(),
-});
-export type PracticeRecord = z.infer<typeof PracticeRecord>;
-
-export const Practice = z.object({
-  id: z.string(),
-  assignmentId: z.string(),
-  status: z.enum(['active', 'finished', 'abandoned']),
-  version: z.number(),
-  simStart: z.number(),
-  simNow: z.number(),
-  record: PracticeRecord,
-  actions: z.array(PracticeAction),
-  nextTimer: z.nullable(Timer),
-  log: z.array(LogEntry),
-  walkedPath: z.nullable(z.string()),
-});
-export type Practice = z.infer<typeof Practice>;
-
-export const PathView = z.object({
-  key: z.string(),
-  steps: z.array(z.object({ action: z.string(), label: Localized, to: z.array(z.string()) })),
-  final: z.string(),
-  finalTitle: Localized,
-  walked: z.boolean(),
-});
-export type PathView = z.infer<typeof PathView>;
-
-export const AssignmentDetail = z.object({
-  assignment: Assignment,
-  sop: z.object({
-    sopId: z.string(),
-    version: z.number(),
-    name: Localized,
-    description: z.nullable(Localized),
-    fields: z.array(z.unknown()),
-  }),
-  stages: z.array(
-    z.object({ id: z.string(), parentId: z.nullable(z.string()), meta: z.optional(z.unknown()) }),
-  ),
-  paths: z.array(PathView),
-  practice: z.nullable(Practice),
-});
-export type AssignmentDetail = z.infer<typeof AssignmentDetail>;
-
-export const Outcome = z.object({
-  ok: z.boolean(),
-  rejection: z.optional(
-    z.object({ code: z.string(), message: Localized, failures: z.array(GateFailure) }),
-  ),
-  actingAs: z.optional(Role),
-  fired: z.array(
-    z.object({
-      at: z.number(),
-      stage: z.string(),
-      kind: z.string(),
-      rung: z.number(),
-      events: z.array(z.string()),
-    }),
-  ),
-  notices: z.array(Notice),
-  finished: z.boolean(),
-  walkedPath: z.nullable(z.string()),
-});
-export type Outcome = z.infer<typeof Outcome>;
-
-const CommandResponse = z.object({ practice: Practice, outcome: Outcome, progress: Progress });
-export type CommandResponse = z.infer<typeof CommandResponse>;
-
-export const QuizQuestion = z.object({
-  id: z.string(),
-  kind: z.string(),
-  prompt: Localized,
-  options: z.array(z.object({ id: z.string(), text: Localized })),
-});
-export type QuizQuestion = z.infer<typeof QuizQuestion>;
-export const Quiz = z.object({
-  attempt: z.number(),
-  passNeeded: z.number(),
-  questions: z.array(QuizQuestion),
-});
-export type Quiz = z.infer<typeof Quiz>;
-
-export const QuizResult = z.object({
-  attempt: z.number(),
-  correct: z.number(),
-  total: z.number(),
-  passed: z.boolean(),
-  passNeeded: z.number(),
-  results: z.array(
-    z.object({
-      questionId: z.string(),
-      chosen: z.nullable(z.string()),
-      correctOptionId: z.string(),
-      correct: z.boolean(),
-    }),
-  ),
-  progress: Progress,
-});
-export type QuizResult = z.infer<typeof QuizResult>;
-
-export const PublishedDoc = z.object({ doc: z.unknown() });
+const byId = (assignmentId: string) => ({ params: { path: { assignmentId } } });
 
 export const trainingKeys = {
   all: ['training'] as const,
@@ -208,10 +40,7 @@ export function useAssignments(sopId?: string) {
   return useQuery({
     queryKey: trainingKeys.list(sopId),
     queryFn: ({ signal }) =>
-      api('GET', `/api/training/assignments${sopId ? `?sopId=${encodeURIComponent(sopId)}` : ''}`, {
-        schema: z.object({ items: z.array(Assignment) }),
-        signal,
-      }),
+      ok(http.GET('/training/assignments', { params: { query: sopId ? { sopId } : {} }, signal })),
   });
 }
 
@@ -219,10 +48,7 @@ export function useAssignmentDetail(id: string) {
   return useQuery({
     queryKey: trainingKeys.detail(id),
     queryFn: ({ signal }) =>
-      api('GET', `/api/training/assignments/${encodeURIComponent(id)}`, {
-        schema: AssignmentDetail,
-        signal,
-      }),
+      ok(http.GET('/training/assignments/{assignmentId}', { ...byId(id), signal })),
   });
 }
 
@@ -233,10 +59,12 @@ export function useAssignedDoc(sopId: string | undefined, version: number | unde
     enabled: !!sopId && !!version,
     staleTime: Number.POSITIVE_INFINITY,
     queryFn: ({ signal }) =>
-      api('GET', `/api/sops/${encodeURIComponent(sopId ?? '')}/versions/${version}`, {
-        schema: PublishedDoc,
-        signal,
-      }),
+      ok(
+        http.GET('/sops/{sopId}/versions/{version}', {
+          params: { path: { sopId: sopId ?? '', version: version ?? 0 } },
+          signal,
+        }),
+      ),
   });
 }
 
@@ -244,10 +72,7 @@ export function useAssign() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { sopId: string; userIds: string[]; dueAt: number | null }) =>
-      api('POST', '/api/training/assignments', {
-        body: input,
-        schema: z.object({ items: z.array(Assignment) }),
-      }),
+      ok(http.POST('/training/assignments', { body: input })),
     onSuccess: () => qc.invalidateQueries({ queryKey: trainingKeys.all }),
   });
 }
@@ -256,7 +81,7 @@ export function useAssign() {
 function remember(
   qc: ReturnType<typeof useQueryClient>,
   assignmentId: string,
-  practice: Practice,
+  practice: Practice | null,
   progress: Progress,
 ) {
   qc.setQueryData<AssignmentDetail>(trainingKeys.detail(assignmentId), (old) => {
@@ -275,31 +100,21 @@ export function useStartPractice(assignmentId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () =>
-      api('POST', `/api/training/assignments/${encodeURIComponent(assignmentId)}/practice`, {
-        schema: z.object({ practice: Practice, progress: Progress }),
-      }),
+      ok(http.POST('/training/assignments/{assignmentId}/practice', byId(assignmentId))),
     onSuccess: (r) => remember(qc, assignmentId, r.practice, r.progress),
   });
 }
-
-export type PracticeCommand =
-  | {
-      type: 'perform';
-      action: string;
-      fields?: Record<string, FieldValue>;
-      checklist?: Record<string, string[]>;
-    }
-  | { type: 'edit'; fields?: Record<string, FieldValue>; checklist?: Record<string, string[]> }
-  | { type: 'advance'; ms?: number; toNextTimer?: boolean };
 
 export function usePracticeCommand(assignmentId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { sessionId: string; version: number; command: PracticeCommand }) =>
-      api('POST', `/api/training/practice/${encodeURIComponent(input.sessionId)}/commands`, {
-        body: { version: input.version, command: input.command },
-        schema: CommandResponse,
-      }),
+      ok(
+        http.POST('/training/practice/{sessionId}/commands', {
+          params: { path: { sessionId: input.sessionId } },
+          body: { version: input.version, command: input.command },
+        }),
+      ),
     onSuccess: (r) => {
       remember(qc, assignmentId, r.practice, r.progress);
       void qc.invalidateQueries({ queryKey: ['training', 'list'] });
@@ -314,10 +129,7 @@ export function useQuiz(assignmentId: string, enabled: boolean) {
     enabled,
     staleTime: Number.POSITIVE_INFINITY,
     queryFn: ({ signal }) =>
-      api('GET', `/api/training/assignments/${encodeURIComponent(assignmentId)}/quiz`, {
-        schema: Quiz,
-        signal,
-      }),
+      ok(http.GET('/training/assignments/{assignmentId}/quiz', { ...byId(assignmentId), signal })),
   });
 }
 
@@ -325,10 +137,12 @@ export function useSubmitQuiz(assignmentId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { attempt: number; answers: Record<string, string> }) =>
-      api('POST', `/api/training/assignments/${encodeURIComponent(assignmentId)}/quiz`, {
-        body: input,
-        schema: QuizResult,
-      }),
+      ok(
+        http.POST('/training/assignments/{assignmentId}/quiz', {
+          ...byId(assignmentId),
+          body: input,
+        }),
+      ),
     onSuccess: (r) => {
       qc.setQueryData<AssignmentDetail>(trainingKeys.detail(assignmentId), (old) =>
         old ? { ...old, assignment: { ...old.assignment, progress: r.progress } } : old,
@@ -338,20 +152,10 @@ export function useSubmitQuiz(assignmentId: string) {
   });
 }
 
-export const DirectoryUser = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.string(),
-  role: z.string(),
-  active: z.optional(z.boolean()),
-});
-export type DirectoryUser = z.infer<typeof DirectoryUser>;
-
 export function useDirectory(enabled: boolean) {
   return useQuery({
     queryKey: ['training', 'users'],
     enabled,
-    queryFn: ({ signal }) =>
-      api('GET', '/api/users', { schema: z.object({ items: z.array(DirectoryUser) }), signal }),
+    queryFn: ({ signal }) => ok(http.GET('/users', { signal })),
   });
 }

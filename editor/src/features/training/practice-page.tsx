@@ -27,11 +27,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { z } from 'zod/mini';
 import { useMe } from '../../shared/api/queries.ts';
-import { loc } from '../library/format.ts';
-import '../library/library.css';
-import { PageSpinner } from '../../app/app-layout.tsx';
-import { SopDiagram } from '../library/sop-diagram.tsx';
-import { FieldDef } from '../rep/api.ts';
+import { loc } from '../../shared/format/words.ts';
+import '../../shared/sop/library.css';
+import { FieldDef } from '@closeloop/engine';
+import { SopDiagram } from '../../shared/sop/sop-diagram.tsx';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import {
   type AssignmentDetail,
   type PathView,

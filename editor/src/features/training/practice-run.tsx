@@ -14,15 +14,15 @@ import {
   SaveOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
+import type { FieldDef } from '@closeloop/engine';
 import { type StageMeta, StageMeta as StageMetaSchema } from '@closeloop/engine';
 import { Alert, Button, Card, Checkbox, Form, Space, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dateTimeWords, loc, spanWords } from '../library/format.ts';
-import { InstructionsBlock, ScriptBlock, SlaBlock } from '../library/stage-guidance.tsx';
-import type { FieldDef } from '../rep/api.ts';
-import { cleanValue, FieldInput } from '../rep/field-input.tsx';
+import { dateTimeWords, loc, spanWords } from '../../shared/format/words.ts';
+import { InstructionsBlock, ScriptBlock, SlaBlock } from '../../shared/sop/stage-guidance.tsx';
+import { cleanValue, FieldInput } from '../../shared/ui/field-input.tsx';
 import {
   type AssignmentDetail,
   type FieldValue,

@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Radio, Result, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loc } from '../library/format.ts';
+import { loc } from '../../shared/format/words.ts';
 import { type Progress, type QuizResult, trainingKeys, useQuiz, useSubmitQuiz } from './api.ts';
 
 export function QuizPanel({

@@ -22,12 +22,12 @@ import {
 } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { useLibrary } from '../../shared/api/library.ts';
 import { useMe } from '../../shared/api/queries.ts';
+import { loc } from '../../shared/format/words.ts';
 import { currentLocale } from '../../shared/i18n/index.ts';
-import { useLibrary } from '../library/api.ts';
-import { loc } from '../library/format.ts';
-import '../library/library.css';
-import { PageSpinner } from '../../app/app-layout.tsx';
+import '../../shared/sop/library.css';
+import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import { type Assignment, useAssign, useAssignments, useDirectory } from './api.ts';
 import './training.css';
 

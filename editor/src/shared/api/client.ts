@@ -1,10 +1,16 @@
 /**
- * The one way the app talks to the server: JSON in, JSON out, every response body checked
- * against a schema, every error turned into an `ApiError` carrying the server's
+ * The one way the app talks to the server: `http`, an openapi-fetch client typed by
+ * `openapi.d.ts` (generated from the server's /api/openapi.json by `bun run api:gen`), and
+ * `ok()`, which turns a failed answer into an `ApiError` carrying the server's
  * application/problem+json (RFC 9457) so the UI can show its `title`.
  */
+import createClient, { type Middleware } from 'openapi-fetch';
 import { z } from 'zod/mini';
 import { i18n } from '../i18n/index.ts';
+import type { components, paths } from './openapi';
+
+/** A schema of the server's OpenAPI document, by component name. */
+export type Schemas = components['schemas'];
 
 export const ProblemDetails = z.object({
   type: z.optional(z.string()),
@@ -34,7 +40,15 @@ export class ApiError extends Error {
   }
 }
 
-/** The message to show for any error thrown by `api()` or by code around it. */
+/** The RFC 9457 members of a failed answer's body, or a title made from its status. */
+export function problemOf(res: Response, body: unknown): ProblemDetails {
+  const parsed = ProblemDetails.safeParse(body);
+  return parsed.success
+    ? parsed.data
+    : { title: res.statusText || i18n.t('app.error'), status: res.status };
+}
+
+/** The message to show for any error thrown by `ok()` or by code around it. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     const d = error.problem.detail;
@@ -45,50 +59,60 @@ export function errorMessage(error: unknown): string {
   return i18n.t('app.error');
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-type Schema<T> = { parse: (data: unknown) => T };
+/** Every request says which language its problem titles should be in and passes the CSRF check. */
+const headers: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('accept', 'application/json, application/problem+json');
+    request.headers.set('accept-language', i18n.language);
+    // the server requires it on cookie-authenticated writes (CSRF)
+    request.headers.set('x-closeloop-csrf', '1');
+    return request;
+  },
+};
 
 /**
- * Calls the API. With a schema, the response body is validated and typed by it.
+ * The typed client; paths are the OpenAPI document's (without the `/api` prefix).
  *
  * @example
- * const me = await api('GET', '/api/me', { schema: MeResponse });
+ * const me = await ok(http.GET('/me', { signal }));
  */
-export async function api<T = unknown>(
-  method: Method,
-  path: string,
-  opts: { body?: unknown; schema?: Schema<T>; signal?: AbortSignal } = {},
-): Promise<T> {
-  const headers: Record<string, string> = {
-    accept: 'application/json, application/problem+json',
-    'accept-language': i18n.language,
-    // the server requires it on cookie-authenticated writes (CSRF)
-    'x-closeloop-csrf': '1',
-  };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  const text = await res.text();
-  let data: unknown;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
+export const http = createClient<paths>({
+  baseUrl: '/api',
+  credentials: 'same-origin',
+  // looked up at call time, so a page that swaps `fetch` later is still seen
+  fetch: (req) => globalThis.fetch(req),
+});
+http.use(headers);
+
+type Answer = { data?: unknown; error?: unknown; response: Response };
+/** The success arm's body of an openapi-fetch answer. */
+type DataOf<A> = A extends { data: infer D; error?: never } ? D : never;
+
+/**
+ * The body of a successful answer; a failed one throws `ApiError` with the whole problem body.
+ */
+export async function ok<A extends Answer>(answer: Promise<A>): Promise<DataOf<A>> {
+  const r = await answer;
+  if (r.error !== undefined || !r.response.ok) {
+    throw new ApiError(problemOf(r.response, r.error), r.response.status, r.error);
   }
-  if (!res.ok) {
-    const parsed = ProblemDetails.safeParse(data);
-    const problem: ProblemDetails = parsed.success
-      ? parsed.data
-      : { title: res.statusText || i18n.t('app.error'), status: res.status };
-    throw new ApiError(problem, res.status, data);
-  }
-  return opts.schema ? opts.schema.parse(data) : (data as T);
+  return r.data as DataOf<A>;
 }
+
+type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+
+/**
+ * The JSON body a successful call answers with, by path and method.
+ *
+ * @example
+ * type Teams = Answered<'/teams', 'get'>['items'];
+ */
+export type Answered<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: infer A }
+    ? JsonOf<A>
+    : R extends { 201: infer A }
+      ? JsonOf<A>
+      : never
+  : never;

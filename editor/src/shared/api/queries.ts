@@ -1,69 +1,23 @@
 /**
- * Response schemas and TanStack Query hooks for the shell and the SOP area. SOP documents
- * themselves are validated with the engine's `parseSop` where they are used (the editor
- * chunk), so the shell does not load the engine.
+ * The shell's and the SOP area's server state: TanStack Query hooks over the typed client.
+ * SOP documents themselves are validated with the engine's `parseSop` where they are used
+ * (the editor chunk), so the shell does not load the engine.
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod/mini';
-import { ApiError, api } from './client.ts';
+import { ApiError, http, ok, type Schemas } from './client.ts';
 
-export const Role = z.enum(['admin', 'manager', 'trainer', 'rep']);
-export type Role = z.infer<typeof Role>;
+export type User = Schemas['User'];
+export type Role = User['role'];
+/** Every role, in the order the admin pages list them. */
+export const ROLES: readonly Role[] = ['admin', 'manager', 'trainer', 'rep'];
+export type SopSummary = Schemas['SopSummary'];
+export type SopDraftResponse = Schemas['SopDetail'];
+export type VersionSummary = Schemas['SopVersionSummary'];
 
-export const User = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role: Role,
-  locale: z.optional(z.nullable(z.string())),
-  workspaceId: z.optional(z.string()),
-  teamIds: z.optional(z.array(z.string())),
-});
-export type User = z.infer<typeof User>;
-
-export const MeResponse = z.object({ user: User });
-
-const Localized = z.object({ 'zh-CN': z.string(), en: z.string() });
-const Timestamp = z.union([z.string(), z.number()]);
-
-export const SopSummary = z.object({
-  sopId: z.string(),
-  name: z.union([Localized, z.string()]),
-  draftUpdatedAt: z.optional(z.nullable(Timestamp)),
-  publishedVersion: z.optional(z.nullable(z.number())),
-  recordCount: z.optional(z.nullable(z.number())),
-});
-export type SopSummary = z.infer<typeof SopSummary>;
-export const SopList = z.object({ items: z.array(SopSummary) });
-
-/** The draft is checked by the engine's parseSop in the editor, so it stays `unknown` here. */
-export const SopDraftResponse = z.object({
-  sopId: z.string(),
-  draft: z.unknown(),
-  publishedVersion: z.optional(z.nullable(z.number())),
-});
-export type SopDraftResponse = z.infer<typeof SopDraftResponse>;
-
-export const VersionSummary = z.object({
-  version: z.number(),
-  note: z.optional(z.nullable(z.string())),
-  publishedAt: z.optional(z.nullable(Timestamp)),
-  hash: z.optional(z.string()),
-});
-export type VersionSummary = z.infer<typeof VersionSummary>;
-export const VersionList = z.union([
-  z.object({ items: z.array(VersionSummary) }),
-  z.array(VersionSummary),
-]);
-
-export const VersionResponse = z.object({
-  doc: z.unknown(),
-  note: z.optional(z.nullable(z.string())),
-  publishedAt: z.optional(z.nullable(Timestamp)),
-  hash: z.optional(z.string()),
-});
-
-export const PublishResponse = z.object({ version: z.number() });
+/** The signed-in user's answer from `GET /me`. */
+export function fetchMe(signal?: AbortSignal) {
+  return ok(http.GET('/me', { signal }));
+}
 
 export const keys = {
   me: ['me'] as const,
@@ -79,7 +33,7 @@ export function useMe() {
     queryKey: keys.me,
     queryFn: async ({ signal }) => {
       try {
-        return (await api('GET', '/api/me', { schema: MeResponse, signal })).user;
+        return (await fetchMe(signal)).user;
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return null;
         throw e;
@@ -90,11 +44,16 @@ export function useMe() {
   });
 }
 
+/** Publishes the SOP's saved draft as its next version. */
+export function publishSop(sopId: string, note: string) {
+  return ok(http.POST('/sops/{sopId}/publish', { params: { path: { sopId } }, body: { note } }));
+}
+
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { email: string; password: string }) =>
-      api('POST', '/api/auth/login', { body: input }),
+      ok(http.POST('/auth/login', { body: input })),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.me }),
   });
 }
@@ -102,7 +61,7 @@ export function useLogin() {
 export function useLogout() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api('POST', '/api/auth/logout'),
+    mutationFn: () => ok(http.POST('/auth/logout')),
     onSettled: () => {
       qc.setQueryData(keys.me, null);
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
@@ -113,14 +72,14 @@ export function useLogout() {
 export function useSops() {
   return useQuery({
     queryKey: keys.sops,
-    queryFn: ({ signal }) => api('GET', '/api/sops', { schema: SopList, signal }),
+    queryFn: ({ signal }) => ok(http.GET('/sops', { signal })),
   });
 }
 
 export function useCreateSop() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (doc: unknown) => api('POST', '/api/sops', { body: { doc } }),
+    mutationFn: (doc: Schemas['SopDocument']) => ok(http.POST('/sops', { body: { doc } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.sops }),
   });
 }
@@ -130,12 +89,10 @@ export function useVersions(sopId: string, enabled = true) {
     queryKey: keys.versions(sopId),
     enabled,
     queryFn: async ({ signal }) => {
-      const r = await api('GET', `/api/sops/${encodeURIComponent(sopId)}/versions`, {
-        schema: VersionList,
-        signal,
-      });
-      const list = Array.isArray(r) ? r : r.items;
-      return [...list].sort((a, b) => b.version - a.version);
+      const r = await ok(
+        http.GET('/sops/{sopId}/versions', { params: { path: { sopId } }, signal }),
+      );
+      return [...r.items].sort((a, b) => b.version - a.version);
     },
   });
 }
@@ -144,10 +101,12 @@ export function fetchVersion(qc: QueryClient, sopId: string, version: number) {
   return qc.fetchQuery({
     queryKey: keys.version(sopId, version),
     queryFn: ({ signal }) =>
-      api('GET', `/api/sops/${encodeURIComponent(sopId)}/versions/${version}`, {
-        schema: VersionResponse,
-        signal,
-      }),
+      ok(
+        http.GET('/sops/{sopId}/versions/{version}', {
+          params: { path: { sopId, version } },
+          signal,
+        }),
+      ),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

@@ -777,6 +777,7 @@ export const en: Messages = {
       stages_other: '{{count}} stages',
       paths_one: '{{count}} path',
       paths_other: '{{count}} paths',
+      pathsAtLeast: 'at least {{count}} paths',
       escalations_one: '{{count}} escalation',
       escalations_other: '{{count}} escalations',
     },
@@ -1100,6 +1101,8 @@ export const en: Messages = {
     },
     tokens: {
       hint: 'For other systems that call the API; the secret is shown once, when created',
+      rightsNote:
+        'A token acts with admin reach within its scopes only while the person who created it is an active admin: it stops working when they are deactivated or lose the admin role, and works again if they regain it.',
       create: 'New token',
       createOk: 'Create',
       createFailed: 'Could not create the token',
@@ -1120,7 +1123,7 @@ export const en: Messages = {
       created: 'Created',
       lastUsed: 'Last used',
       unused: 'Never used',
-      state: { active: 'Active', revoked: 'Revoked', expired: 'Expired' },
+      state: { active: 'Active', revoked: 'Revoked', expired: 'Expired', suspended: 'Suspended' },
       revoke: 'Revoke',
       revokeConfirm: 'Revoke the token “{{name}}”?',
       revokeBody: 'Systems using it lose access at once. This cannot be undone.',

@@ -757,6 +757,7 @@ export const zhCN = {
       stages_other: '{{count}} 个阶段',
       paths_one: '{{count}} 条路径',
       paths_other: '{{count}} 条路径',
+      pathsAtLeast: '至少 {{count}} 条路径',
       escalations_one: '{{count}} 级升级',
       escalations_other: '{{count}} 级升级',
     },
@@ -1074,6 +1075,8 @@ export const zhCN = {
     },
     tokens: {
       hint: '供外部系统调用 API；密钥只在创建时显示一次',
+      rightsNote:
+        '令牌在其权限范围内具有管理员的访问能力，但仅当创建它的人仍是在职的管理员时有效：创建者被停用或不再是管理员时令牌立即失效，恢复管理员身份后重新生效。',
       create: '新建令牌',
       createOk: '创建',
       createFailed: '创建令牌失败',
@@ -1094,7 +1097,7 @@ export const zhCN = {
       created: '创建',
       lastUsed: '最近使用',
       unused: '从未使用',
-      state: { active: '有效', revoked: '已吊销', expired: '已过期' },
+      state: { active: '有效', revoked: '已吊销', expired: '已过期', suspended: '已暂停' },
       revoke: '吊销',
       revokeConfirm: '吊销令牌「{{name}}」？',
       revokeBody: '使用该令牌的系统将立即无法访问，且不能恢复。',

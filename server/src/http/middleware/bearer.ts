@@ -1,5 +1,5 @@
 /**
- * API-token (bearer) authentication and the client address (issue 4).
+ * API-token (bearer) authentication and the client address.
  *
  * A request with `Authorization: Bearer …` is decided by the token alone: a cookie sent with
  * it is ignored (never resolved), so a token cannot borrow a session's reach, nor a session a
@@ -7,13 +7,13 @@
  * header cross-origin only after a CORS preflight, which this server never grants.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { getConnInfo } from 'hono/bun';
+import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { resolveToken, touchToken } from '../../services/auth/api-tokens.ts';
 import { tokenMayCall } from '../../services/core/access.ts';
 import type { AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import type { RateLimiter } from './rate-limit.ts';
 
 /** The token of an `Authorization: Bearer` header; null when there is no bearer header. */
 export function bearerOf(header: string | undefined): string | null {
@@ -52,13 +52,15 @@ const TOKEN_OPEN_PATHS = new Set(['/api/openapi.json', '/api/docs']);
 
 /**
  * Authenticates a bearer request: 401 `token-invalid` for a malformed, unknown, revoked or
- * expired token; 403 `token-scope` for an operation outside its scopes. Otherwise sets the
+ * expired token; 403 `token-scope` for an operation outside its scopes; 429 `rate-limited`
+ * past the token's requests per minute. Otherwise sets the
  * caller (a token acting for its workspace), records its use (throttled) and returns null.
  */
 export async function authenticateBearer(
   c: Context<AppEnv>,
   token: string,
   operationOf: (c: Context<AppEnv>) => string | undefined,
+  limiter: RateLimiter,
 ): Promise<Response | null> {
   const deps = c.get('deps');
   const found = token ? await resolveToken(deps, token) : null;
@@ -76,6 +78,12 @@ export async function authenticateBearer(
       `this API token's scopes do not include ${operationId ?? `${c.req.method} ${c.req.path}`}`,
     );
   }
+  const wait = limiter.take(found.tokenId);
+  if (wait > 0) {
+    const res = problem(c, 'rate-limited', 'this API token made too many requests; slow down');
+    res.headers.set('retry-after', String(wait));
+    return res;
+  }
   if (found.touch) {
     await touchToken(deps, found, {
       operationId,
@@ -89,19 +97,18 @@ export async function authenticateBearer(
   return null;
 }
 
-/**
- * The client's address: with `trustProxy`, the last X-Forwarded-For entry (the one our proxy
- * appended; earlier entries are the client's word); else the socket's. Null when unknown
- * (e.g. app.fetch called without a Bun server).
- */
-export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const last = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-    if (last) return last.slice(0, 100);
-  }
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
+export type BearerOptions = {
+  /** The operationId of the route a request reaches (see operationResolver). */
+  operationOf: (c: Context<AppEnv>) => string | undefined;
+  /** Requests per minute per token (see rate-limit.ts). */
+  limiter: RateLimiter;
+};
+
+/** Decides a request carrying `Authorization: Bearer …` by its token; others pass on. */
+export function bearerAuth({ operationOf, limiter }: BearerOptions): MiddlewareHandler<AppEnv> {
+  return async function authenticateToken(c, next) {
+    const token = bearerOf(c.req.header('authorization'));
+    if (token === null) return next();
+    return (await authenticateBearer(c, token, operationOf, limiter)) ?? next();
+  };
 }

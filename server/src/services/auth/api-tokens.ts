@@ -1,5 +1,5 @@
 /**
- * API tokens for integrations (issue 4). A token reads `clk_<workspaceId>_<tokenId>_<secret>`
+ * API tokens for integrations. A token reads `clk_<workspaceId>_<tokenId>_<secret>`
  * (secret: 32 random bytes, hex). The table keeps only the SHA-256 of the secret; a request
  * finds its row by primary key (workspace, id) and compares hashes in constant time, so no
  * lookup ever scans another workspace's tokens.
@@ -24,6 +24,8 @@ export type ApiToken = {
   expiresAt: number | null;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** Its creator is no longer an active admin: the token is refused until they are again. */
+  suspended: boolean;
 };
 
 /** A new token's id and secret, and the string shown once to its creator. */
@@ -56,7 +58,8 @@ export const TOKEN_COLUMNS = `t.id, t.name, t.scopes, t.created_by, u.name as cr
   extract(epoch from t.created_at) * 1000 as created_ms,
   extract(epoch from t.expires_at) * 1000 as expires_ms,
   extract(epoch from t.last_used_at) * 1000 as last_used_ms,
-  extract(epoch from t.revoked_at) * 1000 as revoked_ms`;
+  extract(epoch from t.revoked_at) * 1000 as revoked_ms,
+  not coalesce(u.active and u.role = 'admin', false) as suspended`;
 
 export function apiTokenOf(r: Row): ApiToken {
   return {
@@ -69,6 +72,7 @@ export function apiTokenOf(r: Row): ApiToken {
     expiresAt: ms(r.expires_ms),
     lastUsedAt: ms(r.last_used_ms),
     revokedAt: ms(r.revoked_ms),
+    suspended: r.suspended === true,
   };
 }
 
@@ -82,7 +86,9 @@ export type ResolvedToken = {
 };
 
 /**
- * The caller for a bearer token, or null when it is malformed, unknown, revoked or expired.
+ * The caller for a bearer token, or null when it is malformed, unknown, revoked or expired,
+ * or when its creator is no longer an active admin: a token acts for the workspace with
+ * admin reach within its scopes, which it may have only while the person who made it does.
  * `touch` says its last use is older than TOKEN_TOUCH_EVERY (see touchToken).
  */
 export async function resolveToken(deps: Deps, token: string): Promise<ResolvedToken | null> {
@@ -90,10 +96,12 @@ export async function resolveToken(deps: Deps, token: string): Promise<ResolvedT
   if (!parsed) return null;
   const rows = await deps.db.query(
     `select t.id, t.name, t.scopes, t.secret_hash,
-            t.revoked_at is null and (t.expires_at is null or t.expires_at > now()) as live,
+            t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+              and coalesce(u.active and u.role = 'admin', false) as live,
             t.last_used_at is null or t.last_used_at < now() - $3::interval as touch,
             w.calendar, w.clock_offset_ms::float8 as clock_offset_ms
        from api_tokens t join workspaces w on w.id = t.workspace_id
+       left join users u on u.workspace_id = t.workspace_id and u.id = t.created_by
       where t.workspace_id = $1 and t.id = $2`,
     [parsed.workspaceId, parsed.id, TOKEN_TOUCH_EVERY],
   );

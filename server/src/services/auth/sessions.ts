@@ -3,13 +3,14 @@
  * SHA-256 of the secret, keyed by workspace first like every other table.
  */
 import { type Calendar, chinaCalendar, Role } from '@closeloop/engine';
-import type { Db } from '../../db/client.ts';
+import type { Db, Row, Stmt } from '../../db/client.ts';
 import { auditStmt } from '../core/audit.ts';
 import type { AuthUser, Deps } from '../core/context.ts';
 import { DomainError } from '../core/errors.ts';
+import { admitSignIn, normalizeEmail, signInSucceeded, THROTTLE } from './sign-in-throttle.ts';
 
 export const SESSION_COOKIE = 'cl_session';
-/** Absolute lifetime of a session, however active (issue 4). */
+/** Absolute lifetime of a session, however active. */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 /** Idle timeout: a session unused this long ends; each use slides it (at most to the absolute end). */
 export const SESSION_IDLE = '3 days';
@@ -83,16 +84,26 @@ export function sessionInfoOf(row: Record<string, unknown>, testClock: boolean):
   };
 }
 
+/**
+ * The workspace id and session id (SHA-256 of the secret) of a session cookie, or null when
+ * it is not one we could have set: any other value is no session, never a database error.
+ */
+export function parseSessionCookie(
+  cookie: string | undefined,
+): { workspaceId: string; sid: string } | null {
+  if (!cookie || cookie.length > 300) return null;
+  const m = /^([\x21-\x7e]{1,200})\.([A-Za-z0-9_-]{20,100})$/.exec(cookie);
+  if (!m?.[1] || !m[2]) return null;
+  return { workspaceId: m[1], sid: sha256(m[2]) };
+}
+
 export async function resolveSession(
   deps: Deps,
   cookie: string | undefined,
 ): Promise<SessionInfo | null> {
-  if (!cookie) return null;
-  const dot = cookie.lastIndexOf('.');
-  if (dot <= 0 || cookie.length > 300) return null;
-  const workspaceId = cookie.slice(0, dot);
-  const secret = cookie.slice(dot + 1);
-  const sid = sha256(secret);
+  const parsed = parseSessionCookie(cookie);
+  if (!parsed) return null;
+  const { workspaceId, sid } = parsed;
   const rows = await deps.db.query(
     `select ${USER_SELECT}, s.expires_at < now() + $4::interval as slide
        from sessions s
@@ -130,41 +141,15 @@ export async function loadUserInfo(
 
 /**
  * Checks the password of every active account with this email (an email may exist in
- * more than one workspace) and opens a session for the first that matches.
+ * more than one workspace) and opens a session for the first that matches. The attempt is
+ * counted and may be refused (sign-in-throttle.ts) before any password is checked.
  */
-/** Failed sign-ins allowed per email within LOGIN_WINDOW before a temporary lockout. */
-export const LOGIN_MAX_FAILURES = 5;
-const LOGIN_WINDOW = '15 minutes';
-const LOGIN_LOCKOUT = '15 minutes';
-
-/** Counts a failed sign-in in the database (atomic, so it holds across processes). */
-async function recordFailure(db: Db, key: string): Promise<void> {
-  await db.query(
-    `insert into login_attempts (key, failures, window_start) values ($1, 1, now())
-     on conflict (key) do update set
-       failures = case when login_attempts.window_start < now() - $2::interval then 1
-                       else login_attempts.failures + 1 end,
-       window_start = case when login_attempts.window_start < now() - $2::interval then now()
-                           else login_attempts.window_start end,
-       locked_until = case
-         when login_attempts.window_start >= now() - $2::interval
-          and login_attempts.failures + 1 >= $3 then now() + $4::interval
-         else login_attempts.locked_until end`,
-    [key, LOGIN_WINDOW, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT],
-  );
-}
-
 export async function login(
   deps: Deps,
   input: { email: string; password: string },
   ip: string | null = null,
 ): Promise<{ info: SessionInfo; cookie: string; expiresAt: number }> {
-  const email = input.email.trim().toLowerCase();
-  const attemptKey = sha256(`login:${email}`);
-  const locked = await deps.db.query(
-    'select 1 from login_attempts where key = $1 and locked_until > now()',
-    [attemptKey],
-  );
+  const email = normalizeEmail(input.email);
   const rows = await deps.db.query(
     `select workspace_id, id, password_hash from users where email = $1 and active
       order by created_at limit 5`,
@@ -182,9 +167,13 @@ export async function login(
         ip,
       }),
     );
-  if (locked.length) {
+  let admission: Awaited<ReturnType<typeof admitSignIn>>;
+  try {
+    admission = await admitSignIn(deps.db, email, ip, deps.config.signInFreePerAddress);
+  } catch (e) {
+    // a refused attempt is a failure too, so the owner's admins see the pressure
     if (rows.length) await deps.db.batch(failed('locked'));
-    throw new DomainError('too-many-attempts', 'too many failed sign-ins; try again later');
+    throw e;
   }
   for (const row of rows) {
     if (await Bun.password.verify(input.password, String(row.password_hash))) {
@@ -208,15 +197,43 @@ export async function login(
       ]);
       const info = await loadUserInfo(deps.db, workspaceId, String(row.id), deps.config.testClock);
       if (!info) break;
-      await deps.db.query('delete from login_attempts where key = $1', [attemptKey]);
+      await signInSucceeded(deps.db, admission);
       return { info, cookie: `${workspaceId}.${secret}`, expiresAt };
     }
   }
   // spend comparable time when no account matched, so timing does not reveal emails
   if (rows.length === 0) await Bun.password.verify(input.password, await dummy());
-  await recordFailure(deps.db, attemptKey);
-  if (rows.length) await deps.db.batch(failed('bad-password'));
+  if (rows.length) {
+    const warn = admission.accountAttempts === THROTTLE.account.free;
+    await deps.db.batch([...failed('bad-password'), ...(warn ? warnOwners(rows, ip) : [])]);
+  }
   throw new DomainError('bad-credentials', 'wrong email or password');
+}
+
+/**
+ * Tells each account's owner, once per window, that sign-ins on their e-mail keep failing:
+ * a notification in the app, and an audit entry for the admins.
+ */
+function warnOwners(rows: Row[], ip: string | null): Stmt[] {
+  const message = {
+    'zh-CN': `你的账号连续 ${THROTTLE.account.free} 次登录失败，后续尝试将被延迟。如果不是你本人，请联系管理员。`,
+    en: `There were ${THROTTLE.account.free} failed sign-ins on your account in a row; further attempts are slowed down. If this was not you, tell your admin.`,
+  };
+  return rows.flatMap((row) => [
+    {
+      text: `insert into notifications (workspace_id, id, user_id, record_id, kind, message, created_at)
+             values ($1, $2, $3, null, 'auth.sign-in-failures', $4::text::jsonb, now())`,
+      params: [row.workspace_id, Bun.randomUUIDv7(), row.id, JSON.stringify(message)],
+    },
+    auditStmt({
+      workspaceId: String(row.workspace_id),
+      actor: { type: 'user', id: null },
+      action: 'auth.sign-in-throttled',
+      target: { type: 'user', id: String(row.id) },
+      detail: { failures: THROTTLE.account.free },
+      ip,
+    }),
+  ]);
 }
 
 let dummyHash: Promise<string> | null = null;
@@ -234,10 +251,9 @@ export async function logout(
   cookie: string | undefined,
   audit?: { ip: string | null },
 ): Promise<void> {
-  if (!cookie) return;
-  const dot = cookie.lastIndexOf('.');
-  if (dot <= 0) return;
-  const sid = sha256(cookie.slice(dot + 1));
+  const parsed = parseSessionCookie(cookie);
+  if (!parsed) return;
+  const { workspaceId, sid } = parsed;
   await deps.db.batch([
     audit
       ? {
@@ -248,11 +264,11 @@ export async function logout(
                                         target_type, target_id, ip)
                  select workspace_id, $3, 'user', user_id, 'auth.signed-out', 'user', user_id, $4
                    from ended`,
-          params: [cookie.slice(0, dot), sid, Bun.randomUUIDv7(), audit.ip],
+          params: [workspaceId, sid, Bun.randomUUIDv7(), audit.ip],
         }
       : {
           text: 'delete from sessions where workspace_id = $1 and id = $2',
-          params: [cookie.slice(0, dot), sid],
+          params: [workspaceId, sid],
         },
     // every process drops its cached copy of this session (see createSessionCache)
     { text: 'select pg_notify($1, $2)', params: [AUTH_CHANNEL, sid] },
@@ -282,7 +298,7 @@ export type SessionCache = {
 
 /**
  * Sessions resolved recently, so a request does not pay a database round trip to know who
- * it is. Entries live `ttlMs` at most; ending a session (logout, and in issue 4
+ * it is. Entries live `ttlMs` at most; ending a session (logout,
  * deactivation) NOTIFYs every process, which drops its copy at once. Off (ttl 0) with the
  * test clock, whose workspace offset must be read fresh.
  */
@@ -290,10 +306,10 @@ export function createSessionCache(deps: Deps, ttlMs: number, max = 10_000): Ses
   const entries = new Map<string, { info: SessionInfo; until: number }>();
   return {
     async resolve(cookie) {
-      if (!cookie || ttlMs <= 0) return resolveSession(deps, cookie);
-      const dot = cookie.lastIndexOf('.');
-      const sid = dot > 0 ? sha256(cookie.slice(dot + 1)) : '';
-      const key = `${cookie.slice(0, Math.max(dot, 0))}\u0000${sid}`;
+      const parsed = parseSessionCookie(cookie);
+      if (!parsed) return null;
+      if (ttlMs <= 0) return resolveSession(deps, cookie);
+      const key = `${parsed.workspaceId}\u0000${parsed.sid}`;
       const hit = entries.get(key);
       const now = Date.now();
       if (hit && hit.until > now) return hit.info;

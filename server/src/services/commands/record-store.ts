@@ -54,10 +54,10 @@ export async function loadRecord(
  * The record and, in the same round trip, the roster of `teamIds` plus the record's own team
  * (the command path's two reads as one).
  *
- * The roster comes without open-record counts, which cost a scan of each member's open
- * records and which only some assignments read (caps, least-loaded). Reading a member's
- * `openCount` returns 0 and sets `countsRead()`: the caller must then load the full roster
- * and decide again (see command.ts).
+ * The roster comes without open-record counts (each member's `openCount` is 0): they cost a
+ * scan of each member's open records and only some assignments read them (caps,
+ * least-loaded); the command path decides again on a full roster when the decision may
+ * have depended on them (see `needsCounts` in command-stages.ts).
  */
 export async function loadRecordWithRoster(
   db: Db,
@@ -69,7 +69,6 @@ export async function loadRecordWithRoster(
   stored: StoredRecord;
   roster: Roster;
   teams: Set<string>;
-  countsRead: () => boolean;
 } | null> {
   const rows = await db.query(
     `select r.state, r.version, r.event_count, r.team_id,
@@ -86,28 +85,7 @@ export async function loadRecordWithRoster(
   const rosterRows = Array.isArray(row.roster) ? row.roster : [];
   const teams = new Set(teamIds);
   if (typeof row.team_id === 'string') teams.add(row.team_id);
-  const roster = rosterFromRows(rosterRows, now);
-  return { stored: storedRecordOf(row), roster, teams, countsRead: watchCounts(roster) };
-}
-
-/**
- * For a roster loaded without open-record counts: makes each member's `openCount` read as 0
- * and returns whether any was read (then the decision must be taken again on full counts).
- */
-export function watchCounts(roster: Roster): () => boolean {
-  let read = false;
-  for (const team of roster.teams) {
-    for (const m of team.members) {
-      Object.defineProperty(m, 'openCount', {
-        enumerable: true,
-        get() {
-          read = true;
-          return 0;
-        },
-      });
-    }
-  }
-  return () => read;
+  return { stored: storedRecordOf(row), roster: rosterFromRows(rosterRows, now), teams };
 }
 
 /** Every active state id (ancestors and leaves) of a snapshot value, parents first. */

@@ -13,17 +13,9 @@ import { type Calendar, chinaCalendar, type Roster } from '@closeloop/engine';
 import type { Stmt } from '../../db/client.ts';
 import type { Deps } from '../core/context.ts';
 import { DomainError } from '../core/errors.ts';
-import {
-  AlreadyHandled,
-  BatchConflict,
-  type CommandEnv,
-  type PreparedCommand,
-  prepareCommand,
-  type RunCommand,
-  runCommand,
-  writeCommandBatch,
-} from './command.ts';
-import { type StoredRecord, storedRecordOf, watchCounts } from './record-store.ts';
+import { AlreadyHandled, type CommandEnv, type RunCommand, runCommand } from './command.ts';
+import { commitPlans, type Plan, type Preloaded, planCommand } from './command-stages.ts';
+import { type StoredRecord, storedRecordOf } from './record-store.ts';
 import { loadRoster } from './roster.ts';
 
 export type Scheduler = {
@@ -32,7 +24,14 @@ export type Scheduler = {
   /** Fires until no timer of the workspace is due (test clock, simulator). */
   runUntilIdle(workspaceId: string, timeoutMs?: number): Promise<number>;
   start(): void;
-  stop(): Promise<void>;
+  /**
+   * Ends the loop: waits up to `graceMs` (default: no limit) for the round in progress, then
+   * hands back every timer this process still holds claimed, so another process fires it
+   * now instead of after the lease.
+   */
+  stop(graceMs?: number): Promise<void>;
+  /** Returns this process's claimed, unfired timers to pending; how many. */
+  release(): Promise<number>;
 };
 
 type Claimed = {
@@ -171,16 +170,13 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
       const sop = await deps.sops.get(w, rec.state.sopId, rec.state.sopVersion);
       for (const t of sop.teams) teams.add(t);
     }
-    const rosters = new Map<
-      string,
-      { roster: Roster; teams: Set<string>; countsRead: () => boolean }
-    >();
+    const rosters = new Map<string, Omit<Preloaded, 'stored'>>();
     for (const [w, teams] of teamsByWs) {
       const offset = queues.find((q) => q[0]?.workspaceId === w)?.[0]?.offsetMs ?? 0;
       // without open-record counts (a scan of each member's open records); a timer whose
-      // decision reads one is decided again on a full roster (see prepareCommand)
+      // decision may depend on them is decided again on a full roster (see planCommand)
       const roster = await loadRoster(db, w, [...teams], deps.clock.now() + offset, false);
-      rosters.set(w, { roster, teams, countsRead: watchCounts(roster) });
+      rosters.set(w, { roster, teams, counts: false });
     }
     return { records, rosters };
   }
@@ -196,7 +192,7 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
     let oneByOne: Claimed[][] = [];
     try {
       const { records, rosters } = await loadBatch(queues);
-      const prepared: PreparedCommand[] = [];
+      const plans: Plan[] = [];
       const skips: Stmt[] = [];
       for (const queue of queues) {
         const first = queue[0];
@@ -205,19 +201,14 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
         const r = rosters.get(first.workspaceId) ?? {
           roster: { teams: [] },
           teams: new Set<string>(),
-          countsRead: () => false,
+          counts: true,
         };
         for (let i = 0; i < queue.length; i++) {
           const t = queue[i];
           if (!t) continue;
-          let p: PreparedCommand;
+          let p: Plan;
           try {
-            p = await prepareCommand(await commandFor(t), {
-              stored: current,
-              roster: r.roster,
-              teams: r.teams,
-              countsRead: r.countsRead,
-            });
+            p = await planCommand(await commandFor(t), { ...r, stored: current });
           } catch (e) {
             if (e instanceof DomainError) {
               skips.push(markStmt(t, 'skipped', e.code));
@@ -226,18 +217,20 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
             oneByOne.push(queue.slice(i));
             break;
           }
-          if (p.stmts.length === 0) {
+          if (p.planned.length === 0) {
             oneByOne.push(queue.slice(i));
             break;
           }
-          prepared.push(p);
-          trackAssignments(r.roster, current, p);
+          plans.push(p);
+          trackAssignments(r.roster, p);
           current = p.after;
         }
       }
-      await writeCommandBatch(deps, prepared, skips);
+      // a miss (a user wrote a record meanwhile) rolled the whole batch back
+      const committed = await commitPlans(deps, plans, skips);
+      if (!committed.ok) oneByOne = queues;
     } catch (e) {
-      if (!(e instanceof BatchConflict)) console.error('timer batch failed; firing one by one', e);
+      console.error('timer batch failed; firing one by one', e);
       oneByOne = queues;
     }
     for (const queue of oneByOne) {
@@ -297,6 +290,22 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
     return Number(rows[0]?.n ?? 0);
   }
 
+  async function release(): Promise<number> {
+    // a timer locked by a firing transaction still in flight is left to it (fired, or
+    // rolled back and retried after the lease); any other claim goes back now. A firing
+    // transaction checks `claimed_by` in its guard, so it cannot also fire a released timer
+    const rows = await db.query(
+      `update timers u set status = 'pending', claimed_by = null, claimed_until = null
+         from (select workspace_id, id from timers
+                where status = 'claimed' and claimed_by = $1
+                for update skip locked) c
+        where u.workspace_id = c.workspace_id and u.id = c.id
+        returning u.id`,
+      [processId],
+    );
+    return rows.length;
+  }
+
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
@@ -345,12 +354,28 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
         }
       })();
     },
-    async stop() {
+    async stop(graceMs) {
       running = false;
       wake?.();
-      await loop;
+      if (loop) {
+        const round = loop.then(() => true);
+        const done =
+          graceMs === undefined
+            ? await round
+            : await Promise.race([round, Bun.sleep(graceMs).then(() => false)]);
+        if (!done)
+          console.error('scheduler: round still running at shutdown; releasing its claims');
+      }
       loop = null;
+      try {
+        const n = await release();
+        if (n) console.log(`scheduler: released ${n} claimed timer(s)`);
+      } catch (e) {
+        // the leases lapse by themselves; another process fires the timers then
+        console.error('scheduler: could not release claimed timers', e);
+      }
     },
+    release,
   };
 }
 
@@ -366,24 +391,11 @@ function isCalendar(v: unknown): v is Calendar {
 }
 
 /**
- * Keeps a batch's roster in step with the assignments already prepared in it, as the rows
- * would be after they commit: the rotation cursor and counts (teams row) and open-record
- * counts, so round-robin and least-loaded do not hand every record in a batch to one person.
+ * Carries a planned assignment into the batch's shared roster, so the next timer's
+ * round-robin and weighted picks see it. (That roster has no open-record counts to adjust: a
+ * decision that may depend on them is taken on a full roster, see planCommand.)
  */
-function trackAssignments(roster: Roster, before: StoredRecord | null, p: PreparedCommand) {
-  const after = p.after.state;
-  const prevOwner = before?.state.status === 'open' ? before.state.ownerId : null;
-  const nextOwner = after.status === 'open' ? after.ownerId : null;
-  for (const team of roster.teams) {
-    if (prevOwner !== nextOwner) {
-      for (const m of team.members) {
-        // counts not loaded (read-only 0): a decision that needs them reloads them
-        if (Object.getOwnPropertyDescriptor(m, 'openCount')?.get) continue;
-        if (m.userId === prevOwner) m.openCount = Math.max(0, m.openCount - 1);
-        if (m.userId === nextOwner) m.openCount += 1;
-      }
-    }
-  }
+function trackAssignments(roster: Roster, p: Plan) {
   for (const fx of p.effects) {
     if (fx.type !== 'assign' || !fx.teamId || fx.rrCursor === undefined) continue;
     const team = roster.teams.find((t) => t.id === fx.teamId);

@@ -3,7 +3,7 @@
  * per stage entry, closed on exit with its wall-clock and working duration (the workspace
  * calendar at exit time), flagged when its deadline passed, and naming the stages the
  * exiting command entered. Reports aggregate these rows instead of pairing stage events
- * (docs/adr/0010-reports-in-sql.md).
+ * (docs/reports.md).
  *
  * Everything comes from the command's own events and the record as it was before them
  * (`stages[s].enteredAt` and `.entry` of the visits still open), so no extra read is needed.

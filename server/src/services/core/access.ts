@@ -8,6 +8,7 @@
  */
 import type { AuthUser } from './context.ts';
 import { Forbidden } from './errors.ts';
+import type { TokenScope } from './token-scopes.ts';
 
 export type RecordRef = { ownerId: string | null; teamId: string | null };
 
@@ -68,9 +69,7 @@ export function visibilitySql(
   };
 }
 
-/** An API token's scopes (issue 4). */
-export const TOKEN_SCOPES = ['read', 'write', 'intake'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES, type TokenScope } from './token-scopes.ts';
 
 const RECORD_READS = ['listRecords', 'getRecord', 'listRecordEvents', 'findDuplicates'];
 const SOP_READS = ['listSops', 'getSop', 'listSopVersions', 'getSopVersion'];
@@ -99,6 +98,6 @@ export const TOKEN_OPERATIONS: Record<TokenScope, ReadonlySet<string>> = {
 /** Whether a token with these scopes may call the operation (health is open to any token). */
 export function tokenMayCall(scopes: readonly TokenScope[], operationId: string | undefined) {
   if (!operationId) return false;
-  if (operationId === 'health') return true;
+  if (operationId === 'health' || operationId === 'liveness') return true;
   return scopes.some((s) => TOKEN_OPERATIONS[s].has(operationId));
 }

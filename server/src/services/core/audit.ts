@@ -1,5 +1,5 @@
 /**
- * The audit log (issue 4): one append-only row per security-relevant act — sign-ins and
+ * The audit log: one append-only row per security-relevant act — sign-ins and
  * failures, sign-outs, user and team changes, invites, publishes, overrides, handovers,
  * exports, API token creation, revocation and use.
  *

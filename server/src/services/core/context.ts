@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import type { LiveHub } from '../../live.ts';
 import type { SopCache } from '../sops/sop-cache.ts';
-import type { TokenScope } from './access.ts';
+import type { TokenScope } from './token-scopes.ts';
 
 export type Deps = {
   db: Db;
@@ -29,10 +29,10 @@ export type AuthUser = {
   teamIds: string[];
   /** Teams the user manages. */
   managedTeamIds: string[];
-  /** The user's teams that are marked shared: a rep sees those teams' records (issue 4). */
+  /** The user's teams that are marked shared: a rep sees those teams' records. */
   sharedTeamIds: string[];
   /**
-   * Set when the caller is an API token, not a person (issue 4): `id` is then `token:<id>`
+   * Set when the caller is an API token, not a person: `id` is then `token:<id>`
    * and the role `admin` (workspace-wide reach); what it may call is decided by its scopes
    * (access.ts, tokenMayCall) before any route runs.
    */

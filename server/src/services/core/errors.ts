@@ -3,6 +3,7 @@
  * error handler (http/problem.ts) maps each `code` to a status and a problem+json body.
  */
 import type { GateFailure, LocalizedText, Problem, Rejection } from '@closeloop/engine';
+import type { ProblemCode } from './problem-codes.ts';
 
 export type ErrorDetail = {
   /** Validation-style entries: where and what. */
@@ -17,9 +18,9 @@ export type ErrorDetail = {
 };
 
 export class DomainError extends Error {
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly detail: ErrorDetail;
-  constructor(code: string, message: string, detail: ErrorDetail = {}) {
+  constructor(code: ProblemCode, message: string, detail: ErrorDetail = {}) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
@@ -86,13 +87,13 @@ export class CommandRejected extends DomainError {
 }
 
 export class Conflict extends DomainError {
-  constructor(code: string, message: string, detail: ErrorDetail = {}) {
+  constructor(code: ProblemCode, message: string, detail: ErrorDetail = {}) {
     super(code, message, detail);
   }
 }
 
 export class Invalid extends DomainError {
-  constructor(code: string, message: string, detail: ErrorDetail = {}) {
+  constructor(code: ProblemCode, message: string, detail: ErrorDetail = {}) {
     super(code, message, detail);
   }
 }

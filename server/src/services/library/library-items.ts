@@ -1,7 +1,6 @@
 /** What the library shows of an SOP document, and how it is searched. */
-import type { LocalizedText, SopDocument } from '@closeloop/engine';
+import { countPaths, type LocalizedText, type SopDocument } from '@closeloop/engine';
 import type { LoadedSop } from '../sops/sop-cache.ts';
-import { trainingPaths } from '../training/paths.ts';
 
 export type LibraryItem = {
   /** `template`: from sop-library, not yet in the workspace; `sop`: the workspace's published SOP. */
@@ -14,7 +13,10 @@ export type LibraryItem = {
   tags: string[];
   stageCount: number;
   fieldCount: number;
+  /** Paths from the start to a final stage, counted without listing them (capped). */
   pathCount: number;
+  /** False when pathCount is a lower bound (the SOP has more paths than are counted). */
+  pathCountExact: boolean;
   /** Stages with a time limit, and escalation rungs in all. */
   slaCount: number;
   escalationCount: number;
@@ -23,6 +25,7 @@ export type LibraryItem = {
 export function libraryItem(kind: LibraryItem['kind'], id: string, sop: LoadedSop): LibraryItem {
   const stages = sop.compiled.stages;
   const slas = stages.flatMap((s) => (s.meta?.sla ? [s.meta.sla] : []));
+  const paths = countPaths(sop.doc);
   return {
     kind,
     id,
@@ -32,7 +35,8 @@ export function libraryItem(kind: LibraryItem['kind'], id: string, sop: LoadedSo
     tags: sop.doc.tags ?? [],
     stageCount: stages.filter((s) => s.children.length === 0).length,
     fieldCount: sop.doc.fields.length,
-    pathCount: trainingPaths(sop.doc).length,
+    pathCount: paths.count,
+    pathCountExact: paths.exact,
     slaCount: slas.length,
     escalationCount: slas.reduce((n, s) => n + (s.escalations?.length ?? 0), 0),
   };

@@ -6,6 +6,7 @@
 import type { Calendar, Role } from '@closeloop/engine';
 import type { Db } from '../../db/client.ts';
 import { hashPassword } from '../auth/sessions.ts';
+import { normalizeEmail } from '../auth/sign-in-throttle.ts';
 
 export type NewUser = {
   /** Optional fixed id; a UUID otherwise. */
@@ -47,11 +48,11 @@ export async function createWorkspace(
   const hashes = await Promise.all(input.users.map((u) => hashPassword(u.password)));
   const users: CreatedWorkspace['users'] = {};
   input.users.forEach((u) => {
-    const email = u.email.trim().toLowerCase();
+    const email = normalizeEmail(u.email);
     users[email] = { id: u.id ?? crypto.randomUUID(), email, role: u.role };
   });
   const userId = (email: string) => {
-    const u = users[email.trim().toLowerCase()];
+    const u = users[normalizeEmail(email)];
     if (!u) throw new Error(`team names unknown user ${email}`);
     return u.id;
   };
@@ -62,7 +63,7 @@ export async function createWorkspace(
       input.calendar ? JSON.stringify(input.calendar) : null,
     ]);
     for (const [i, u] of input.users.entries()) {
-      const email = u.email.trim().toLowerCase();
+      const email = normalizeEmail(u.email);
       await q(
         `insert into users (workspace_id, id, email, name, role, locale, password_hash)
          values ($1, $2, $3, $4, $5, $6, $7)`,

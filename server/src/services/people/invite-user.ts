@@ -1,5 +1,6 @@
 import type { Role } from '@closeloop/engine';
 import { sha256 } from '../auth/sessions.ts';
+import { normalizeEmail } from '../auth/sign-in-throttle.ts';
 import { assertRole } from '../core/access.ts';
 import { auditBy } from '../core/audit.ts';
 import type { Verb } from '../core/context.ts';
@@ -23,7 +24,7 @@ export type InviteOut = { token: string; url: string; expiresAt: string };
 export const inviteUser: Verb<InviteUserInput, InviteOut> = async ({ ctx, input }) => {
   assertRole(ctx.user, ['admin'], 'inviting users');
   const ws = ctx.user.workspaceId;
-  const email = input.email.trim().toLowerCase();
+  const email = normalizeEmail(input.email);
   const exists = await ctx.db.query('select 1 from users where workspace_id = $1 and email = $2', [
     ws,
     email,

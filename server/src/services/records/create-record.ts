@@ -4,7 +4,8 @@ import { type CommandResult, runCommand } from '../commands/command.ts';
 import { envOf, idempotencyOf } from '../commands/env.ts';
 import { assertWorksRecords } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
-import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.ts';
+import { Conflict, NotFound } from '../core/errors.ts';
+import { assertMayRoute } from './routing-check.ts';
 
 export type CreateRecordInput = {
   sopId: string;
@@ -62,29 +63,9 @@ export const createRecord: Verb<CreateRecordInput, CommandResult> = async ({ ctx
     throw new Conflict('sop-not-published', `SOP ${input.sopId} has no published version yet`);
   }
   const sop = await ctx.sops.get(ws, input.sopId, Number(row.published_version));
+  await assertMayRoute(ctx, { ownerId: input.ownerId, teamId: input.teamId });
   let ownerId = input.ownerId;
-  if (ownerId) {
-    const owner = await ctx.db.query(
-      `select u.id, coalesce((select array_agg(m.team_id) from memberships m
-                where m.workspace_id = u.workspace_id and m.user_id = u.id), '{}') as team_ids
-         from users u where u.workspace_id = $1 and u.id = $2 and u.active`,
-      [ws, ownerId],
-    );
-    const o = owner[0];
-    if (!o) {
-      throw new Invalid('invalid-input', `no active user ${ownerId} in this workspace`, {
-        errors: [{ path: 'ownerId', message: 'unknown user' }],
-      });
-    }
-    const teams = Array.isArray(o.team_ids) ? o.team_ids.map(String) : [];
-    if (
-      ctx.user.role !== 'admin' &&
-      ownerId !== ctx.user.id &&
-      !teams.some((t) => ctx.user.teamIds.includes(t))
-    ) {
-      throw new Forbidden('you may give records only to members of your teams');
-    }
-  } else if (ctx.user.role !== 'admin') {
+  if (!ownerId && ctx.user.role !== 'admin') {
     const routed = initialStages(sop.doc).some((id) => sop.compiled.owners.has(id));
     if (!routed) ownerId = ctx.user.id;
   }

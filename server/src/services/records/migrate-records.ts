@@ -54,13 +54,23 @@ export type MigrateOutcome = {
   }>;
 };
 
-class MoveRejected extends DomainError {
+/** Why one record could not move; reported per record, never answered as a problem. */
+type MoveFailureCode =
+  | 'record-closed'
+  | 'wrong-version'
+  | 'unmapped-stage'
+  | 'target-final'
+  | 'invalid-target'
+  | 'gate-failed';
+
+class MoveRejected extends Error {
   constructor(
-    code: string,
+    readonly code: MoveFailureCode,
     readonly reason: LocalizedText,
     readonly failures: GateFailure[] = [],
   ) {
-    super(code, reason.en);
+    super(reason.en);
+    this.name = 'MoveRejected';
   }
 }
 

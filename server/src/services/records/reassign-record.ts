@@ -2,7 +2,8 @@ import { type CommandResult, runCommand } from '../commands/command.ts';
 import { envOf, idempotencyOf } from '../commands/env.ts';
 import { assertCanManageRecord } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
-import { Forbidden } from '../core/errors.ts';
+import { NotFound } from '../core/errors.ts';
+import { assertMayRoute } from './routing-check.ts';
 
 export type ReassignRecordInput = {
   recordId: string;
@@ -14,15 +15,18 @@ export type ReassignRecordInput = {
 
 /** Gives a record to another active team member (managers and admins). */
 export const reassignRecord: Verb<ReassignRecordInput, CommandResult> = async ({ ctx, input }) => {
-  if (ctx.user.role !== 'admin') {
-    const rows = await ctx.db.query(
-      'select team_id from memberships where workspace_id = $1 and user_id = $2',
-      [ctx.user.workspaceId, input.toUserId],
-    );
-    if (!rows.some((r) => ctx.user.teamIds.includes(String(r.team_id)))) {
-      throw new Forbidden('you may hand records only to members of your teams');
-    }
-  }
+  // who may touch the record is answered first (404/403), then where it may go (403/422)
+  const found = await ctx.db.query(
+    'select owner_id, team_id from records where workspace_id = $1 and id = $2',
+    [ctx.user.workspaceId, input.recordId],
+  );
+  const rec = found[0];
+  if (!rec) throw new NotFound('record', input.recordId);
+  assertCanManageRecord(ctx.user, {
+    ownerId: rec.owner_id === null ? null : String(rec.owner_id),
+    teamId: rec.team_id === null ? null : String(rec.team_id),
+  });
+  await assertMayRoute(ctx, { ownerId: input.toUserId }, { ownerId: 'toUserId', teamId: '' });
   const cmd = {
     type: 'reassign' as const,
     toUserId: input.toUserId,

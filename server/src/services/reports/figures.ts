@@ -4,7 +4,7 @@
  * cohort day, version, team and stage — rollup.ts). Both paths build their visit rows
  * (`ev`: ca, record_id, stage, next, breached, exited_at, wall, work, dropped) and then
  * apply these, so for a period both can answer their counts are equal.
- * See docs/adr/0010-reports-in-sql.md for the definitions in words.
+ * See docs/reports.md for the definitions in words.
  */
 import type { CalendarSql, Params, SopContext, Stage } from './scope.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The daily rollup behind long-period reports (docs/adr/0010-reports-in-sql.md, *Rollup*).
+ * The daily rollup behind long-period reports (docs/reports.md, *Rollup*).
  *
  * `report_days` holds, per cohort day (the records' local creation day), SOP version, team
  * and stage, the counts the funnel, breaches, stage times and the map add up, plus
@@ -512,7 +512,7 @@ export function refreshInBackground(ctx: Ctx, sop: SopContext): Promise<void> {
     .finally(() => set.delete(key));
 }
 
-/** Sum the histograms in SQL (one sum per bucket) or in the process; see the ADR's figures. */
+/** Sum the histograms in SQL (one sum per bucket) or in the process; see docs/reports.md, Figures. */
 export const rollupOptions = { sumInSql: true };
 
 export type Rollup = {

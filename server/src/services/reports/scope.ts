@@ -4,7 +4,7 @@
  * catalogue, and the working-time calendar as SQL arrays.
  *
  * Figures are computed in SQL from the event history; only per-stage aggregates come back.
- * See docs/adr/0010-reports-in-sql.md for the period semantics and the calendar approach.
+ * See docs/reports.md for the period semantics and the calendar approach.
  */
 import {
   type Calendar,

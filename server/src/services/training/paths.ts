@@ -1,7 +1,7 @@
 /**
- * The paths a hire must walk in practice: every simple path from the start to a final stage
- * (the engine's enumeratePaths, built on @xstate/graph), each named by a stable key, and the
- * key of the path a finished practice run took.
+ * The paths a hire must walk in practice: the simple paths from the start to a final stage
+ * (the engine's enumeratePaths: at most TRAINING_PATHS, found with bounded work), each named
+ * by a stable key, and the key of the path a finished practice run took.
  */
 import {
   activeStages,
@@ -17,6 +17,9 @@ export type TrainingPath = {
   steps: SopPath['steps'];
   final: string;
 };
+
+/** A hire practises at most this many paths of one SOP; larger SOPs list the first ones. */
+export const TRAINING_PATHS = 100;
 
 /** Paths per document object: published versions are immutable and cached by the SOP cache. */
 const cache = new WeakMap<SopDocument, TrainingPath[]>();
@@ -39,7 +42,7 @@ function stepKey(action: string, to: readonly string[]): string {
 export function trainingPaths(doc: SopDocument): TrainingPath[] {
   const hit = cache.get(doc);
   if (hit) return hit;
-  const paths = enumeratePaths(doc).map((p) => ({
+  const paths = enumeratePaths(doc, TRAINING_PATHS).map((p) => ({
     key: p.steps.map((s) => stepKey(s.action, s.to)).join('|'),
     steps: p.steps,
     final: p.final,

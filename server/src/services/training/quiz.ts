@@ -74,16 +74,17 @@ function shuffle<T>(list: readonly T[], rnd: () => number): T[] {
 
 // ---------------------------------------------------------------- texts
 
-const text = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en });
-
 function joinTexts(parts: readonly LocalizedText[]): LocalizedText {
-  return text(parts.map((p) => p['zh-CN']).join('、'), parts.map((p) => p.en).join(', '));
+  return {
+    'zh-CN': parts.map((p) => p['zh-CN']).join('、'),
+    en: parts.map((p) => p.en).join(', '),
+  };
 }
 
 const sameText = (a: LocalizedText, b: LocalizedText) => a['zh-CN'] === b['zh-CN'] && a.en === b.en;
 
 function titleOf(sop: CompiledSop, id: string): LocalizedText {
-  return sop.stageById.get(id)?.meta?.title ?? text(id, id);
+  return sop.stageById.get(id)?.meta?.title ?? { 'zh-CN': id, en: id };
 }
 
 /**
@@ -92,7 +93,7 @@ function titleOf(sop: CompiledSop, id: string): LocalizedText {
  */
 export function durationText(iso: string, clock: Sla['clock'] = 'wall'): LocalizedText {
   const p = parseDuration(iso);
-  if (!p) return text(iso, iso);
+  if (!p) return { 'zh-CN': iso, en: iso };
   const working = clock === 'working';
   const zh: string[] = [];
   const en: string[] = [];
@@ -106,8 +107,8 @@ export function durationText(iso: string, clock: Sla['clock'] = 'wall'): Localiz
   add(p.hours, working ? '个工作小时' : '小时', working ? 'working hour' : 'hour');
   add(p.minutes, working ? '工作分钟' : '分钟', working ? 'working minute' : 'minute');
   add(p.seconds, '秒', 'second');
-  if (!zh.length) return text('0', '0');
-  return text(zh.join(' '), en.join(' '));
+  if (!zh.length) return { 'zh-CN': '0', en: '0' };
+  return { 'zh-CN': zh.join(' '), en: en.join(' ') };
 }
 
 function scaled(iso: string, factor: number): string | null {
@@ -121,13 +122,19 @@ function scaled(iso: string, factor: number): string | null {
 }
 
 const RUNG_TEXT: Record<EscalationRung['kind'], LocalizedText> = {
-  'remind-owner': text('提醒负责人（你）尽快处理', 'The owner (you) gets a reminder'),
-  'notify-manager': text('通知团队主管', "The team's manager is alerted"),
-  reassign: text('记录转给团队里的其他同事', 'The record is reassigned to a teammate'),
-  move: text('记录被自动移到另一个阶段', 'The record is moved to another stage automatically'),
+  'remind-owner': { 'zh-CN': '提醒负责人（你）尽快处理', en: 'The owner (you) gets a reminder' },
+  'notify-manager': { 'zh-CN': '通知团队主管', en: "The team's manager is alerted" },
+  reassign: { 'zh-CN': '记录转给团队里的其他同事', en: 'The record is reassigned to a teammate' },
+  move: {
+    'zh-CN': '记录被自动移到另一个阶段',
+    en: 'The record is moved to another stage automatically',
+  },
 };
 
-const CHECKLIST_TEXT = text('本阶段检查清单全部完成', "Every item of the stage's checklist ticked");
+const CHECKLIST_TEXT = {
+  'zh-CN': '本阶段检查清单全部完成',
+  en: "Every item of the stage's checklist ticked",
+};
 
 // ---------------------------------------------------------------- question drafts
 
@@ -151,7 +158,7 @@ function gateNeeds(sop: CompiledSop, gate: Condition): LocalizedText[] | null {
 }
 
 function actionLabel(t: TransitionInfo): LocalizedText {
-  return t.meta?.label ?? text(t.event, t.event);
+  return t.meta?.label ?? { 'zh-CN': t.event, en: t.event };
 }
 
 function gateDrafts(sop: CompiledSop): Draft[] {
@@ -175,16 +182,16 @@ function gateDrafts(sop: CompiledSop): Draft[] {
       if (wrong.length > 12) break;
     }
     if (needs.length > 1) push(joinTexts(needs.slice(1)));
-    const source = t.source ? titleOf(sop, t.source) : text('任意阶段', 'any stage');
+    const source = t.source ? titleOf(sop, t.source) : { 'zh-CN': '任意阶段', en: 'any stage' };
     const target = titleOf(sop, t.targets[0] ?? '');
     const a = actionLabel(t);
     return {
       id: `gate:${t.key}`,
       kind: 'gate' as const,
-      prompt: text(
-        `在「${source['zh-CN']}」阶段执行「${a['zh-CN']}」进入「${target['zh-CN']}」之前，必须先填写或完成什么？`,
-        `In “${source.en}”, what must be filled in before the action “${a.en}” can move the record to “${target.en}”?`,
-      ),
+      prompt: {
+        'zh-CN': `在「${source['zh-CN']}」阶段执行「${a['zh-CN']}」进入「${target['zh-CN']}」之前，必须先填写或完成什么？`,
+        en: `In “${source.en}”, what must be filled in before the action “${a.en}” can move the record to “${target.en}”?`,
+      },
       correct,
       wrong,
     };
@@ -199,17 +206,17 @@ function rungText(sop: CompiledSop, stage: StageInfo, rung: EscalationRung): Loc
     );
     const target = t?.targets[0] ? titleOf(sop, t.targets[0]) : null;
     if (target) {
-      return text(
-        `记录被自动移到「${target['zh-CN']}」`,
-        `The record moves to “${target.en}” automatically`,
-      );
+      return {
+        'zh-CN': `记录被自动移到「${target['zh-CN']}」`,
+        en: `The record moves to “${target.en}” automatically`,
+      };
     }
   }
   if (rung.kind === 'notify-manager' && rung.notify?.length) {
-    return text(
-      `通知团队主管及 ${rung.notify.join('、')}`,
-      `The team's manager and ${rung.notify.join(', ')} are alerted`,
-    );
+    return {
+      'zh-CN': `通知团队主管及 ${rung.notify.join('、')}`,
+      en: `The team's manager and ${rung.notify.join(', ')} are alerted`,
+    };
   }
   return RUNG_TEXT[rung.kind];
 }
@@ -227,16 +234,18 @@ function escalationDrafts(sop: CompiledSop): Draft[] {
       const wrong = Object.values(RUNG_TEXT).filter(
         (w) => !sameText(w, correct) && !sameText(w, RUNG_TEXT[rung.kind]),
       );
-      const title = stage.meta?.title ?? text(stage.id, stage.id);
+      const title = stage.meta?.title ?? { 'zh-CN': stage.id, en: stage.id };
       const after = durationText(rung.after, sla.clock);
-      const base = sla.dueField ? text('从截止时间起算', 'counted from its due time') : null;
+      const base = sla.dueField
+        ? { 'zh-CN': '从截止时间起算', en: 'counted from its due time' }
+        : null;
       out.push({
         id: `escalation:${stage.id}:${i}`,
         kind: 'escalation',
-        prompt: text(
-          `记录停留在「${title['zh-CN']}」达到 ${after['zh-CN']}${base ? `（${base['zh-CN']}）` : ''}时，会发生什么？谁会收到提醒？`,
-          `When a record has been in “${title.en}” for ${after.en}${base ? ` (${base.en})` : ''}, what happens — who is alerted?`,
-        ),
+        prompt: {
+          'zh-CN': `记录停留在「${title['zh-CN']}」达到 ${after['zh-CN']}${base ? `（${base['zh-CN']}）` : ''}时，会发生什么？谁会收到提醒？`,
+          en: `When a record has been in “${title.en}” for ${after.en}${base ? ` (${base.en})` : ''}, what happens — who is alerted?`,
+        },
         correct,
         wrong,
       });
@@ -262,14 +271,14 @@ function slaDrafts(sop: CompiledSop): Draft[] {
         if (iso) push(durationText(iso, sla.clock));
       }
       for (const other of all) push(other);
-      const title = stage.meta?.title ?? text(stage.id, stage.id);
+      const title = stage.meta?.title ?? { 'zh-CN': stage.id, en: stage.id };
       return {
         id: `sla:${stage.id}`,
         kind: 'sla' as const,
-        prompt: text(
-          `「${title['zh-CN']}」阶段最长可以停留多久（时限）？`,
-          `How long may a record stay in “${title.en}” (its time limit)?`,
-        ),
+        prompt: {
+          'zh-CN': `「${title['zh-CN']}」阶段最长可以停留多久（时限）？`,
+          en: `How long may a record stay in “${title.en}” (its time limit)?`,
+        },
         correct,
         wrong,
       };
@@ -295,10 +304,10 @@ function targetDrafts(sop: CompiledSop): Draft[] {
     out.push({
       id: `target:${t.key}`,
       kind: 'target',
-      prompt: text(
-        `在「${source['zh-CN']}」阶段执行「${a['zh-CN']}」后，记录进入哪个阶段？`,
-        `In “${source.en}”, where does “${a.en}” take the record?`,
-      ),
+      prompt: {
+        'zh-CN': `在「${source['zh-CN']}」阶段执行「${a['zh-CN']}」后，记录进入哪个阶段？`,
+        en: `In “${source.en}”, where does “${a.en}” take the record?`,
+      },
       correct,
       wrong,
     });
@@ -318,14 +327,14 @@ function checklistDrafts(sop: CompiledSop): Draft[] {
       .filter((l) => !mine.some((m) => sameText(m.label, l)));
     const first = mine[0];
     if (!first || others.length < 3) continue;
-    const title = stage.meta?.title ?? text(stage.id, stage.id);
+    const title = stage.meta?.title ?? { 'zh-CN': stage.id, en: stage.id };
     out.push({
       id: `checklist:${stage.id}`,
       kind: 'checklist',
-      prompt: text(
-        `以下哪一项属于「${title['zh-CN']}」阶段的检查清单？`,
-        `Which of these is on the checklist of “${title.en}”?`,
-      ),
+      prompt: {
+        'zh-CN': `以下哪一项属于「${title['zh-CN']}」阶段的检查清单？`,
+        en: `Which of these is on the checklist of “${title.en}”?`,
+      },
       correct: first.label,
       wrong: others,
     });

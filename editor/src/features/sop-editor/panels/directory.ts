@@ -1,22 +1,15 @@
-/** Teams and users for owner rules and escalations; shapes are checked loosely. */
+/** Teams and users for owner rules and escalations. */
 import { useQuery } from '@tanstack/react-query';
-import { z } from 'zod/mini';
-import { api } from '../../../shared/api/client.ts';
+import { http, ok } from '../../../shared/api/client.ts';
 
-const Entry = z.object({
-  id: z.string(),
-  name: z.optional(z.string()),
-  email: z.optional(z.string()),
-});
-const List = z.union([z.array(Entry), z.object({ items: z.array(Entry) })]);
-export type DirectoryEntry = z.infer<typeof Entry>;
+export type DirectoryEntry = { id: string; name?: string; email?: string };
 
 function useDirectory(kind: 'users' | 'teams') {
   return useQuery({
     queryKey: ['directory', kind],
     queryFn: async ({ signal }) => {
-      const r = await api('GET', `/api/${kind}`, { schema: List, signal });
-      return Array.isArray(r) ? r : r.items;
+      const r = await ok(http.GET(kind === 'users' ? '/users' : '/teams', { signal }));
+      return r.items as DirectoryEntry[];
     },
     staleTime: 5 * 60_000,
     meta: { silent: true },

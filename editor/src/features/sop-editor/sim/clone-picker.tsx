@@ -8,13 +8,10 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Empty, Input, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod/mini';
-import { api, errorMessage } from '../../../shared/api/client.ts';
-import { RecordPage, RecordView, useUsers, useWorkspaceTime } from '../../rep/api.ts';
+import { errorMessage, http, ok } from '../../../shared/api/client.ts';
+import { useUsers, useWorkspaceTime } from '../../../shared/api/directory.ts';
 import type { CloneInfo } from '../sim-machine.ts';
 import { cloneOntoDraft } from './clone.ts';
-
-const RecordList = z.object({ items: z.array(RecordView), nextCursor: z.nullable(z.string()) });
 
 /** A short name for a record: its first few text, phone and email values. */
 export function recordLabel(doc: SopDocument, r: { id: string; fields: Fields }): string {
@@ -52,11 +49,13 @@ export function ClonePicker({
   const users = useUsers();
   const list = useQuery({
     queryKey: ['sim-clone', doc.id, q],
-    queryFn: ({ signal }) => {
-      const params = new URLSearchParams({ sopId: doc.id, limit: '20' });
-      if (q) params.set('q', q);
-      return api('GET', `/api/records?${params}`, { schema: RecordList, signal });
-    },
+    queryFn: ({ signal }) =>
+      ok(
+        http.GET('/records', {
+          params: { query: { sopId: doc.id, limit: 20, ...(q ? { q } : {}) } },
+          signal,
+        }),
+      ),
     meta: { silent: true },
   });
 
@@ -65,16 +64,21 @@ export function ClonePicker({
     setError(null);
     setMissing(null);
     try {
-      const page = await api('GET', `/api/records/${encodeURIComponent(id)}`, {
-        schema: RecordPage,
-      });
+      const page = await ok(
+        http.GET('/records/{recordId}', { params: { path: { recordId: id } } }),
+      );
       const now = Date.now() + (time.data?.offsetMs ?? 0);
       const info: CloneInfo = {
         recordId: page.record.id,
         label: recordLabel(doc, page.record),
         sopVersion: page.record.sopVersion,
       };
-      const c = cloneOntoDraft(doc, page.record, now, chinaCalendar);
+      const c = cloneOntoDraft(
+        doc,
+        { ...page.record, value: page.record.value },
+        now,
+        chinaCalendar,
+      );
       if (c.ok) {
         onLoad(
           { record: c.record, now, from: info },

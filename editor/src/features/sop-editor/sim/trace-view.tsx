@@ -13,7 +13,7 @@ import {
 } from '@closeloop/engine';
 import { Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useUsers } from '../../rep/api.ts';
+import { useUsers } from '../../../shared/api/directory.ts';
 import type { GateTrace, OwnerDecision } from './explain.ts';
 import './sim.css';
 

@@ -15,8 +15,8 @@ import type {
 import { Collapse, Empty, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ActionEdge, type StageNode, sopToGraph } from '../../shared/graph/sop-graph.ts';
-import { durationWords, loc } from './format.ts';
+import { durationWords, loc } from '../format/words.ts';
+import { type ActionEdge, type StageNode, sopToGraph } from '../graph/sop-graph.ts';
 
 type Text = { 'zh-CN': string; en: string };
 

@@ -1,6 +1,6 @@
 import { Segmented } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type AppLocale, setLocale } from '../shared/i18n/index.ts';
+import { type AppLocale, setLocale } from '../i18n/index.ts';
 
 export function LanguageSwitch({ size = 'small' }: { size?: 'small' | 'middle' }) {
   const { t, i18n } = useTranslation();

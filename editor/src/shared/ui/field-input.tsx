@@ -2,10 +2,11 @@
  * One SOP field as an input, by its type. Phone-friendly: native date and time pickers,
  * numeric and tel keyboards. Values are the engine's FieldValue (datetimes as ISO 8601).
  */
+
+import type { FieldDef, FieldValue } from '@closeloop/engine';
 import { Checkbox, Input, InputNumber, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { FieldDef, FieldValue } from './api.ts';
-import { loc } from './format.ts';
+import { loc } from '../format/words.ts';
 
 /** ISO instant → the value of an <input type="datetime-local"> in this device's zone. */
 export function toLocalInput(v: FieldValue | undefined): string {

@@ -9,7 +9,7 @@ import {
   NODE_SIZE,
   type StageNode,
   withData,
-} from '../../shared/graph/sop-graph.ts';
+} from './sop-graph.ts';
 
 type Elk = { layout: (graph: ElkNode) => Promise<ElkNode> };
 let elk: Promise<Elk> | null = null;

@@ -24,6 +24,8 @@ import '@xyflow/react/dist/style.css';
 import { Spin } from 'antd';
 import { createContext, memo, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { durationWords, loc } from '../format/words.ts';
+import { autoLayout } from '../graph/layout.ts';
 import {
   type AtomicStageNode,
   type CompoundStageNode,
@@ -34,9 +36,7 @@ import {
   type StageNode,
   sizeOf,
   sopToGraph,
-} from '../../shared/graph/sop-graph.ts';
-import { autoLayout } from '../sop-editor/layout.ts';
-import { durationWords, loc } from './format.ts';
+} from '../graph/sop-graph.ts';
 import './library.css';
 
 type Marks = {

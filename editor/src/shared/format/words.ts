@@ -1,7 +1,7 @@
 /** Small text helpers shared by the library and training pages. */
 import { parseDuration } from '@closeloop/engine';
 import type { TFunction } from 'i18next';
-import { currentLocale } from '../../shared/i18n/index.ts';
+import { currentLocale } from '../i18n/index.ts';
 
 type T = TFunction;
 
