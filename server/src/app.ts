@@ -22,7 +22,10 @@ import { createLiveHub, type LiveHub } from './live.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { formPageRoutes, formRoutes } from './routes/forms.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
+import { intakeRoutes } from './routes/intake.ts';
 import { libraryRoutes } from './routes/library.ts';
 import { miscRoutes } from './routes/misc.ts';
 import { recordRoutes } from './routes/records.ts';
@@ -40,6 +43,7 @@ import {
   type Health,
   type Lifecycle,
 } from './services/core/health.ts';
+import { IMPORT_LIMITS } from './services/intake/parse/limits.ts';
 import { createSopCache } from './services/sops/sop-cache.ts';
 
 export type App = {
@@ -117,26 +121,35 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     c.set('https', isHttps(c, config.trustProxy));
     await next();
   });
-  api.use(
-    '*',
-    bodyLimits({
-      bytes: LIMITS.bodyBytes,
-      largeBytes: LIMITS.sopBodyBytes,
-      largePrefix: '/api/sops',
-    }),
+  const limits = bodyLimits({
+    bytes: LIMITS.bodyBytes,
+    largeBytes: LIMITS.sopBodyBytes,
+    largePrefix: '/api/sops',
+  });
+  // an import upload may be as large as the import limit (plus its multipart envelope)
+  const uploadLimit = bodyLimits({
+    bytes: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
+    largeBytes: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
+    largePrefix: '/api/imports',
+  });
+  api.use('*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/api/imports'
+      ? uploadLimit(c, next)
+      : limits(c, next),
   );
   // an API token decides alone: the CSRF and session checks, which protect cookies, pass
   // a bearer request on untouched (see http/middleware/bearer.ts)
   api.use('*', bearerAuth({ operationOf: operationResolver(api, '/api'), limiter: tokenLimiter }));
-  api.use('*', csrf({ sessionCookie: SESSION_COOKIE }));
-  api.use(
-    '*',
-    session({
-      cookie: SESSION_COOKIE,
-      resolve: (sid) => sessions.resolve(sid),
-      publicPaths: PUBLIC_PATHS,
-    }),
-  );
+  // public form submissions carry no credentials: no cookie is read, so no CSRF to guard
+  const isPublic = (path: string) => path.startsWith('/api/public/');
+  const csrfCheck = csrf({ sessionCookie: SESSION_COOKIE });
+  const sessionCheck = session({
+    cookie: SESSION_COOKIE,
+    resolve: (sid) => sessions.resolve(sid),
+    publicPaths: PUBLIC_PATHS,
+  });
+  api.use('*', (c, next) => (isPublic(c.req.path) ? next() : csrfCheck(c, next)));
+  api.use('*', (c, next) => (isPublic(c.req.path) ? next() : sessionCheck(c, next)));
 
   api.route('/', healthRoutes(health, lifecycle));
   api.route('/', authRoutes());
@@ -150,6 +163,9 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', trainingRoutes());
   api.route('/', adminRoutes());
   api.route('/', tokensAuditRoutes());
+  api.route('/', importRoutes());
+  api.route('/', intakeRoutes());
+  api.route('/', formRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
@@ -193,9 +209,17 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   root.use('*', async (c, next) => {
     await next();
     // the API reference page loads its viewer from a CDN; everything else is our own
-    if (c.req.path !== '/api/docs') c.header('content-security-policy', CSP);
+    if (c.req.path.startsWith('/f/')) {
+      // hosted forms are embedded in customers' sites (iframe snippet)
+      c.header(
+        'content-security-policy',
+        CSP.replace("frame-ancestors 'none'", 'frame-ancestors *'),
+      );
+      c.res.headers.delete('x-frame-options');
+    } else if (c.req.path !== '/api/docs') c.header('content-security-policy', CSP);
   });
   root.route('/api', api);
+  root.route('/', formPageRoutes(deps));
   mountEditor(root, config.editorDist);
   // sub-routers' notFound is not consulted when mounted; answer unknown paths here
   root.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));

@@ -6,5 +6,13 @@ export { createDb, type Db } from './db/client.ts';
 export { migrateDb } from './db/migrate.ts';
 export { LIVE_CHANNEL } from './live.ts';
 export { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed.ts';
+/** Spreadsheet fixture makers (GBK bytes, CSV text, .xlsx) for tests, e2e and benchmarks. */
+export {
+  encodeGbk,
+  makeXlsx,
+  TRADE_SHOW_HEADER,
+  TRADE_SHOW_ROWS,
+  toCsv,
+} from './services/intake/fixtures.ts';
 export { createWorkspace, type NewTeam, type NewUser } from './services/people/create-workspace.ts';
 export { readEvents } from './services/records/list-record-events.ts';

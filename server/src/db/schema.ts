@@ -653,3 +653,4 @@ export const auditLog = pgTable(
 );
 
 export * from './schema-customers.ts';
+export * from './schema-intake.ts';

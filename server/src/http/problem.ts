@@ -124,6 +124,22 @@ const SPECS = {
     title: { 'zh-CN': '幂等键格式不正确', en: 'Malformed Idempotency-Key' },
   },
   validation: { status: 422, title: { 'zh-CN': '请求内容不合法', en: 'The request is invalid' } },
+  'import-file-invalid': {
+    status: 422,
+    title: { 'zh-CN': '无法导入该文件', en: 'The file cannot be imported' },
+  },
+  'import-running': {
+    status: 409,
+    title: { 'zh-CN': '该导入正在进行中', en: 'The import is running' },
+  },
+  'import-done': {
+    status: 409,
+    title: { 'zh-CN': '该导入已完成', en: 'The import has already run' },
+  },
+  'import-not-running': {
+    status: 409,
+    title: { 'zh-CN': '该导入未在进行中', en: 'The import is not running' },
+  },
   'invalid-input': {
     status: 422,
     title: { 'zh-CN': '请求内容不合法', en: 'The request is invalid' },

@@ -142,7 +142,7 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: Ab
       operationId: 'stream',
       tags: ['work'],
       summary:
-        'Server-sent events: record.changed, next-action, notification (fed by LISTEN/NOTIFY across processes)',
+        'Server-sent events: record.changed, next-action, notification, import.progress (fed by LISTEN/NOTIFY across processes)',
       responses: {
         200: {
           description: 'text/event-stream',
@@ -180,8 +180,16 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: Ab
             if (userId === me.id) send('notification', { id, recordId: p.r });
           }
         });
+        // an import's progress goes to whoever started it and to managers and admins
+        const offImports = ctx.live.subscribeImports((p) => {
+          if (p.ws !== me.workspaceId || me.token) return;
+          if (p.by === me.id || me.role === 'admin' || me.role === 'manager') {
+            send('import.progress', p);
+          }
+        });
         stream.onAbort(() => {
           off();
+          offImports();
           release();
         });
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ userId: me.id }) });
@@ -195,6 +203,7 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: Ab
           if (!stream.aborted && !closing.aborted) await stream.write(': ping\n\n');
         }
         off();
+        offImports();
         release();
       });
     },

@@ -59,7 +59,7 @@ export function tokensAuditRoutes() {
       summary:
         'Create an API token (admin). The secret is in this answer only; send it as `Authorization: Bearer <secret>`',
       description:
-        'Scopes: `read` — record and SOP reads (listRecords, getRecord, listRecordEvents, findDuplicates, listSops, getSop, listSopVersions, getSopVersion); `write` — read plus createRecord, performAction, updateRecordFields, reassignRecord, closeRecord, reopenRecord; `intake` — createRecord and findDuplicates. Anything else answers 403 `token-scope`.',
+        'Scopes: `read` — record and SOP reads (listRecords, getRecord, listRecordEvents, findDuplicates, listSops, getSop, listSopVersions, getSopVersion); `write` — read plus createRecord, performAction, updateRecordFields, reassignRecord, closeRecord, reopenRecord; `intake` — createRecord, findDuplicates, intakeLead and intakePush. Anything else answers 403 `token-scope`.',
       request: jsonBody(
         z.object({
           name: z.string().trim().min(1).max(100),

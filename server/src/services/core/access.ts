@@ -99,7 +99,7 @@ const RECORD_WRITES = [
 export const TOKEN_OPERATIONS: Record<TokenScope, ReadonlySet<string>> = {
   read: new Set([...RECORD_READS, ...SOP_READS]),
   write: new Set([...RECORD_READS, ...SOP_READS, ...RECORD_WRITES]),
-  intake: new Set(['createRecord', 'findDuplicates']),
+  intake: new Set(['createRecord', 'findDuplicates', 'intakeLead', 'intakePush']),
 };
 
 /** Whether a token with these scopes may call the operation (health is open to any token). */

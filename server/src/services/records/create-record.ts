@@ -1,4 +1,5 @@
 import { type Fields, own, type SopDocument, type StateConfig } from '@closeloop/engine';
+import type { Stmt } from '../../db/client.ts';
 import { type CommandResult, runCommand } from '../commands/command.ts';
 import { envOf, idempotencyOf } from '../commands/env.ts';
 import { assertWorksRecords } from '../core/access.ts';
@@ -19,6 +20,13 @@ export type CreateRecordInput = {
    * `manual`; an API token's call is `api`).
    */
   channel?: EntryChannel;
+  /** Intake only: the new record's id, chosen by the caller so its guards can name it. */
+  recordId?: string;
+  /**
+   * Intake only: statements written in the record's transaction, each returning one row or
+   * the whole command is dropped (`AlreadyHandled`): a lead's keys and outcome row.
+   */
+  guards?: Stmt[];
 };
 
 export type CreateRecordResult = CommandResult & {
@@ -71,7 +79,7 @@ export const createRecord: Verb<CreateRecordInput, CreateRecordResult> = async (
     const routed = initialStages(sop.doc).some((id) => sop.compiled.owners.has(id));
     if (!routed) ownerId = ctx.user.id;
   }
-  const recordId = crypto.randomUUID();
+  const recordId = input.recordId ?? crypto.randomUUID();
   const entry = await enterLead(ctx, {
     defs: sop.doc.fields,
     fields: input.fields,
@@ -91,6 +99,7 @@ export const createRecord: Verb<CreateRecordInput, CreateRecordResult> = async (
     },
     rosterUsers: ownerId ? [ownerId] : [],
     extraStmts: entry.stmts,
+    ...(input.guards?.length ? { guards: input.guards } : {}),
     idempotency: idempotencyOf(ctx, input.idempotencyKey, {
       op: 'createRecord',
       sopId: input.sopId,
