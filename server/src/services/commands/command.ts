@@ -10,7 +10,7 @@
  * - a timer is marked fired in the same transaction, guarded by its status.
  */
 import type { Deps } from '../core/context.ts';
-import { DomainError, Invalid, NotFound, StaleVersion } from '../core/errors.ts';
+import { DomainError, Invalid, StaleVersion } from '../core/errors.ts';
 import { commitPlans, type Miss, type Plan, planCommand, reloadRecord } from './command-stages.ts';
 import type { CommandResult, Idempotency, RunCommand } from './command-types.ts';
 import { recordView } from './record-view.ts';
@@ -76,7 +76,7 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
 }
 
 /** The domain error a rolled-back commit means. */
-async function missError(input: RunCommand, plan: Plan, miss: Miss): Promise<DomainError> {
+async function missError(input: RunCommand, plan: Plan, miss: Miss): Promise<Error> {
   switch (miss) {
     case 'already-handled':
       return new AlreadyHandled();
@@ -84,7 +84,9 @@ async function missError(input: RunCommand, plan: Plan, miss: Miss): Promise<Dom
       return new OwnerInactive();
     case 'stale': {
       const current = await reloadRecord(input.env, input.recordId);
-      if (!current) return new NotFound('record', input.recordId);
+      // a create that lost to a concurrent copy (its Idempotency-Key committed first): not a
+      // domain error, so runCommand answers with the stored first result
+      if (!current) return new Error('the command lost a race to a concurrent copy');
       return new StaleVersion(
         recordView(current.state, input.env.now),
         plan.stored?.version ?? 0,
