@@ -37,6 +37,10 @@ type Fx = {
   /** rep1's customer (of recordId) and a customer in the public pool. */
   customerId: string;
   poolCustomerId: string;
+  /** rep1's import (rep3 may not see it) and a lead form with its public key. */
+  importId: string;
+  formId: string;
+  formKey: string;
   n: () => number;
 };
 
@@ -68,6 +72,20 @@ const BOSSES: Role[] = ['admin', 'manager'];
 const get = (path: string): Call => ({ method: 'GET', path });
 const post = (path: string, body: unknown = {}): Call => ({ method: 'POST', path, body });
 
+const csvUpload = (sopId: string) => {
+  const form = new FormData();
+  form.set('file', new File([`公司,手机\n矩阵测试,13800138000\n`], 'matrix.csv'));
+  form.set('sopId', sopId);
+  return form;
+};
+const formBody = (sopId: string) => ({
+  sopId,
+  title: { 'zh-CN': '矩阵表单', en: 'Matrix form' },
+  fields: [{ field: 'company', label: { 'zh-CN': '公司', en: 'Company' }, required: false }],
+  source: 'matrix',
+  thankYou: { 'zh-CN': '谢谢', en: 'Thanks' },
+});
+
 type TokenScope = 'read' | 'write' | 'intake';
 const SCOPES: TokenScope[] = ['read', 'write', 'intake'];
 /** What each token scope reaches; every other operation answers 403 token-scope. */
@@ -96,7 +114,7 @@ const TOKEN_ALLOWED: Record<TokenScope, string[]> = {
     'closeRecord',
     'reopenRecord',
   ],
-  intake: ['health', 'liveness', 'createRecord', 'findDuplicates'],
+  intake: ['health', 'liveness', 'createRecord', 'findDuplicates', 'intakeLead', 'intakePush'],
 };
 
 const RULES: Record<string, Rule> = {
@@ -416,6 +434,84 @@ const RULES: Record<string, Rule> = {
     scoped: true,
     call: (fx) => post(`/api/customers/${fx.poolCustomerId}/release`, {}),
   },
+  // imports: managers, admins and reps (a rep sees only their own); a dry run writes nothing
+  createImport: {
+    roles: WORKERS,
+    call: (fx) => ({ method: 'POST', path: '/api/imports', body: csvUpload(fx.sopId) }),
+  },
+  listImports: { roles: WORKERS, call: () => get('/api/imports') },
+  getImport: {
+    roles: WORKERS,
+    scoped: true,
+    teamBound: true,
+    call: (fx) => get(`/api/imports/${fx.importId}`),
+  },
+  previewImport: {
+    roles: WORKERS,
+    scoped: true,
+    teamBound: true,
+    call: (fx) => post(`/api/imports/${fx.importId}/preview`, {}),
+  },
+  runImport: {
+    roles: WORKERS,
+    scoped: true,
+    teamBound: true,
+    call: (fx) => post(`/api/imports/${fx.importId}/run`, { dryRun: true }),
+  },
+  // nothing is running: allowed callers get 409
+  cancelImport: {
+    roles: WORKERS,
+    scoped: true,
+    teamBound: true,
+    call: (fx) => post(`/api/imports/${fx.importId}/cancel`),
+  },
+  getImportErrors: {
+    roles: WORKERS,
+    scoped: true,
+    teamBound: true,
+    call: (fx) => get(`/api/imports/${fx.importId}/errors`),
+  },
+  // leads posted by managers or an intake token; an SOP that does not exist: 404 for no one
+  // allowed, so the call names the fixture's SOP and a fresh external id each time
+  intakeLead: {
+    roles: BOSSES,
+    call: (fx) =>
+      post('/api/intake/leads', {
+        sopId: fx.sopId,
+        source: 'matrix',
+        externalId: `mx-${fx.n()}`,
+        fields: { company: `Matrix lead ${fx.n()}` },
+      }),
+  },
+  intakePush: {
+    roles: BOSSES,
+    call: (fx) =>
+      post(`/api/intake/push/tencent?sopId=${fx.sopId}`, {
+        leads_id: `mx-${fx.n()}`,
+        leads_name: 'Matrix',
+        leads_telephone: '13800138000',
+      }),
+  },
+  createForm: {
+    roles: BOSSES,
+    call: (fx) => post('/api/forms', formBody(fx.sopId)),
+  },
+  listForms: { roles: BOSSES, call: () => get('/api/forms') },
+  updateForm: {
+    roles: BOSSES,
+    scoped: true,
+    call: (fx) => ({
+      method: 'PATCH',
+      path: `/api/forms/${fx.formId}`,
+      body: { source: 'matrix' },
+    }),
+  },
+  // public: an empty submission is refused as data (422), never as a caller
+  submitForm: {
+    public: true,
+    roles: 'all',
+    call: (fx) => post(`/api/public/forms/${fx.formKey}/submissions`, { values: {} }),
+  },
   listPoolCustomers: { roles: WORKERS, call: () => get('/api/pool/customers') },
   listPools: { roles: WORKERS, call: () => get('/api/pools') },
   // both workspaces have a team `sales`: the other admin sets their own team's rules
@@ -508,6 +604,10 @@ for (const lane of LANES) {
         ownerId: ws.userId('rep1'),
         teamId: 'sales',
       });
+      const imported = await rep1.req('POST', '/api/imports', csvUpload(sopId));
+      expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+      const form = await admin.post('/api/forms', formBody(sopId));
+      expect(form.status, JSON.stringify(form.body)).toBe(201);
       const released = await admin.post(`/api/customers/${hand.body.customer.id}/release`, {});
       expect(released.status, JSON.stringify(released.body)).toBe(200);
       // a second version for migrateRecords to plan a move to
@@ -575,6 +675,9 @@ for (const lane of LANES) {
         sessionId: String(practice.body.practice.id),
         customerId: rec.body.customer.id,
         poolCustomerId: hand.body.customer.id,
+        importId: String(imported.body.import.id),
+        formId: String(form.body.id),
+        formKey: String(form.body.key),
         n: () => ++n,
       };
       const doc = await new Client(srv.url).get('/api/openapi.json');
