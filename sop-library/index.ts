@@ -10,6 +10,7 @@ import b2bManufacturing from './templates/b2b-manufacturing.json' with { type: '
 import closedLoop from './templates/closed-loop.json' with { type: 'json' };
 import departureHandover from './templates/departure-handover.json' with { type: 'json' };
 import inboundWebLead from './templates/inbound-web-lead.json' with { type: 'json' };
+import repeatPurchase from './templates/repeat-purchase.json' with { type: 'json' };
 import tradeShowLeads from './templates/trade-show-leads.json' with { type: 'json' };
 
 export type LibraryTemplate = {
@@ -28,6 +29,7 @@ const sources: ReadonlyArray<readonly [file: string, json: unknown]> = [
   ['templates/trade-show-leads.json', tradeShowLeads],
   ['templates/b2b-manufacturing.json', b2bManufacturing],
   ['templates/after-sales-handoff.json', afterSalesHandoff],
+  ['templates/repeat-purchase.json', repeatPurchase],
   ['templates/departure-handover.json', departureHandover],
 ];
 

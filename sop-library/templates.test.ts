@@ -239,13 +239,14 @@ function timersFired(sim: Simulation, start: number): Array<[minutes: number, ev
 }
 
 describe('the library', () => {
-  it('holds the six templates of the brief, in order', () => {
+  it('holds the templates of the brief and the repeat-purchase order, in order', () => {
     expect(templates.map((t) => t.id)).toEqual([
       'closed-loop',
       'inbound-web-lead',
       'trade-show-leads',
       'b2b-manufacturing',
       'after-sales-handoff',
+      'repeat-purchase',
       'departure-handover',
     ]);
   });

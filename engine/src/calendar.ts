@@ -48,12 +48,27 @@ export type DurationParts = {
 
 const DURATION = /^P(?!$)(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
+const parsed = new Map<string, Readonly<DurationParts> | null>();
+
 /** Parses an ISO 8601 duration (weeks, days, hours, minutes, seconds); null when malformed. */
-export function parseDuration(iso: string): DurationParts | null {
+export function parseDuration(iso: string): Readonly<DurationParts> | null {
+  const known = parsed.get(iso);
+  if (known !== undefined) return known;
   const m = DURATION.exec(iso);
-  if (!m) return null;
   const n = (s: string | undefined) => (s ? Number.parseInt(s, 10) : 0);
-  return { weeks: n(m[1]), days: n(m[2]), hours: n(m[3]), minutes: n(m[4]), seconds: n(m[5]) };
+  const d = m
+    ? Object.freeze({
+        weeks: n(m[1]),
+        days: n(m[2]),
+        hours: n(m[3]),
+        minutes: n(m[4]),
+        seconds: n(m[5]),
+      })
+    : null;
+  // SOPs name a handful of durations; a flood of distinct strings only resets the memo
+  if (parsed.size > 1_000) parsed.clear();
+  parsed.set(iso, d);
+  return d;
 }
 
 /** Wall-clock length of a duration in milliseconds (a day is 24 hours). */
@@ -73,12 +88,44 @@ function localDate(localMs: number): string {
   return new Date(localMs).toISOString().slice(0, 10);
 }
 
+/**
+ * A calendar read once: working hours in ms and each local day's answer, kept per calendar
+ * object. A calendar is a value; to change one, build a new object (the server does, per
+ * workspace settings), so answers kept for the old object are never read for the new one.
+ */
+type CalendarView = { start: number; end: number; days: Map<number, boolean> };
+const views = new WeakMap<Calendar, CalendarView>();
+
+function view(cal: Calendar): CalendarView {
+  let v = views.get(cal);
+  if (!v) {
+    v = {
+      start: clockMinutes(cal.workStart) * MINUTE,
+      end: clockMinutes(cal.workEnd) * MINUTE,
+      days: new Map(),
+    };
+    views.set(cal, v);
+  }
+  return v;
+}
+
 /** Whether the local date holding `localMs` is a working day. */
 function isWorkingLocalDay(localMs: number, cal: Calendar): boolean {
-  const date = localDate(localMs);
-  if (cal.workdays.includes(date)) return true;
-  if (cal.holidays.includes(date)) return false;
-  return !cal.weekend.includes(new Date(localMs).getUTCDay());
+  const days = view(cal).days;
+  const n = Math.floor(localMs / DAY);
+  let working = days.get(n);
+  if (working === undefined) {
+    const date = localDate(localMs);
+    working = cal.workdays.includes(date)
+      ? true
+      : cal.holidays.includes(date)
+        ? false
+        : !cal.weekend.includes(new Date(localMs).getUTCDay());
+    // a bounded memo: a calendar walk touches a few days; a scan over years starts afresh
+    if (days.size > 20_000) days.clear();
+    days.set(n, working);
+  }
+  return working;
 }
 
 /** Whether `utcMs` falls on a working day of `cal` (in the calendar's local time). */
@@ -95,8 +142,7 @@ function dayStart(localMs: number): number {
 
 /** Moves forward to the next working instant (inside working hours), in local ms. */
 function toWorkingInstant(localMs: number, cal: Calendar): number {
-  const start = clockMinutes(cal.workStart) * MINUTE;
-  const end = clockMinutes(cal.workEnd) * MINUTE;
+  const { start, end } = view(cal);
   let t = localMs;
   for (let i = 0; i < MAX_DAYS_WALKED; i++) {
     const d0 = dayStart(t);
@@ -110,7 +156,7 @@ function toWorkingInstant(localMs: number, cal: Calendar): number {
 }
 
 function addWorkingMinutes(localMs: number, minutes: number, cal: Calendar): number {
-  const end = clockMinutes(cal.workEnd) * MINUTE;
+  const { end } = view(cal);
   let t = toWorkingInstant(localMs, cal);
   let remaining = minutes * MINUTE;
   for (let i = 0; i < MAX_DAYS_WALKED * 2; i++) {
@@ -148,7 +194,14 @@ export function addDuration(
 ): number {
   const d = parseDuration(iso);
   if (!d) throw new Error(`not an ISO 8601 duration: ${iso}`);
-  if (clock === 'wall') return startMs + (durationMs(iso) ?? 0);
+  if (clock === 'wall')
+    return (
+      startMs +
+      (d.weeks * 7 + d.days) * DAY +
+      d.hours * HOUR +
+      d.minutes * MINUTE +
+      d.seconds * 1000
+    );
   const offset = cal.utcOffsetMinutes * MINUTE;
   let local = startMs + offset;
   const days = d.weeks * 5 + d.days;
@@ -162,8 +215,7 @@ export function addDuration(
 export function workingMsBetween(fromMs: number, toMs: number, cal: Calendar): number {
   if (toMs <= fromMs) return 0;
   const offset = cal.utcOffsetMinutes * MINUTE;
-  const start = clockMinutes(cal.workStart) * MINUTE;
-  const end = clockMinutes(cal.workEnd) * MINUTE;
+  const { start, end } = view(cal);
   const a = fromMs + offset;
   const b = toMs + offset;
   let total = 0;

@@ -2,7 +2,14 @@
  * compile(doc): the SOP document becomes an XState v5 machine plus indexes the engine
  * needs on every step (stages, transitions by source, compiled gates and owner rules).
  */
-import { type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, setup } from 'xstate';
+import {
+  type ActorScope,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  createActor,
+  setup,
+} from 'xstate';
 import { type CompiledOwnerPolicy, compileOwnerPolicy, readsOpenCounts } from './assignment.ts';
 import { type CompiledConditions, compileConditions } from './conditions.ts';
 import type {
@@ -238,6 +245,48 @@ export function snapshotOf(sop: CompiledSop, value: unknown): AnyMachineSnapshot
     cache.set(key, snap);
   }
   return snap;
+}
+
+const scopes = new WeakMap<AnyStateMachine, ActorScope<AnyMachineSnapshot, GateEvent>>();
+
+/**
+ * An inert actor scope kept per machine. XState's `transition()` builds one on every call,
+ * which means creating an actor and computing the machine's initial snapshot each time; a
+ * compiled SOP machine has no actions, delays, invocations or children (stripped above), so
+ * the scope holds no state between calls and one per machine serves every step.
+ */
+function scopeOf(machine: AnyStateMachine): ActorScope<AnyMachineSnapshot, GateEvent> {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine);
+    scope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      logger: () => {},
+      defer: () => {},
+      emit: () => {},
+      stopChild: () => {},
+      actionExecutor: () => {},
+    } as unknown as ActorScope<AnyMachineSnapshot, GateEvent>;
+    scopes.set(machine, scope);
+  }
+  return scope;
+}
+
+/** The machine's first snapshot: XState's `initialTransition` without rebuilding a scope. */
+export function machineStart(machine: AnyStateMachine): AnyMachineSnapshot {
+  return machine.getInitialSnapshot(scopeOf(machine) as never);
+}
+
+/** The next snapshot: XState's pure `transition` (actions are never run) on a kept scope. */
+export function machineTransition(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: GateEvent,
+): AnyMachineSnapshot {
+  return machine.transition(snapshot, event as never, scopeOf(machine) as never);
 }
 
 /** Every active state id (leaves and their ancestors) of a snapshot value, parents first. */

@@ -7,7 +7,7 @@
  * consumer (the editor's history presenters) then fail to compile until they handle it.
  */
 import { z } from 'zod';
-import { EscalationKind, LocalizedText, Strategy } from './sop.ts';
+import { Assignment, EscalationKind, LocalizedText, Strategy } from './sop.ts';
 
 const FieldValueSchema = z.union([
   z.string(),
@@ -58,6 +58,17 @@ export const EVENT_DATA = {
     fields: z.record(z.string(), FieldValueSchema),
     /** XState snapshot value after the initial transition. */
     value: z.unknown(),
+    /** Set when another SOP's action started this record (a handoff). */
+    from: z.object({ recordId: z.string(), sopId: z.string(), action: z.string() }).optional(),
+  }),
+  /** This record's action started a record of another SOP for the same customer. */
+  'record.handed-off': z.object({
+    action: z.string(),
+    recordId: z.string(),
+    sopId: z.string(),
+    /** The target's field keys the mapping filled. */
+    fields: z.array(z.string()),
+    owner: z.union([z.literal('same'), z.literal('rule'), Assignment]),
   }),
   'fields.changed': z.object({
     changes: z.record(z.string(), z.object({ from: FieldValueSchema, to: FieldValueSchema })),

@@ -119,6 +119,7 @@ const FOLD: Omit<Fold, 'record.created'> = {
   'escalation.reassigned': history,
   'escalation.move-failed': history,
   'gate.overridden': history,
+  'record.handed-off': history,
 };
 
 /** The events that can move a record's earliest deadline. */

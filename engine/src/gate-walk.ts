@@ -30,44 +30,99 @@ type Visitor<T> = {
   not(src: Extract<Condition, { not: Condition }>, path: string, child: T): T;
 };
 
-async function walkGate<T>(
+/** A value now, or later when some leaf needed json-rules-engine's asynchronous almanac. */
+type Maybe<T> = T | Promise<T>;
+
+const isPromise = <T>(x: Maybe<T>): x is Promise<T> => x instanceof Promise;
+
+function then<A, B>(x: Maybe<A>, f: (a: A) => B): Maybe<B> {
+  return isPromise(x) ? x.then(f) : f(x);
+}
+
+function allOf<T>(xs: Maybe<T>[]): Maybe<T[]> {
+  return xs.some(isPromise) ? Promise.all(xs) : (xs as T[]);
+}
+
+/**
+ * How the leaves of one run are evaluated. A leaf that reads one fact by name (no `path`,
+ * no `params`) against a literal or another fact by name runs synchronously through the same
+ * json-rules-engine Operator (its fact-value validator and callback) that `Condition.evaluate`
+ * would call, on the same values its almanac would hand it; any other leaf goes through
+ * `Condition.evaluate` with a real Almanac, built the first time one is needed.
+ */
+type LeafRunner = (node: JreCondition) => Maybe<LeafRun>;
+
+type OperatorLike = { evaluate(lhs: unknown, rhs: unknown): boolean };
+const operators = OPERATOR_MAP as { get(name: string): OperatorLike | undefined };
+
+function leafRunner(compiled: CompiledConditions, input: FactInput): LeafRunner {
+  const facts = buildFacts(input, compiled.facts, compiled.derived);
+  let almanac: Almanac | undefined;
+  const slow = (node: JreCondition): Promise<LeafRun> => {
+    if (!almanac) {
+      almanac = new Almanac({ allowUndefinedFacts: true });
+      for (const [k, v] of facts) almanac.addRuntimeFact(k, v);
+    }
+    return node.evaluate(almanac, OPERATOR_MAP).then(
+      (r) => ({
+        passed: r.result === true,
+        lhs: r.leftHandSideValue,
+        ...('rightHandSideValue' in r ? { rhs: { value: r.rightHandSideValue } } : {}),
+      }),
+      (e: unknown) => ({ passed: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+  };
+  return (node) => {
+    const leaf = node as JreCondition & JreLeaf;
+    const op = typeof leaf.operator === 'string' ? operators.get(leaf.operator) : undefined;
+    const ref = plainFactRef(leaf.value);
+    if (!op || leaf.path || leaf.params !== undefined || ref === false) return slow(node);
+    const lhs = facts.get(leaf.fact);
+    const rhs = ref === null ? leaf.value : facts.get(ref);
+    try {
+      return { passed: op.evaluate(lhs, rhs) === true, lhs, rhs: { value: rhs } };
+    } catch (e) {
+      return { passed: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  };
+}
+
+/** The leaf fields json-rules-engine's Condition keeps from the compiled form. */
+type JreLeaf = { fact: string; operator: unknown; value: unknown; path?: string; params?: unknown };
+
+/**
+ * A value naming another fact: its name when it is `{ fact }` and nothing else (the almanac
+ * would look up exactly that fact), `false` when it also has a path or params, `null` when
+ * the value is a literal.
+ */
+function plainFactRef(v: unknown): string | null | false {
+  if (!v || typeof v !== 'object' || !Object.hasOwn(v, 'fact')) return null;
+  const keys = Object.keys(v);
+  const name = (v as { fact: unknown }).fact;
+  return keys.length === 1 && typeof name === 'string' ? name : false;
+}
+
+function walkGate<T>(
   node: JreCondition,
   src: Condition,
   path: string,
-  almanac: Almanac,
+  run: LeafRunner,
   visit: Visitor<T>,
-): Promise<T> {
-  const group = async (kind: 'all' | 'any', nodes: JreCondition[], srcs: Condition[]) => {
-    const children = await Promise.all(
-      nodes.map((n, i) =>
-        walkGate(n, srcs[i] as Condition, `${path}.${kind}[${i}]`, almanac, visit),
+): Maybe<T> {
+  const group = (kind: 'all' | 'any', nodes: JreCondition[], srcs: Condition[]) =>
+    then(
+      allOf(
+        nodes.map((n, i) => walkGate(n, srcs[i] as Condition, `${path}.${kind}[${i}]`, run, visit)),
       ),
+      (children) => visit.group(kind, src, path, children),
     );
-    return visit.group(kind, src, path, children);
-  };
   if ('all' in src && node.all) return group('all', node.all, src.all);
   if ('any' in src && node.any) return group('any', node.any, src.any);
   if ('not' in src && node.not)
-    return visit.not(src, path, await walkGate(node.not, src.not, `${path}.not`, almanac, visit));
-  let run: LeafRun;
-  try {
-    const r = await node.evaluate(almanac, OPERATOR_MAP);
-    run = {
-      passed: r.result === true,
-      lhs: r.leftHandSideValue,
-      ...('rightHandSideValue' in r ? { rhs: { value: r.rightHandSideValue } } : {}),
-    };
-  } catch (e) {
-    run = { passed: false, error: e instanceof Error ? e.message : String(e) };
-  }
-  return visit.leaf(src as LeafCondition, path, run);
-}
-
-function almanacFor(compiled: CompiledConditions, input: FactInput): Almanac {
-  const almanac = new Almanac({ allowUndefinedFacts: true });
-  for (const [k, v] of buildFacts(input, compiled.facts, compiled.derived))
-    almanac.addRuntimeFact(k, v);
-  return almanac;
+    return then(walkGate(node.not, src.not, `${path}.not`, run, visit), (child) =>
+      visit.not(src, path, child),
+    );
+  return then(run(node), (r) => visit.leaf(src as LeafCondition, path, r));
 }
 
 export type Evaluation = { passed: boolean; failures: GateFailure[] };
@@ -105,7 +160,7 @@ export async function evaluate(
     compiled.root,
     compiled.source,
     '',
-    almanacFor(compiled, input),
+    leafRunner(compiled, input),
     checking(fieldDefs),
   );
 }
@@ -214,7 +269,7 @@ export async function traceConditions(
     compiled.root,
     compiled.source,
     '',
-    almanacFor(compiled, input),
+    leafRunner(compiled, input),
     tracing(input, fieldDefs),
   );
   return { passed: root.passed, root };

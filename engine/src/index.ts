@@ -27,6 +27,8 @@ export {
   CompileError,
   candidateTransitions,
   compile,
+  machineStart,
+  machineTransition,
   type StageInfo,
   stages,
   type TransitionInfo,
@@ -56,6 +58,15 @@ export {
 export { evolve, replay } from './evolve.ts';
 export { recordFacts } from './facts.ts';
 export { checkFields, isChinesePhone, normalizePhone, recordLabel } from './fields.ts';
+export {
+  canMapField,
+  checkHandoffs,
+  findHandoffs,
+  type HandoffTargets,
+  handoffFields,
+  publishOrder,
+  withoutHandoffs,
+} from './handoff.ts';
 export { checkLimits, SOP_LIMITS } from './limits.ts';
 export { type OpenAction, openActions } from './open-actions.ts';
 export { isReservedName, own } from './own.ts';

@@ -13,6 +13,11 @@ export type OpenAction = {
   label: LocalizedText;
   from: string;
   target: string | null;
+  /**
+   * The outcome the action closes the record with, when its target is a final stage (`lost`
+   * marks a losing exit: 丢单, 无法承接); null when the record stays open.
+   */
+  outcome: 'won' | 'lost' | 'done' | null;
   /** Whether the actor's role may take it. */
   allowed: boolean;
   /** Whether its gate passes with the record as it is. */
@@ -47,6 +52,7 @@ export async function openActions(
       label: t.meta?.label ?? { 'zh-CN': t.event, en: t.event },
       from: t.source,
       target: t.targets[0] ?? null,
+      outcome: outcomeOf(sop, t.targets[0]),
       allowed,
       passed: result.passed,
       failures: result.failures,
@@ -54,4 +60,10 @@ export async function openActions(
     });
   }
   return out;
+}
+
+function outcomeOf(sop: CompiledSop, target: string | undefined): OpenAction['outcome'] {
+  const stage = target ? sop.stageById.get(target) : undefined;
+  if (!stage || stage.type !== 'final') return null;
+  return stage.outcome ?? 'done';
 }

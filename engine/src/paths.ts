@@ -11,8 +11,15 @@
  * within the same work cap. A document past SOP_LIMITS is not explored. Time and memory are
  * bounded whatever the document.
  */
-import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
-import { activeStages, type CompiledSop, candidateTransitions, compile } from './compile.ts';
+import type { AnyMachineSnapshot } from 'xstate';
+import {
+  activeStages,
+  type CompiledSop,
+  candidateTransitions,
+  compile,
+  machineStart,
+  machineTransition,
+} from './compile.ts';
 import { checkLimits } from './limits.ts';
 import type { SopDocument } from './sop.ts';
 
@@ -69,7 +76,7 @@ function tooLarge(doc: SopDocument): boolean {
 export function pathGraph(sop: CompiledSop): PathGraph {
   const hit = graphs.get(sop);
   if (hit) return hit;
-  const [first] = initialTransition(sop.machine);
+  const first = machineStart(sop.machine);
   const snaps: AnyMachineSnapshot[] = [first];
   const nodes: Node[] = [{ value: first.value, done: first.status === 'done', out: [] }];
   const index = new Map<string, number>([[JSON.stringify(first.value), 0]]);
@@ -85,7 +92,7 @@ export function pathGraph(sop: CompiledSop): PathGraph {
         complete = false;
         break;
       }
-      const [next] = transition(sop.machine, snap, { type, allGates: true } as never);
+      const next = machineTransition(sop.machine, snap, { type, allGates: true });
       const key = JSON.stringify(next.value);
       let to = index.get(key);
       if (to === undefined) {

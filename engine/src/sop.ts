@@ -177,6 +177,50 @@ export const StageMeta = z.object({
 });
 export type StageMeta = z.infer<typeof StageMeta>;
 
+const sopId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and -');
+
+/** A fixed value in a handoff mapping (a plain string there names a source field instead). */
+export const HandoffLiteral = z
+  .object({
+    value: z.union([
+      z.string().max(4000),
+      z.number(),
+      z.boolean(),
+      z.array(z.string().max(200)).max(200),
+      z.null(),
+    ]),
+  })
+  .strict();
+export type HandoffLiteral = z.infer<typeof HandoffLiteral>;
+
+/**
+ * Who owns the record a handoff starts: `same` keeps the acting record's owner, `rule` (the
+ * default) lets the target SOP's owner rules route it, `{ team, strategy }` gives it to a team.
+ */
+export const HandoffOwner = z.union([z.literal('same'), z.literal('rule'), Assignment]);
+export type HandoffOwner = z.infer<typeof HandoffOwner>;
+
+/**
+ * An action that starts a record of another published SOP for the same customer, in the
+ * action's transaction. `fields` maps each target field key to a source field key or a
+ * `{ value }` literal.
+ */
+export const Handoff = z
+  .object({
+    sopId,
+    fields: z
+      .record(key, z.union([key, HandoffLiteral]))
+      .refine((m) => Object.keys(m).length <= 300, 'at most 300 mapped fields')
+      .optional(),
+    owner: HandoffOwner.optional(),
+  })
+  .strict();
+export type Handoff = z.infer<typeof Handoff>;
+
 export const ActionMeta = z.object({
   label: LocalizedText.optional(),
   /** Roles allowed to take this action; all roles when absent. */
@@ -184,6 +228,8 @@ export const ActionMeta = z.object({
   gate: TopLevelCondition.optional(),
   /** Fields the action asks for (shown inline next to the button). */
   fields: z.array(z.string().max(64)).max(100).optional(),
+  /** Starts a record of another SOP for the same customer when this action is taken. */
+  handoff: Handoff.optional(),
 });
 export type ActionMeta = z.infer<typeof ActionMeta>;
 
@@ -250,11 +296,7 @@ export const MachineConfig = z
 export type MachineConfig = z.infer<typeof MachineConfig>;
 
 export const SopDocument = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and -'),
+  id: sopId,
   version: z.number().int().min(0),
   name: LocalizedText,
   description: LocalizedText.optional(),
@@ -262,6 +304,12 @@ export const SopDocument = z.object({
   machine: MachineConfig,
   layout: z.record(z.string(), z.object({ x: z.number(), y: z.number() })).optional(),
   tags: z.array(z.string().max(50)).max(20).optional(),
+  /**
+   * Roles that start records of this SOP by hand (quick capture); all roles when absent.
+   * SOPs started by a handoff or by a manager (after-sales, a departing rep's handover)
+   * name theirs so reps are not offered them.
+   */
+  startableBy: z.array(Role).max(4).optional(),
 });
 export type SopDocument = z.infer<typeof SopDocument>;
 

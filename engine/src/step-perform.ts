@@ -2,16 +2,17 @@
  * Field and checklist edits, and `perform`: an action checked against roles and gates
  * (json-rules-engine, before XState's pure transition), then the stages it leaves and enters.
  */
-import { transition } from 'xstate';
 import {
   activeStages,
   candidateTransitions,
   type GateEvent,
+  machineTransition,
   snapshotOf,
   type TransitionInfo,
 } from './compile.ts';
 import { evaluate } from './conditions.ts';
 import { checkFields } from './fields.ts';
+import { handoffFields } from './handoff.ts';
 import { own } from './own.ts';
 import type { LocalizedText } from './sop.ts';
 import { type Decision, factsFor, reject } from './step-decision.ts';
@@ -175,7 +176,7 @@ export async function perform(
   }
   const event: GateEvent = { type: action, gates, taken: [] };
   const snapshot = snapshotOf(d.sop, d.r.value);
-  const [next] = transition(d.sop.machine, snapshot, event as never);
+  const next = machineTransition(d.sop.machine, snapshot, event);
   const taken = event.taken ?? [];
   if (taken.length === 0) {
     return failures.length
@@ -211,7 +212,36 @@ export async function perform(
   exitStages(d, exited);
   await enterStages(d, entered, true);
   completeIfDone(d, next.status === 'done');
+  startHandoffs(d, action, taken);
   return d.done('record.stage-changed');
+}
+
+/** Each taken transition with a handoff: its event here and the target's creation as an effect. */
+function startHandoffs(d: Decision, action: string, taken: string[]): void {
+  for (const key of taken) {
+    const h = d.sop.transitionByKey.get(key)?.meta?.handoff;
+    if (!h) continue;
+    const recordId = d.ctx.newId();
+    const fields = handoffFields(h, d.r.fields);
+    const owner = h.owner ?? 'rule';
+    d.emit('record.handed-off', {
+      action,
+      recordId,
+      sopId: h.sopId,
+      fields: Object.keys(fields),
+      owner,
+    });
+    d.effects.push({
+      type: 'handoff',
+      recordId,
+      sopId: h.sopId,
+      fields,
+      owner,
+      ownerId: d.r.ownerId,
+      teamId: d.r.teamId,
+      from: { recordId: d.r.id, sopId: d.r.sopId, action },
+    });
+  }
 }
 
 function findTransitionConfig(d: Decision, t: TransitionInfo) {

@@ -6,8 +6,8 @@
  * Gates run in json-rules-engine before XState's pure `transition()`; the machine's guard
  * only reads the precomputed results carried on the event.
  */
-import { initialTransition } from 'xstate';
-import { activeStages, type CompiledSop, snapshotOf } from './compile.ts';
+import { pickAssignee } from './assignment.ts';
+import { activeStages, type CompiledSop, machineStart, snapshotOf } from './compile.ts';
 import { checkFields } from './fields.ts';
 import { Decision, reject } from './step-decision.ts';
 import {
@@ -36,13 +36,14 @@ async function create(d: Decision, cmd: Extract<Command, { type: 'create' }>): P
     d.record = null;
     return fieldChangesReject(checked.problems);
   }
-  const [snap] = initialTransition(d.sop.machine);
+  const snap = machineStart(d.sop.machine);
   d.emit('record.created', {
     recordId: cmd.recordId,
     sopId: d.sop.doc.id,
     sopVersion: d.sop.doc.version,
     fields: checked.fields,
     value: snap.value,
+    ...(cmd.from ? { from: cmd.from } : {}),
   });
   if (cmd.ownerId) {
     applyPick(
@@ -56,7 +57,11 @@ async function create(d: Decision, cmd: Extract<Command, { type: 'create' }>): P
       'created',
     );
   }
-  await enterStages(d, activeStages(snap.value), !cmd.ownerId);
+  await enterStages(d, activeStages(snap.value), !cmd.ownerId && !cmd.assign);
+  if (!cmd.ownerId && cmd.assign) {
+    const p = pickAssignee(cmd.assign, d.ctx.roster, []);
+    if (p) applyPick(d, p, 'created');
+  }
   completeIfDone(d, snap.status === 'done');
   return d.done('record.created');
 }

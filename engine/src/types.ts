@@ -4,7 +4,14 @@
  */
 import type { z } from 'zod';
 import type { EngineEvent, RejectionCode } from './events.ts';
-import type { Assignment, EscalationKind, LocalizedText, Role, Strategy } from './sop.ts';
+import type {
+  Assignment,
+  EscalationKind,
+  HandoffOwner,
+  LocalizedText,
+  Role,
+  Strategy,
+} from './sop.ts';
 
 export type { EngineEvent, EngineEventData, EngineEventOf, EngineEventType } from './events.ts';
 
@@ -109,7 +116,17 @@ export type RecordState = {
 };
 
 export type Command =
-  | { type: 'create'; recordId: string; fields?: Fields; ownerId?: string; teamId?: string }
+  | {
+      type: 'create';
+      recordId: string;
+      fields?: Fields;
+      ownerId?: string;
+      teamId?: string;
+      /** Routes the new record to this team instead of the initial stage's owner rules. */
+      assign?: Assignment;
+      /** The record whose action started this one (a cross-SOP handoff). */
+      from?: HandoffSource;
+    }
   | { type: 'perform'; action: string; fields?: Fields; checklist?: Record<string, string[]> }
   | { type: 'edit'; fields?: Fields; checklist?: Record<string, string[]> }
   | { type: 'reassign'; toUserId?: string; teamId?: string; reason?: string }
@@ -136,7 +153,25 @@ export type Effect =
       kind: 'reminder' | 'escalation' | 'assigned' | 'handed-over' | 'overdue';
       message: LocalizedText;
     }
-  | { type: 'webhook'; event: string; payload: Record<string, unknown> };
+  | { type: 'webhook'; event: string; payload: Record<string, unknown> }
+  /**
+   * Start `recordId` on the latest published version of `sopId` for the acting record's
+   * customer, in the same transaction (the server runs the target's create command).
+   */
+  | {
+      type: 'handoff';
+      recordId: string;
+      sopId: string;
+      fields: Fields;
+      owner: HandoffOwner;
+      /** The acting record's owner and team after the action (for `owner: 'same'`). */
+      ownerId: string | null;
+      teamId: string | null;
+      from: HandoffSource;
+    };
+
+/** The record and action that started a record through a handoff. */
+export type HandoffSource = { recordId: string; sopId: string; action: string };
 
 export type GateFailure = {
   /** Path of the condition inside the gate, e.g. `all[1].any[0]`. */

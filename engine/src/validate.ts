@@ -3,7 +3,7 @@
  * stages, dead ends, gates naming unknown fields or operators, bad durations, escalations
  * with nobody to reach, invalid XState config. Each problem names its JSON path and stage.
  */
-import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import { durationMs } from './calendar.ts';
 import {
   buildMachine,
@@ -12,6 +12,7 @@ import {
   UNSUPPORTED_TRANSITION_KEYS,
 } from './compile.ts';
 import { checkConditions } from './conditions.ts';
+import { checkHandoffs, type HandoffTargets } from './handoff.ts';
 import { checkLimits } from './limits.ts';
 import { isReservedName } from './own.ts';
 import {
@@ -21,6 +22,7 @@ import {
   type SopDocument,
   type StateConfig,
 } from './sop.ts';
+import { graphOf, reachable } from './validate-graph.ts';
 
 const YEAR_MS = 366 * 24 * 3_600_000;
 
@@ -36,6 +38,22 @@ function add(c: Ctx, path: string, code: string, message: LocalizedText, stage?:
 
 function stateLabel(id: string): string {
   return id || '(root)';
+}
+
+/** A stage as its people call it: its title in each language, else its key. */
+function stageWords(doc: SopDocument, id: string): LocalizedText {
+  let states: Record<string, StateConfig> | undefined = doc.machine.states;
+  let node: StateConfig | undefined;
+  for (const part of id.split('.')) {
+    node = states?.[part];
+    states = node?.states;
+  }
+  const title = node?.meta?.stage?.title;
+  const key = stateLabel(id.split('.').pop() ?? id);
+  return {
+    'zh-CN': title?.['zh-CN'] || title?.en || key,
+    en: title?.en || title?.['zh-CN'] || key,
+  };
 }
 
 function checkDuration(c: Ctx, path: string, iso: string, stage: string, zeroOk = false): void {
@@ -322,72 +340,13 @@ function walkStates(
   }
 }
 
-type Graph = {
-  nodes: Map<string, AnyStateNode>;
-  edges: Map<string, string[]>;
-  error?: { id: string; message: string };
-};
-
-/** Resolves every transition's targets through XState itself. */
-function graphOf(machine: AnyStateMachine): Graph {
-  const nodes = new Map<string, AnyStateNode>();
-  const edges = new Map<string, string[]>();
-  const g: Graph = { nodes, edges };
-  const visit = (n: AnyStateNode) => {
-    const id = n.path.join('.');
-    nodes.set(id, n);
-    try {
-      const on = n.on as Record<string, Array<{ target?: readonly AnyStateNode[] }>>;
-      edges.set(
-        id,
-        Object.values(on).flatMap((ts) =>
-          ts.flatMap((t) => (t.target ?? []).map((x) => x.path.join('.'))),
-        ),
-      );
-    } catch (e) {
-      g.error ??= { id, message: e instanceof Error ? e.message : String(e) };
-      edges.set(id, []);
-    }
-    for (const child of Object.values(n.states)) visit(child as AnyStateNode);
-  };
-  visit(machine.root);
-  return g;
-}
-
-function reachable(g: Graph): Set<string> {
-  const seen = new Set<string>();
-  const queue: string[] = [''];
-  const enter = (id: string) => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    queue.push(id);
-    const parts = id.split('.');
-    for (let i = parts.length - 1; i > 0; i--) enter(parts.slice(0, i).join('.'));
-  };
-  seen.add('');
-  while (queue.length) {
-    const id = queue.shift() ?? '';
-    const n = g.nodes.get(id);
-    if (!n) continue;
-    if (n.type === 'parallel')
-      for (const ch of Object.values(n.states)) enter((ch as AnyStateNode).path.join('.'));
-    if (n.type === 'compound') {
-      const initial = (n.config as { initial?: string }).initial;
-      if (initial) enter(id ? `${id}.${initial}` : initial);
-    }
-    // transitions of a node apply while any descendant is active
-    for (const t of g.edges.get(id) ?? []) enter(t);
-  }
-  return seen;
-}
-
 /**
  * Semantic checks of a parsed SOP document; an empty list means it is ready to publish.
  *
  * @example
  * for (const p of validate(doc)) console.log(`${p.path}: ${p.message.en}`);
  */
-export function validate(doc: SopDocument): Problem[] {
+export function validate(doc: SopDocument, opts: { targets?: HandoffTargets } = {}): Problem[] {
   // past a limit nothing else is checked: the checks below grow with the document
   const limits = checkLimits(doc);
   if (limits.length) return limits;
@@ -413,6 +372,7 @@ export function validate(doc: SopDocument): Problem[] {
     }
   });
 
+  c.problems.push(...checkHandoffs(doc, opts.targets));
   let machine: AnyStateMachine;
   try {
     machine = buildMachine(doc.machine);
@@ -428,7 +388,10 @@ export function validate(doc: SopDocument): Problem[] {
         c,
         at,
         'xstate.bad-target',
-        { 'zh-CN': `「${id}」的目标阶段无效：${why}`, en: `"${id}" has an invalid target: ${why}` },
+        {
+          'zh-CN': `阶段「${stageWords(doc, id)['zh-CN']}」的目标阶段无效：${why}`,
+          en: `stage "${stageWords(doc, id).en}" has an invalid target: ${why}`,
+        },
         id,
       );
     } else
@@ -455,8 +418,8 @@ export function validate(doc: SopDocument): Problem[] {
       `machine.states.${g.error.id.split('.').join('.states.')}`,
       'xstate.bad-target',
       {
-        'zh-CN': `「${stateLabel(g.error.id)}」的目标阶段无效：${g.error.message}`,
-        en: `"${stateLabel(g.error.id)}" has an invalid target: ${g.error.message}`,
+        'zh-CN': `「${stageWords(doc, g.error.id)['zh-CN']}」的目标阶段无效：${g.error.message}`,
+        en: `"${stageWords(doc, g.error.id).en}" has an invalid target: ${g.error.message}`,
       },
       g.error.id,
     );
@@ -471,7 +434,10 @@ export function validate(doc: SopDocument): Problem[] {
         c,
         p,
         'stage.unreachable',
-        { 'zh-CN': `阶段「${id}」无法到达`, en: `stage "${id}" cannot be reached` },
+        {
+          'zh-CN': `阶段「${stageWords(doc, id)['zh-CN']}」无法到达`,
+          en: `stage "${stageWords(doc, id).en}" cannot be reached`,
+        },
         id,
       );
       continue;
@@ -490,8 +456,8 @@ export function validate(doc: SopDocument): Problem[] {
           p,
           'stage.dead-end',
           {
-            'zh-CN': `阶段「${id}」不是结束阶段，却没有任何出口`,
-            en: `stage "${id}" is not final but has no way out`,
+            'zh-CN': `阶段「${stageWords(doc, id)['zh-CN']}」不是结束阶段，却没有任何出口`,
+            en: `stage "${stageWords(doc, id).en}" is not final but has no way out`,
           },
           id,
         );
@@ -501,9 +467,12 @@ export function validate(doc: SopDocument): Problem[] {
 }
 
 /** Parse then validate: the one check the CLI, the API and the editor run on a document. */
-export function checkSop(input: unknown): { ok: boolean; doc?: SopDocument; problems: Problem[] } {
+export function checkSop(
+  input: unknown,
+  opts: { targets?: HandoffTargets } = {},
+): { ok: boolean; doc?: SopDocument; problems: Problem[] } {
   const parsed = parseSop(input);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
-  const problems = validate(parsed.doc);
+  const problems = validate(parsed.doc, opts);
   return { ok: problems.length === 0, doc: parsed.doc, problems };
 }

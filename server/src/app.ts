@@ -21,11 +21,13 @@ import { LIMITS } from './http/schemas.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { botRoutes, linkRoutes } from './routes/bots.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { formPageRoutes, formRoutes } from './routes/forms.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { intakeRoutes } from './routes/intake.ts';
+import { intakeReviewRoutes } from './routes/intake-review.ts';
 import { libraryRoutes } from './routes/library.ts';
 import { miscRoutes } from './routes/misc.ts';
 import { recordRoutes } from './routes/records.ts';
@@ -34,6 +36,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { sopRoutes } from './routes/sops.ts';
 import { tokensAuditRoutes } from './routes/tokens-audit.ts';
 import { trainingRoutes } from './routes/training.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { AUTH_CHANNEL, createSessionCache, SESSION_COOKIE } from './services/auth/sessions.ts';
 import { createScheduler, type Scheduler } from './services/commands/scheduler.ts';
 import type { Deps } from './services/core/context.ts';
@@ -43,6 +46,9 @@ import {
   type Health,
   type Lifecycle,
 } from './services/core/health.ts';
+import { type ChatPump, createChatPump } from './services/delivery/bots/pump.ts';
+import { createDeliveryWorker, type DeliveryWorker } from './services/delivery/worker.ts';
+import { createImportResumer } from './services/intake/imports/resume.ts';
 import { IMPORT_LIMITS } from './services/intake/parse/limits.ts';
 import { createSopCache } from './services/sops/sop-cache.ts';
 
@@ -51,11 +57,18 @@ export type App = {
   fetch: (req: Request, server?: unknown) => Response | Promise<Response>;
   deps: Deps;
   scheduler: Scheduler;
+  /** Turns the chat channels' queues into deliveries (services/delivery/bots/pump.ts). */
+  chatPump: ChatPump;
+  /** Outbound delivery (outbox fan-out, webhooks, chat bots); started with the scheduler. */
+  delivery: DeliveryWorker;
   live: LiveHub;
   /** Draining state shared with the health check and the live streams. */
   lifecycle: Lifecycle;
   health(): Promise<Health>;
-  /** Starts listening for live updates and, unless disabled, the scheduler loop. */
+  /**
+   * Starts listening for live updates and, unless disabled, the scheduler loop and the
+   * import resumer (which takes over import runs whose process stopped).
+   */
   start(): Promise<void>;
   /**
    * Stops the scheduler (waiting up to `graceMs` for the round in progress), hands back the
@@ -106,6 +119,14 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   const live = createLiveHub(db);
   const deps: Deps = { db, clock, config, sops: createSopCache(db), live };
   const scheduler = createScheduler(deps);
+  const imports = createImportResumer(deps);
+  const chatPump = createChatPump({
+    db,
+    clock,
+    intervalMs: config.deliveryIntervalMs,
+    publicUrl: config.publicUrl,
+  });
+  const delivery = createDeliveryWorker(deps);
   const lifecycle = createLifecycle();
   const health = createHealthCheck(db, lifecycle);
   const sessions = createSessionCache(deps, config.testClock ? 0 : 30_000);
@@ -166,6 +187,9 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', importRoutes());
   api.route('/', intakeRoutes());
   api.route('/', formRoutes());
+  api.route('/', intakeReviewRoutes());
+  api.route('/', botRoutes());
+  api.route('/', webhookRoutes());
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
@@ -220,6 +244,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   });
   root.route('/api', api);
   root.route('/', formPageRoutes(deps));
+  root.route('/', linkRoutes(deps));
   mountEditor(root, config.editorDist);
   // sub-routers' notFound is not consulted when mounted; answer unknown paths here
   root.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
@@ -229,6 +254,8 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     fetch: (req, server) => root.fetch(req, server),
     deps,
     scheduler,
+    chatPump,
+    delivery,
     live,
     lifecycle,
     health,
@@ -236,10 +263,18 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
       stopAuth = await db.listen(AUTH_CHANNEL, (sid) => sessions.drop(sid));
       await live.start();
       scheduler.start();
+      if (config.schedulerIntervalMs !== 0) imports.start();
+      delivery.start();
+      chatPump.start();
     },
     async stop(opts = {}) {
       lifecycle.drain();
-      await scheduler.stop(opts.graceMs);
+      await Promise.all([
+        scheduler.stop(opts.graceMs),
+        delivery.stop(opts.graceMs),
+        chatPump.stop(),
+      ]);
+      await imports.stop();
       await live.stop();
       await stopAuth?.().catch(() => {});
     },
@@ -252,6 +287,22 @@ const MISSING_EDITOR = `<!doctype html><html lang="en"><meta charset="utf-8"><ti
 <p>The editor has not been built yet. Run <code>bun run --cwd editor build</code> (or <code>bun run start</code>, which builds it) and reload.</p>
 <p>API reference: <a href="/api/docs">/api/docs</a> · OpenAPI: <a href="/api/openapi.json">/api/openapi.json</a></p>
 </body></html>`;
+
+/**
+ * Files of the installable app whose type Bun cannot guess from the name, or that must be
+ * re-checked on every load (a stale service worker would pin an old app).
+ */
+const SHELL_FILES: Record<string, Record<string, string>> = {
+  '/manifest.webmanifest': {
+    'content-type': 'application/manifest+json; charset=utf-8',
+    'cache-control': 'no-cache',
+  },
+  '/sw.js': {
+    'content-type': 'text/javascript; charset=utf-8',
+    'cache-control': 'no-cache',
+    'service-worker-allowed': '/',
+  },
+};
 
 function mountEditor(root: ReturnType<typeof createRouter>, dist: string) {
   const dir = resolve(dist);
@@ -270,7 +321,10 @@ function mountEditor(root: ReturnType<typeof createRouter>, dist: string) {
       if (await file.exists()) {
         const immutable = path.includes(`${sep}assets${sep}`);
         return new Response(file, {
-          headers: immutable ? { 'cache-control': 'public, max-age=31536000, immutable' } : {},
+          headers: {
+            ...(immutable ? { 'cache-control': 'public, max-age=31536000, immutable' } : {}),
+            ...(Object.hasOwn(SHELL_FILES, c.req.path) ? SHELL_FILES[c.req.path] : {}),
+          },
         });
       }
     }

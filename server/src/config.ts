@@ -42,6 +42,13 @@ export const Config = z.object({
   schedulerIntervalMs: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   /** Timers claimed per scheduler round. */
   schedulerBatch: z.coerce.number().int().min(1).max(10_000).default(200),
+  /**
+   * How long a running import stays with its process without a heartbeat; after that any
+   * process takes it over and continues from its last committed batch.
+   */
+  importLeaseSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Import rows committed per transaction. */
+  importBatchRows: z.coerce.number().int().min(1).max(2000).default(200),
   /** Connections in the postgres.js pool. */
   poolSize: z.coerce.number().int().min(1).max(200).default(20),
   /** Where the built editor lives; served with an SPA fallback. */
@@ -58,6 +65,8 @@ export const Config = z.object({
    * waits (10 s, doubling to 15 min); raise it when many people share one address (NAT).
    */
   signInFreePerAddress: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Where people reach this server: the chat robots' buttons link to `<publicUrl>/l/…`. */
+  publicUrl: z.string().url().default('http://localhost:3000'),
   /** Requests per minute one API token may make to one server process. */
   tokenRatePerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /**
@@ -84,6 +93,32 @@ export const Config = z.object({
    * are cut (their transactions roll back; nothing acknowledged is lost).
    */
   shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Delivery worker poll period (outbox fan-out and due deliveries); 0 disables the loop. */
+  deliveryIntervalMs: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  /** Deliveries one process sends at once. */
+  deliveryConcurrency: z.coerce.number().int().min(1).max(256).default(8),
+  /** Outbox rows or deliveries claimed per round. */
+  deliveryBatch: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** One HTTP exchange's limit; the claim's lease is this plus 15 s. */
+  deliveryTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /**
+   * Multiplies the retry schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).
+   * 1 in production; tests shorten it.
+   */
+  deliveryRetryScale: z.coerce.number().min(0.0001).max(1).default(1),
+  /**
+   * Internal hosts outbound delivery may reach although they resolve to private, loopback or
+   * link-local addresses: comma-separated `host` or `host:port`.
+   */
+  outboundAllowHosts: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -106,6 +141,8 @@ export function configFromEnv(
     seed: pick('SEED'),
     schedulerIntervalMs: pick('SCHEDULER_INTERVAL_MS'),
     schedulerBatch: pick('SCHEDULER_BATCH'),
+    importLeaseSeconds: pick('IMPORT_LEASE_SECONDS'),
+    importBatchRows: pick('IMPORT_BATCH_ROWS'),
     poolSize: pick('POOL_SIZE'),
     editorDist: pick('EDITOR_DIST'),
     logRequests: pick('LOG_REQUESTS'),
@@ -113,7 +150,14 @@ export function configFromEnv(
     trustProxy: pick('TRUST_PROXY'),
     tokenRatePerMinute: pick('TOKEN_RATE_PER_MINUTE'),
     signInFreePerAddress: pick('SIGN_IN_FREE_PER_ADDRESS'),
+    publicUrl: pick('PUBLIC_URL'),
     shutdownTimeoutMs: pick('SHUTDOWN_TIMEOUT_MS'),
+    deliveryIntervalMs: pick('DELIVERY_INTERVAL_MS'),
+    deliveryConcurrency: pick('DELIVERY_CONCURRENCY'),
+    deliveryBatch: pick('DELIVERY_BATCH'),
+    deliveryTimeoutMs: pick('DELIVERY_TIMEOUT_MS'),
+    deliveryRetryScale: pick('DELIVERY_RETRY_SCALE'),
+    outboundAllowHosts: pick('OUTBOUND_ALLOW_HOSTS'),
   };
 }
 
@@ -127,6 +171,8 @@ const ENV_NAMES: Record<string, string> = {
   seed: 'SEED',
   schedulerIntervalMs: 'SCHEDULER_INTERVAL_MS',
   schedulerBatch: 'SCHEDULER_BATCH',
+  importLeaseSeconds: 'IMPORT_LEASE_SECONDS',
+  importBatchRows: 'IMPORT_BATCH_ROWS',
   poolSize: 'POOL_SIZE',
   editorDist: 'EDITOR_DIST',
   logRequests: 'LOG_REQUESTS',
@@ -134,7 +180,14 @@ const ENV_NAMES: Record<string, string> = {
   trustProxy: 'TRUST_PROXY',
   tokenRatePerMinute: 'TOKEN_RATE_PER_MINUTE',
   signInFreePerAddress: 'SIGN_IN_FREE_PER_ADDRESS',
+  publicUrl: 'PUBLIC_URL',
   shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
+  deliveryIntervalMs: 'DELIVERY_INTERVAL_MS',
+  deliveryConcurrency: 'DELIVERY_CONCURRENCY',
+  deliveryBatch: 'DELIVERY_BATCH',
+  deliveryTimeoutMs: 'DELIVERY_TIMEOUT_MS',
+  deliveryRetryScale: 'DELIVERY_RETRY_SCALE',
+  outboundAllowHosts: 'OUTBOUND_ALLOW_HOSTS',
 };
 
 /** Parses config; on failure returns one line per bad field, naming the variable. */

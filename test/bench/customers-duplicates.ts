@@ -11,6 +11,7 @@
  * Rows are generated with generate_series and kept between runs (same N: reused).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { companyKey } from '@closeloop/engine';
 import { parseConfig } from '../../server/src/config.ts';
 import { createDb } from '../../server/src/db/client.ts';
@@ -60,10 +61,16 @@ if (Number(have[0]?.n) !== N || Number(have[0]?.k) !== 3 * N) {
         ('company', substr(md5(i::text), 1, 12) || '贸易')) as k(kind, value)`,
     [WS, N],
   );
-  await db.query('analyze customers');
-  await db.query('analyze customer_keys');
   console.log(`generated ${N} customers in ${Math.round(performance.now() - t0)} ms`);
 }
+// fresh statistics and visibility maps before anything is measured
+await db.query('vacuum analyze customers');
+await db.query('vacuum analyze customer_keys');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+console.log(`${availableParallelism()} cores (nproc); load average before ${load()}`);
 
 const md5 = (s: string) => new Bun.CryptoHasher('md5').update(s).digest('hex');
 const pick = () => 1 + Math.floor(Math.random() * N);
@@ -131,7 +138,7 @@ table([
   { case: 'ratio', p50: fmt(l.p50 / b.p50, 1), p99: fmt(l.p99 / b.p99, 1) },
 ]);
 console.log(
-  `${N} customers on ${db.kind}, ${RUNS} checks, own customer found in ${found} of ${RUNS + 50}`,
+  `${N} customers on ${db.kind}, ${RUNS} checks, own customer found in ${found} of ${RUNS + 50}; ${availableParallelism()} cores, load average after ${load()}`,
 );
 const out = {
   name: 'customers-duplicates',
@@ -143,6 +150,8 @@ const out = {
   lookAlikeOnly: { p50Ms: l.p50, p99Ms: l.p99, ratioP99: l.p99 / b.p99 },
   ratio: { p50: f.p50 / b.p50, p99: f.p99 / b.p99 },
   hitRate: found / (RUNS + 50),
+  cores: availableParallelism(),
+  loadAverage: loadavg(),
 };
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/customers-duplicates.json', `${JSON.stringify(out, null, 2)}\n`);

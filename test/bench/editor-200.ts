@@ -14,6 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import type { SopDocument, StateConfig } from '@closeloop/engine';
 import type { Page } from 'playwright-core';
 import { laptopContext, launchBrowser, signIn, startServer } from '../e2e/harness.ts';
+import { writeResults } from './_results.ts';
 
 const STAGES = Number(process.argv[2] ?? 200);
 const ID = 'bench-200';
@@ -190,6 +191,12 @@ async function main() {
         .map((l) => l.toFixed(1))
         .join(' ')} on ${cpus().length} cores`,
     );
+    writeResults('editor-200', {
+      stages: STAGES,
+      medians: { ttiMs: tti, listMs: list, fps, idleFps },
+      ratios: { ttiVsList: tti / list, fpsVsIdle: fps / idleFps },
+      runs: { tti: runs, list: listRuns },
+    });
   } finally {
     await browser.close();
     await server.stop();

@@ -29,6 +29,7 @@ import {
 import { refreshRollup, rollupOptions } from '../../server/src/services/reports/rollup.ts';
 import { loadSopContext } from '../../server/src/services/reports/scope.ts';
 import { BENCH_SOP, BENCH_WS } from './_bench-data.ts';
+import { writeResults } from './_results.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -236,16 +237,19 @@ console.log(
 );
 for (const line of rollupLines) console.log(line);
 let baseline = 0;
+const results: Array<{ name: string; medianMs: number; ratio: number }> = [];
 for (const [name, fn] of cases) {
   if (only().length && !name.startsWith('baseline') && !only().some((o) => name.includes(o))) {
     continue;
   }
   const ms = await median(fn);
   if (!baseline) baseline = ms;
+  results.push({ name, medianMs: ms, ratio: ms / baseline });
   const goal = name.startsWith('baseline') ? '' : ms <= 300 ? '  ✓ < 300 ms' : '  ✗ > 300 ms';
   console.log(
     `  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / baseline).toFixed(2).padStart(5)}× baseline${goal}`,
   );
 }
+writeResults('reports-queries', { records: Number(size.records), runs: RUNS, results });
 await app.stop();
 await db.close();

@@ -7,7 +7,18 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = import.meta.dir;
-const only = process.argv.slice(2);
+// names pick scripts; `--flag value` pairs are handed to every script picked
+const args = process.argv.slice(2);
+const only: string[] = [];
+const flags: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i] ?? '';
+  if (a.startsWith('--')) {
+    flags.push(a);
+    const v = args[i + 1];
+    if (v !== undefined && !v.startsWith('--')) flags.push(args[++i] ?? '');
+  } else only.push(a);
+}
 const scripts = readdirSync(dir)
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
@@ -15,7 +26,7 @@ const scripts = readdirSync(dir)
 let failed = 0;
 for (const f of scripts) {
   console.log(`\n=== ${f} ===`);
-  const p = Bun.spawn(['bun', join(dir, f)], {
+  const p = Bun.spawn(['bun', join(dir, f), ...flags], {
     stdout: 'inherit',
     stderr: 'inherit',
     env: process.env,

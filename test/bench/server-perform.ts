@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { createDb, createWorkspace, type Db, migrateDb, parseConfig } from '@closeloop/server';
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
+import { writeResults } from './_results.ts';
 import {
   benchSop,
   cpuSeconds,
@@ -380,4 +381,5 @@ console.log(
     .join(' ')}\n`,
 );
 table(rows);
+writeResults('server-perform', { ms: MS, rows });
 process.exit(0);

@@ -22,6 +22,7 @@ import {
 } from '@closeloop/server';
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
+import { writeResults } from './_results.ts';
 import { fmt, t, table } from './server-common.ts';
 
 const arg = (name: string, fallback: string) => {
@@ -267,4 +268,5 @@ if (url) {
 }
 console.log('\nDue timers fired: scheduler through the engine vs a raw SKIP LOCKED loop\n');
 table(rows);
+writeResults('server-scheduler', { rows });
 process.exit(0);

@@ -17,6 +17,7 @@ import {
   laptopContext,
   launchBrowser,
   phoneContext,
+  publishSop,
   shot,
   signIn,
   startServer,
@@ -67,8 +68,7 @@ beforeAll(async () => {
   admin = await server.apiAs('admin@demo.test');
   rep1 = await server.apiAs('rep1@demo.test');
   rep2 = await server.apiAs('rep2@demo.test');
-  await body(manager('POST', '/api/sops', { doc: inboundWebLead }), 201);
-  await body(manager('POST', `/api/sops/${SOP}/publish`, { note: 'e2e' }));
+  await publishSop(manager, inboundWebLead);
   const users = await body<{ items: Array<{ id: string; email: string }> }>(
     manager('GET', '/api/users'),
   );

@@ -79,7 +79,7 @@ describe('dashboard (laptop)', () => {
     await page.locator('[data-testid="chart-funnel"][data-ready="true"]').waitFor();
     expect(requested.some((f) => charts.includes(f))).toBe(true);
     expect(new URL(page.url()).searchParams.get('sop')).toBeTruthy();
-    for (const id of ['funnel', 'times', 'breaches', 'workload', 'outcomes', 'trends']) {
+    for (const id of ['funnel', 'times', 'breaches', 'workload', 'outcomes', 'trends', 'sources']) {
       await expect(page.getByTestId(`panel-${id}`).isVisible()).resolves.toBe(true);
     }
     await expect(page.getByTestId('kpi-started').textContent()).resolves.toMatch(/\d/);
@@ -124,7 +124,10 @@ describe('dashboard (laptop)', () => {
     await page.getByTestId('bottleneck-map-page').waitFor({ timeout: 90_000 });
     await page.getByTestId('map-node-capture').waitFor({ timeout: 90_000 });
     // the first stage holds the seed's extra records
-    const now = await page.getByTestId('map-node-capture').getByTestId('map-now').textContent();
+    const now = await page
+      .getByTestId('map-node-capture')
+      .getByTestId('map-node-metric')
+      .getAttribute('data-now');
     expect(Number(now)).toBeGreaterThan(0);
     await page.waitForTimeout(400);
     await shot(page, 'bottleneck-map-laptop');

@@ -12,6 +12,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { withoutHandoffs } from '@closeloop/engine';
 import {
   type App,
   type Clock,
@@ -27,6 +28,7 @@ import {
   seedDemo,
 } from '@closeloop/server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { assertBrowserDeps } from '../browser-deps.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ARTIFACTS = `${ROOT}test-artifacts`;
@@ -75,7 +77,9 @@ export type ApiClient = (
  * - `seed: 'users'` (faster) makes the demo workspace's people and teams only, for tests
  *   that draw their SOP from scratch.
  */
-export async function startServer(opts: { seed?: 'demo' | 'users' } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: { seed?: 'demo' | 'users'; config?: Record<string, string> } = {},
+): Promise<TestServer> {
   const dist = `${ROOT}editor/dist`;
   if (!existsSync(`${dist}/index.html`)) {
     throw new Error(
@@ -90,6 +94,7 @@ export async function startServer(opts: { seed?: 'demo' | 'users' } = {}): Promi
     seed: 'off',
     schedulerIntervalMs: '0',
     editorDist: dist,
+    ...opts.config,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   const clock = createTestClock();
@@ -100,12 +105,12 @@ export async function startServer(opts: { seed?: 'demo' | 'users' } = {}): Promi
   else {
     await createWorkspace(db, {
       id: 'demo',
-      name: '演示公司 Demo Co.',
+      name: '杭州启航工业设备有限公司',
       users: DEMO_USERS.map((u) => ({ ...u, password: DEMO_PASSWORD })),
       teams: [
         {
           id: 'sales',
-          name: '销售部 Sales',
+          name: '华东销售一部',
           managers: ['manager@demo.test'],
           members: ['rep1@demo.test', 'rep2@demo.test'],
         },
@@ -169,6 +174,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function launchBrowser(): Promise<Browser> {
+  // no Chromium or CJK fonts: one clear message with the command, not a launch error
+  assertBrowserDeps();
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
@@ -218,4 +225,17 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = `${ARTIFACTS}/${name}.png`;
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/**
+ * Saves and publishes a library SOP as `api` (a manager), without its cross-SOP handoffs, so a
+ * test that seeds only the people (`seed: 'users'`) need not publish every target first.
+ * Throws with the server's problem body when either step is refused.
+ */
+export async function publishSop(api: ApiClient, doc: { id: string }): Promise<void> {
+  const saved = await api('POST', '/api/sops', { doc: withoutHandoffs(doc) });
+  if (saved.status !== 201) throw new Error(`save ${doc.id}: ${JSON.stringify(saved.body)}`);
+  const published = await api('POST', `/api/sops/${doc.id}/publish`, { note: 'e2e' });
+  if (published.status !== 200)
+    throw new Error(`publish ${doc.id}: ${JSON.stringify(published.body)}`);
 }

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
-import { launchBrowser, phoneContext, shot, startServer, type TestServer } from './harness.ts';
+import {
+  launchBrowser,
+  phoneContext,
+  publishSop,
+  shot,
+  startServer,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -29,10 +36,7 @@ describe('hosted lead form on a phone', () => {
 
   it('is filled on a phone and creates the lead with its campaign', async () => {
     const manager = await server.apiAs('manager@demo.test');
-    expect((await manager('POST', '/api/sops', { doc: inboundWebLead })).status).toBe(201);
-    expect(
-      (await manager('POST', `/api/sops/${inboundWebLead.id}/publish`, { note: 'e2e' })).status,
-    ).toBe(200);
+    await publishSop(manager, inboundWebLead);
     const created = await manager('POST', '/api/forms', {
       sopId: inboundWebLead.id,
       title: t('预约产品演示', 'Book a product demo'),

@@ -14,6 +14,7 @@ import {
   type ApiClient,
   launchBrowser,
   phoneContext,
+  publishSop,
   shot,
   signIn,
   startServer,
@@ -74,8 +75,7 @@ beforeAll(async () => {
   manager = await server.apiAs('manager@demo.test');
   rep1Api = await server.apiAs('rep1@demo.test');
   // the demo workspace's people, and the library's inbound-lead SOP published by the manager
-  await body(manager('POST', '/api/sops', { doc: inboundWebLead }), 201);
-  await body(manager('POST', `/api/sops/${SOP}/publish`, { note: 'e2e' }));
+  await publishSop(manager, inboundWebLead);
   const users = await body<{ items: Array<{ id: string; email: string }> }>(
     manager('GET', '/api/users'),
   );
@@ -386,7 +386,7 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
     await mgr.getByTestId('handover-open').click();
     await mgr.getByTestId('reassign-modal').waitFor();
     await choose(mgr, 'reassign-user', 'reassign-option-rep2@demo.test');
-    await mgr.getByTestId('reassign-reason').fill('张销售离职，客户整体移交');
+    await mgr.getByTestId('reassign-reason').fill('张磊离职，客户整体移交');
     await snap(mgr, 'rep-14-manager-handover');
     await mgr.getByTestId('reassign-submit').click();
     await mgr.getByText('已转派 2 条记录').waitFor();
@@ -400,13 +400,13 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
     await rep2.goto(`${server.url}/records/${ids.older}`);
     await rep2.getByTestId('history').waitFor();
     const history = (await rep2.getByTestId('history').textContent()) ?? '';
-    expect(history).toContain('由 张销售 (Rep 1) 转给 陈销售 (Rep 2)');
-    expect(history).toContain('张销售离职，客户整体移交');
+    expect(history).toContain('由 张磊 转给 陈静');
+    expect(history).toContain('张磊离职，客户整体移交');
     expect(history).toContain('创建了记录');
     expect(history).toContain('修改了');
     await rep2.getByTestId('history').scrollIntoViewIfNeeded();
     await snap(rep2, 'rep-16-rep2-history');
-    expect(await rep2.getByTestId('record-owner').textContent()).toContain('陈销售');
+    expect(await rep2.getByTestId('record-owner').textContent()).toContain('陈静');
     // rep1 no longer has them
     await page.goto(`${server.url}/next`);
     await page.getByTestId('next-page').waitFor();

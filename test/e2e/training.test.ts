@@ -147,9 +147,14 @@ describe('training for a new rep', () => {
     await trainer.getByTestId('assign-sop').click();
     await trainer.locator('.ant-select-item-option[title^="商机闭环管理"]').first().click();
     await trainer.getByTestId('assign-users').click();
+    // the demo company has more people than the list shows at once: search as a trainer would
+    await trainer.keyboard.type('rep2@demo.test');
     await trainer.locator('.ant-select-item-option[title*="rep2@demo.test"]').click();
     await trainer.keyboard.press('Escape');
+    // the due date is picked in the app's format (#18: not the browser's native 12/31/2026)
     await trainer.getByTestId('assign-due').fill('2026-12-31');
+    await trainer.keyboard.press('Enter');
+    expect(await trainer.getByTestId('assign-due').inputValue()).toBe('2026-12-31');
     await trainer.getByTestId('assign-submit').click();
     const row = trainer.getByTestId('assignment-row-rep2@demo.test-closed-loop');
     await row.waitFor();
@@ -169,6 +174,9 @@ describe('training for a new rep', () => {
     await rep.getByTestId('open-practice-closed-loop').click();
     await rep.getByTestId('practice-start').click();
     await rep.getByTestId('practice-stage-capture').waitFor();
+    // #18: no "测验未通过" before the first attempt
+    expect(await rep.getByTestId('practice-progress').textContent()).toContain('未测验');
+    expect(await rep.getByTestId('practice-progress').textContent()).not.toContain('测验未通过');
     await expect(rep.getByTestId('practice-sandbox').isVisible()).resolves.toBe(true);
 
     // a gate says exactly what is missing
@@ -187,6 +195,10 @@ describe('training for a new rep', () => {
     await rep.getByTestId('advance-next').click();
     await rep.getByTestId('practice-notices').waitFor();
     expect(await rep.getByTestId('practice-notices').textContent()).toContain('提醒');
+    // #18: a new hire reads team names and events in words, not `sales 团队` or a webhook code
+    const log = (await rep.locator('.tr-page, body').first().textContent()) ?? '';
+    expect(log).not.toContain('sales 团队');
+    expect(log).not.toContain('Webhook「');
     await shot(rep, 'training-06-escalation-phone');
 
     const checks = rep.locator('[data-testid^="check-screening-"]');

@@ -7,18 +7,17 @@ import {
   as,
   Client,
   LANES,
-  makeWorkspace,
-  publish,
+  openWorld,
   type Res,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`API on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let admin: Client;
     let manager: Client;
     let rep1: Client;
@@ -28,18 +27,9 @@ for (const lane of LANES) {
     const sopId = `it-lead-${crypto.randomUUID().slice(0, 6)}`;
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      const login = (who: string) => as(srv.url, ws.email(who));
-      [admin, manager, rep1, rep2, rep3, trainer] = await Promise.all([
-        login('admin'),
-        login('manager'),
-        login('rep1'),
-        login('rep2'),
-        login('rep3'),
-        login('trainer'),
-      ]);
-      await publish(manager, testSop(sopId));
+      ({ srv, ws, admin, manager, rep1, rep2, rep3, trainer } = await openWorld(lane, {
+        publish: [testSop(sopId)],
+      }));
     });
     afterAll(async () => {
       await srv?.close();

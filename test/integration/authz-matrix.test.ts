@@ -13,10 +13,11 @@ import {
   type Json,
   LANES,
   makeWorkspace,
+  openWorld,
   publish,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 type Fx = {
@@ -27,6 +28,9 @@ type Fx = {
   rep1Id: string;
   rep2Id: string;
   victimId: string;
+  /** Pending invitations: one to resend, one the matrix may revoke. */
+  inviteId: string;
+  spareInviteId: string;
   notificationId: string;
   templateId: string;
   /** An API token of this workspace that only admins may revoke. */
@@ -41,6 +45,15 @@ type Fx = {
   importId: string;
   formId: string;
   formKey: string;
+  /** A form submission held and then discarded: a second review answers 409. */
+  heldId: string;
+  /** A workspace-wide chat channel (managers may not touch it) and a second one to delete. */
+  channelId: string;
+  spareChannelId: string;
+  /** A webhook endpoint with one queued test delivery, and one the matrix may delete. */
+  webhookId: string;
+  webhookDeliveryId: string;
+  webhookDeleteId: string;
   n: () => number;
 };
 
@@ -117,7 +130,42 @@ const TOKEN_ALLOWED: Record<TokenScope, string[]> = {
   intake: ['health', 'liveness', 'createRecord', 'findDuplicates', 'intakeLead', 'intakePush'],
 };
 
+/** A robot URL nothing listens on: a test message answers `unreachable` at once. */
+const DEAD_ROBOT = 'http://127.0.0.1:9/robot/send?access_token=matrix';
+
 const RULES: Record<string, Rule> = {
+  createChannel: {
+    roles: ['admin'],
+    call: (fx) =>
+      post('/api/admin/channels', { kind: 'dingtalk', name: `m-${fx.n()}`, url: DEAD_ROBOT }),
+  },
+  listChannels: { roles: BOSSES, call: () => get('/api/admin/channels') },
+  updateChannel: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => ({
+      method: 'PATCH',
+      path: `/api/admin/channels/${fx.channelId}`,
+      body: { name: 'Matrix' },
+    }),
+  },
+  // the spare channel: the one allowed call deletes it
+  deleteChannel: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => ({ method: 'DELETE', path: `/api/admin/channels/${fx.spareChannelId}` }),
+  },
+  testChannel: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => post(`/api/admin/channels/${fx.channelId}/test`),
+  },
+  listNotificationRules: { roles: BOSSES, call: () => get('/api/admin/notification-rules') },
+  // an empty list: allowed callers replace the rules they manage with none
+  updateNotificationRules: {
+    roles: BOSSES,
+    call: () => ({ method: 'PUT', path: '/api/admin/notification-rules', body: { rules: [] } }),
+  },
   login: {
     public: true,
     anonOnly: true,
@@ -137,6 +185,18 @@ const RULES: Record<string, Rule> = {
     roles: ['admin'],
     call: (fx) =>
       post('/api/invites', { email: `inv-${fx.n()}@it.test`, name: 'Inv', role: 'rep' }),
+  },
+  listInvites: { roles: ['admin'], call: () => get('/api/invites') },
+  // the resend gives the invitation a new id: the one allowed call is the last to use it
+  resendInvite: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => post(`/api/invites/${fx.inviteId}/resend`),
+  },
+  revokeInvite: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => ({ method: 'DELETE', path: `/api/invites/${fx.spareInviteId}` }),
   },
   updateUser: {
     roles: ['admin'],
@@ -381,6 +441,51 @@ const RULES: Record<string, Rule> = {
     call: (fx) => post(`/api/admin/tokens/${fx.apiTokenId}/revoke`),
   },
   listAuditLog: { roles: ['admin'], call: () => get('/api/admin/audit') },
+  createWebhookEndpoint: {
+    roles: ['admin'],
+    call: (fx) => post('/api/admin/webhooks', { url: `https://93.184.216.34/m-${fx.n()}` }),
+  },
+  listWebhookEndpoints: { roles: ['admin'], call: () => get('/api/admin/webhooks') },
+  updateWebhookEndpoint: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => ({
+      method: 'PATCH',
+      path: `/api/admin/webhooks/${fx.webhookId}`,
+      body: { description: 'matrix' },
+    }),
+  },
+  rotateWebhookSecret: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => post(`/api/admin/webhooks/${fx.webhookId}/rotate-secret`),
+  },
+  deleteWebhookEndpoint: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => ({ method: 'DELETE', path: `/api/admin/webhooks/${fx.webhookDeleteId}` }),
+  },
+  listWebhookDeliveries: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => get(`/api/admin/webhooks/${fx.webhookId}/deliveries`),
+  },
+  resendWebhookDelivery: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) =>
+      post(`/api/admin/webhooks/${fx.webhookId}/deliveries/${fx.webhookDeliveryId}/resend`),
+  },
+  replayWebhookDeliveries: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => post(`/api/admin/webhooks/${fx.webhookId}/replay`, { since: 0 }),
+  },
+  sendTestWebhook: {
+    roles: ['admin'],
+    scoped: true,
+    call: (fx) => post(`/api/admin/webhooks/${fx.webhookId}/test`),
+  },
   listCustomers: { roles: WORKERS, call: () => get('/api/customers') },
   getCustomer: {
     roles: WORKERS,
@@ -512,6 +617,26 @@ const RULES: Record<string, Rule> = {
     roles: 'all',
     call: (fx) => post(`/api/public/forms/${fx.formKey}/submissions`, { values: {} }),
   },
+  // the review queue: a submission that does not exist answers 404 to everyone; the held one
+  // of the fixture is approved and discarded in intake-review.test.ts
+  listHeldSubmissions: { roles: BOSSES, call: () => get('/api/form-submissions') },
+  approveSubmission: {
+    roles: BOSSES,
+    scoped: true,
+    call: (fx) => post(`/api/form-submissions/${fx.heldId}/approve`),
+  },
+  discardSubmission: {
+    roles: BOSSES,
+    scoped: true,
+    call: (fx) => post(`/api/form-submissions/${fx.heldId}/discard`),
+  },
+  getIntakeSettings: { roles: 'all', call: () => get('/api/intake/settings') },
+  // the same value again: allowed callers change nothing
+  updateIntakeSettings: {
+    roles: ['admin'],
+    call: () => ({ method: 'PATCH', path: '/api/intake/settings', body: { repsMayImport: true } }),
+  },
+  getSourceFunnel: { roles: BOSSES, call: () => get('/api/reports/sources') },
   listPoolCustomers: { roles: WORKERS, call: () => get('/api/pool/customers') },
   listPools: { roles: WORKERS, call: () => get('/api/pools') },
   // both workspaces have a team `sales`: the other admin sets their own team's rules
@@ -531,10 +656,22 @@ const RULES: Record<string, Rule> = {
 
 const DENIED = [401, 403, 404];
 
+/** A submission sent too fast is held; the admin discards it, so every later review is a 409. */
+async function heldAndDiscarded(admin: Client, formKey: string): Promise<string> {
+  const sent = await new Client(admin.base).post(`/api/public/forms/${formKey}/submissions`, {
+    values: { company: 'held' },
+  });
+  expect(sent.body.status, JSON.stringify(sent.body)).toBe('held');
+  const held = await admin.get('/api/form-submissions');
+  const id = String(held.body.items[0].id);
+  expect((await admin.post(`/api/form-submissions/${id}/discard`)).status).toBe(200);
+  return id;
+}
+
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`authorization matrix on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let other: Awaited<ReturnType<typeof makeWorkspace>>;
     const clients: Partial<Record<Role | 'rep3' | 'inactive' | 'foreign', Client>> = {};
     /** API tokens of this workspace by scope, and a write token of the other workspace. */
@@ -568,6 +705,10 @@ for (const lane of LANES) {
           (select clock_offset_ms::float8 from workspaces where id = $1) as clock,
           (select md5(coalesce(string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' order by id), ''))
              from api_tokens where workspace_id = $1) as tokens,
+          (select md5(coalesce(string_agg(id || ':' || secret || ':' || description || ':' || enabled, ',' order by id), ''))
+             from webhook_endpoints where workspace_id = $1) as webhooks,
+          (select md5(coalesce(string_agg(id || ':' || status || ':' || next_attempt_at::text, ',' order by id), ''))
+             from deliveries where workspace_id = $1) as deliveries,
           (select count(*)::int from audit_log where workspace_id = $1) as audit`,
         [ws.id],
       );
@@ -577,8 +718,7 @@ for (const lane of LANES) {
     const send = (c: Client, call: Call) => c.req(call.method, call.path, call.body);
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
+      ({ srv, ws } = await openWorld(lane, { people: [] }));
       other = await makeWorkspace(srv.db);
       const login = (who: string) => as(srv.url, ws.email(who));
       const [admin, manager, trainer, rep1, rep3, foreign] = await Promise.all([
@@ -604,6 +744,9 @@ for (const lane of LANES) {
         ownerId: ws.userId('rep1'),
         teamId: 'sales',
       });
+      // reps import only where an admin allows it
+      const allowed = await admin.patch('/api/intake/settings', { repsMayImport: true });
+      expect(allowed.status, JSON.stringify(allowed.body)).toBe(200);
       const imported = await rep1.req('POST', '/api/imports', csvUpload(sopId));
       expect(imported.status, JSON.stringify(imported.body)).toBe(201);
       const form = await admin.post('/api/forms', formBody(sopId));
@@ -639,6 +782,15 @@ for (const lane of LANES) {
         token: inactiveInv.body.token,
         password: 'long-pass-1',
       });
+      const pendingInvite = async () => {
+        const email = `pending-${crypto.randomUUID().slice(0, 6)}@it.test`;
+        await admin.post('/api/invites', { email, name: 'Pending', role: 'rep' });
+        const listed = await admin.get('/api/invites');
+        expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+        return String((listed.body.items as Json[]).find((i) => i.email === email)?.id);
+      };
+      const inviteId = await pendingInvite();
+      const spareInviteId = await pendingInvite();
       const inactive = new Client(srv.url);
       await inactive.login(inactiveAcc.body.email, 'long-pass-1');
       const cookie = inactive.cookie;
@@ -657,6 +809,23 @@ for (const lane of LANES) {
       for (const scope of SCOPES) tokens[scope] = (await mint(admin, [scope])).client;
       tokens.foreign = (await mint(foreign, ['write'])).client;
       const apiToken = await mint(admin, ['read']);
+      const channel = async () => {
+        const r = await admin.post('/api/admin/channels', {
+          kind: 'dingtalk',
+          name: 'Matrix group',
+          url: DEAD_ROBOT,
+        });
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        return String(r.body.id);
+      };
+      const channelId = await channel();
+      const spareChannelId = await channel();
+      // a public address literal: the SSRF guard lets it be saved; nothing is sent (no loop)
+      const hook = await admin.post('/api/admin/webhooks', { url: 'https://93.184.216.34/mx' });
+      expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+      const hookTest = await admin.post(`/api/admin/webhooks/${hook.body.endpoint.id}/test`);
+      expect(hookTest.status, JSON.stringify(hookTest.body)).toBe(202);
+      const doomed = await admin.post('/api/admin/webhooks', { url: 'https://93.184.216.34/rm' });
       const notes = await rep1.get('/api/notifications');
       const lib = await admin.get('/api/library');
       const templates = (lib.body?.templates ?? lib.body?.items ?? []) as Json[];
@@ -668,6 +837,8 @@ for (const lane of LANES) {
         rep1Id: ws.userId('rep1'),
         rep2Id: ws.userId('rep2'),
         victimId: acc.body.userId,
+        inviteId,
+        spareInviteId,
         notificationId: notes.body.items?.[0]?.id ?? 'none',
         templateId: String(templates[0]?.id ?? 'none'),
         apiTokenId: apiToken.id,
@@ -678,6 +849,12 @@ for (const lane of LANES) {
         importId: String(imported.body.import.id),
         formId: String(form.body.id),
         formKey: String(form.body.key),
+        heldId: await heldAndDiscarded(admin, String(form.body.key)),
+        channelId,
+        spareChannelId,
+        webhookId: String(hook.body.endpoint.id),
+        webhookDeliveryId: String(hookTest.body.deliveryId),
+        webhookDeleteId: String(doomed.body.endpoint.id),
         n: () => ++n,
       };
       const doc = await new Client(srv.url).get('/api/openapi.json');

@@ -2,21 +2,12 @@
  * Bad input: each case answers a clear problem+json with a 4xx status and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  as,
-  type Client,
-  LANES,
-  makeWorkspace,
-  publish,
-  type Server,
-  startServer,
-  testSop,
-} from './harness.ts';
+import { type Client, LANES, openWorld, type Server, testSop, type Workspace } from './harness.ts';
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`bad input on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let rep: Client;
     let manager: Client;
     let record: { id: string; version: number };
@@ -35,11 +26,12 @@ for (const lane of LANES) {
     };
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      rep = await as(srv.url, ws.email('rep1'));
-      manager = await as(srv.url, ws.email('manager'));
-      await publish(manager, testSop(sopId));
+      ({
+        srv,
+        ws,
+        rep1: rep,
+        manager,
+      } = await openWorld(lane, { people: ['rep1', 'manager'], publish: [testSop(sopId)] }));
       const r = await rep.post('/api/records', { sopId, fields: {}, ownerId: ws.userId('rep1') });
       record = r.body.record;
     });

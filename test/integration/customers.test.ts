@@ -12,12 +12,12 @@ import {
   type Client,
   type Json,
   LANES,
-  makeWorkspace,
+  openWorld,
   PASSWORD,
   publish,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 const RULES = DEFAULT_POOL_RULES;
@@ -25,7 +25,7 @@ const RULES = DEFAULT_POOL_RULES;
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`customers on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let admin: Client;
     let manager: Client;
     let rep1: Client;
@@ -34,16 +34,11 @@ for (const lane of LANES) {
 
     beforeAll(async () => {
       // 50 reps sign in from one address here, while other files sign in too
-      srv = await startServer(lane, { signInFreePerAddress: '1000' });
-      ws = await makeWorkspace(srv.db);
-      const login = (who: string) => as(srv.url, ws.email(who));
-      [admin, manager, rep1, rep2] = await Promise.all([
-        login('admin'),
-        login('manager'),
-        login('rep1'),
-        login('rep2'),
-      ]);
-      await publish(manager, testSop(sopId));
+      ({ srv, ws, admin, manager, rep1, rep2 } = await openWorld(lane, {
+        server: { signInFreePerAddress: '1000' },
+        people: ['admin', 'manager', 'rep1', 'rep2'],
+        publish: [testSop(sopId)],
+      }));
     }, 300_000);
     afterAll(async () => {
       await srv?.close();

@@ -5,20 +5,20 @@
 // Regression: no rate limit for API tokens, no cap on SSE streams per session, and the
 // client's x-request-id was written to logs unchecked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, type Client, LANES, makeWorkspace, type Server, startServer } from './harness.ts';
+import { type Client, LANES, openWorld, type Server } from './harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`API edges on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
     let admin: Client;
 
     beforeAll(async () => {
-      srv = await startServer(lane, { tokenRatePerMinute: '5' });
-      ws = await makeWorkspace(srv.db);
-      admin = await as(srv.url, ws.email('admin'));
+      ({ srv, admin } = await openWorld(lane, {
+        server: { tokenRatePerMinute: '5' },
+        people: ['admin'],
+      }));
     });
     afterAll(async () => {
       await srv?.close();

@@ -7,15 +7,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  as,
   type Client,
   type Json,
   LANES,
-  makeWorkspace,
+  openWorld,
   publish,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 /** One UTF-16 unit or code point: mostly hostile (NUL, lone surrogates), else anything. */
@@ -71,7 +70,7 @@ type Target =
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`arbitrary Unicode to every operation on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let admin: Client;
     let doc: Json;
     const real: Record<string, string> = {};
@@ -163,9 +162,7 @@ for (const lane of LANES) {
     };
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      admin = await as(srv.url, ws.email('admin'));
+      ({ srv, ws, admin } = await openWorld(lane, { people: ['admin'] }));
       await publish(admin, testSop(sopId));
       const rec = await admin.post('/api/records', {
         sopId,

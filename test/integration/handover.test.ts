@@ -6,21 +6,19 @@
 import { replay } from '@closeloop/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  as,
   type Client,
   type Json,
   LANES,
-  makeWorkspace,
-  publish,
+  openWorld,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`handover on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let admin: Client;
     let manager: Client;
     let rep1: Client;
@@ -28,16 +26,10 @@ for (const lane of LANES) {
     const sopId = `it-hand-${crypto.randomUUID().slice(0, 6)}`;
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      const login = (who: string) => as(srv.url, ws.email(who));
-      [admin, manager, rep1, rep2] = await Promise.all([
-        login('admin'),
-        login('manager'),
-        login('rep1'),
-        login('rep2'),
-      ]);
-      await publish(manager, testSop(sopId));
+      ({ srv, ws, admin, manager, rep1, rep2 } = await openWorld(lane, {
+        people: ['admin', 'manager', 'rep1', 'rep2'],
+        publish: [testSop(sopId)],
+      }));
     });
     afterAll(async () => {
       await srv?.close();
@@ -178,13 +170,16 @@ for (const lane of LANES) {
         [ws.id, ws.userId('rep1')],
       );
       expect(pending).toEqual([]);
-      // the sessions of the deactivated user ended; they cannot sign in again
+      // the sessions of the deactivated user ended; they cannot sign in again, and with the
+      // right password they are told the account is deactivated
       expect((await rep1.get('/api/me')).status).toBe(401);
       const again = await rep1.post('/api/auth/login', {
         email: ws.email('rep1'),
         password: 'test-pass-1',
       });
-      expect(again.status).toBe(401);
+      expect(again.status).toBe(403);
+      expect(again.body.type).toContain('account-deactivated');
+      expect((await rep1.get('/api/me')).status).toBe(401);
       // open records that moved carry a handed-over event from rep1
       const moved = new Set(deact.body.moved.map((m: Json) => m.recordId));
       for (const id of moved) {

@@ -4,16 +4,15 @@
  */
 import { createApp, systemClock } from '@closeloop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, LANES, makeWorkspace, PASSWORD, type Server, startServer } from './harness.ts';
+import { Client, LANES, openWorld, PASSWORD, type Server, type Workspace } from './harness.ts';
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`hardening on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
+      ({ srv, ws } = await openWorld(lane, { people: [] }));
     });
     afterAll(async () => {
       await srv?.close();

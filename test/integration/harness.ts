@@ -42,6 +42,11 @@ export async function startServer(
     trustProxy?: string;
     tokenRatePerMinute?: string;
     signInFreePerAddress?: string;
+    /** Delivery loop period; 0 (default) leaves delivery to the test (`app.delivery`). */
+    deliveryIntervalMs?: number;
+    outboundAllowHosts?: string;
+    deliveryRetryScale?: number;
+    deliveryTimeoutMs?: number;
   } = {},
 ): Promise<Server> {
   const parsed = parseConfig({
@@ -55,6 +60,10 @@ export async function startServer(
     trustProxy: opts.trustProxy,
     tokenRatePerMinute: opts.tokenRatePerMinute,
     signInFreePerAddress: opts.signInFreePerAddress,
+    deliveryIntervalMs: String(opts.deliveryIntervalMs ?? 0),
+    outboundAllowHosts: opts.outboundAllowHosts,
+    deliveryRetryScale: opts.deliveryRetryScale,
+    deliveryTimeoutMs: opts.deliveryTimeoutMs,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const db = await createDb(parsed.config);
@@ -296,4 +305,60 @@ export async function publish(c: Client, doc: SopDocument): Promise<number> {
   const p = await c.post(`/api/sops/${doc.id}/publish`, { note: 'test' });
   if (p.status !== 200) throw new Error(`publishSop ${p.status} ${JSON.stringify(p.body)}`);
   return p.body.version;
+}
+
+/** The people `makeWorkspace` makes, by the name tests call them. */
+export type Person = 'admin' | 'manager' | 'trainer' | 'rep1' | 'rep2' | 'rep3';
+export type Workspace = Awaited<ReturnType<typeof makeWorkspace>>;
+
+/** A server on a lane, a fresh workspace, the people asked for signed in, SOPs published. */
+export type World = {
+  srv: Server;
+  ws: Workspace;
+  /** Signs in one more client as `who`. */
+  login(who: Person): Promise<Client>;
+} & Record<Person, Client>;
+
+/**
+ * The usual set-up of an integration file in one call: starts the server on `lane`, makes a
+ * workspace, signs in `people` (all six unless named; a client not asked for throws when it
+ * is used) and publishes `publish` as the manager.
+ *
+ * @example
+ * beforeAll(async () => {
+ *   ({ srv, ws, manager, rep1 } = await openWorld(lane, { people: ['manager', 'rep1'], publish: [testSop(sopId)] }));
+ * });
+ */
+export async function openWorld(
+  lane: Lane,
+  opts: {
+    server?: Parameters<typeof startServer>[1];
+    people?: Person[];
+    publish?: SopDocument[];
+  } = {},
+): Promise<World> {
+  const srv = await startServer(lane, opts.server);
+  const ws = await makeWorkspace(srv.db);
+  const login = (who: Person) => as(srv.url, ws.email(who));
+  const everyone: Person[] = ['admin', 'manager', 'trainer', 'rep1', 'rep2', 'rep3'];
+  const wanted = opts.people ?? everyone;
+  const signedIn = await Promise.all(wanted.map(login));
+  const clients = Object.fromEntries(
+    everyone.map((who) => {
+      const i = wanted.indexOf(who);
+      return [who, i >= 0 ? signedIn[i] : notSignedIn(who)];
+    }),
+  ) as Record<Person, Client>;
+  for (const doc of opts.publish ?? []) await publish(clients.manager, doc);
+  return { srv, ws, login, ...clients };
+}
+
+/** A stand-in for a person the test did not sign in: any use names the person. */
+function notSignedIn(who: Person): Client {
+  return new Proxy({} as Client, {
+    get(_, prop) {
+      if (prop === 'then') return undefined;
+      throw new Error(`openWorld: ${who} was not signed in (add it to people)`);
+    },
+  });
 }

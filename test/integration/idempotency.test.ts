@@ -6,24 +6,22 @@ import {
   as,
   type Client,
   LANES,
-  makeWorkspace,
+  openWorld,
   publish,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`idempotency on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let rep: Client;
     const sopId = `idem-${crypto.randomUUID().slice(0, 6)}`;
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      rep = await as(srv.url, ws.email('rep1'));
+      ({ srv, ws, rep1: rep } = await openWorld(lane, { people: ['rep1'] }));
       await publish(await as(srv.url, ws.email('manager')), testSop(sopId));
     });
     afterAll(async () => {

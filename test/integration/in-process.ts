@@ -31,6 +31,7 @@ export async function openApp(databaseUrl?: string): Promise<{ db: Db; app: App 
     dataDir: 'memory://',
     databaseUrl,
     schedulerIntervalMs: 0,
+    deliveryIntervalMs: 0,
     seed: 'off',
     poolSize: 4,
   });

@@ -6,30 +6,30 @@ import { replay } from '@closeloop/engine';
 import { readEvents } from '@closeloop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  as,
   type Client,
   LANES,
-  makeWorkspace,
+  openWorld,
   publish,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`SOP versions and migration on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let manager: Client;
     let rep: Client;
     const sopId = `mig-${crypto.randomUUID().slice(0, 6)}`;
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      manager = await as(srv.url, ws.email('manager'));
-      rep = await as(srv.url, ws.email('rep1'));
-      await publish(manager, testSop(sopId));
+      ({
+        srv,
+        ws,
+        manager,
+        rep1: rep,
+      } = await openWorld(lane, { people: ['manager', 'rep1'], publish: [testSop(sopId)] }));
     });
     afterAll(async () => {
       await srv?.close();

@@ -348,6 +348,25 @@ function suite(name: string, databaseUrl?: string) {
       expect(lines[1]).toBe('new,新线索,2,2,9.5,16.3,2,2.8');
     });
 
+    // #18: the CSV showed SLAs as `PT2H working` and times as UTC ISO strings
+    it('CSV export: SLAs in words, times on the workspace clock with its offset named', async () => {
+      const c = await w.ctx('admin');
+      const lines = async (report: 'breaches' | 'workload', lang: 'zh-CN' | 'en') =>
+        (await exportReport({ ctx: c, input: { report, lang, filters: input } })).body
+          .slice(1)
+          .trimEnd()
+          .split('\r\n');
+      const zh = await lines('breaches', 'zh-CN');
+      expect(zh[0]).toBe('阶段ID,阶段,时限,进入次数,超时次数,超时率(%)');
+      expect(zh.find((l) => l.startsWith('new,'))).toBe('new,新线索,2 个工作小时,4,1,25');
+      const en = await lines('breaches', 'en');
+      expect(en.find((l) => l.startsWith('new,'))).toContain(',2 working hours,');
+      const load = await lines('workload', 'zh-CN');
+      expect(load[0]).toBe('负责人,团队,进行中,已超时,超时占比(%),最早截止时间 (UTC+08:00)');
+      // 11:00 in Beijing is 03:00 UTC: the file says 11:00
+      expect(load[1]).toContain(',2026-09-28 11:00');
+    });
+
     it('over HTTP: JSON for a manager, CSV download, 403 for a rep', async () => {
       const login = async (email: string, password: string) => {
         const res = await w.app.fetch(

@@ -5,35 +5,28 @@
 // Regression: a rep could file a record under a team they are not in (whose manager then saw
 // it) or under a team that does not exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  as,
-  type Client,
-  LANES,
-  makeWorkspace,
-  publish,
-  type Server,
-  startServer,
-  testSop,
-} from './harness.ts';
+import { type Client, LANES, openWorld, type Server, testSop, type Workspace } from './harness.ts';
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`routing checks on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let rep: Client;
     let manager: Client;
     let admin: Client;
     const sopId = `rt-${crypto.randomUUID().slice(0, 6)}`;
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      [rep, manager, admin] = await Promise.all([
-        as(srv.url, ws.email('rep1')),
-        as(srv.url, ws.email('manager')),
-        as(srv.url, ws.email('admin')),
-      ]);
-      await publish(manager, testSop(sopId));
+      ({
+        srv,
+        ws,
+        rep1: rep,
+        manager,
+        admin,
+      } = await openWorld(lane, {
+        people: ['rep1', 'manager', 'admin'],
+        publish: [testSop(sopId)],
+      }));
     });
     afterAll(async () => {
       await srv?.close();

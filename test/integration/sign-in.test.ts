@@ -10,10 +10,10 @@ import {
   Client,
   type Json,
   LANES,
-  makeWorkspace,
+  openWorld,
   PASSWORD,
   type Server,
-  startServer,
+  type Workspace,
 } from './harness.ts';
 
 const FREE = 5;
@@ -36,15 +36,17 @@ async function signIn(
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`sign-in throttling on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     // every test speaks from its own address through the trusted proxy (127.0.0.1)
     // (fresh ones per run: the Postgres lane's database outlives a run, and so do its counts)
     const net = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     const from = (host: string) => ({ 'x-forwarded-for': `${net}.${host}` });
 
     beforeAll(async () => {
-      srv = await startServer(lane, { trustProxy: '127.0.0.1', signInFreePerAddress: '12' });
-      ws = await makeWorkspace(srv.db);
+      ({ srv, ws } = await openWorld(lane, {
+        server: { trustProxy: '127.0.0.1', signInFreePerAddress: '12' },
+        people: [],
+      }));
     });
     afterAll(async () => {
       await srv?.close();
@@ -137,10 +139,9 @@ for (const lane of LANES) {
 
   describe.runIf(lane.enabled)(`forwarding headers without a trusted proxy on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
+      ({ srv, ws } = await openWorld(lane, { people: [] }));
     });
     afterAll(async () => {
       await srv?.close();

@@ -11,10 +11,10 @@ import {
   type Client,
   type Json,
   LANES,
-  makeWorkspace,
+  openWorld,
   publish,
   type Server,
-  startServer,
+  type Workspace,
 } from './harness.ts';
 
 const owned = (doc: Json) => {
@@ -29,15 +29,12 @@ const owned = (doc: Json) => {
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`SOP limits and path counts on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let manager: Client;
     let rep: Client;
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      manager = await as(srv.url, ws.email('manager'));
-      rep = await as(srv.url, ws.email('rep1'));
+      ({ srv, ws, manager, rep1: rep } = await openWorld(lane, { people: ['manager', 'rep1'] }));
     });
     afterAll(async () => {
       await srv?.close();

@@ -5,15 +5,14 @@
 import type { SopDocument } from '@closeloop/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  as,
   Client,
   type Json,
   LANES,
-  makeWorkspace,
+  openWorld,
   publish,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 /** One stage routed to `team` by `strategy`, plus a way out. */
@@ -34,17 +33,16 @@ const chinaHHMM = (hours: number) => {
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`teams and rotation on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let admin: Client;
     let manager: Client;
     let rep1: Client;
     const people: Record<string, string> = {};
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      const login = (who: string) => as(srv.url, ws.email(who));
-      [admin, manager, rep1] = await Promise.all([login('admin'), login('manager'), login('rep1')]);
+      ({ srv, ws, admin, manager, rep1 } = await openWorld(lane, {
+        people: ['admin', 'manager', 'rep1'],
+      }));
     });
     afterAll(async () => {
       await srv?.close();

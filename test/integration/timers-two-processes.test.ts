@@ -1,7 +1,8 @@
 /**
  * Two server processes on one Postgres fire 1,000 timers that fall due in the same second:
- * each takes effect exactly once. (Each record's customer also gets 公海 timers, due weeks
- * later; they are left out of the counts here.)
+ * each takes effect exactly once. Each record's customer also gets 公海 warning and reclaim
+ * timers, due weeks later: the first test leaves them out of its counts, the second moves a
+ * workspace's clock past them and checks every customer is warned and reclaimed exactly once.
  */
 import type { SopDocument } from '@closeloop/engine';
 import { replay } from '@closeloop/engine';
@@ -140,5 +141,83 @@ describe.runIf(pg?.enabled === true)('timers across two processes on Postgres', 
       const events = await readEvents(db, ws.id, String(r.id));
       expect(replay(events.map(({ seq: _s, ...e }) => e))).toEqual(r.state);
     }
+  }, 300_000);
+
+  it('fires 公海 warning and reclaim timers exactly once per customer', async () => {
+    if (!a || !b) throw new Error('servers missing');
+    const ws = await makeWorkspace(db);
+    const sopId = `pool-${crypto.randomUUID().slice(0, 6)}`;
+    const onA = await as(a.url, ws.email('manager'));
+    const onB = await as(b.url, ws.email('manager'));
+    await publish(onA, burstSop(sopId));
+    const N = 200;
+    // the records' own deadlines lie a year out, so only the pool timers fall due below
+    const due = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    for (let i = 0; i < N; i += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, j) => {
+          const r = await (j % 2 ? onA : onB).post('/api/records', { sopId, fields: { due } });
+          if (r.status !== 201) throw new Error(`create ${r.status} ${JSON.stringify(r.body)}`);
+        }),
+      );
+    }
+    const armed = await db.query(
+      `select kind, count(*)::int as n, count(distinct record_id)::int as customers
+         from timers where workspace_id = $1 and kind like 'pool.%' and status = 'pending'
+        group by kind order by kind`,
+      [ws.id],
+    );
+    expect(armed).toEqual([
+      { kind: 'pool.reclaim', n: N, customers: N },
+      { kind: 'pool.warn', n: N, customers: N },
+    ]);
+    const [last] = await db.query(
+      "select max(due_at) as at from timers where workspace_id = $1 and kind like 'pool.%'",
+      [ws.id],
+    );
+    // move this workspace's clock a day past the last reclaim; both schedulers race for them
+    await db.query('update workspaces set clock_offset_ms = $2 where id = $1', [
+      ws.id,
+      new Date(String(last?.at)).getTime() - Date.now() + 86_400_000,
+    ]);
+    const until = Date.now() + 120_000;
+    for (;;) {
+      const [left] = await db.query(
+        "select count(*)::int as n from timers where workspace_id = $1 and kind like 'pool.%' and status in ('pending', 'claimed')",
+        [ws.id],
+      );
+      if (left?.n === 0) break;
+      if (Date.now() > until)
+        throw new Error(`pool timers left: ${left?.n}\nA:${a.log()}\nB:${b.log()}`);
+      await Bun.sleep(100);
+    }
+    const fired = await db.query(
+      `select status, count(*)::int as n from timers
+        where workspace_id = $1 and kind like 'pool.%' group by status`,
+      [ws.id],
+    );
+    expect(fired).toEqual([{ status: 'fired', n: 2 * N }]);
+    const procs = await db.query(
+      "select count(distinct claimed_by)::int as n from timers where workspace_id = $1 and kind like 'pool.%'",
+      [ws.id],
+    );
+    expect(procs[0]?.n).toBe(2);
+    const perCustomer = await db.query(
+      `select type, count(*)::int as customers, min(n)::int as lo, max(n)::int as hi from (
+         select customer_id, type, count(*) as n from customer_events
+          where workspace_id = $1 and type in ('pool.warned', 'pool.reclaimed')
+          group by customer_id, type) x
+        group by type order by type`,
+      [ws.id],
+    );
+    expect(perCustomer).toEqual([
+      { type: 'pool.reclaimed', customers: N, lo: 1, hi: 1 },
+      { type: 'pool.warned', customers: N, lo: 1, hi: 1 },
+    ]);
+    const [inPool] = await db.query(
+      "select count(*)::int as n from customers where workspace_id = $1 and pool_state = 'pool' and owner_id is null",
+      [ws.id],
+    );
+    expect(inPool?.n).toBe(N);
   }, 300_000);
 });

@@ -4,26 +4,16 @@
  */
 // Regression: a token kept working after its creator was deactivated or demoted from admin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  as,
-  Client,
-  type Json,
-  LANES,
-  makeWorkspace,
-  type Server,
-  startServer,
-} from './harness.ts';
+import { as, Client, type Json, LANES, openWorld, type Server, type Workspace } from './harness.ts';
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`API tokens follow their creator's rights on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let admin: Client;
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
-      admin = await as(srv.url, ws.email('admin'));
+      ({ srv, ws, admin } = await openWorld(lane, { people: ['admin'] }));
     });
     afterAll(async () => {
       await srv?.close();

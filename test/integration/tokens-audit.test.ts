@@ -12,11 +12,12 @@ import {
   type Json,
   LANES,
   makeWorkspace,
+  openWorld,
   PASSWORD,
   publish,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 
 const sha256 = (s: string) => new Bun.CryptoHasher('sha256').update(s).digest('hex');
@@ -24,7 +25,7 @@ const sha256 = (s: string) => new Bun.CryptoHasher('sha256').update(s).digest('h
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`API tokens and the audit log on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let other: Awaited<ReturnType<typeof makeWorkspace>>;
     let admin: Client;
     let manager: Client;
@@ -64,8 +65,7 @@ for (const lane of LANES) {
     };
 
     beforeAll(async () => {
-      srv = await startServer(lane);
-      ws = await makeWorkspace(srv.db);
+      ({ srv, ws } = await openWorld(lane, { people: [] }));
       other = await makeWorkspace(srv.db);
       [admin, manager, foreign] = await Promise.all([
         as(srv.url, ws.email('admin')),

@@ -82,7 +82,7 @@ for (const lane of LANES) {
     });
 
     describe('library', () => {
-      it('lists the six templates and searches them by text and tag', async () => {
+      it('lists the seven templates and searches them by text and tag', async () => {
         const all = await rep('GET', '/api/library');
         expect(all.status).toBe(200);
         const body = all.body as {
@@ -96,6 +96,7 @@ for (const lane of LANES) {
           'trade-show-leads',
           'b2b-manufacturing',
           'after-sales-handoff',
+          'repeat-purchase',
           'departure-handover',
         ]);
         expect(body.templates[0]?.pathCount).toBe(21);

@@ -8,6 +8,7 @@ import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, useLocation, useMatches, useNavigate } from 'react-router';
 import { NotificationBell } from '../features/rep/notification-bell.tsx';
+import { useIntakeSettings } from '../shared/api/intake.ts';
 import { useLogout, useMe } from '../shared/api/queries.ts';
 import { hasStoredLocale, setLocale } from '../shared/i18n/index.ts';
 import { LanguageSwitch } from '../shared/ui/language-switch.tsx';
@@ -28,6 +29,8 @@ export function AppLayout() {
   );
 
   const user = me.data;
+  // reps see the intake page only where the workspace lets them import
+  const intake = useIntakeSettings(user?.role === 'rep');
   useEffect(() => {
     // the account's language applies until the user picks one on this device
     if (user?.locale && !hasStoredLocale() && (user.locale === 'en' || user.locale === 'zh-CN')) {
@@ -41,15 +44,17 @@ export function AppLayout() {
     return <Navigate to={`/login?next=${next}`} replace />;
   }
 
-  const items = areasFor(user.role).map((a) => ({
-    key: a.path,
-    icon: a.icon,
-    label: (
-      <Link to={a.path} data-testid={`nav-${a.key}`} onClick={() => setDrawer(false)}>
-        {t(a.label)}
-      </Link>
-    ),
-  }));
+  const items = areasFor(user.role, { repsMayImport: intake.data?.repsMayImport === true }).map(
+    (a) => ({
+      key: a.path,
+      icon: a.icon,
+      label: (
+        <Link to={a.path} data-testid={`nav-${a.key}`} onClick={() => setDrawer(false)}>
+          {t(a.label)}
+        </Link>
+      ),
+    }),
+  );
   const active = items.filter((i) => location.pathname.startsWith(i.key)).map((i) => i.key);
   const phone = !screens.md;
 
@@ -76,6 +81,8 @@ export function AppLayout() {
             selectedKeys={active}
             items={items}
             className="app-nav"
+            // on a laptop every area stays visible; narrower screens fold the rest into "…"
+            disabledOverflow={!!screens.xl}
             data-testid="app-nav"
           />
         )}

@@ -6,9 +6,11 @@
 import {
   ApartmentOutlined,
   BookOutlined,
+  CheckCircleOutlined,
   ContactsOutlined,
   DashboardOutlined,
   GlobalOutlined,
+  ImportOutlined,
   ReadOutlined,
   SettingOutlined,
   ThunderboltOutlined,
@@ -26,6 +28,8 @@ export type Area = {
   icon: ReactNode;
   /** Roles that see the area; everyone when absent. */
   roles?: readonly Role[];
+  /** Also shown to reps when the workspace lets them import (its intake setting). */
+  repsWhenImporting?: boolean;
   routes: RouteObject[];
 };
 
@@ -77,6 +81,21 @@ export const areas: readonly Area[] = [
         path: '/customers/:customerId',
         lazy: async () => ({
           Component: (await import('../features/customers/customer-page.tsx')).CustomerPage,
+        }),
+      },
+    ],
+  },
+  {
+    key: 'closed',
+    path: '/closed',
+    label: 'nav.closed',
+    icon: <CheckCircleOutlined />,
+    roles: ['admin', 'manager', 'rep'],
+    routes: [
+      {
+        path: '/closed',
+        lazy: async () => ({
+          Component: (await import('../features/rep/closed-page.tsx')).ClosedPage,
         }),
       },
     ],
@@ -187,6 +206,22 @@ export const areas: readonly Area[] = [
     ],
   },
   {
+    key: 'intake',
+    path: '/intake',
+    label: 'nav.intake',
+    icon: <ImportOutlined />,
+    roles: ['admin', 'manager'],
+    repsWhenImporting: true,
+    routes: [
+      {
+        path: '/intake',
+        lazy: async () => ({
+          Component: (await import('../features/intake/intake-page.tsx')).IntakePage,
+        }),
+      },
+    ],
+  },
+  {
     key: 'admin',
     path: '/admin',
     label: 'nav.admin',
@@ -225,6 +260,24 @@ export const areas: readonly Area[] = [
         }),
       },
       {
+        path: '/admin/webhooks',
+        lazy: async () => ({
+          Component: (await import('../features/admin/webhooks-page.tsx')).WebhooksPage,
+        }),
+      },
+      {
+        path: '/admin/channels',
+        lazy: async () => ({
+          Component: (await import('../features/admin/channels-page.tsx')).ChannelsPage,
+        }),
+      },
+      {
+        path: '/admin/rules',
+        lazy: async () => ({
+          Component: (await import('../features/admin/rules-page.tsx')).RulesPage,
+        }),
+      },
+      {
         path: '/admin/audit',
         lazy: async () => ({
           Component: (await import('../features/admin/audit-page.tsx')).AuditPage,
@@ -234,6 +287,14 @@ export const areas: readonly Area[] = [
   },
 ];
 
-export function areasFor(role: Role | undefined): Area[] {
-  return areas.filter((a) => !a.roles || (role !== undefined && a.roles.includes(role)));
+/** What the workspace allows beyond roles (the shell reads it for reps only). */
+export type AreaFlags = { repsMayImport?: boolean };
+
+export function areasFor(role: Role | undefined, flags: AreaFlags = {}): Area[] {
+  return areas.filter(
+    (a) =>
+      !a.roles ||
+      (role !== undefined && a.roles.includes(role)) ||
+      (role === 'rep' && a.repsWhenImporting === true && flags.repsMayImport === true),
+  );
 }

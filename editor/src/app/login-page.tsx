@@ -2,7 +2,7 @@ import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { errorMessage } from '../shared/api/client.ts';
+import { ApiError, errorMessage } from '../shared/api/client.ts';
 import { useLogin, useMe } from '../shared/api/queries.ts';
 import { homeFor } from '../shared/home.ts';
 import { LanguageSwitch } from '../shared/ui/language-switch.tsx';
@@ -44,7 +44,7 @@ export function LoginPage() {
           <Alert
             type="error"
             showIcon
-            title={errorMessage(login.error)}
+            title={signInError(login.error)}
             style={{ marginBottom: 16 }}
             data-testid="login-error"
           />
@@ -89,4 +89,9 @@ export function LoginPage() {
       </Card>
     </div>
   );
+}
+
+/** A refused sign-in in the reader's language only (the title; the detail is for logs). */
+function signInError(e: unknown): string {
+  return e instanceof ApiError ? e.problem.title : errorMessage(e);
 }

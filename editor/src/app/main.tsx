@@ -12,3 +12,12 @@ if (root) {
     </StrictMode>,
   );
 }
+
+// the installable app: the service worker keeps the shell on the device (public/sw.js)
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
+      // no service worker (private mode, blocked): the app works online as before
+    });
+  });
+}

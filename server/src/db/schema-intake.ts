@@ -77,6 +77,11 @@ export const imports = pgTable(
     /** Counts of the last dry run, null before one. */
     dryRun: jsonb('dry_run'),
     error: text('error'),
+    /** Who started the run: a resumed run acts as this user. */
+    runBy: text('run_by'),
+    /** The process running it, until `lease_until`; a lapsed lease is taken over. */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: ts('lease_until'),
     createdAt: ts('created_at').notNull().defaultNow(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
@@ -205,11 +210,15 @@ export const formSubmissions = pgTable(
     recordId: text('record_id'),
     createdAt: ts('created_at').notNull().defaultNow(),
     reviewedAt: ts('reviewed_at'),
+    /** Who approved or discarded a held submission. */
+    reviewedBy: text('reviewed_by'),
     fillMs: bigint('fill_ms', { mode: 'number' }),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     index('form_submissions_form_idx').on(t.workspaceId, t.formId, t.createdAt),
     index('form_submissions_ip_idx').on(t.ipHash, t.createdAt),
+    // the review queue: held submissions, newest first
+    index('form_submissions_status_idx').on(t.workspaceId, t.status, t.createdAt),
   ],
 );

@@ -32,6 +32,8 @@ export const workspaces = pgTable('workspaces', {
   calendar: jsonb('calendar'),
   /** Test clock: milliseconds added to this workspace's time; honoured only with TEST_CLOCK on. */
   clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }).notNull().default(0),
+  /** Reps may import leads (always into their own name); off unless an admin allows it. */
+  repsMayImport: boolean('reps_may_import').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -48,6 +50,8 @@ export const users = pgTable(
       .default('zh-CN'),
     passwordHash: text('password_hash').notNull(),
     active: boolean('active').notNull().default(true),
+    /** Mobile number the group robots @ (企业微信, 钉钉); null when none. */
+    mobile: text('mobile'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
@@ -480,6 +484,8 @@ export const outbox = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     index('outbox_pending_idx').on(t.workspaceId, t.createdAt).where(sql`status = 'pending'`),
+    // the delivery fan-out scans every workspace for pending rows (like timers_due_idx)
+    index('outbox_fanout_idx').on(t.createdAt).where(sql`status = 'pending'`),
   ],
 );
 
@@ -652,5 +658,7 @@ export const auditLog = pgTable(
   ],
 );
 
+export * from './schema-bots.ts';
 export * from './schema-customers.ts';
+export * from './schema-delivery.ts';
 export * from './schema-intake.ts';

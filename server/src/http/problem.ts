@@ -37,6 +37,13 @@ const SPECS = {
     status: 401,
     title: { 'zh-CN': '邮箱或密码错误', en: 'Wrong email or password' },
   },
+  'account-deactivated': {
+    status: 403,
+    title: {
+      'zh-CN': '该账号已被停用，请联系管理员',
+      en: 'This account has been deactivated; ask your administrator',
+    },
+  },
   'stale-version': {
     status: 409,
     title: { 'zh-CN': '记录已被他人修改', en: 'The record has changed since you loaded it' },
@@ -112,6 +119,13 @@ const SPECS = {
     status: 409,
     title: { 'zh-CN': 'SOP 尚未发布', en: 'The SOP has no published version' },
   },
+  'handoff-target-unpublished': {
+    status: 422,
+    title: {
+      'zh-CN': '转交的目标 SOP 不存在或尚未发布，操作未执行',
+      en: 'The SOP this action hands off to does not exist or is not published; nothing was done',
+    },
+  },
   'idempotency-key-reused': {
     status: 422,
     title: {
@@ -122,6 +136,13 @@ const SPECS = {
   'idempotency-key-invalid': {
     status: 400,
     title: { 'zh-CN': '幂等键格式不正确', en: 'Malformed Idempotency-Key' },
+  },
+  'outbound-url-refused': {
+    status: 422,
+    title: {
+      'zh-CN': '该地址不可访问：只允许公网地址（内部主机需列入 OUTBOUND_ALLOW_HOSTS）',
+      en: 'This address may not be reached: only public addresses (name internal hosts in OUTBOUND_ALLOW_HOSTS)',
+    },
   },
   validation: { status: 422, title: { 'zh-CN': '请求内容不合法', en: 'The request is invalid' } },
   'import-file-invalid': {
@@ -139,6 +160,10 @@ const SPECS = {
   'import-not-running': {
     status: 409,
     title: { 'zh-CN': '该导入未在进行中', en: 'The import is not running' },
+  },
+  'submission-reviewed': {
+    status: 409,
+    title: { 'zh-CN': '该提交已审核过', en: 'The submission has already been reviewed' },
   },
   'invalid-input': {
     status: 422,

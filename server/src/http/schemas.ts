@@ -125,6 +125,10 @@ export const SopSummary = z
     publishedVersion: z.number().nullable(),
     recordCount: z.number(),
     openCount: z.number(),
+    /** The published version's tags (its category). */
+    tags: z.array(z.string()),
+    /** Whether the caller starts records of it by hand (capture fields; `startableBy`). */
+    startable: z.boolean(),
   })
   .openapi('SopSummary');
 
@@ -223,6 +227,8 @@ export const OpenAction = z
     label: LocalizedText,
     from: z.string(),
     target: z.string().nullable(),
+    /** How the action closes the record when its target is a final stage; null otherwise. */
+    outcome: z.enum(['won', 'lost', 'done']).nullable(),
     allowed: z.boolean(),
     passed: z.boolean(),
     failures: z.array(GateFailure),
@@ -323,6 +329,19 @@ export const Notification = z
     message: LocalizedText,
     createdAt: z.number().nullable(),
     readAt: z.number().nullable(),
+    group: z
+      .object({
+        count: z.number(),
+        ids: z.array(z.string()),
+        records: z.array(
+          z.object({ id: z.string(), title: z.string(), subtitle: z.string() }).nullable(),
+        ),
+      })
+      .optional()
+      .openapi({
+        description:
+          'Notifications of one handover, shown as one: how many, their ids (to mark read) and the records; the item itself is the newest of them',
+      }),
   })
   .openapi('Notification');
 

@@ -11,6 +11,9 @@ import { deactivateUser } from '../services/people/deactivate-user.ts';
 import { getTeam } from '../services/people/get-team.ts';
 import { handoverRecords } from '../services/people/handover-records.ts';
 import { inviteUser } from '../services/people/invite-user.ts';
+import { listInvites } from '../services/people/list-invites.ts';
+import { resendInvite } from '../services/people/resend-invite.ts';
+import { revokeInvite } from '../services/people/revoke-invite.ts';
 import { updateTeam } from '../services/people/update-team.ts';
 import { updateUser } from '../services/people/update-user.ts';
 
@@ -19,6 +22,8 @@ const Reason = z.string().trim().min(1).max(LIMITS.reasonChars);
 
 const RoleEnum = z.enum(['admin', 'manager', 'trainer', 'rep']);
 const Locale = z.enum(['zh-CN', 'en']);
+/** An invitation's id: the hex SHA-256 of its link's secret. */
+const InviteId = z.string().regex(/^[0-9a-f]{64}$/, 'an invitation id is 64 hex digits');
 const TeamId = z
   .string()
   .min(1)
@@ -60,6 +65,7 @@ const UserSummary = z
     locale: z.enum(['zh-CN', 'en']),
     active: z.boolean(),
     teamIds: z.array(z.string()),
+    mobile: z.string().nullable(),
   })
   .openapi('UserSummary');
 
@@ -182,6 +188,72 @@ export function adminRoutes() {
 
   r.openapi(
     createRoute({
+      method: 'get',
+      path: '/invites',
+      operationId: 'listInvites',
+      tags: ['admin'],
+      summary: 'Invitations not yet accepted (admin), newest first; expired ones say so',
+      responses: {
+        200: ok(
+          z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                email: z.string(),
+                name: z.string(),
+                role: RoleEnum,
+                locale: Locale,
+                invitedBy: z.string(),
+                createdAt: z.number(),
+                expiresAt: z.number(),
+                expired: z.boolean(),
+              }),
+            ),
+          }),
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await listInvites({ ctx: ctxOf(c), input: {} }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/invites/{inviteId}/resend',
+      operationId: 'resendInvite',
+      tags: ['admin'],
+      summary:
+        'A new one-time link for a pending invitation (admin), valid seven more days; the old link stops working',
+      request: { params: z.object({ inviteId: InviteId }) },
+      responses: {
+        200: ok(
+          z.object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string() }),
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await resendInvite({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/invites/{inviteId}',
+      operationId: 'revokeInvite',
+      tags: ['admin'],
+      summary: 'Withdraw a pending invitation (admin); its link stops working',
+      request: { params: z.object({ inviteId: InviteId }) },
+      responses: {
+        200: ok(z.object({ revoked: z.literal(true) })),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await revokeInvite({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
+  );
+
+  r.openapi(
+    createRoute({
       method: 'post',
       path: '/invites/accept',
       operationId: 'acceptInvite',
@@ -215,7 +287,8 @@ export function adminRoutes() {
       path: '/users/{userId}',
       operationId: 'updateUser',
       tags: ['admin'],
-      summary: "Change a user's role, name or locale (admin; anyone their own name and locale)",
+      summary:
+        "Change a user's role, name, locale or mobile (admin; anyone their own name, locale and mobile). The mobile is stored in E.164; 422 when it is not a phone number",
       request: {
         params: z.object({ userId: UserId }),
         ...jsonBody(
@@ -223,6 +296,7 @@ export function adminRoutes() {
             role: RoleEnum.optional(),
             name: z.string().trim().min(1).max(200).optional(),
             locale: Locale.optional(),
+            mobile: z.string().max(40).nullable().optional(),
           }),
         ),
       },

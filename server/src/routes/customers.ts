@@ -108,7 +108,7 @@ export function customerRoutes() {
       path: '/customers/{customerId}',
       operationId: 'updateCustomer',
       tags,
-      summary: 'Edit a customer (owner or manager); its match keys follow',
+      summary: 'Edit a customer and its contacts (owner or manager); its match keys follow',
       request: {
         params: CustomerIdParam,
         ...jsonBody(
@@ -120,6 +120,22 @@ export function customerRoutes() {
             source: Text.nullable().optional(),
             region: Text.nullable().optional(),
             industry: Text.nullable().optional(),
+            contacts: z
+              .array(
+                z.object({
+                  id: z.string().min(1).max(200).optional(),
+                  name: z.string().max(100).nullable().optional(),
+                  title: z.string().max(100).nullable().optional(),
+                  phone: z.string().max(50).nullable().optional(),
+                  email: z.string().max(320).nullable().optional(),
+                }),
+              )
+              .max(20)
+              .optional()
+              .openapi({
+                description:
+                  'Contacts to add (no id) or edit (with id); a new phone or e-mail another rep’s customer has is refused (customer-taken)',
+              }),
           }),
         ),
       },

@@ -90,7 +90,10 @@ export function recordRoutes() {
           stage: z.string().max(500).optional(),
           ownerId: z.string().max(200).optional(),
           teamId: z.string().max(64).optional(),
-          status: z.enum(['open', 'won', 'lost', 'done']).optional(),
+          status: z
+            .enum(['open', 'won', 'lost', 'done', 'closed'])
+            .optional()
+            .describe('`closed`: every record no longer open (won, lost or done)'),
           overdue: boolQuery.optional(),
           q: z.string().max(200).optional(),
           cursor: z.string().max(500).optional(),

@@ -34,6 +34,25 @@ export const DuplicateMatch = z
   })
   .openapi('DuplicateMatch');
 
+export const CustomerDuplicate = z
+  .object({
+    matchedOn: z.array(z.enum(['uscc', 'phone', 'email', 'company', 'pinyin', 'similar'])),
+    hard: z.boolean().openapi({ description: '统一社会信用代码, phone or e-mail matched' }),
+    visible: z.boolean(),
+    ownerName: z.string().nullable(),
+    poolState: z.enum(['owned', 'pool']),
+    customer: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.enum(['company', 'person']),
+        ownerId: z.string().nullable(),
+      })
+      .optional()
+      .openapi({ description: 'Only when the caller may see the customer.' }),
+  })
+  .openapi('CustomerDuplicate');
+
 const Calendar = z
   .object({
     utcOffsetMinutes: z.number(),
@@ -55,12 +74,13 @@ export function repRoutes() {
       operationId: 'findDuplicates',
       tags,
       summary:
-        'Records across the workspace sharing a normalised phone, email or company; hidden ones name only their owner',
+        'Records and customers across the workspace sharing a normalised phone, email, company or credit code; hidden ones name only their owner',
       request: {
         query: z.object({
           phone: z.string().max(50).optional(),
           email: z.string().max(320).optional(),
           company: z.string().max(200).optional(),
+          uscc: z.string().max(30).optional(),
           excludeRecordId: z.string().max(200).optional(),
         }),
       },
@@ -73,6 +93,7 @@ export function repRoutes() {
               company: z.string().nullable(),
             }),
             matches: z.array(DuplicateMatch),
+            customers: z.array(CustomerDuplicate),
           }),
         ),
         ...errorResponses,

@@ -1,5 +1,5 @@
 /**
- * The admin area's frame: a title and tabs (users, teams, API tokens, audit log). An admin
+ * The admin area's frame: a title and tabs (users, teams, API tokens, webhooks, audit log). An admin
  * sees every tab; a manager sees only the teams they manage (to set their members' routing:
  * weight, cap, leave, shift — what the server lets a team's manager change).
  */
@@ -11,9 +11,17 @@ import { useMe } from '../../shared/api/queries.ts';
 import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import './admin.css';
 
-export type AdminTab = 'users' | 'teams' | 'tokens' | 'audit';
+export type AdminTab = 'users' | 'teams' | 'tokens' | 'webhooks' | 'channels' | 'rules' | 'audit';
 
-const ADMIN_TABS: AdminTab[] = ['users', 'teams', 'tokens', 'audit'];
+const ADMIN_TABS: AdminTab[] = [
+  'users',
+  'teams',
+  'tokens',
+  'webhooks',
+  'channels',
+  'rules',
+  'audit',
+];
 
 export function AdminLayout({
   tab,

@@ -23,6 +23,7 @@ export type Shift = Schemas['Shift'];
 export type MemberSettings = Schemas['MemberSettings'];
 export type TeamDetail = Schemas['TeamDetail'];
 export type InviteOut = Answered<'/invites', 'post'>;
+export type PendingInvite = Answered<'/invites', 'get'>['items'][number];
 export type HandOverResult = Schemas['HandOverResult'];
 /** The scopes an API token can carry (the server's TOKEN_SCOPES). */
 export const TOKEN_SCOPES = ['read', 'write', 'intake'] as const;
@@ -35,6 +36,7 @@ export type AuditFilters = { action?: string; actorId?: string; from?: number; t
 export const adminKeys = {
   all: ['admin'] as const,
   users: ['admin', 'users'] as const,
+  invites: ['admin', 'invites'] as const,
   teams: ['admin', 'teams'] as const,
   team: (id: string) => ['admin', 'teams', id] as const,
   openCount: (userId: string) => ['admin', 'open-records', userId] as const,
@@ -109,8 +111,38 @@ function useInvalidate() {
 export type InviteInput = { email: string; name: string; role: Role; locale?: Locale };
 
 export function useInviteUser() {
+  const invalidate = useInvalidate();
   return useMutation({
     mutationFn: (input: InviteInput) => ok(http.POST('/invites', { body: input })),
+    onSuccess: () => invalidate(adminKeys.invites),
+    meta: { silent: true },
+  });
+}
+
+export function usePendingInvites() {
+  return useQuery({
+    queryKey: adminKeys.invites,
+    queryFn: ({ signal }) => ok(http.GET('/invites', { signal })),
+    meta: { silent: true },
+  });
+}
+
+export function useResendInvite() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (inviteId: string) =>
+      ok(http.POST('/invites/{inviteId}/resend', { params: { path: { inviteId } } })),
+    onSuccess: () => invalidate(adminKeys.invites),
+    meta: { silent: true },
+  });
+}
+
+export function useRevokeInvite() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (inviteId: string) =>
+      ok(http.DELETE('/invites/{inviteId}', { params: { path: { inviteId } } })),
+    onSuccess: () => invalidate(adminKeys.invites),
     meta: { silent: true },
   });
 }
@@ -127,7 +159,7 @@ export function useAcceptInvite() {
   });
 }
 
-export type UserPatch = { role?: Role; name?: string; locale?: Locale };
+export type UserPatch = { role?: Role; name?: string; locale?: Locale; mobile?: string | null };
 
 export function useUpdateUser() {
   const invalidate = useInvalidate();
@@ -144,11 +176,20 @@ export type HandoverTo = 'team-rule' | { userId: string };
 export function useDeactivateUser() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: ({ userId, handoverTo }: { userId: string; handoverTo?: HandoverTo }) =>
+    mutationFn: ({
+      userId,
+      handoverTo,
+      reason,
+    }: {
+      userId: string;
+      handoverTo?: HandoverTo;
+      reason?: string;
+    }) =>
       ok(
         http.POST('/users/{userId}/deactivate', {
           params: { path: { userId } },
-          body: handoverTo ? { handoverTo } : {},
+          // the reason typed is kept in the audit log
+          body: { ...(handoverTo ? { handoverTo } : {}), ...(reason ? { reason } : {}) },
         }),
       ),
     onSuccess: () => invalidate(),

@@ -19,6 +19,8 @@ const KEYS: Record<string, string> = {
   'user.role-changed': 'userRoleChanged',
   'user.deactivated': 'userDeactivated',
   'user.invited': 'userInvited',
+  'user.invite-resent': 'inviteResent',
+  'user.invite-revoked': 'inviteRevoked',
   'invite.accepted': 'inviteAccepted',
   'team.created': 'teamCreated',
   'team.updated': 'teamUpdated',

@@ -20,10 +20,17 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AdminLayout } from './admin-layout.tsx';
-import { type AuditEntry, type AuditFilters, useAdminUsers, useAuditLog } from './api.ts';
+import { MissingApi } from './admin-list.tsx';
+import {
+  type AuditEntry,
+  type AuditFilters,
+  useAdminTeams,
+  useAdminUsers,
+  useAuditLog,
+} from './api.ts';
+import { detailLines, type Names, targetText } from './audit-detail.ts';
 import { ACTION_PREFIXES, actionLabel, KNOWN_ACTIONS } from './audit-labels.ts';
 import { formatDateTime } from './format.ts';
-import { MissingApi } from './tokens-page.tsx';
 
 export function AuditPage() {
   return (
@@ -33,15 +40,14 @@ export function AuditPage() {
   );
 }
 
-function detailText(detail: Record<string, unknown>): string {
-  return Object.entries(detail)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' · ');
-}
-
 function AuditLog() {
   const { t, i18n } = useTranslation();
   const users = useAdminUsers();
+  const teams = useAdminTeams();
+  const names: Names = {
+    user: (id) => users.data?.find((u) => u.id === id)?.name,
+    team: (id) => teams.data?.find((x) => x.id === id)?.name,
+  };
   const [actionDraft, setActionDraft] = useState('');
   const [action, setAction] = useState('');
   const [actorId, setActorId] = useState<string | undefined>();
@@ -124,9 +130,8 @@ function AuditLog() {
       responsive: ['md'],
       render: (_, e) =>
         e.targetType ? (
-          <Typography.Text className="admin-small">
-            {e.targetType}
-            {e.targetId ? `: ${e.targetId}` : ''}
+          <Typography.Text className="admin-small" data-testid="audit-target">
+            {targetText(t, names, e.targetType, e.targetId)}
           </Typography.Text>
         ) : (
           '—'
@@ -137,11 +142,15 @@ function AuditLog() {
       title: t('admin.audit.detail'),
       responsive: ['lg'],
       render: (_, e) => {
-        const text = detailText(e.detail);
-        return text ? (
-          <Typography.Text className="admin-small admin-detail" ellipsis={{ tooltip: text }}>
-            {text}
-          </Typography.Text>
+        const lines = detailLines(t, names, e.detail);
+        return lines.length ? (
+          <div className="admin-small admin-detail" data-testid="audit-detail">
+            {lines.map((l) => (
+              <div key={l.key} data-key={l.key}>
+                {l.text}
+              </div>
+            ))}
+          </div>
         ) : (
           '—'
         );

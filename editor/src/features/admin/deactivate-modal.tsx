@@ -188,7 +188,11 @@ export function DeactivateModal({
             </>
           )}
           <Form.Item name="reason" label={t('admin.deactivate.reason')}>
-            <Input maxLength={500} placeholder={t('admin.deactivate.reasonHint')} />
+            <Input
+              maxLength={500}
+              placeholder={t('admin.deactivate.reasonHint')}
+              data-testid="deactivate-reason"
+            />
           </Form.Item>
         </Form>
       )}

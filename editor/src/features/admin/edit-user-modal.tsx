@@ -1,4 +1,7 @@
-/** Change a user's name, role and language (updateUser; nobody changes their own role). */
+/**
+ * Change a user's name, role, language and mobile (updateUser; nobody changes their own role).
+ * The mobile is what chat robots @-mention; the server stores it in E.164.
+ */
 import { Alert, Form, Input, Modal, Select } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +17,7 @@ import {
   useUpdateUser,
 } from './api.ts';
 
-type EditForm = { name: string; role: Role; locale: Locale };
+type EditForm = { name: string; role: Role; locale: Locale; mobile?: string };
 
 export function EditUserModal({
   user,
@@ -30,7 +33,13 @@ export function EditUserModal({
   const update = useUpdateUser();
 
   useEffect(() => {
-    if (user) form.setFieldsValue({ name: user.name, role: user.role, locale: user.locale });
+    if (user)
+      form.setFieldsValue({
+        name: user.name,
+        role: user.role,
+        locale: user.locale,
+        mobile: user.mobile ?? '',
+      });
   }, [user, form]);
 
   const close = () => {
@@ -44,6 +53,8 @@ export function EditUserModal({
     if (v.name.trim() !== user.name) patch.name = v.name.trim();
     if (v.role !== user.role) patch.role = v.role;
     if (v.locale !== user.locale) patch.locale = v.locale;
+    const mobile = v.mobile?.trim() || null;
+    if (mobile !== (user.mobile ?? null)) patch.mobile = mobile;
     if (Object.keys(patch).length === 0) {
       close();
       return;
@@ -107,6 +118,13 @@ export function EditUserModal({
               label: <span data-testid={`user-edit-locale-${l}`}>{t(`admin.locales.${l}`)}</span>,
             }))}
           />
+        </Form.Item>
+        <Form.Item
+          name="mobile"
+          label={t('admin.users.mobile')}
+          extra={t('admin.users.mobileHelp')}
+        >
+          <Input maxLength={40} inputMode="tel" data-testid="user-edit-mobile" />
         </Form.Item>
       </Form>
     </Modal>

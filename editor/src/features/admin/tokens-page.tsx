@@ -2,21 +2,19 @@
  * /admin/tokens: API tokens for integrations — list, create (name, scopes, optional expiry;
  * the secret is shown once), revoke with confirmation.
  */
-import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
+import { KeyOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
   Button,
   Checkbox,
   DatePicker,
-  Empty,
   Form,
   Grid,
   Input,
   Modal,
   Popconfirm,
   Space,
-  Table,
   Tag,
   Typography,
 } from 'antd';
@@ -28,6 +26,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api/client.ts';
 import { testProps } from '../../shared/test-props.ts';
 import { AdminLayout } from './admin-layout.tsx';
+import { AdminList } from './admin-list.tsx';
 import {
   type ApiToken,
   isMissingRoute,
@@ -51,28 +50,6 @@ export function TokensPage() {
 }
 
 /** Where the token and audit API is not on this server yet (it answers 404). */
-export function MissingApi({ error, what }: { error: unknown; what: string }) {
-  const { t } = useTranslation();
-  return isMissingRoute(error) ? (
-    <Alert
-      type="info"
-      showIcon
-      title={t('admin.missingApi', { what })}
-      description={t('admin.missingApiBody')}
-      className="admin-alert"
-      data-testid="admin-missing-api"
-    />
-  ) : (
-    <Alert
-      type="error"
-      showIcon
-      title={t('admin.loadFailed', { what })}
-      description={errorMessage(error)}
-      className="admin-alert"
-    />
-  );
-}
-
 function tokenState(tk: ApiToken, now: number): 'revoked' | 'expired' | 'suspended' | 'active' {
   if (tk.revokedAt !== null) return 'revoked';
   if (tk.expiresAt !== null && tk.expiresAt <= now) return 'expired';
@@ -192,39 +169,27 @@ function TokensList() {
 
   return (
     <>
-      <div className="admin-toolbar">
-        <Typography.Text type="secondary">
-          {t('admin.tokens.hint')}
-          <br />
-          <span data-testid="token-rights-note">{t('admin.tokens.rightsNote')}</span>
-        </Typography.Text>
-        <Button
-          type="primary"
-          icon={<PlusOutlined />}
-          onClick={() => setCreating(true)}
-          disabled={isMissingRoute(tokens.error)}
-          data-testid="token-create-open"
-        >
-          {t('admin.tokens.create')}
-        </Button>
-      </div>
-      {tokens.isError && <MissingApi error={tokens.error} what={t('admin.tabs.tokens')} />}
-      <Table<ApiToken>
-        rowKey="id"
-        loading={tokens.isPending}
-        dataSource={tokens.data ?? []}
-        columns={columns}
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        locale={{
-          emptyText: (
-            <Empty
-              image={<KeyOutlined className="admin-empty-icon" />}
-              description={t('admin.tokens.empty')}
-            />
-          ),
+      <AdminList<ApiToken>
+        hint={
+          <>
+            {t('admin.tokens.hint')}
+            <br />
+            <span data-testid="token-rights-note">{t('admin.tokens.rightsNote')}</span>
+          </>
+        }
+        create={{
+          label: t('admin.tokens.create'),
+          testId: 'token-create-open',
+          onClick: () => setCreating(true),
         }}
-        data-testid="tokens-table"
+        query={tokens}
+        what={t('admin.tabs.tokens')}
+        columns={columns}
+        empty={{
+          icon: <KeyOutlined className="admin-empty-icon" />,
+          text: t('admin.tokens.empty'),
+        }}
+        testId="tokens-table"
         onRow={(tk) =>
           ({
             'data-testid': `token-row-${tk.name}`,

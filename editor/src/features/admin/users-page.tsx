@@ -10,11 +10,14 @@ import { AdminLayout } from './admin-layout.tsx';
 import { type UserSummary, useAdminTeams, useAdminUsers } from './api.ts';
 import { DeactivateModal } from './deactivate-modal.tsx';
 import { EditUserModal } from './edit-user-modal.tsx';
+import { IntakeSetting } from './intake-setting.tsx';
 import { InviteModal } from './invite-modal.tsx';
+import { PendingInvites } from './pending-invites.tsx';
 
 export function UsersPage() {
   return (
     <AdminLayout tab="users" adminOnly>
+      <IntakeSetting />
       <UsersTable />
     </AdminLayout>
   );
@@ -151,6 +154,7 @@ function UsersTable() {
           className="admin-alert"
         />
       )}
+      <PendingInvites />
       <Table<UserSummary>
         rowKey="id"
         size="middle"

@@ -121,3 +121,12 @@ export const useUpdatePool = () =>
       }),
     ),
   );
+
+export type CustomerEdit = NonNullable<
+  operations['updateCustomer']['requestBody']
+>['content']['application/json'];
+
+export const useUpdateCustomer = () =>
+  useCustomerWrite((p: { id: string; body: CustomerEdit }) =>
+    ok(http.PATCH('/customers/{customerId}', { ...byId(p.id), body: p.body })),
+  );

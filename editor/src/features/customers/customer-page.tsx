@@ -14,11 +14,13 @@ import {
   Timeline,
   Typography,
 } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../shared/api/client.ts';
 import { useMe } from '../../shared/api/queries.ts';
 import { useClaim, useCustomer, useRelease } from './api.ts';
+import { CustomerEditSheet } from './customer-edit.tsx';
 import { dateTime, day, displayName, loc } from './text.ts';
 import './customers.css';
 
@@ -30,12 +32,14 @@ export function CustomerPage() {
   const q = useCustomer(customerId);
   const claim = useClaim();
   const release = useRelease();
+  const [editing, setEditing] = useState(false);
   if (q.isPending) return <Skeleton active />;
   if (!q.data)
     return <Empty description={q.error ? errorMessage(q.error) : t('customers.empty')} />;
   const { customer: c, contacts, records, timeline } = q.data;
   const open = records.filter((r) => r.status === 'open');
   const mine = c.ownerId === me?.id;
+  const manages = me?.role === 'manager' || me?.role === 'admin';
   const done = (key: string) => ({
     onSuccess: () => void message.success(t(key)),
     onError: (e: unknown) => void message.error(errorMessage(e)),
@@ -44,10 +48,24 @@ export function CustomerPage() {
     i18n.exists(`customers.event.${type}`) ? t(`customers.event.${type}`) : type;
   return (
     <div className="cust-page" data-testid="customer-page">
+      {editing && (
+        <CustomerEditSheet
+          detail={q.data}
+          open={editing}
+          onClose={() => {
+            setEditing(false);
+          }}
+        />
+      )}
       <div className="cust-head">
         <Typography.Title level={3} data-testid="customer-name">
           {displayName(c.name)}
         </Typography.Title>
+        {(mine || manages) && c.poolState !== 'pool' && (
+          <Button onClick={() => setEditing(true)} data-testid="customer-edit">
+            {t('customers.edit.button')}
+          </Button>
+        )}
         {c.poolState === 'pool' ? (
           <Button
             type="primary"
@@ -57,7 +75,7 @@ export function CustomerPage() {
             {t('customers.claim')}
           </Button>
         ) : (
-          (mine || me?.role === 'manager' || me?.role === 'admin') && (
+          (mine || manages) && (
             <Button
               loading={release.isPending}
               onClick={() => release.mutate(c.id, done('customers.released'))}
@@ -87,6 +105,9 @@ export function CustomerPage() {
         {c.industry && (
           <Descriptions.Item label={t('customers.facet.industry')}>{c.industry}</Descriptions.Item>
         )}
+        {c.source && (
+          <Descriptions.Item label={t('customers.facet.source')}>{c.source}</Descriptions.Item>
+        )}
       </Descriptions>
       <Card size="small" className="cust-section" title={t('customers.contacts')}>
         {contacts.length ? (
@@ -94,7 +115,7 @@ export function CustomerPage() {
             size="small"
             dataSource={contacts}
             renderItem={(p) => (
-              <List.Item>
+              <List.Item data-testid="customer-contact">
                 <span>{p.name ?? '—'}</span>
                 <span>
                   {p.phone && (

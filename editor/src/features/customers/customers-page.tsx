@@ -1,4 +1,7 @@
-/** /customers: the customers the caller may see, searchable by name or phone. */
+/**
+ * /customers: the customers the caller may see, searchable by name or phone. A rep opens on
+ * their own customers; a manager or admin, who seldom owns any, on all they may see.
+ */
 import { Button, Empty, Input, Segmented, Skeleton, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +17,9 @@ export function CustomersPage() {
   const { t } = useTranslation();
   const me = useMe().data;
   const [q, setQ] = useState('');
-  const [scope, setScope] = useState<Scope>('mine');
+  const boss = me?.role === 'manager' || me?.role === 'admin';
+  const [picked, setScope] = useState<Scope | null>(null);
+  const scope: Scope = picked ?? (boss ? 'all' : 'mine');
   const query: Record<string, string> = {
     q,
     poolState: 'owned',
@@ -22,7 +27,6 @@ export function CustomersPage() {
     ...(scope === 'flagged' ? { flagged: 'true' } : {}),
   };
   const list = useCustomers(query);
-  const boss = me?.role === 'manager' || me?.role === 'admin';
   return (
     <div className="cust-page" data-testid="customers-page">
       <div className="cust-head">

@@ -3,7 +3,7 @@
  * and the filters, which live in the URL (shareable, and the map and the overview share
  * them).
  */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { http, ok, type Schemas } from '../../shared/api/client.ts';
@@ -181,6 +181,60 @@ export const useBottleneckMap = (f: Filters) =>
     f,
     true,
   );
+
+/** One SOP's line in the overview across SOPs. */
+export type SopFigures = {
+  sopId: string;
+  outcomes: Outcomes | undefined;
+  breaches: Breaches | undefined;
+  map: BottleneckMap | undefined;
+  pending: boolean;
+};
+
+/**
+ * The figures of every SOP in `sopIds` under the same filters (team, rep, period): records
+ * started and won, the breach rate, and each stage's records now and overdue. Three report
+ * calls per SOP, cached like the drill-down's (the same query keys).
+ */
+export function useSopFigures(f: Filters, sopIds: string[]): SopFigures[] {
+  const each = (name: string) =>
+    sopIds.map((sopId) => ({
+      sopId,
+      key: ['reports', name, reportQuery(f, { sopId })],
+      query: { ...reportParams(f, { sopId }), sopId },
+    }));
+  const outcomes = useQueries({
+    queries: each('outcomes').map((x) => ({
+      queryKey: x.key,
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        ok(http.GET('/reports/outcomes', { params: { query: x.query }, signal })),
+      staleTime: 30_000,
+    })),
+  });
+  const breaches = useQueries({
+    queries: each('breaches').map((x) => ({
+      queryKey: x.key,
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        ok(http.GET('/reports/breaches', { params: { query: x.query }, signal })),
+      staleTime: 30_000,
+    })),
+  });
+  const maps = useQueries({
+    queries: each('bottleneck-map').map((x) => ({
+      queryKey: x.key,
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        ok(http.GET('/reports/bottleneck-map', { params: { query: x.query }, signal })),
+      staleTime: 30_000,
+    })),
+  });
+  return sopIds.map((sopId, i) => ({
+    sopId,
+    outcomes: outcomes[i]?.data,
+    breaches: breaches[i]?.data,
+    map: maps[i]?.data,
+    pending: !!(outcomes[i]?.isPending || breaches[i]?.isPending || maps[i]?.isPending),
+  }));
+}
 
 export function useSopOptions() {
   return useQuery({

@@ -12,7 +12,8 @@ export function DashboardLayout({
   children,
 }: {
   view: 'overview' | 'map';
-  children: (filters: Filters) => ReactNode;
+  /** The view, given the filters and a way to open one SOP's drill-down. */
+  children: (filters: Filters, openSop: (sopId: string) => void) => ReactNode;
 }) {
   const { t } = useTranslation();
   const [filters, setFilters] = useFilters();
@@ -50,11 +51,20 @@ export function DashboardLayout({
           ]}
         />
       </div>
-      <FiltersBar filters={filters} onChange={setFilters} showCompare={view === 'overview'} />
+      <FiltersBar
+        filters={filters}
+        onChange={setFilters}
+        showCompare={view === 'overview' && !!filters.sopId}
+        requireSop={view === 'map'}
+      />
       <Typography.Paragraph type="secondary" className="dash-note">
         {t('dashboard.cohortNote')}
       </Typography.Paragraph>
-      {none ? <Alert type="info" showIcon title={t('dashboard.noSops')} /> : children(filters)}
+      {none ? (
+        <Alert type="info" showIcon title={t('dashboard.noSops')} />
+      ) : (
+        children(filters, (sopId) => setFilters({ ...filters, sopId }))
+      )}
     </div>
   );
 }

@@ -37,10 +37,13 @@ export function FiltersBar({
   filters,
   onChange,
   showCompare = true,
+  requireSop = false,
 }: {
   filters: Filters;
   onChange: (f: Filters) => void;
   showCompare?: boolean;
+  /** The view needs one SOP (the map): the first published one is chosen when none is. */
+  requireSop?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   // on a phone the SOP stays in view and the other filters fold away
@@ -68,11 +71,11 @@ export function FiltersBar({
     undefined;
   const sources = useSourceOptions(filters.sopId, shownVersion, lang);
 
-  // the first published SOP is chosen when none is
+  // a view of one SOP chooses the first published SOP when none is; the overview shows all
   useEffect(() => {
     const first = published[0];
-    if (!filters.sopId && first) onChange({ ...filters, sopId: first.sopId });
-  }, [filters, published, onChange]);
+    if (requireSop && !filters.sopId && first) onChange({ ...filters, sopId: first.sopId });
+  }, [filters, published, onChange, requireSop]);
 
   const myTeams = me?.role === 'manager' ? new Set(me.teamIds ?? []) : null;
   const teamOptions = teams
@@ -102,12 +105,15 @@ export function FiltersBar({
         className="dash-filter dash-filter-sop"
         aria-label={t('dashboard.filters.sop')}
         placeholder={t('dashboard.pickSop')}
-        value={filters.sopId}
+        value={filters.sopId ?? (requireSop ? undefined : '')}
         loading={sops.isPending}
-        options={published.map((s) => ({ value: s.sopId, label: loc(s.name, s.sopId, lang) }))}
+        options={[
+          ...(requireSop ? [] : [{ value: '', label: t('dashboard.allSops') }]),
+          ...published.map((s) => ({ value: s.sopId, label: loc(s.name, s.sopId, lang) })),
+        ]}
         onChange={(v: string) =>
           onChange({
-            sopId: v,
+            ...(v ? { sopId: v } : {}),
             ...(filters.from ? { from: filters.from } : {}),
             ...(filters.to ? { to: filters.to } : {}),
           })
@@ -128,17 +134,19 @@ export function FiltersBar({
       )}
       {!folded && (
         <>
-          <Select
-            className="dash-filter"
-            aria-label={t('dashboard.filters.version')}
-            value={filters.version ?? 'all'}
-            options={[
-              { value: 'all', label: t('dashboard.filters.allVersions') },
-              ...versionOptions,
-            ]}
-            onChange={(v: number | 'all') => set({ version: v === 'all' ? undefined : v })}
-            data-testid="filter-version"
-          />
+          {filters.sopId && (
+            <Select
+              className="dash-filter"
+              aria-label={t('dashboard.filters.version')}
+              value={filters.version ?? 'all'}
+              options={[
+                { value: 'all', label: t('dashboard.filters.allVersions') },
+                ...versionOptions,
+              ]}
+              onChange={(v: number | 'all') => set({ version: v === 'all' ? undefined : v })}
+              data-testid="filter-version"
+            />
+          )}
           {showCompare && (
             <Select
               className="dash-filter"

@@ -1,6 +1,7 @@
 /** Number formatting for the dashboard: durations, rates, counts, localized titles. */
 
 import type { TFunction } from 'i18next';
+import { durationWords } from '../../shared/format/words.ts';
 import { type Localized, loc } from '../../shared/loc.ts';
 
 const HOUR = 3_600_000;
@@ -15,6 +16,16 @@ export function duration(ms: number | null | undefined, t: TFunction, approximat
   if (ms < HOUR) return t('dashboard.units.minutes', { n: Math.round(ms / 60_000) });
   if (ms < 48 * HOUR) return t('dashboard.units.hours', { n: (ms / HOUR).toFixed(1) });
   return t('dashboard.units.days', { n: (ms / (24 * HOUR)).toFixed(1) });
+}
+
+/**
+ * A stage's SLA as the report sends it (`P1D working`) in words: "1 个工作日" / "1 working
+ * day"; '–' for none.
+ */
+export function slaWords(sla: string | null | undefined, t: TFunction): string {
+  if (!sla) return '–';
+  const [iso = '', clock] = sla.split(' ');
+  return durationWords(iso, clock === 'working' ? 'working' : 'wall', t);
 }
 
 /** Hours with one decimal, for chart axes. */

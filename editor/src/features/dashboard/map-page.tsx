@@ -22,6 +22,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { Drawer, Empty, Grid, List, Segmented, Spin, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import type { TFunction } from 'i18next';
 import { createContext, memo, useContext, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -107,13 +108,39 @@ function useStageFigures(id: string) {
   return { s, color, selected: f.selected === id, approximate: f.approximate };
 }
 
+/** The colouring metric's figure, in words: "5 条", "2.9 小时", "25%". */
+function metricText(s: MapStage, m: Metric, t: TFunction, approximate: boolean): string {
+  if (m === 'now') return t('dashboard.mapView.edgeRecords', { n: s.now });
+  if (m === 'time') return duration(s.workP50, t, approximate);
+  if (m === 'breach') return pct(s.breachRate);
+  return pct(s.dropOff);
+}
+
 function Stats({ s, approximate }: { s: MapStage | undefined; approximate: boolean }) {
   const { t } = useTranslation();
+  const { metric } = useContext(FiguresContext);
   if (!s) return null;
+  // zoomed out the node is small: the colouring metric is shown large, the overdue count
+  // beside it; the other figures are in the list view and the table
+  return (
+    <div className="map-node-big" data-testid="map-node-metric" data-now={s.now}>
+      <span className="map-node-figure">{metricText(s, metric, t, approximate)}</span>
+      {s.overdueNow > 0 && (
+        <span className="map-node-overdue">
+          {t('dashboard.mapView.overdue')} {s.overdueNow}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Every figure of a stage, for the list view. */
+function AllStats({ s, approximate }: { s: MapStage; approximate: boolean }) {
+  const { t } = useTranslation();
   return (
     <div className="map-node-stats">
       <span>
-        {t('dashboard.mapView.now')} <b data-testid="map-now">{s.now}</b>
+        {t('dashboard.mapView.now')} <b>{s.now}</b>
         {s.overdueNow > 0 && (
           <span style={{ color: '#cf1322' }}>
             {' '}
@@ -240,7 +267,8 @@ async function layoutOf(doc: SopDocument, lang: string): Promise<Laid> {
 
 /**
  * Fits the diagram when that keeps it readable; otherwise shows it at a readable zoom from
- * its left edge (where records start), vertically centred, and the user pans.
+ * its left edge (where records start), vertically centred, and the user pans (or switches
+ * to the list view, which holds every figure at full size; a phone opens on it).
  */
 function readableViewport(
   rf: ReactFlowInstance<StageNode, Edge>,
@@ -306,7 +334,7 @@ function MapCanvas({
         target: e.target,
         type: 'smoothstep',
         label: `${e.label} · ${n}`,
-        labelStyle: { fontSize: 11, fontWeight: 600 },
+        labelStyle: { fontSize: 15, fontWeight: 600 },
         labelBgPadding: [4, 2] as [number, number],
         labelBgBorderRadius: 4,
         markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
@@ -343,6 +371,61 @@ function MapCanvas({
         </ReactFlow>
       </div>
     </FiguresContext.Provider>
+  );
+}
+
+/**
+ * The map as a list, in flow order: each stage a card coloured like its node, with every
+ * figure at full size and the actions out of it with how many records took them. What a
+ * phone shows first, where the diagram cannot be read whole.
+ */
+function MapList({
+  data,
+  metric,
+  onSelect,
+}: {
+  data: BottleneckMap;
+  metric: Metric;
+  onSelect: (id: string) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const stages = data.stages.filter((s) => !s.final);
+  const title = new Map(data.stages.map((s) => [s.id, loc(s.title, s.id, lang)]));
+  let max = 0;
+  for (const s of stages) max = Math.max(max, metricValue(s, metric) ?? 0);
+  const scale = metric === 'breach' || metric === 'dropOff' ? 0.5 : max;
+  return (
+    <div className="map-list" data-testid="map-list">
+      {stages.map((s) => {
+        const v = metricValue(s, metric);
+        const out = data.edges.filter((e) => e.source === s.id);
+        return (
+          <button
+            type="button"
+            key={s.id}
+            className="map-list-item"
+            style={{ background: v === null || !scale ? '#fff' : heat(v / scale) }}
+            onClick={() => onSelect(s.id)}
+            data-testid={`map-list-${s.id}`}
+          >
+            <span className="map-list-title">{stageLabel(s, lang)}</span>
+            <AllStats s={s} approximate={data.approximate === true} />
+            {out.length > 0 && (
+              <span className="map-list-edges">
+                {out.map((e) => (
+                  <span key={e.key}>
+                    → {loc(e.label, e.action, lang)}（
+                    {e.targets.map((x) => title.get(x) ?? x).join(' / ')}）·{' '}
+                    {t('dashboard.mapView.edgeRecords', { n: e.records })}
+                  </span>
+                ))}
+              </span>
+            )}
+          </button>
+        );
+      })}
+    </div>
   );
 }
 
@@ -422,6 +505,10 @@ function BottleneckView({ filters }: { filters: Filters }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [metric, setMetric] = useState<Metric>('now');
+  const phone = !Grid.useBreakpoint().md;
+  // a phone opens on the list (a diagram fitted to 390 px cannot be read); a laptop on the map
+  const [shape, setShape] = useState<'diagram' | 'list' | null>(null);
+  const view = shape ?? (phone ? 'list' : 'diagram');
   const [selected, setSelected] = useState<string | null>(null);
   const q = useBottleneckMap(filters);
   const versionDoc = useSopVersionDoc(filters.sopId, q.data?.version);
@@ -486,13 +573,30 @@ function BottleneckView({ filters }: { filters: Filters }) {
             }))}
             data-testid="map-metric"
           />
+          <Segmented
+            size="small"
+            value={view}
+            onChange={(v) => setShape(v === 'list' ? 'list' : 'diagram')}
+            options={[
+              {
+                value: 'diagram',
+                label: <span data-testid="map-show-diagram">{t('dashboard.mapView.diagram')}</span>,
+              },
+              {
+                value: 'list',
+                label: <span data-testid="map-show-list">{t('dashboard.mapView.list')}</span>,
+              },
+            ]}
+          />
           <span className="map-legend">
             {t('dashboard.mapView.low')}
             <span className="map-legend-bar" />
             {t('dashboard.mapView.high')}
           </span>
         </div>
-        {q.data && doc ? (
+        {q.data && view === 'list' ? (
+          <MapList data={q.data} metric={metric} onSelect={setSelected} />
+        ) : q.data && doc ? (
           <MapCanvas
             doc={doc}
             data={q.data}

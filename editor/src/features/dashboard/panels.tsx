@@ -33,7 +33,7 @@ import {
   type Workload,
 } from './api.ts';
 import { EChart } from './echart.tsx';
-import { count, downloadCsv, duration, hours, pct, stageLabel } from './format.ts';
+import { count, downloadCsv, duration, hours, pct, slaWords, stageLabel } from './format.ts';
 
 const COLORS = {
   primary: '#1668dc',
@@ -99,7 +99,14 @@ export function Panel({
 
 const axisLabel = { interval: 0, width: 110, overflow: 'truncate' as const };
 
-export function Kpis({ filters }: { filters: Filters }) {
+export function Kpis({
+  filters,
+  breachRate,
+}: {
+  filters: Filters;
+  /** Across SOPs (no SOP chosen) the caller sums each SOP's breaches. */
+  breachRate?: number | null;
+}) {
   const { t, i18n } = useTranslation();
   const o = useOutcomes(filters).data;
   const b = useBreaches(filters).data;
@@ -109,7 +116,7 @@ export function Kpis({ filters }: { filters: Filters }) {
     ['won', t('dashboard.kpi.won'), o ? count(o.won, i18n.language) : '–'],
     ['lost', t('dashboard.kpi.lost'), o ? count(o.lost, i18n.language) : '–'],
     ['win-rate', t('dashboard.kpi.winRate'), pct(o?.winRate, 1)],
-    ['breach-rate', t('dashboard.kpi.breachRate'), pct(b?.rate, 1)],
+    ['breach-rate', t('dashboard.kpi.breachRate'), pct(breachRate ?? b?.rate, 1)],
     ['open-now', t('dashboard.kpi.openNow'), w ? count(w.open, i18n.language) : '–'],
     ['overdue-now', t('dashboard.kpi.overdueNow'), w ? count(w.overdue, i18n.language) : '–'],
   ];
@@ -386,7 +393,12 @@ export function BreachesPanel({ filters }: { filters: Filters }) {
       key: 'stage',
       render: (_, s) => <span className="dash-stage">{stageLabel(s, lang)}</span>,
     },
-    { title: 'SLA', dataIndex: 'sla', responsive: ['md'] },
+    {
+      title: t('dashboard.breaches.sla'),
+      key: 'sla',
+      responsive: ['md'],
+      render: (_, s) => <span data-testid="breach-sla">{slaWords(s.sla, t)}</span>,
+    },
     { title: t('dashboard.breaches.entries'), dataIndex: 'visits', align: 'right' },
     { title: t('dashboard.breaches.breached'), dataIndex: 'breached', align: 'right' },
     {

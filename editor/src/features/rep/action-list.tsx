@@ -5,7 +5,18 @@
  * wants it), so the rep fills them in and acts in one go.
  */
 import { CheckCircleOutlined, ExclamationCircleOutlined, LockOutlined } from '@ant-design/icons';
-import { Alert, Button, Checkbox, Drawer, Form, Grid, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  type ButtonProps,
+  Checkbox,
+  Drawer,
+  Form,
+  Grid,
+  Typography,
+} from 'antd';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FieldInput } from '../../shared/ui/field-input.tsx';
 import type {
@@ -17,33 +28,76 @@ import type {
   RecordView,
   StageMeta,
 } from './api.ts';
-import { isEmpty, loc } from './format.ts';
+import { isEmpty, loc, losingActions } from './format.ts';
 
 type ListProps = {
   actions: OpenAction[];
+  /** Actions that end the record as lost (their target is a final stage with outcome `lost`). */
+  losing: ReadonlySet<string>;
   busy: boolean;
   pendingAction: string | null;
   readOnly: boolean;
   onAct: (a: OpenAction) => void;
 };
 
-export function ActionList({ actions, busy, pendingAction, readOnly, onAct }: ListProps) {
+/**
+ * The way forward: the first action the rep may take that does not lose the record. It stays
+ * the one primary button even while its gate still blocks it, so a losing exit never becomes
+ * the obvious tap.
+ */
+export function forwardAction(
+  actions: OpenAction[],
+  losing: ReadonlySet<string>,
+): OpenAction | null {
+  return actions.find((a) => a.allowed && !losing.has(a.action)) ?? null;
+}
+
+/**
+ * The losing actions among `actions`, and a guard that asks before one of them runs
+ * (losing the record is never one careless tap away).
+ */
+export function useLosingConfirm(actions: OpenAction[]) {
+  const { t } = useTranslation();
+  const { modal } = App.useApp();
+  const losing = useMemo(() => losingActions(actions), [actions]);
+  const confirmLosing = (a: OpenAction, then: () => void) => {
+    if (!losing.has(a.action)) return then();
+    const label = loc(a.label, a.action);
+    modal.confirm({
+      title: t('rep.actions.confirmLoseTitle', { action: label }),
+      content: t('rep.actions.confirmLoseBody'),
+      okText: label,
+      okButtonProps: { danger: true, 'data-testid': 'confirm-lose-ok' } as ButtonProps,
+      cancelText: t('rep.cancel'),
+      onOk: then,
+    });
+  };
+  return { losing, confirmLosing };
+}
+
+export function ActionList({ actions, losing, busy, pendingAction, readOnly, onAct }: ListProps) {
   const { t } = useTranslation();
   if (!actions.length) return null;
+  const forward = forwardAction(actions, losing);
   return (
     <div className="rep-actions" data-testid="actions">
       {actions.map((a) => {
         const ready = a.allowed && a.passed;
+        const lose = losing.has(a.action);
+        const primary = a === forward;
         return (
           <div
             key={a.action}
-            className={`rep-action ${ready ? 'ready' : 'blocked'}`}
+            className={`rep-action ${ready ? 'ready' : 'blocked'}${lose ? ' losing' : ''}`}
             data-testid={`action-row-${a.action}`}
           >
             <Button
               block
               size="large"
-              type={ready ? 'primary' : 'default'}
+              type={primary ? 'primary' : 'default'}
+              danger={lose}
+              data-primary={primary ? 'true' : 'false'}
+              data-losing={lose ? 'true' : 'false'}
               icon={
                 !a.allowed ? (
                   <LockOutlined />
@@ -103,6 +157,8 @@ type SheetProps = {
   stageMeta: (id: string) => StageMeta | null;
   draft: Fields;
   fieldErrors: Record<string, string>;
+  /** Why the server refused the last try (not a gate: a bad value, a rule, a permission). */
+  refusal: string | null;
   users: Array<{ id: string; name: string }>;
   busy: boolean;
   onField: (key: string, v: FieldValue) => void;
@@ -119,6 +175,7 @@ export function ActionSheet({
   stageMeta,
   draft,
   fieldErrors,
+  refusal,
   users,
   busy,
   onField,
@@ -165,6 +222,18 @@ export function ActionSheet({
     >
       {action && (
         <div data-testid="action-sheet" data-action={action.action}>
+          {refusal && (
+            <Alert
+              type="error"
+              showIcon
+              className="rep-sheet-alert"
+              title={t('rep.actions.refused')}
+              description={
+                <RefusalDetail refusal={refusal} fieldErrors={fieldErrors} defs={defs} />
+              }
+              data-testid="sheet-refused"
+            />
+          )}
           {failures.length > 0 ? (
             <Alert
               type="warning"
@@ -232,5 +301,27 @@ export function ActionSheet({
         </div>
       )}
     </Drawer>
+  );
+}
+
+function RefusalDetail({
+  refusal,
+  fieldErrors,
+  defs,
+}: {
+  refusal: string;
+  fieldErrors: Record<string, string>;
+  defs: Map<string, FieldDef>;
+}) {
+  const entries = Object.entries(fieldErrors);
+  if (!entries.length) return <span>{refusal}</span>;
+  return (
+    <ul className="rep-needs-list">
+      {entries.map(([k, m]) => (
+        <li key={k}>
+          {loc(defs.get(k)?.label, k)}: {m}
+        </li>
+      ))}
+    </ul>
   );
 }

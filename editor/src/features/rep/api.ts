@@ -4,7 +4,7 @@
  * plus `sendCommand`, the one write path, which carries an Idempotency-Key.
  */
 import type { SopDocument } from '@closeloop/engine';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError, http, ok, problemOf, type Schemas } from '../../shared/api/client.ts';
 import { directoryKeys } from '../../shared/api/directory.ts';
 import { i18n } from '../../shared/i18n/index.ts';
@@ -44,7 +44,15 @@ export type RecordEvent = {
 };
 export type Notification = Schemas['Notification'];
 export type DuplicateMatch = Schemas['DuplicateMatch'];
-export type PublishedSop = { sopId: string; name: Localized; version: number };
+export type PublishedSop = {
+  sopId: string;
+  name: Localized;
+  version: number;
+  /** The caller starts records of it by hand (offered in quick capture). */
+  startable: boolean;
+  tags: string[];
+  recordCount: number;
+};
 /** A published version's document (the API passes SOP documents through untyped). */
 export type SopVersionDoc = Pick<SopDocument, 'id' | 'version' | 'name' | 'fields' | 'machine'>;
 
@@ -57,6 +65,7 @@ export const repKeys = {
   nextAll: ['rep', 'next'] as const,
   team: (f: TeamFilters = {}) => ['rep', 'team', f] as const,
   teamAll: ['rep', 'team'] as const,
+  closed: (f: ClosedFilters) => ['rep', 'closed', f] as const,
   record: (id: string) => ['rep', 'record', id] as const,
   events: (id: string) => ['rep', 'events', id] as const,
   notifications: ['rep', 'notifications'] as const,
@@ -148,7 +157,14 @@ export function usePublishedSops() {
       const out: PublishedSop[] = [];
       for (const s of r.items) {
         if (s.publishedVersion !== null)
-          out.push({ sopId: s.sopId, name: s.name, version: s.publishedVersion });
+          out.push({
+            sopId: s.sopId,
+            name: s.name,
+            version: s.publishedVersion,
+            startable: s.startable,
+            tags: s.tags,
+            recordCount: s.recordCount,
+          });
       }
       return out;
     },
@@ -316,4 +332,27 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
     for (const f of fields) if (typeof f === 'string') out[f] = message;
   }
   return out;
+}
+
+export type ClosedStatus = 'closed' | 'won' | 'lost' | 'done';
+export type ClosedFilters = { status: ClosedStatus; q?: string; ownerId?: string };
+
+/** The caller's records that are no longer open (won, lost or done), newest first, by pages. */
+export function useClosedRecords(filters: ClosedFilters, enabled = true) {
+  return useInfiniteQuery({
+    queryKey: repKeys.closed(filters),
+    enabled,
+    placeholderData: keepPreviousData,
+    initialPageParam: '',
+    getNextPageParam: (last: { nextCursor: string | null }) => last.nextCursor ?? undefined,
+    queryFn: ({ signal, pageParam }) =>
+      ok(
+        http.GET('/records', {
+          params: {
+            query: flags({ ...filters, limit: 30, ...(pageParam ? { cursor: pageParam } : {}) }),
+          },
+          signal,
+        }),
+      ),
+  });
 }

@@ -12,10 +12,13 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../shared/api/client.ts';
 import { useMe } from '../../shared/api/queries.ts';
+import { CustomerTakenAlert, customerTakenOf } from '../../shared/ui/customer-taken-alert.tsx';
 import {
   type CommandResult,
   type DuplicateMatch,
   fieldErrorsOf,
+  newIdempotencyKey,
+  type PublishedSop,
   repKeys,
   useDuplicates,
   usePublishedSops,
@@ -23,7 +26,7 @@ import {
   useUsers,
 } from './api.ts';
 import { type CaptureValues, captureFields, captureMapping } from './capture-mapping.ts';
-import { CustomerTakenAlert, customerTakenOf } from './customer-taken-alert.tsx';
+import { queueCapture } from './capture-queue.ts';
 import { isChinesePhone } from './engine-lite.ts';
 import { loc } from './format.ts';
 import { OfflineBanner } from './offline-banner.tsx';
@@ -39,6 +42,21 @@ function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(id);
   }, [value, ms]);
   return v;
+}
+
+/**
+ * The SOP quick capture opens on: the one this rep used last, else a lead SOP (tagged
+ * `lead`), else the one with the most records.
+ */
+export function defaultCaptureSop(
+  offered: PublishedSop[],
+  last: string | null,
+): string | undefined {
+  const used = offered.find((s) => s.sopId === last);
+  if (used) return used.sopId;
+  const lead = offered.find((s) => s.tags.includes('lead'));
+  if (lead) return lead.sopId;
+  return [...offered].sort((a, b) => b.recordCount - a.recordCount)[0]?.sopId;
 }
 
 function storedSop(): string | null {
@@ -63,16 +81,17 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
   const [owner, setOwner] = useState<string>(me?.id ?? AUTO);
   const values = Form.useWatch([], form) ?? {};
 
+  // only SOPs the caller starts by hand (not after-sales or a departure handover)
+  const offered = useMemo(() => (sops.data ?? []).filter((s) => s.startable), [sops.data]);
   useEffect(() => {
-    if (sopId || !sops.data?.length) return;
-    const last = storedSop();
-    setSopId(sops.data.find((s) => s.sopId === last)?.sopId ?? sops.data[0]?.sopId);
-  }, [sops.data, sopId]);
+    if (sopId || !offered.length) return;
+    setSopId(defaultCaptureSop(offered, storedSop()));
+  }, [offered, sopId]);
   useEffect(() => {
     if (me?.id) setOwner((o) => (o === AUTO ? me.id : o));
   }, [me?.id]);
 
-  const sop = sops.data?.find((s) => s.sopId === sopId);
+  const sop = offered.find((s) => s.sopId === sopId);
   const doc = useSopVersion(sop?.sopId, sop?.version);
   const mapping = useMemo(() => (doc.data ? captureMapping(doc.data) : {}), [doc.data]);
 
@@ -119,11 +138,25 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
     if (!sop) return;
     const fields = captureFields(mapping, v, t('rep.capture.source'));
     const ownerId = owner === AUTO ? undefined : owner;
-    await cmd.run('POST', '/api/records', {
-      sopId: sop.sopId,
-      fields,
-      ...(ownerId ? { ownerId } : {}),
-    });
+    const body = { sopId: sop.sopId, fields, ...(ownerId ? { ownerId } : {}) };
+    const keep = async (key: string) => {
+      // no network: the capture waits on this device with its key and goes out later
+      await queueCapture({
+        key,
+        body,
+        label: (v.name ?? '').trim(),
+        sopName: sop.name,
+        queuedAt: Date.now(),
+      });
+      cmd.reset();
+      void message.info(t('rep.capture.queued'));
+      form.resetFields();
+      onClose();
+    };
+    if (!navigator.onLine) return keep(newIdempotencyKey());
+    const r = await cmd.run('POST', '/api/records', body);
+    const key = r ? null : cmd.pendingKey();
+    if (key) await keep(key);
   };
 
   const isManager = me?.role === 'manager' || me?.role === 'admin';
@@ -183,7 +216,7 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
                 data-testid="capture-sop"
                 value={sopId}
                 onChange={setSopId}
-                options={(sops.data ?? []).map((s) => ({
+                options={offered.map((s) => ({
                   value: s.sopId,
                   label: <span data-testid={`capture-sop-${s.sopId}`}>{loc(s.name)}</span>,
                 }))}

@@ -14,6 +14,13 @@ const DATA: { [T in EngineEventType]: EngineEventData<T> } = {
   'stage.exited': { stage: 'call' },
   'record.assigned': { userId: 'u2', teamId: 't', strategy: 'manual', from: 'u1', reason: 'x' },
   'record.handed-over': { userId: 'u2', teamId: 't', from: 'u1', reason: 'left' },
+  'record.handed-off': {
+    action: 'WIN',
+    recordId: 'r2',
+    sopId: 'after-sales',
+    fields: ['company'],
+    owner: 'rule',
+  },
   'timer.scheduled': { timer },
   'timer.cancelled': { timerId: 't', reason: 'stage-exited' },
   'timer.fired': { timerId: 't', stage: 'call', kind: 'deadline', rung: -1 },
@@ -33,6 +40,7 @@ const d: Describe = {
   userName: (id) => `@${id ?? ''}`,
   field: () => undefined,
   actionLabel: (a) => `[${a}]`,
+  sopName: (id) => `{${id}}`,
   fieldLabel: (f) => f.key,
   value: (_def, v) => String(v),
 };

@@ -25,6 +25,8 @@ export type Describe = {
   userName: (id: string | null | undefined) => string;
   field: (key: string) => FieldDef | undefined;
   actionLabel: (action: string) => string;
+  /** An SOP's name in the reader's language (its id while unknown). */
+  sopName: (sopId: string) => string;
   /** A field's label in the reader's language. */
   fieldLabel: (def: FieldDef) => string;
   /** A field value as the reader sees it. */
@@ -74,7 +76,14 @@ function fieldsLine(e: EngineEventOf<'fields.changed'>, d: Describe): EventLine 
 }
 
 export const PRESENTERS: Presenters = {
-  'record.created': () => ({ text: say('created'), tone: 'blue' }),
+  'record.created': (e, d) =>
+    e.data.from
+      ? { text: say('createdFrom', { sop: d.sopName(e.data.from.sopId) }), tone: 'blue' }
+      : { text: say('created'), tone: 'blue' },
+  'record.handed-off': (e, d) => ({
+    text: say('handedOff', { sop: d.sopName(e.data.sopId) }),
+    tone: 'purple',
+  }),
   'action.performed': (e, d) => ({
     text: say('action', { action: d.actionLabel(e.data.action) }),
     tone: 'blue',

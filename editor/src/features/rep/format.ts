@@ -9,6 +9,7 @@ import type {
   FieldDef,
   Fields,
   FieldValue,
+  OpenAction,
   RecordView,
   StageInfo,
   WorkspaceCalendar,
@@ -178,6 +179,15 @@ export function phoneOf(fields: Fields, defs: FieldDef[]): string | null {
   const key = defs.find((d) => d.type === 'phone')?.key;
   const v = key ? fields[key] : undefined;
   return typeof v === 'string' && v.trim() ? v.trim() : null;
+}
+
+/**
+ * Actions that lose the record: the SOP sends them to a final stage whose outcome is `lost`
+ * (丢单, 无法承接, disqualify…). Decided from the document (the server reports each
+ * action's outcome), never from the label.
+ */
+export function losingActions(actions: OpenAction[]): Set<string> {
+  return new Set(actions.filter((a) => a.outcome === 'lost').map((a) => a.action));
 }
 
 /** Stage title by id: "Parent › Child" for nested stages. */

@@ -6,7 +6,7 @@
 import { Button, Empty, Skeleton, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FieldDef, RecordEvent } from './api.ts';
+import { type FieldDef, type RecordEvent, usePublishedSops } from './api.ts';
 import { describeEvent, type EventLine } from './event-presenters.ts';
 import { displayValue, formatAgo, formatDateTime, loc } from './format.ts';
 
@@ -33,6 +33,11 @@ export function HistoryTimeline({
 }: Props) {
   const { t } = useTranslation();
   const [all, setAll] = useState(false);
+  const sops = usePublishedSops();
+  const sopName = (id: string) => {
+    const s = sops.data?.find((x) => x.sopId === id);
+    return s ? loc(s.name) : id;
+  };
   // described on every render: cheap, and follows a language switch
   const byKey = new Map(fields.map((f) => [f.key, f]));
   const entries: Entry[] = (events ?? [])
@@ -43,6 +48,7 @@ export function HistoryTimeline({
         userName,
         field: (k) => byKey.get(k),
         actionLabel,
+        sopName,
         fieldLabel: (def) => loc(def.label),
         value: (def, v) => displayValue(def, v, userName),
       }),

@@ -53,12 +53,15 @@ export function InboxPage() {
             }
           : old,
       );
-      markRead([n.id]).catch((e) => void message.error(errorMessage(e)));
+      markRead(n.group?.ids ?? [n.id]).catch((e) => void message.error(errorMessage(e)));
     }
-    if (n.recordId) navigate(`/records/${n.recordId}`);
+    // one handover of many records: they are all on the Next list now
+    if (n.group) navigate('/next');
+    else if (n.recordId) navigate(`/records/${n.recordId}`);
   };
   const items = (list.data?.items ?? []).filter((n) => filter === 'all' || !n.readAt);
-  const unread = list.data?.items.filter((n) => !n.readAt) ?? [];
+  const unread =
+    list.data?.items.filter((n) => !n.readAt).flatMap((n) => n.group?.ids ?? [n.id]) ?? [];
 
   return (
     <div className="page rep-page" data-testid="inbox-page">
@@ -74,7 +77,7 @@ export function InboxPage() {
           onClick={async () => {
             setMarking(true);
             try {
-              await markRead(unread.map((n) => n.id));
+              await markRead(unread);
             } catch (e) {
               void message.error(errorMessage(e));
             } finally {
@@ -112,6 +115,7 @@ export function InboxPage() {
               className={n.readAt ? 'read' : 'unread'}
               data-testid="inbox-item"
               data-kind={n.kind}
+              data-count={n.group?.count ?? 1}
               data-read={n.readAt ? 'true' : 'false'}
               onClick={() => void open(n)}
             >
@@ -124,7 +128,11 @@ export function InboxPage() {
                 title={
                   <span className="rep-inbox-title">
                     <span>
-                      {t(`rep.inbox.kinds.${n.kind}`, { defaultValue: t('rep.inbox.kinds.other') })}
+                      {n.group
+                        ? t('rep.inbox.groupTitle', { count: n.group.count })
+                        : t(`rep.inbox.kinds.${n.kind}`, {
+                            defaultValue: t('rep.inbox.kinds.other'),
+                          })}
                     </span>
                     <Typography.Text type="secondary" className="rep-inbox-time">
                       {formatAgo(n.createdAt, now)}
@@ -132,15 +140,19 @@ export function InboxPage() {
                   </span>
                 }
                 description={
-                  <>
-                    {n.record && (
-                      <span className="rep-inbox-who" data-testid="inbox-record">
-                        {n.record.title || t('rep.untitled')}
-                        {n.record.subtitle ? ` · ${n.record.subtitle}` : ''}
-                      </span>
-                    )}
-                    <span data-testid="inbox-message">{loc(n.message)}</span>
-                  </>
+                  n.group ? (
+                    <GroupDescription group={n.group} />
+                  ) : (
+                    <>
+                      {n.record && (
+                        <span className="rep-inbox-who" data-testid="inbox-record">
+                          {n.record.title || t('rep.untitled')}
+                          {n.record.subtitle ? ` · ${n.record.subtitle}` : ''}
+                        </span>
+                      )}
+                      <span data-testid="inbox-message">{loc(n.message)}</span>
+                    </>
+                  )
                 }
               />
             </List.Item>
@@ -148,5 +160,19 @@ export function InboxPage() {
         />
       )}
     </div>
+  );
+}
+
+const NAMES_SHOWN = 5;
+
+function GroupDescription({ group }: { group: NonNullable<Notification['group']> }) {
+  const { t } = useTranslation();
+  const names = group.records.map((r) => r?.title || t('rep.untitled'));
+  const more = names.length - NAMES_SHOWN;
+  return (
+    <span className="rep-inbox-who" data-testid="inbox-group-records">
+      {names.slice(0, NAMES_SHOWN).join('、')}
+      {more > 0 ? t('rep.inbox.groupMore', { count: more }) : ''}
+    </span>
   );
 }

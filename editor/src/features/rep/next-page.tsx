@@ -5,12 +5,20 @@
  * Managers also get their team's records, with reassign and handover.
  */
 import {
+  ApartmentOutlined,
+  BookOutlined,
+  CheckCircleOutlined,
+  ContactsOutlined,
   ExclamationCircleOutlined,
   FilterOutlined,
+  GlobalOutlined,
   PlusOutlined,
+  ReadOutlined,
   ReloadOutlined,
   SearchOutlined,
   SwapOutlined,
+  TeamOutlined,
+  UserAddOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
@@ -28,7 +36,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../shared/api/client.ts';
@@ -51,6 +59,7 @@ import {
 } from './api.ts';
 import { CaptureDrawer } from './capture-drawer.tsx';
 import { loc, recordTitle, slaClockOf, stageTitleFromMachine, timeLeft } from './format.ts';
+import { PendingCaptures } from './pending-captures.tsx';
 import { PullToRefresh } from './pull-to-refresh.tsx';
 import { ReassignModal, type ReassignTarget } from './reassign-modal.tsx';
 import { useNow } from './use-now.ts';
@@ -230,6 +239,7 @@ export function NextPage() {
           </Checkbox>
         </div>
       )}
+      <PendingCaptures />
       <PullToRefresh
         onRefresh={refresh}
         refreshing={fetching && !(teamScope ? team.isPending : mine.isPending)}
@@ -250,6 +260,9 @@ export function NextPage() {
             error={mine.error}
             now={now}
             calendar={calendar}
+            filtered={!!(mineFilters.sopId || mineFilters.stage || mineFilters.overdue || q)}
+            onCapture={() => setCapture(true)}
+            onTeam={() => set({ scope: 'team' })}
           />
         )}
       </PullToRefresh>
@@ -282,13 +295,24 @@ function MineList({
   error,
   now,
   calendar,
-}: ListProps & { items: NextAction[] | undefined }) {
+  filtered,
+  onCapture,
+  onTeam,
+}: ListProps & {
+  items: NextAction[] | undefined;
+  filtered: boolean;
+  onCapture: () => void;
+  onTeam: () => void;
+}) {
   const { t } = useTranslation();
   if (loading) return <Skeleton active paragraph={{ rows: 6 }} />;
   if (error) return <Empty description={errorMessage(error)} />;
   if (!items?.length)
     return (
-      <Empty description={t('rep.next.empty')} data-testid="next-empty" className="rep-empty" />
+      <>
+        <Empty description={t('rep.next.empty')} data-testid="next-empty" className="rep-empty" />
+        {!filtered && <FirstSteps onCapture={onCapture} onTeam={onTeam} />}
+      </>
     );
   return (
     <div className="rep-list" data-testid="next-list">
@@ -296,6 +320,64 @@ function MineList({
         <NextCard key={item.record.id} item={item} now={now} calendar={calendar} />
       ))}
     </div>
+  );
+}
+
+type FirstStep = { key: string; icon: ReactNode; to?: string; onClick?: () => void };
+
+/**
+ * What a new user can do when nothing waits for them, by role: a rep captures a lead or
+ * looks at their customers, a manager picks or draws an SOP, a trainer opens the library,
+ * an admin invites people.
+ */
+function FirstSteps({ onCapture, onTeam }: { onCapture: () => void; onTeam: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const role = useMe().data?.role;
+  if (!role) return null;
+  const steps: Record<typeof role, FirstStep[]> = {
+    rep: [
+      { key: 'capture', icon: <PlusOutlined />, onClick: onCapture },
+      { key: 'customers', icon: <ContactsOutlined />, to: '/customers' },
+      { key: 'pool', icon: <GlobalOutlined />, to: '/pool' },
+      { key: 'closed', icon: <CheckCircleOutlined />, to: '/closed' },
+    ],
+    manager: [
+      { key: 'library', icon: <BookOutlined />, to: '/library' },
+      { key: 'draw', icon: <ApartmentOutlined />, to: '/sops' },
+      { key: 'team', icon: <TeamOutlined />, onClick: onTeam },
+    ],
+    trainer: [
+      { key: 'library', icon: <BookOutlined />, to: '/library' },
+      { key: 'training', icon: <ReadOutlined />, to: '/training' },
+    ],
+    admin: [
+      { key: 'invite', icon: <UserAddOutlined />, to: '/admin/users' },
+      { key: 'teams', icon: <TeamOutlined />, to: '/admin/teams' },
+      { key: 'library', icon: <BookOutlined />, to: '/library' },
+    ],
+  };
+  return (
+    <Card size="small" className="rep-first" data-testid="first-steps" data-role={role}>
+      <Typography.Title level={5}>{t('rep.next.firstTitle')}</Typography.Title>
+      <Typography.Paragraph type="secondary">
+        {t(`rep.next.firstHint.${role}`)}
+      </Typography.Paragraph>
+      <div className="rep-first-steps">
+        {steps[role].map((s, i) => (
+          <Button
+            key={s.key}
+            block
+            type={i === 0 ? 'primary' : 'default'}
+            icon={s.icon}
+            data-testid={`first-step-${s.key}`}
+            onClick={s.onClick ?? (() => navigate(s.to ?? '/'))}
+          >
+            {t(`rep.next.first.${s.key}`)}
+          </Button>
+        ))}
+      </div>
+    </Card>
   );
 }
 
@@ -328,7 +410,7 @@ function NextCard({
   const open = () => navigate(`/records/${record.id}`);
 
   const act = async (a: OpenAction) => {
-    if (!a.passed || !a.allowed) {
+    if (!a.passed || !a.allowed || a.outcome === 'lost') {
       navigate(`/records/${record.id}?action=${encodeURIComponent(a.action)}`);
       return;
     }
@@ -359,7 +441,11 @@ function NextCard({
     setBusy(null);
   };
 
-  const shown = item.actions.filter((a) => a.allowed).slice(0, 3);
+  const allowed = item.actions.filter((a) => a.allowed);
+  // the way forward first and the only primary one; a losing exit goes through the record
+  // page, which asks for confirmation
+  const forward = allowed.find((a) => a.outcome !== 'lost');
+  const shown = allowed.slice(0, 3);
   return (
     <Card
       size="small"
@@ -419,7 +505,9 @@ function NextCard({
             <Button
               key={a.action}
               size="small"
-              type={a.passed ? 'primary' : 'default'}
+              type={a === forward ? 'primary' : 'default'}
+              danger={a.outcome === 'lost'}
+              data-primary={a === forward ? 'true' : 'false'}
               icon={a.passed ? undefined : <ExclamationCircleOutlined />}
               loading={busy === a.action}
               disabled={busy !== null && busy !== a.action}

@@ -15,7 +15,7 @@ import { ApiError, errorMessage } from '../../shared/api/client.ts';
 import { useMe } from '../../shared/api/queries.ts';
 import { cleanValue, FieldInput } from '../../shared/ui/field-input.tsx';
 import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
-import { ActionList, ActionSheet } from './action-list.tsx';
+import { ActionList, ActionSheet, forwardAction, useLosingConfirm } from './action-list.tsx';
 import {
   type CommandResult,
   type FieldDef,
@@ -165,6 +165,7 @@ function RecordBody({ data }: { data: RecordPageData }) {
     calendar,
   });
   const actions = live.actions;
+  const { losing, confirmLosing } = useLosingConfirm(actions);
   const rawDoc = useSopDocument(record.sopId, record.sopVersion);
   const rawMachine =
     rawDoc.data && typeof rawDoc.data === 'object' && 'machine' in rawDoc.data
@@ -277,19 +278,20 @@ function RecordBody({ data }: { data: RecordPageData }) {
   const onTick = (stage: string, item: string, checked: boolean) => {
     void submit({ kind: 'tick', stage, item, checked }, record);
   };
-  const onAct = (a: OpenAction) => {
+  const go = (a: OpenAction) => {
     if (a.passed && a.allowed) void submit({ kind: 'action', action: a.action }, record);
     else {
       setServerFailures(null);
       setSheet(a.action);
     }
   };
+  const onAct = (a: OpenAction) => confirmLosing(a, () => go(a));
 
   // fields the main way forward still needs, highlighted: the SOP lists that action first;
   // side exits (disqualify, reschedule…) explain their own needs in the action list
   const neededBy = (() => {
     const m = new Map<string, string[]>();
-    const primary = actions.find((a) => a.allowed);
+    const primary = forwardAction(actions, losing);
     for (const a of primary && !primary.passed ? [primary] : []) {
       for (const f of a.failures)
         for (const k of f.fields)
@@ -445,6 +447,7 @@ function RecordBody({ data }: { data: RecordPageData }) {
           {actions.length ? (
             <ActionList
               actions={actions}
+              losing={losing}
               busy={busy}
               pendingAction={
                 intent.current?.kind === 'action' && busy ? intent.current.action : null
@@ -553,12 +556,17 @@ function RecordBody({ data }: { data: RecordPageData }) {
         stageMeta={metaOf}
         draft={draft}
         fieldErrors={fieldErrors}
+        refusal={cmd.state.status === 'error' ? errorMessage(cmd.state.error) : null}
         users={userList}
         busy={busy}
         onField={onField}
         onTick={onTick}
         onSubmit={() =>
-          sheetAction && void submit({ kind: 'action', action: sheetAction.action }, record)
+          sheetAction &&
+          confirmLosing(
+            sheetAction,
+            () => void submit({ kind: 'action', action: sheetAction.action }, record),
+          )
         }
         onClose={() => {
           setSheet(null);

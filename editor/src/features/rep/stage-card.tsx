@@ -69,11 +69,14 @@ export function StageCard({
   const ticked = new Set(record.checklist[stageId] ?? []);
   const fieldKeys = (meta?.fields ?? []).filter((k) => defs.has(k));
   const script = loc(meta?.script);
-  const instructions = loc(meta?.instructions);
+  const instructions = loc(meta?.instructions).trim();
+  // a stage with nothing to read, tick or fill shows its title only, never an empty box
+  const empty = !instructions && !script && !meta?.checklist?.length && !fieldKeys.length;
   return (
     <Card
       size="small"
-      className="rep-stage-card"
+      className={`rep-stage-card${empty ? ' rep-stage-card-empty' : ''}`}
+      {...(empty ? { styles: { body: { display: 'none' } } } : {})}
       data-testid={`stage-card-${stageId}`}
       title={
         <div className="rep-stage-title">

@@ -10,7 +10,10 @@ import {
 } from '@xyflow/react';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fitRoute, roundedPath, routeMiddle } from '../../shared/graph/edge-route.ts';
+import type { EdgeRoute } from '../../shared/graph/layout.ts';
 import type { ActionEdge } from '../../shared/graph/sop-graph.ts';
+import { HandoffBadge } from './handoff-badge.tsx';
 import { useEditor, useEditorActions } from './store.ts';
 import { isFar } from './zoom.ts';
 
@@ -28,17 +31,32 @@ export const ActionEdgeView = memo(function ActionEdgeView(props: EdgeProps<Acti
   // zoomed far out the label is unreadable: skip it (a selected edge keeps its label)
   const far = useStore(isFar);
   const selfLoop = source === target;
-  const [path, labelX, labelY] = selfLoop
-    ? selfLoopPath(props.sourceX, props.sourceY, props.targetX, props.targetY)
-    : getSmoothStepPath({
-        sourceX: props.sourceX,
-        sourceY: props.sourceY,
-        targetX: props.targetX,
-        targetY: props.targetY,
-        sourcePosition: props.sourcePosition,
-        targetPosition: props.targetPosition,
-        borderRadius: 12,
-      });
+  // after auto-layout: ELK's route around the stages, while both ends are still in place
+  const routed = selfLoop
+    ? null
+    : fitRoute(
+        data?.route as EdgeRoute | undefined,
+        { x: props.sourceX, y: props.sourceY },
+        { x: props.targetX, y: props.targetY },
+      );
+  const routeLabel = (data?.route as EdgeRoute | undefined)?.label;
+  const [path, labelX, labelY] = routed
+    ? [
+        roundedPath(routed),
+        (routeLabel ?? routeMiddle(routed)).x,
+        (routeLabel ?? routeMiddle(routed)).y,
+      ]
+    : selfLoop
+      ? selfLoopPath(props.sourceX, props.sourceY, props.targetX, props.targetY)
+      : getSmoothStepPath({
+          sourceX: props.sourceX,
+          sourceY: props.sourceY,
+          targetX: props.targetX,
+          targetY: props.targetY,
+          sourcePosition: props.sourcePosition,
+          targetPosition: props.targetPosition,
+          borderRadius: 12,
+        });
   const label = data?.meta?.label;
   const text = (label && (i18n.language === 'en' ? label.en : label['zh-CN'])) || data?.event || '';
   const broken = data?.unresolvedTarget !== undefined;
@@ -66,12 +84,13 @@ export const ActionEdgeView = memo(function ActionEdgeView(props: EdgeProps<Acti
                 ? t('editor.broken', { target: data?.unresolvedTarget })
                 : data?.targetless
                   ? t('editor.targetless')
-                  : data?.event
+                  : text
             }
           >
             {data?.meta?.gate && <LockOutlined className="edge-icon gate" />}
             {data?.meta?.roles?.length ? <UserOutlined className="edge-icon" /> : null}
             <span>{text}</span>
+            {data?.meta?.handoff && <HandoffBadge sopId={data.meta.handoff.sopId} />}
             {problems > 0 && <ExclamationCircleFilled className="edge-icon problem" />}
           </button>
         </EdgeLabelRenderer>

@@ -15,7 +15,14 @@ import {
   PlayCircleFilled,
   TeamOutlined,
 } from '@ant-design/icons';
-import { Handle, type NodeProps, type NodeTypes, Position, useStore } from '@xyflow/react';
+import {
+  Handle,
+  type NodeProps,
+  type NodeTypes,
+  Position,
+  useConnection,
+  useStore,
+} from '@xyflow/react';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -94,11 +101,35 @@ function classes(base: string, selected: boolean | undefined, active: boolean, p
     .join(' ');
 }
 
-function Handles() {
+/**
+ * While an action is being drawn from another stage, the whole box of this one is a target:
+ * dropping anywhere on the stage connects (React Flow's "easy connect" pattern). It exists
+ * only during the drag, so clicks and drags on the stage itself stay what they are, and it
+ * comes after the small handle so saved edges keep attaching to that one.
+ */
+function BodyTarget({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const armed = useConnection((c) => c.inProgress && c.fromNode.id !== id);
+  if (!armed) return null;
+  return (
+    <Handle
+      type="target"
+      id="body"
+      position={Position.Left}
+      className="stage-body-target"
+      isConnectableStart={false}
+      title={t('editor.dropToConnect')}
+      data-testid={`node-drop-${id}`}
+    />
+  );
+}
+
+function Handles({ id }: { id: string }) {
   return (
     <>
       <Handle type="target" position={Position.Left} className="stage-handle" />
       <Handle type="source" position={Position.Right} className="stage-handle source" />
+      <BodyTarget id={id} />
     </>
   );
 }
@@ -118,9 +149,12 @@ function FarBox({
   return (
     <div className={className} data-testid={`node-${id}`} data-lod="far" title={title}>
       {target ? (
-        <Handle type="target" position={Position.Left} className="stage-handle" />
+        <>
+          <Handle type="target" position={Position.Left} className="stage-handle" />
+          <BodyTarget id={id} />
+        </>
       ) : (
-        <Handles />
+        <Handles id={id} />
       )}
     </div>
   );
@@ -138,7 +172,7 @@ export const StageNodeView = memo(function StageNodeView({
   if (far) return <FarBox id={id} className={className} title={stageTitle(data, i18n.language)} />;
   return (
     <div className={className} data-testid={`node-${id}`}>
-      <Handles />
+      <Handles id={id} />
       <StartMarker id={id} />
       <div className="stage-title">{stageTitle(data, i18n.language)}</div>
       <div className="stage-key">{data.key}</div>
@@ -162,6 +196,7 @@ export const FinalNodeView = memo(function FinalNodeView({
   return (
     <div className={className} data-testid={`node-${id}`}>
       <Handle type="target" position={Position.Left} className="stage-handle" />
+      <BodyTarget id={id} />
       <div className="stage-title">{stageTitle(data, i18n.language)}</div>
       <div className="stage-key">
         {t(`editor.outcome.${outcome}`)} · {t('editor.finalBadge')}
@@ -184,7 +219,7 @@ export const HistoryNodeView = memo(function HistoryNodeView({
       data-testid={`node-${id}`}
       title={t('editor.kinds.history')}
     >
-      <Handles />
+      <Handles id={id} />
       {data.history === 'deep' ? 'H*' : 'H'}
     </div>
   );
@@ -217,7 +252,7 @@ function GroupNode({
   if (far) return <FarBox id={id} className={className} title={stageTitle(data, i18n.language)} />;
   return (
     <div className={className} data-testid={`node-${id}`}>
-      <Handles />
+      <Handles id={id} />
       <div className="group-head">
         <StartMarker id={id} />
         <span className="stage-title">{stageTitle(data, i18n.language)}</span>

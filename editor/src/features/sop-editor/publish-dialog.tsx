@@ -23,6 +23,7 @@ import { useTranslation } from 'react-i18next';
 import { type Answered, errorMessage, http, ok } from '../../shared/api/client.ts';
 import { fetchVersion, keys, publishSop } from '../../shared/api/queries.ts';
 import { type DiffEntry, diffSops, stageIds } from '../../shared/graph/sop-diff.ts';
+import { formatDuration } from './duration.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
 const CHANGE_COLOR = { added: 'green', removed: 'red', changed: 'blue' } as const;
@@ -35,13 +36,24 @@ export function DiffList({ entries }: { entries: DiffEntry[] }) {
   return (
     <ul className="diff-list" data-testid="publish-diff">
       {entries.map((d) => (
-        <li key={`${d.kind}-${d.change}-${d.id}`} data-kind={d.kind} data-change={d.change}>
+        <li
+          key={`${d.kind}-${d.change}-${d.id}`}
+          data-kind={d.kind}
+          data-change={d.change}
+          title={d.id}
+        >
           <Tag color={CHANGE_COLOR[d.change]}>{t(`publish.${d.change}`)}</Tag>
           <Tag>{t(`publish.kinds.${d.kind}`)}</Tag>
-          <Typography.Text>{d.label?.[lang] || d.id}</Typography.Text>{' '}
-          <Typography.Text type="secondary" code style={{ fontSize: 11 }}>
-            {d.id}
-          </Typography.Text>
+          {d.from && <Typography.Text type="secondary">{d.from[lang]} › </Typography.Text>}
+          <Typography.Text>{d.label?.[lang] || d.id}</Typography.Text>
+          {d.durations && (
+            <Typography.Text type="secondary" data-testid="diff-durations">
+              {'  '}
+              {[d.durations.before, d.durations.after]
+                .map((x) => (x ? formatDuration(x, t) : '—'))
+                .join(' → ')}
+            </Typography.Text>
+          )}
         </li>
       ))}
     </ul>

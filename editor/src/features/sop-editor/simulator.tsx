@@ -5,6 +5,7 @@
  * replay any path from the start to a final stage.
  */
 import {
+  BellOutlined,
   CheckCircleFilled,
   ClockCircleOutlined,
   CloseCircleFilled,
@@ -42,13 +43,18 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useUsers } from '../../shared/api/directory.ts';
+import { spanWords } from '../../shared/format/words.ts';
+import { HandoffLines } from './handoff-badge.tsx';
 import { ClonePicker } from './sim/clone-picker.tsx';
+import { type SimPeople, useSimPeople } from './sim/people.ts';
 import { GateTraces, OwnerTraceView } from './sim/trace-view.tsx';
 import { simMachine, type TraceEntry } from './sim-machine.ts';
+import { actionLabels, type Lang, stageName } from './sop-words.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
 const HOUR = 3_600_000;
+
+const langOfI18n = (language: string): Lang => (language === 'en' ? 'en' : 'zh-CN');
 
 function formatSimTime(ms: number, lang: string): string {
   return new Date(ms).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
@@ -122,12 +128,40 @@ function FieldInput({
   }
 }
 
+type T = ReturnType<typeof useTranslation>['t'];
+
+/** A timer's kind in words: 通知主管, 时限到期. */
+function timerKindWords(kind: string, t: T): string {
+  return kind === 'deadline'
+    ? t('simulator.deadlineKind')
+    : t(`stage.rungKinds.${kind}`, { defaultValue: kind });
+}
+
+/** What a trace entry did, in words: the action's label, 计时到点：通知主管, 填写字段. */
+function whatWords(
+  what: string,
+  labels: Map<string, { 'zh-CN': string; en: string }>,
+  lang: Lang,
+  t: T,
+) {
+  if (what === 'create') return t('simulator.what.create');
+  if (what === 'edit') return t('simulator.what.edit');
+  if (what === 'timer' || what.startsWith('timer:'))
+    return t('simulator.what.timer', { kind: timerKindWords(what.slice('timer:'.length), t) });
+  return labels.get(what)?.[lang] || what;
+}
+
+/** The people a notice went to, by name; the words for "nobody" when it went to no one. */
+function recipients(ids: string[], people: SimPeople): string {
+  return ids.map(people.who).join('、');
+}
+
 function TraceList({ trace, doc }: { trace: TraceEntry[]; doc: SopDocument }) {
   const { t, i18n } = useTranslation();
-  // a copied live record names real people: show their names
-  const users = useUsers();
-  const who = (id: string) => users.data?.find((u) => u.id === id)?.name ?? id;
+  // a copied live record names real people, a fresh run the simulated roster: names for both
+  const people = useSimPeople();
   const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
+  const labels = useMemo(() => actionLabels(doc), [doc]);
   return (
     <Timeline
       data-testid="sim-trace"
@@ -148,7 +182,9 @@ function TraceList({ trace, doc }: { trace: TraceEntry[]; doc: SopDocument }) {
             data-what={e.what}
           >
             <Space size={4} wrap>
-              <Typography.Text strong>{e.what}</Typography.Text>
+              <Typography.Text strong data-testid="sim-trace-title">
+                {whatWords(e.what, labels, lang, t)}
+              </Typography.Text>
               <Typography.Text type="secondary" style={{ fontSize: 11 }}>
                 {formatSimTime(e.at, i18n.language)}
               </Typography.Text>
@@ -171,11 +207,18 @@ function TraceList({ trace, doc }: { trace: TraceEntry[]; doc: SopDocument }) {
             {e.events.length > 0 && (
               <div className="trace-events">
                 {e.events.map((ev) => (
-                  <Tag key={ev.id} className="event-tag">
-                    {ev.type}
+                  <Tag key={ev.id} className="event-tag" data-type={ev.type}>
+                    {t(`simulator.events.${ev.type}`, { defaultValue: ev.type })}
                   </Tag>
                 ))}
               </div>
+            )}
+            {e.events.map((ev) =>
+              ev.type === 'escalation.notified' && ev.data.userIds.length === 0 ? (
+                <div key={ev.id} className="trace-notify nobody" data-testid="sim-notify-nobody">
+                  ⚠ {t('simulator.notifiedNobody')}
+                </div>
+              ) : null,
             )}
             {e.effects
               .filter((f) => f.type === 'notify')
@@ -183,10 +226,14 @@ function TraceList({ trace, doc }: { trace: TraceEntry[]; doc: SopDocument }) {
                 f.type === 'notify' ? (
                   // biome-ignore lint/suspicious/noArrayIndexKey: effects have no ids
                   <div key={j} className="trace-notify" data-testid="sim-notify">
-                    🔔 {f.kind}: {f.message[lang]} → {f.userIds.map(who).join(', ')}
+                    <BellOutlined />{' '}
+                    {t(`simulator.notifyKinds.${f.kind}`, { defaultValue: f.kind })}:{' '}
+                    {f.message[lang]} →{' '}
+                    <span data-testid="sim-notify-to">{recipients(f.userIds, people)}</span>
                   </div>
                 ) : null,
               )}
+            <HandoffLines effects={e.effects} />
           </div>
         ),
       }))}
@@ -195,7 +242,9 @@ function TraceList({ trace, doc }: { trace: TraceEntry[]; doc: SopDocument }) {
 }
 
 function PathsList({ doc, onReplay }: { doc: SopDocument; onReplay: (p: SopPath) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = langOfI18n(i18n.language);
+  const labels = useMemo(() => actionLabels(doc), [doc]);
   const paths = useMemo(() => {
     try {
       return enumeratePaths(doc, 200);
@@ -225,8 +274,9 @@ function PathsList({ doc, onReplay }: { doc: SopDocument; onReplay: (p: SopPath)
             </Button>,
           ]}
         >
-          <Typography.Text style={{ fontSize: 12 }}>
-            {p.steps.map((s) => s.action).join(' → ')} ⇒ <b>{p.final}</b>
+          <Typography.Text style={{ fontSize: 12 }} data-testid="sim-path-text">
+            {p.steps.map((s) => labels.get(s.action)?.[lang] || s.action).join(' → ')} ⇒{' '}
+            <b>{stageName(doc, p.final, lang)}</b>
           </Typography.Text>
         </List.Item>
       )}
@@ -243,7 +293,7 @@ export function Simulator() {
   const doc = useMemo(() => store.toDocument(), [store, revision]);
   const [snap, send] = useMachine(simMachine, { input: { doc, role: 'rep' } });
   const [fields, setFields] = useState<Fields>({});
-  const users = useUsers();
+  const people = useSimPeople();
   const [cloning, setCloning] = useState(false);
   const [cloneNotes, setCloneNotes] = useState<{ dropped: string[]; pastRungs: number } | null>(
     null,
@@ -378,7 +428,7 @@ export function Simulator() {
               <span data-testid="sim-current">
                 {active.map((s) => (
                   <Tag key={s} color="blue" data-stage={s}>
-                    {s}
+                    {stageName(doc, s, lang)}
                   </Tag>
                 ))}
               </span>
@@ -396,9 +446,8 @@ export function Simulator() {
             <div>
               <Typography.Text type="secondary">{t('simulator.owner')}: </Typography.Text>
               <Typography.Text data-testid="sim-owner" data-owner={record.ownerId ?? ''}>
-                {(record.ownerId && users.data?.find((u) => u.id === record.ownerId)?.name) ||
-                  record.ownerId ||
-                  '—'}
+                {people.who(record.ownerId)}
+                {record.teamId ? ` · ${people.team(record.teamId)}` : ''}
               </Typography.Text>
             </div>
           </div>
@@ -435,7 +484,11 @@ export function Simulator() {
                     </Tag>
                   )}
                   {!a.allowed && <Tag color="warning">{t('simulator.notAllowed')}</Tag>}
-                  {a.target && <Typography.Text type="secondary">→ {a.target}</Typography.Text>}
+                  {a.target && (
+                    <Typography.Text type="secondary" data-testid="sim-action-target">
+                      → {stageName(doc, a.target, lang)}
+                    </Typography.Text>
+                  )}
                 </Space>
                 {a.failures.map((f) => (
                   <div key={f.path} className="gate-failure">
@@ -516,7 +569,12 @@ export function Simulator() {
                       ? t('simulator.deadline')
                       : t('simulator.rung', { n: tm.rung + 1 })}
                   </Tag>
-                  {tm.kind} · {tm.stage} · {formatSimTime(tm.dueAt, i18n.language)}
+                  {timerKindWords(tm.kind, t)} · {stageName(doc, tm.stage, lang)} ·{' '}
+                  {formatSimTime(tm.dueAt, i18n.language)} (
+                  {tm.dueAt > sim.now
+                    ? t('simulator.dueIn', { span: spanWords(tm.dueAt - sim.now, t) })
+                    : t('simulator.dueNow')}
+                  )
                 </div>
               ))}
           </div>

@@ -5,7 +5,7 @@
  * Kept dependency-free on purpose: a ~30-line external store over useSyncExternalStore
  * does what zustand would, and React Flow's own zustand instance stays private to it.
  */
-import type { Problem, SopDocument } from '@closeloop/engine';
+import type { LocalizedText, Problem, SopDocument } from '@closeloop/engine';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -14,6 +14,8 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { createContext, useContext, useRef, useSyncExternalStore } from 'react';
+import type { EdgeRoute } from '../../shared/graph/layout.ts';
+import { freeSpot, numberedTitle } from '../../shared/graph/placement.ts';
 import {
   type ActionData,
   type ActionEdge,
@@ -21,19 +23,50 @@ import {
   descendantsOf,
   fitGroups,
   freshKey,
+  GROUP_PADDING,
   graphToSop,
   keyOf,
   locateProblem,
+  NODE_SIZE,
   parentPath,
   type SopGraph,
   type SopGraphMeta,
   type StageData,
   type StageKind,
   type StageNode,
+  sizeOf,
   sopToGraph,
   sortParentsFirst,
   withData,
 } from '../../shared/graph/sop-graph.ts';
+import { en } from '../../shared/i18n/en.ts';
+import { zhCN } from '../../shared/i18n/zh-CN.ts';
+
+/** State keys of new stages (ids stay ASCII; the title is what people read). */
+const KEY_BASE: Record<StageKind, string> = {
+  stage: 'stage',
+  final: 'done',
+  compound: 'compound',
+  parallel: 'parallel',
+  history: 'history',
+};
+
+/** Rough boxes of new stages, for finding free space before React Flow measures them. */
+const NEW_SIZE: Record<StageKind, { width: number; height: number }> = {
+  stage: NODE_SIZE.stage,
+  final: NODE_SIZE.final,
+  history: NODE_SIZE.history,
+  compound: { width: 260, height: 140 },
+  parallel: { width: 320, height: 220 },
+};
+
+type NewName = keyof typeof zhCN.editor.newNames;
+
+/** The default title of a new stage in both languages. */
+function newName(kind: StageKind | 'region'): LocalizedText {
+  const k: NewName = kind === 'history' ? 'stage' : kind;
+  return { 'zh-CN': zhCN.editor.newNames[k], en: en.editor.newNames[k] };
+}
 
 type Snapshot = { meta: SopGraphMeta; nodes: StageNode[]; edges: ActionEdge[] };
 
@@ -175,13 +208,23 @@ export function createEditorStore(sopId: string, doc: SopDocument) {
         source: c.source,
         target: c.target,
         selected: true,
-        data: { event, order: 0, extra: {} },
+        data: {
+          event,
+          order: 0,
+          // the button says where it goes, in the stage's own words, not `TO_CONTACTED`
+          ...(target?.data.stage?.title ? { meta: { label: { ...target.data.stage.title } } } : {}),
+          extra: {},
+        },
       };
       commit({
         edges: [...state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)), edge],
         nodes: strip(state.nodes),
       });
     },
+    /**
+     * Adds a stage near `position` (else beside its siblings) but never on top of one, titled
+     * in both languages ("新阶段" / "New stage", numbered when taken).
+     */
     addStage(kind: StageKind, parentId?: string, position?: { x: number; y: number }) {
       remember();
       const parent = parentId ? state.nodes.find((n) => n.id === parentId) : undefined;
@@ -189,17 +232,26 @@ export function createEditorStore(sopId: string, doc: SopDocument) {
         parent && (parent.type === 'compound' || parent.type === 'parallel')
           ? parent.id
           : undefined;
-      const base = kind === 'final' ? 'done' : kind === 'stage' ? 'stage' : kind;
-      const key = freshKey(state.nodes, pid, base);
+      const key = freshKey(state.nodes, pid, KEY_BASE[kind]);
       const id = pid ? `${pid}.${key}` : key;
       const siblings = state.nodes.filter((n) => n.parentId === pid);
-      const at = position ?? {
+      const preferred = position ?? {
         x: siblings.reduce((m, n) => Math.max(m, n.position.x), -260) + 260,
-        y: siblings.length ? (siblings[0]?.position.y ?? 0) : 0,
+        y: siblings.length ? (siblings[0]?.position.y ?? 0) : pid ? GROUP_PADDING.top : 0,
+      };
+      const boxes = siblings.map((n) => ({ ...n.position, ...sizeOf(n) }));
+      const at = freeSpot(boxes, preferred, NEW_SIZE[kind]);
+      const titles = state.nodes.map((n) => n.data.stage?.title);
+      const named = (k: StageKind, key: string, title: LocalizedText): StageData => {
+        const data = blankStageData(k, key);
+        if (!data.stage) return data;
+        const t = numberedTitle(title, titles);
+        titles.push(t);
+        return { ...data, stage: { ...data.stage, title: t } } as StageData;
       };
       const node = withData(
         { id, position: at, selected: true, ...(pid ? { parentId: pid } : {}) },
-        blankStageData(kind, key),
+        named(kind, key, newName(kind)),
       );
       let nodes = [...strip(state.nodes), node];
       if (kind === 'compound' || kind === 'parallel') {
@@ -208,7 +260,7 @@ export function createEditorStore(sopId: string, doc: SopDocument) {
         const childKey = kind === 'parallel' ? 'region' : 'step';
         const child = withData(
           { id: `${id}.${childKey}`, parentId: id, position: { x: 24, y: 44 } },
-          blankStageData(childKind, childKey),
+          named(childKind, childKey, kind === 'parallel' ? newName('region') : newName('stage')),
         );
         nodes.push(child);
         if (childKind === 'compound') {
@@ -219,7 +271,7 @@ export function createEditorStore(sopId: string, doc: SopDocument) {
                 parentId: `${id}.${childKey}`,
                 position: { x: 24, y: 44 },
               },
-              blankStageData('stage', 'step'),
+              named('stage', 'step', newName('stage')),
             ),
           );
         }
@@ -418,6 +470,19 @@ export function createEditorStore(sopId: string, doc: SopDocument) {
     replace(graph: SopGraph) {
       remember();
       commit({ meta: graph.meta, nodes: fitGroups(graph.nodes), edges: graph.edges });
+    },
+    /** Auto-layout's result: new positions, and each action's route (kept on the edge only). */
+    applyLayout(nodes: StageNode[], routes: ReadonlyMap<string, EdgeRoute>) {
+      remember();
+      commit({
+        nodes: fitGroups(nodes),
+        edges: state.edges.map((e) => {
+          if (!e.data) return e;
+          const { route: _r, ...data } = e.data;
+          const route = routes.get(e.id);
+          return { ...e, data: route ? { ...data, route } : data };
+        }),
+      });
     },
     setNodes(nodes: StageNode[]) {
       remember();

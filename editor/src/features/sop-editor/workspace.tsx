@@ -24,11 +24,11 @@ import { App, Badge, Button, Drawer, Dropdown, Grid, Tabs, Tooltip, Typography }
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { autoLayout } from '../../shared/graph/layout.ts';
-import type { StageKind, StageNode } from '../../shared/graph/sop-graph.ts';
-import { testProps } from '../../shared/test-props.ts';
+import { layoutGraph } from '../../shared/graph/layout.ts';
+import type { ActionEdge, StageKind, StageNode } from '../../shared/graph/sop-graph.ts';
 import { useAutosave } from './autosave.ts';
 import { Canvas } from './canvas.tsx';
+import { useRequestDelete } from './delete-request.tsx';
 import { HelpModal } from './help-modal.tsx';
 import { HistoryDrawer } from './history-drawer.tsx';
 import { useImportExport } from './import-export.tsx';
@@ -77,35 +77,6 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-/** Deletes with a confirmation when records sit in the stages going away. */
-export function useRequestDelete() {
-  const store = useEditorStore();
-  const { modal } = App.useApp();
-  const { t } = useTranslation();
-  return useCallback(
-    (nodeIds: string[], edgeIds: string[]) => {
-      const s = store.getState();
-      let records = 0;
-      for (const [stage, count] of Object.entries(s.recordCounts)) {
-        if (nodeIds.some((id) => stage === id || stage.startsWith(`${id}.`))) records += count;
-      }
-      if (records === 0) {
-        store.actions.deleteElements(nodeIds, edgeIds);
-        return;
-      }
-      modal.confirm({
-        title: t('editor.deleteTitle'),
-        content: t('editor.deleteWithRecords', { count: records }),
-        okText: t('editor.deleteConfirm'),
-        okButtonProps: testProps({ danger: true }, 'delete-confirm'),
-        cancelText: t('editor.cancel'),
-        onOk: () => store.actions.deleteElements(nodeIds, edgeIds),
-      });
-    },
-    [store, modal, t],
-  );
-}
-
 function EditorShell({ initialPublished }: { initialPublished: number | null }) {
   const { t, i18n } = useTranslation();
   const store = useEditorStore();
@@ -143,17 +114,27 @@ function EditorShell({ initialPublished }: { initialPublished: number | null }) 
     [rf],
   );
 
+  /** An action's label as the canvas shows it, so the layout leaves room for it. */
+  const edgeText = useCallback(
+    (e: ActionEdge) => {
+      const l = e.data?.meta?.label;
+      return (l && (i18n.language === 'en' ? l.en : l['zh-CN'])) || e.data?.event || '';
+    },
+    [i18n.language],
+  );
+
   const [layingOut, setLayingOut] = useState(false);
   const layoutNow = useCallback(async () => {
     setLayingOut(true);
     try {
       const s = store.getState();
-      actions.setNodes(await autoLayout(s.nodes, s.edges));
+      const laid = await layoutGraph(s.nodes, s.edges, edgeText);
+      actions.applyLayout(laid.nodes, laid.routes);
       await fitToView();
     } finally {
       setLayingOut(false);
     }
-  }, [store, actions, fitToView]);
+  }, [store, actions, fitToView, edgeText]);
 
   // a document without saved positions (an import, a library SOP) is laid out once
   const laidOut = useRef(false);
@@ -161,10 +142,28 @@ function EditorShell({ initialPublished }: { initialPublished: number | null }) 
     if (laidOut.current || !store.needsLayout) return;
     laidOut.current = true;
     const s = store.getState();
-    void autoLayout(s.nodes, s.edges).then((nodes) => {
-      store.actions.setNodes(nodes);
+    void layoutGraph(s.nodes, s.edges, edgeText).then((laid) => {
+      store.actions.applyLayout(laid.nodes, laid.routes);
       void fitToView(0);
     });
+  }, [store, fitToView, edgeText]);
+
+  // the canvas gets its final width only once the side panel is laid out beside it: fit the
+  // graph to that free area (not the whole window) while the manager has not moved it yet
+  useEffect(() => {
+    const el = document.querySelector('[data-testid="canvas"]');
+    if (!el || store.needsLayout) return;
+    const started = Date.now();
+    let last = '';
+    const ro = new ResizeObserver(([entry]) => {
+      const box = entry?.contentRect;
+      const size = box ? `${Math.round(box.width)}x${Math.round(box.height)}` : '';
+      if (!size || size === last || Date.now() - started > 3000) return;
+      last = size;
+      void fitToView(0);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
   }, [store, fitToView]);
 
   const addStage = useCallback(

@@ -192,7 +192,9 @@ export function PracticePage() {
             {t('training.pathsOf', { walked: progress.pathsWalked, total: progress.pathsTotal })} ·{' '}
             {progress.quizPassed
               ? t('training.quiz.passedShort')
-              : t('training.quiz.notPassedShort')}
+              : progress.quizAttempts > 0
+                ? t('training.quiz.notPassedShort')
+                : t('training.quiz.notYet')}
           </Typography.Text>
         </div>
       </div>

@@ -20,6 +20,7 @@ import { Alert, Button, Card, Checkbox, Form, Space, Tag, Timeline, Typography }
 import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useTeams } from '../../shared/api/directory.ts';
 import { dateTimeWords, loc, spanWords } from '../../shared/format/words.ts';
 import { InstructionsBlock, ScriptBlock, SlaBlock } from '../../shared/sop/stage-guidance.tsx';
 import { cleanValue, FieldInput } from '../../shared/ui/field-input.tsx';
@@ -64,19 +65,28 @@ function breadcrumb(index: StageIndex, id: string): string {
   return parts.join(' › ');
 }
 
+/** A team's name by id (a new hire knows 华东销售一部, not `sales`). */
+function useTeamName() {
+  const teams = useTeams();
+  return (id: string | null | undefined): string =>
+    id ? (teams.data?.find((tm) => tm.id === id)?.name ?? id) : '—';
+}
+
 function useRecipient() {
   const { t } = useTranslation();
+  const teamName = useTeamName();
   return (r: Recipient | null): string => {
     if (!r) return t('training.notice.nobody');
     if (r.kind === 'you') return t('training.notice.you');
-    if (r.kind === 'manager') return t('training.notice.manager', { team: r.team });
+    if (r.kind === 'manager') return t('training.notice.manager', { team: teamName(r.team) });
     return r.id;
   };
 }
 
 export function NoticeLine({ notice }: { notice: Notice }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const who = useRecipient();
+  const teamName = useTeamName();
   if (notice.type === 'notify') {
     return (
       <span>
@@ -89,11 +99,20 @@ export function NoticeLine({ notice }: { notice: Notice }) {
     );
   }
   if (notice.type === 'webhook')
-    return <span>{t('training.notice.webhook', { event: notice.event })}</span>;
+    return (
+      <span data-testid="notice-webhook">
+        {t('training.notice.webhook', {
+          // the record event's name in words (创建记录), the code only when it has none
+          event: i18n.exists(`customers.event.${notice.event}`)
+            ? t(`customers.event.${notice.event}`)
+            : notice.event,
+        })}
+      </span>
+    );
   return (
     <span>
       <UserSwitchOutlined />{' '}
-      {t('training.notice.assign', { who: who(notice.to), team: notice.team ?? '—' })}
+      {t('training.notice.assign', { who: who(notice.to), team: teamName(notice.team) })}
     </span>
   );
 }

@@ -8,10 +8,10 @@ import {
   App,
   Button,
   Card,
+  DatePicker,
   Empty,
   Form,
   Grid,
-  Input,
   List,
   Progress as ProgressBar,
   Select,
@@ -20,6 +20,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useLibrary } from '../../shared/api/library.ts';
@@ -89,7 +90,7 @@ function DueCell({ a }: { a: Assignment }) {
 function AssignForm({ initialSop }: { initialSop: string | undefined }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ sopId: string; userIds: string[]; due: string }>();
+  const [form] = Form.useForm<{ sopId: string; userIds: string[]; due: Dayjs | null }>();
   const library = useLibrary('', undefined);
   const users = useDirectory(true);
   const assign = useAssign();
@@ -104,10 +105,14 @@ function AssignForm({ initialSop }: { initialSop: string | undefined }) {
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ sopId: initialSop, userIds: [], due: '' }}
+        initialValues={{ sopId: initialSop, userIds: [], due: null }}
         onFinish={(v) =>
           assign.mutate(
-            { sopId: v.sopId, userIds: v.userIds, dueAt: endOfDay(v.due) },
+            {
+              sopId: v.sopId,
+              userIds: v.userIds,
+              dueAt: endOfDay(v.due ? v.due.format('YYYY-MM-DD') : ''),
+            },
             {
               onSuccess: (r) => {
                 void message.success(t('training.assign.done', { count: r.items.length }));
@@ -152,7 +157,13 @@ function AssignForm({ initialSop }: { initialSop: string | undefined }) {
             />
           </Form.Item>
           <Form.Item name="due" label={t('training.assign.due')}>
-            <Input type="date" data-testid="assign-due" />
+            {/* the app's date format (2026-12-09), not the browser's native 12/09/2026 */}
+            <DatePicker
+              format="YYYY-MM-DD"
+              className="tr-due"
+              placeholder={t('training.assign.duePlaceholder')}
+              data-testid="assign-due"
+            />
           </Form.Item>
         </div>
         <Button

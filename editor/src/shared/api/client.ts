@@ -48,11 +48,23 @@ export function problemOf(res: Response, body: unknown): ProblemDetails {
     : { title: res.statusText || i18n.t('app.error'), status: res.status };
 }
 
+const HAN = /[\u3400-\u9fff]/;
+
+/**
+ * Whether a problem's `detail` is in the reader's language. Titles come translated; details
+ * are often the server's English words for developers, and "SOP 已存在: an SOP with id …
+ * already exists" reads as two languages at once.
+ */
+export function detailFitsLocale(detail: string, lang: string): boolean {
+  return lang === 'en' ? !HAN.test(detail) : HAN.test(detail);
+}
+
 /** The message to show for any error thrown by `ok()` or by code around it. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     const d = error.problem.detail;
-    return d && d !== error.problem.title ? `${error.problem.title}: ${d}` : error.problem.title;
+    const title = error.problem.title;
+    return d && d !== title && detailFitsLocale(d, i18n.language) ? `${title}: ${d}` : title;
   }
   if (error instanceof TypeError) return i18n.t('app.networkError');
   if (error instanceof Error) return error.message;

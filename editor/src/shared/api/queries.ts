@@ -55,6 +55,8 @@ export function useLogin() {
     mutationFn: (input: { email: string; password: string }) =>
       ok(http.POST('/auth/login', { body: input })),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.me }),
+    // the login page shows the refusal itself, once; no toast repeating it
+    meta: { silent: true },
   });
 }
 

@@ -35,11 +35,31 @@ describe('diffSops', () => {
     expect(diffSops(base(), base())).toEqual([]);
   });
 
-  it('lists every stage as added for a first version', () => {
+  // a first publish used to list the stages only, not their actions, gates and SLAs
+  it('lists every stage, action, gate, SLA and field as added for a first version', () => {
     expect(diffSops(null, base()).map((d) => `${d.change} ${d.kind} ${d.id}`)).toEqual([
       'added stage a',
+      'added sla a',
       'added stage b',
+      'added action a › GO',
+      'added gate a › GO',
+      'added field phone',
     ]);
+  });
+
+  it('gives an SLA change its durations and an action the stage it leaves', () => {
+    const after = base();
+    const a = after.machine.states.a;
+    if (!a?.meta?.stage) throw new Error('fixture');
+    a.meta.stage.sla = { duration: 'PT8H', clock: 'wall', escalations: [] };
+    a.on = { GO: { target: 'b', meta: { label: zh('Go') } } };
+    const out = diffSops(base(), after);
+    expect(out.find((d) => d.kind === 'sla')?.durations).toEqual({ before: 'PT4H', after: 'PT8H' });
+    expect(out.find((d) => d.kind === 'action')).toMatchObject({
+      change: 'changed',
+      label: zh('Go'),
+      from: zh('A'),
+    });
   });
 
   it('reports stages, actions, gates, SLAs and fields separately', () => {

@@ -12,6 +12,10 @@ export type DiffEntry = {
   /** Stage path, `stage › ACTION`, or field key. */
   id: string;
   label?: LocalizedText;
+  /** For an action or gate: the title of the stage it leaves. */
+  from?: LocalizedText;
+  /** For an SLA: its duration before and after (ISO 8601). */
+  durations?: { before?: string; after?: string };
 };
 
 type Flat = {
@@ -50,18 +54,15 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 export function diffSops(before: SopDocument | null, after: SopDocument): DiffEntry[] {
   const out: DiffEntry[] = [];
   const a = flatten(after);
-  if (!before) {
-    for (const [id, s] of a.states)
-      out.push({
-        kind: 'stage',
-        change: 'added',
-        id,
-        ...(s.meta?.stage ? { label: s.meta.stage.title } : {}),
-      });
-    return out;
-  }
-  const b = flatten(before);
-  if (!same(before.name, after.name) || !same(before.description, after.description)) {
+  // a first version: every stage, action, gate, SLA and field is new
+  const first = before === null;
+  const base: SopDocument = before ?? {
+    ...after,
+    fields: [],
+    machine: { ...after.machine, states: {} },
+  };
+  const b = flatten(base);
+  if (!first && (!same(base.name, after.name) || !same(base.description, after.description))) {
     out.push({ kind: 'sop', change: 'changed', id: after.id, label: after.name });
   }
   for (const [id, s] of a.states) {
@@ -70,6 +71,9 @@ export function diffSops(before: SopDocument | null, after: SopDocument): DiffEn
     const l = label ? { label } : {};
     if (!old) {
       out.push({ kind: 'stage', change: 'added', id, ...l });
+      const sla = s.meta?.stage?.sla;
+      if (sla)
+        out.push({ kind: 'sla', change: 'added', id, ...l, durations: { after: sla.duration } });
       continue;
     }
     const { sla: slaNew, ...restNew } = s.meta?.stage ?? { title: { 'zh-CN': '', en: '' } };
@@ -87,6 +91,10 @@ export function diffSops(before: SopDocument | null, after: SopDocument): DiffEn
         change: slaOld ? (slaNew ? 'changed' : 'removed') : 'added',
         id,
         ...l,
+        durations: {
+          ...(slaOld ? { before: slaOld.duration } : {}),
+          ...(slaNew ? { after: slaNew.duration } : {}),
+        },
       });
     }
   }
@@ -99,10 +107,14 @@ export function diffSops(before: SopDocument | null, after: SopDocument): DiffEn
         ...(s.meta?.stage ? { label: s.meta.stage.title } : {}),
       });
   }
+  const titleOf = (states: Flat['states'], id: string) => {
+    const t = states.get(id)?.meta?.stage?.title;
+    return t ? { from: t } : {};
+  };
   for (const [id, x] of a.actions) {
     const old = b.actions.get(id);
     const label = x.t.meta?.label;
-    const l = label ? { label } : {};
+    const l = { ...(label ? { label } : {}), ...titleOf(a.states, x.source) };
     if (!old) {
       out.push({ kind: 'action', change: 'added', id, ...l });
       if (x.t.meta?.gate) out.push({ kind: 'gate', change: 'added', id, ...l });
@@ -122,10 +134,11 @@ export function diffSops(before: SopDocument | null, after: SopDocument): DiffEn
         change: 'removed',
         id,
         ...(x.t.meta?.label ? { label: x.t.meta.label } : {}),
+        ...titleOf(b.states, x.source),
       });
   }
   const fa = new Map(after.fields.map((f) => [f.key, f]));
-  const fb = new Map(before.fields.map((f) => [f.key, f]));
+  const fb = new Map(base.fields.map((f) => [f.key, f]));
   for (const [k, f] of fa) {
     const old = fb.get(k);
     if (!old) out.push({ kind: 'field', change: 'added', id: k, label: f.label });

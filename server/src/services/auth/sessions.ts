@@ -201,8 +201,22 @@ export async function login(
       return { info, cookie: `${workspaceId}.${secret}`, expiresAt };
     }
   }
-  // spend comparable time when no account matched, so timing does not reveal emails
-  if (rows.length === 0) await Bun.password.verify(input.password, await dummy());
+  // a deactivated account is told so, but only to someone who knows its password
+  if (rows.length === 0) {
+    const gone = await deps.db.query(
+      `select password_hash from users where email = $1 and not active
+        order by created_at limit 5`,
+      [email],
+    );
+    for (const row of gone) {
+      if (await Bun.password.verify(input.password, String(row.password_hash))) {
+        await signInSucceeded(deps.db, admission);
+        throw new DomainError('account-deactivated', 'this account has been deactivated');
+      }
+    }
+    // spend comparable time when no account matched, so timing does not reveal emails
+    if (gone.length === 0) await Bun.password.verify(input.password, await dummy());
+  }
   if (rows.length) {
     const warn = admission.accountAttempts === THROTTLE.account.free;
     await deps.db.batch([...failed('bad-password'), ...(warn ? warnOwners(rows, ip) : [])]);

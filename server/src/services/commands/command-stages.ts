@@ -105,6 +105,11 @@ export async function loadCommand(input: RunCommand, preloaded?: Preloaded): Pro
   if (cmd.type === 'create') {
     if (!input.sop) throw new Error('create needs the SOP version');
     sop = input.sop;
+    if (preloaded) {
+      // a batch of creates (an import) shares one roster the caller read and keeps current
+      ({ roster, counts } = preloaded);
+      have = preloaded.teams;
+    }
   } else {
     if (preloaded) {
       ({ stored, roster, counts } = preloaded);
@@ -140,6 +145,7 @@ export async function loadCommand(input: RunCommand, preloaded?: Preloaded): Pro
   const teamIds = new Set<string>(sop.teams);
   if (stored?.state.teamId) teamIds.add(stored.state.teamId);
   if (cmd.type === 'reassign' && cmd.teamId) teamIds.add(cmd.teamId);
+  if (cmd.type === 'create' && cmd.assign) teamIds.add(cmd.assign.team);
   if (input.rosterUsers?.length) {
     const rows = await env.db.query(
       'select team_id from memberships where workspace_id = $1 and user_id = any($2::text[])',
@@ -303,7 +309,8 @@ class Missed extends Error {
 
 /**
  * Sends the plans in ONE transaction (one plan for a command, many for the scheduler's
- * batch), then `extra`, then one NOTIFY for all of them. Each statement's check sees its rows
+ * or an import's batch) after the checked statements `first` (an import's key locks and
+ * match check), then `extra`, then one NOTIFY for all of them. Each statement's check sees its rows
  * before COMMIT; a failed check or a unique violation rolls everything back and returns the
  * miss. Other errors are thrown.
  */
@@ -311,8 +318,9 @@ export async function commitPlans(
   env: Deps,
   plans: readonly Plan[],
   extra: readonly Stmt[] = [],
+  first: readonly Planned[] = [],
 ): Promise<Committed> {
-  const planned = plans.flatMap((p) => p.planned);
+  const planned = [...first, ...plans.flatMap((p) => p.planned)];
   const payloads = plans.flatMap((p) => (p.live ? [p.live] : []));
   const stmts = [...planned.map((p) => p.stmt), ...extra];
   if (payloads.length === 1 && payloads[0]) stmts.push(notifyStmt(payloads[0]));

@@ -13,6 +13,7 @@ import type { Deps } from '../core/context.ts';
 import { DomainError, Invalid, StaleVersion } from '../core/errors.ts';
 import { commitPlans, type Miss, type Plan, planCommand, reloadRecord } from './command-stages.ts';
 import type { CommandResult, Idempotency, RunCommand } from './command-types.ts';
+import { planHandoffs } from './handoffs.ts';
 import { recordView } from './record-view.ts';
 
 export type { CommandEnv, CommandResult, Idempotency, RunCommand } from './command-types.ts';
@@ -70,7 +71,9 @@ export async function runCommand(input: RunCommand): Promise<CommandResult> {
 async function attempt(input: RunCommand): Promise<CommandResult> {
   const plan = await planCommand(input);
   if (plan.planned.length === 0) return plan.body;
-  const committed = await commitPlans(input.env, [plan]);
+  // records the action hands off to are written in the same transaction
+  const handoffs = await planHandoffs(input, plan);
+  const committed = await commitPlans(input.env, [plan, ...handoffs]);
   if (!committed.ok) throw await missError(input, plan, committed.miss);
   return plan.body;
 }

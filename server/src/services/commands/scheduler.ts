@@ -17,6 +17,7 @@ import { POOL_TIMER_KINDS } from '../customers/customer-stmts.ts';
 import { firePoolTimer } from '../customers/pool-timers.ts';
 import { AlreadyHandled, type CommandEnv, type RunCommand, runCommand } from './command.ts';
 import { commitPlans, type Plan, type Preloaded, planCommand } from './command-stages.ts';
+import { planHandoffs } from './handoffs.ts';
 import { type StoredRecord, storedRecordOf } from './record-store.ts';
 import { loadRoster } from './roster.ts';
 
@@ -211,8 +212,12 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
           const t = queue[i];
           if (!t) continue;
           let p: Plan;
+          let handoffs: Plan[];
           try {
-            p = await planCommand(await commandFor(t), { ...r, stored: current });
+            const input = await commandFor(t);
+            p = await planCommand(input, { ...r, stored: current });
+            // a move whose action hands off starts the target record in the same batch
+            handoffs = await planHandoffs(input, p);
           } catch (e) {
             if (e instanceof DomainError) {
               skips.push(markStmt(t, 'skipped', e.code));
@@ -225,7 +230,7 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
             oneByOne.push(queue.slice(i));
             break;
           }
-          plans.push(p);
+          plans.push(p, ...handoffs);
           trackAssignments(r.roster, p);
           current = p.after;
         }
@@ -423,9 +428,10 @@ function isCalendar(v: unknown): v is Calendar {
 /**
  * Carries a planned assignment into the batch's shared roster, so the next timer's
  * round-robin and weighted picks see it. (That roster has no open-record counts to adjust: a
- * decision that may depend on them is taken on a full roster, see planCommand.)
+ * decision that may depend on them is taken on a full roster, see planCommand. An import's
+ * batch, which reads counts, adjusts them itself.)
  */
-function trackAssignments(roster: Roster, p: Plan) {
+export function trackAssignments(roster: Roster, p: Plan) {
   for (const fx of p.effects) {
     if (fx.type !== 'assign' || !fx.teamId || fx.rrCursor === undefined) continue;
     const team = roster.teams.find((t) => t.id === fx.teamId);

@@ -14,10 +14,11 @@ import {
   notifyUserStmt,
 } from './customer-stmts.ts';
 import { leadFacts } from './facts.ts';
-import { loadPoolSettings } from './pool-settings.ts';
+import { loadPoolSettings, type PoolSettings } from './pool-settings.ts';
 import { armPoolTimerStmts } from './pool-timers.ts';
 import {
   type CustomerDecision,
+  type CustomerMatch,
   decideCustomer,
   type EntryChannel,
   matchCustomers,
@@ -54,13 +55,18 @@ export async function enterLead(
     fields: Fields;
     channel: EntryChannel;
     teamId: string | null;
+    /**
+     * Read by the caller for a batch of leads (an import): the pool settings of `teamId`,
+     * and this lead's matches as `matchCustomers` answers them.
+     */
+    preloaded?: { settings: PoolSettings; matches: CustomerMatch[] };
   },
 ): Promise<LeadEntry> {
   const ws = ctx.user.workspaceId;
   const q = ctx.db.query;
   const facts = leadFacts(input.defs, input.fields);
-  const settings = await loadPoolSettings(q, ws, input.teamId);
-  const matches = await matchCustomers(q, ws, facts);
+  const settings = input.preloaded?.settings ?? (await loadPoolSettings(q, ws, input.teamId));
+  const matches = input.preloaded?.matches ?? (await matchCustomers(q, ws, facts));
   const actor = { id: ctx.user.id, role: ctx.user.role };
   const decision = decideCustomer(settings.policies[input.channel], matches, actor, ctx.now);
   const customerId = decision.kind === 'attach' ? decision.customer.id : crypto.randomUUID();

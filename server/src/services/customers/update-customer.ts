@@ -1,6 +1,7 @@
 /**
- * Editing a customer (name, kind, 统一社会信用代码, source, region, industry), its match keys
- * rewritten in the same transaction; and the "ask the owner / ask my manager" request a rep
+ * Editing a customer (name, kind, 统一社会信用代码, source, region, industry, contacts), its
+ * match keys rewritten in the same transaction (a contact's new phone or e-mail is checked for
+ * 撞单 first: update-contacts.ts); and the "ask the owner / ask my manager" request a rep
  * sends after a 撞单 refusal.
  */
 import { customerKeys, usccKey } from '@closeloop/engine';
@@ -16,6 +17,7 @@ import {
   refOf,
 } from './customer-view.ts';
 import { nameKeyOf } from './facts.ts';
+import { type ContactInput, checkContacts, writeContacts } from './update-contacts.ts';
 
 export type UpdateCustomerInput = {
   customerId: string;
@@ -26,6 +28,8 @@ export type UpdateCustomerInput = {
   source?: string | null;
   region?: string | null;
   industry?: string | null;
+  /** Contacts to add (no id) or edit (with id); the rest stay as they are. */
+  contacts?: ContactInput[];
 };
 
 export const updateCustomer: Verb<UpdateCustomerInput, CustomerView> = async ({ ctx, input }) => {
@@ -44,6 +48,7 @@ export const updateCustomer: Verb<UpdateCustomerInput, CustomerView> = async ({ 
       ],
     });
   }
+  if (input.contacts?.length) checkContacts(input.contacts);
   return ctx.db.transaction(async (q) => {
     const rows = await q(
       `select ${CUSTOMER_COLUMNS} from customers c where c.workspace_id = $1 and c.id = $2 for update`,
@@ -95,6 +100,10 @@ export const updateCustomer: Verb<UpdateCustomerInput, CustomerView> = async ({ 
     const keys = customerKeys({ kind: next.kind, name: next.name, uscc: next.uscc });
     const k = insertKeysStmt(ws, input.customerId, keys);
     await q(k.text, k.params);
+    if (input.contacts?.length) {
+      const owner = typeof row.owner_id === 'string' ? row.owner_id : null;
+      await writeContacts(q, ws, input.customerId, owner, input.contacts, ctx.now);
+    }
     const e = customerEventStmt(ws, input.customerId, 'customer.updated', ctx.user.id, ctx.now, {
       before: { name: cur.name, kind: cur.kind, uscc: cur.uscc },
     });

@@ -85,6 +85,47 @@ export async function findEnteredLead(
 }
 
 /**
+ * The statements that enter a lead with its record, each returning one row or the record's
+ * whole transaction is dropped: the lead row (its source and external id enter once) and
+ * its phone/e-mail keys (under `skip`, each key enters once; under `create` a repeated key
+ * is allowed).
+ */
+export function leadGuards(
+  ctx: Ctx,
+  lead: CanonicalLead,
+  at: { recordId: string; leadId: string; keys: readonly string[]; policy: DuplicatePolicy },
+): Stmt[] {
+  const ws = ctx.user.workspaceId;
+  return [
+    {
+      text: `insert into intake_leads (workspace_id, id, channel, source, external_id, sop_id, record_id, raw, import_id, form_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) on conflict do nothing returning 1`,
+      params: [
+        ws,
+        at.leadId,
+        lead.channel,
+        lead.source,
+        lead.externalId ?? null,
+        lead.sopId,
+        at.recordId,
+        JSON.stringify(lead.raw ?? null),
+        lead.importId ?? null,
+        lead.formId ?? null,
+      ],
+    },
+    ...at.keys.map((key) => ({
+      // under `create` a repeated key is allowed: the no-op update still returns its row
+      text:
+        at.policy === 'skip'
+          ? 'insert into intake_keys (workspace_id, key, record_id) values ($1, $2, $3) on conflict do nothing returning 1'
+          : `insert into intake_keys (workspace_id, key, record_id) values ($1, $2, $3)
+             on conflict (workspace_id, key) do update set record_id = intake_keys.record_id returning 1`,
+      params: [ws, key, at.recordId],
+    })),
+  ];
+}
+
+/**
  * Enters one lead: unless it repeats an earlier one, creates its record through createRecord
  * with the lead row, its keys and the caller's `also` statements in the record's transaction.
  *
@@ -110,7 +151,6 @@ export async function enterLead({
 }): Promise<EnterLeadResult> {
   const { lead } = input;
   const policy = input.duplicatePolicy ?? 'skip';
-  const ws = ctx.user.workspaceId;
   const keys = leadKeys(input.defs, lead.fields);
   const watched = policy === 'skip' ? keys : [];
   if (!input.checked) {
@@ -119,34 +159,8 @@ export async function enterLead({
   }
   const recordId = crypto.randomUUID();
   const leadId = crypto.randomUUID();
-  const guards: Stmt[] = [
-    {
-      text: `insert into intake_leads (workspace_id, id, channel, source, external_id, sop_id, record_id, raw, import_id, form_id)
-             values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) on conflict do nothing returning 1`,
-      params: [
-        ws,
-        leadId,
-        lead.channel,
-        lead.source,
-        lead.externalId ?? null,
-        lead.sopId,
-        recordId,
-        JSON.stringify(lead.raw ?? null),
-        lead.importId ?? null,
-        lead.formId ?? null,
-      ],
-    },
-    ...keys.map((key) => ({
-      // under `create` a repeated key is allowed: the no-op update still returns its row
-      text:
-        policy === 'skip'
-          ? 'insert into intake_keys (workspace_id, key, record_id) values ($1, $2, $3) on conflict do nothing returning 1'
-          : `insert into intake_keys (workspace_id, key, record_id) values ($1, $2, $3)
-             on conflict (workspace_id, key) do update set record_id = intake_keys.record_id returning 1`,
-      params: [ws, key, recordId],
-    })),
-    ...(input.also?.(recordId) ?? []),
-  ];
+  const guards = leadGuards(ctx, lead, { recordId, leadId, keys, policy });
+  guards.push(...(input.also?.(recordId) ?? []));
   try {
     const result = await createRecord({
       ctx,

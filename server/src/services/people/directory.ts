@@ -8,6 +8,8 @@ export type UserSummary = {
   locale: 'zh-CN' | 'en';
   active: boolean;
   teamIds: string[];
+  /** E.164; shown to admins and to the user themself, null for everyone else. */
+  mobile: string | null;
 };
 
 export type TeamSummary = { id: string; name: string; managerIds: string[]; memberIds: string[] };
@@ -15,7 +17,7 @@ export type TeamSummary = { id: string; name: string; managerIds: string[]; memb
 /** Names for pickers: everyone in the caller's workspace. */
 export const listUsers: Verb<Record<string, never>, { items: UserSummary[] }> = async ({ ctx }) => {
   const rows = await ctx.db.query(
-    `select u.id, u.name, u.email, u.role, u.locale, u.active,
+    `select u.id, u.name, u.email, u.role, u.locale, u.active, u.mobile,
             coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
                        where m.workspace_id = u.workspace_id and m.user_id = u.id), '{}') as team_ids
        from users u where u.workspace_id = $1 order by u.name, u.id`,
@@ -30,6 +32,10 @@ export const listUsers: Verb<Record<string, never>, { items: UserSummary[] }> = 
       locale: r.locale === 'en' ? 'en' : 'zh-CN',
       active: r.active === true,
       teamIds: Array.isArray(r.team_ids) ? r.team_ids.map(String) : [],
+      mobile:
+        r.mobile != null && (ctx.user.role === 'admin' || String(r.id) === ctx.user.id)
+          ? String(r.mobile)
+          : null,
     })),
   };
 };

@@ -1,4 +1,4 @@
-import type { Role } from '@closeloop/engine';
+import { phoneKey, type Role } from '@closeloop/engine';
 import { dropSessionsOfStmt } from '../auth/sessions.ts';
 import { auditBy } from '../core/audit.ts';
 import type { Verb } from '../core/context.ts';
@@ -10,11 +10,13 @@ export type UpdateUserInput = {
   role?: Role;
   name?: string;
   locale?: 'zh-CN' | 'en';
+  /** Any way of writing a phone number; stored in E.164. Null or empty clears it. */
+  mobile?: string | null;
 };
 
 /**
- * Changes a user's role, name or locale (admin). Anyone may change their own name and
- * locale; nobody may change their own role (an admin cannot lock the workspace out).
+ * Changes a user's role, name, locale or mobile (admin). Anyone may change their own name,
+ * locale and mobile (the number chat robots @-mention, normalised to E.164); nobody may change their own role (an admin cannot lock the workspace out).
  */
 export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, input }) => {
   const self = input.userId === ctx.user.id;
@@ -24,18 +26,20 @@ export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, inpu
   if (self && input.role !== undefined && input.role !== ctx.user.role) {
     throw new Invalid('invalid-input', 'you cannot change your own role');
   }
+  const mobile = input.mobile === undefined ? undefined : normaliseMobile(input.mobile);
   const r = await ctx.db.transaction(async (q) => {
     const before = await q(
-      'select role, name, locale from users where workspace_id = $1 and id = $2 for update',
+      'select role, name, locale, mobile from users where workspace_id = $1 and id = $2 for update',
       [ctx.user.workspaceId, input.userId],
     );
     const old = before[0];
     if (!old) return undefined;
     const rows = await q(
       `update users set role = coalesce($3, role), name = coalesce($4, name),
-              locale = coalesce($5, locale)
+              locale = coalesce($5, locale),
+              mobile = case when $6::boolean then $7 else mobile end
         where workspace_id = $1 and id = $2
-        returning id, name, email, role, locale, active,
+        returning id, name, email, role, locale, active, mobile,
           coalesce((select array_agg(m.team_id order by m.team_id) from memberships m
                      where m.workspace_id = users.workspace_id and m.user_id = users.id), '{}') as team_ids`,
       [
@@ -44,6 +48,8 @@ export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, inpu
         input.role ?? null,
         input.name ?? null,
         input.locale ?? null,
+        mobile !== undefined,
+        mobile ?? null,
       ],
     );
     // the audit entry names each changed value, before and after
@@ -52,6 +58,8 @@ export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, inpu
       if (input[k] !== undefined && input[k] !== old[k])
         changes[k] = { from: old[k], to: input[k] };
     }
+    if (mobile !== undefined && mobile !== (old.mobile ?? null))
+      changes.mobile = { from: old.mobile ?? null, to: mobile };
     if (Object.keys(changes).length) {
       const action = changes.role ? 'user.role-changed' : 'user.updated';
       const a = auditBy(ctx, action, { type: 'user', id: input.userId }, { changes });
@@ -71,5 +79,14 @@ export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, inpu
     locale: r.locale === 'en' ? 'en' : 'zh-CN',
     active: r.active === true,
     teamIds: Array.isArray(r.team_ids) ? r.team_ids.map(String) : [],
+    mobile: r.mobile == null ? null : String(r.mobile),
   };
 };
+
+/** E.164, or null to clear; 422 `invalid-input` when the text is not a phone number. */
+function normaliseMobile(raw: string | null): string | null {
+  if (raw === null || raw.trim() === '') return null;
+  const e164 = phoneKey(raw);
+  if (!e164) throw new Invalid('invalid-input', 'mobile is not a valid phone number');
+  return e164;
+}

@@ -1,12 +1,14 @@
-import { type Fields, own, type SopDocument, type StateConfig } from '@closeloop/engine';
+import type { Fields } from '@closeloop/engine';
 import type { Stmt } from '../../db/client.ts';
-import { type CommandResult, runCommand } from '../commands/command.ts';
+import { type CommandResult, type RunCommand, runCommand } from '../commands/command.ts';
 import { envOf, idempotencyOf } from '../commands/env.ts';
+import { initialStages } from '../commands/initial-stages.ts';
 import { assertWorksRecords } from '../core/access.ts';
-import type { Verb } from '../core/context.ts';
+import type { Ctx, Verb } from '../core/context.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
-import { enterLead } from '../customers/enter-lead.ts';
+import { enterLead, type LeadEntry } from '../customers/enter-lead.ts';
 import type { EntryChannel } from '../customers/resolve-customer.ts';
+import type { LoadedSop } from '../sops/sop-cache.ts';
 import { assertMayRoute } from './routing-check.ts';
 
 export type CreateRecordInput = {
@@ -34,26 +36,45 @@ export type CreateRecordResult = CommandResult & {
   customer?: { id: string; created: boolean; flagged: boolean };
 };
 
-/** Stage ids active when a record starts (the initial configuration of the machine). */
-export function initialStages(doc: SopDocument): string[] {
-  const out: string[] = [];
-  const enter = (states: Record<string, StateConfig>, key: string, prefix: string) => {
-    const id = prefix + key;
-    out.push(id);
-    const s = own(states, key);
-    if (!s?.states) return;
-    if (s.type === 'parallel') {
-      for (const k of Object.keys(s.states)) enter(s.states, k, `${id}.`);
-    } else if (s.initial) {
-      enter(s.states, s.initial, `${id}.`);
-    }
+/**
+ * The owner a new record starts with: the one named, else (unless an admin files it) the
+ * creator when the initial stages have no owner rule to route it.
+ */
+export function defaultOwnerOf(ctx: Ctx, sop: LoadedSop, ownerId?: string): string | undefined {
+  if (ownerId || ctx.user.role === 'admin') return ownerId;
+  const routed = initialStages(sop.doc).some((id) => sop.compiled.owners.has(id));
+  return routed ? undefined : ctx.user.id;
+}
+
+/**
+ * The create command of a record whose customer is already resolved (`entry`), ready for
+ * runCommand or, in a batch (an import), for planCommand and commitPlans.
+ */
+export function createCommandOf(
+  ctx: Ctx,
+  sop: LoadedSop,
+  input: Pick<CreateRecordInput, 'fields' | 'teamId' | 'guards'> & {
+    recordId: string;
+    ownerId: string | undefined;
+  },
+  entry: LeadEntry,
+): RunCommand {
+  const { recordId, ownerId } = input;
+  return {
+    env: envOf(ctx),
+    recordId,
+    sop,
+    cmd: {
+      type: 'create',
+      recordId,
+      fields: input.fields,
+      ...(ownerId ? { ownerId } : {}),
+      ...(input.teamId ? { teamId: input.teamId } : {}),
+    },
+    rosterUsers: ownerId ? [ownerId] : [],
+    extraStmts: entry.stmts,
+    ...(input.guards?.length ? { guards: input.guards } : {}),
   };
-  if (doc.machine.type === 'parallel') {
-    for (const k of Object.keys(doc.machine.states)) enter(doc.machine.states, k, '');
-  } else {
-    enter(doc.machine.states, doc.machine.initial, '');
-  }
-  return out;
 }
 
 /**
@@ -74,11 +95,7 @@ export const createRecord: Verb<CreateRecordInput, CreateRecordResult> = async (
   }
   const sop = await ctx.sops.get(ws, input.sopId, Number(row.published_version));
   await assertMayRoute(ctx, { ownerId: input.ownerId, teamId: input.teamId });
-  let ownerId = input.ownerId;
-  if (!ownerId && ctx.user.role !== 'admin') {
-    const routed = initialStages(sop.doc).some((id) => sop.compiled.owners.has(id));
-    if (!routed) ownerId = ctx.user.id;
-  }
+  const ownerId = defaultOwnerOf(ctx, sop, input.ownerId);
   const recordId = input.recordId ?? crypto.randomUUID();
   const entry = await enterLead(ctx, {
     defs: sop.doc.fields,
@@ -87,19 +104,7 @@ export const createRecord: Verb<CreateRecordInput, CreateRecordResult> = async (
     teamId: input.teamId ?? null,
   });
   const out = await runCommand({
-    env: envOf(ctx),
-    recordId,
-    sop,
-    cmd: {
-      type: 'create',
-      recordId,
-      fields: input.fields,
-      ...(ownerId ? { ownerId } : {}),
-      ...(input.teamId ? { teamId: input.teamId } : {}),
-    },
-    rosterUsers: ownerId ? [ownerId] : [],
-    extraStmts: entry.stmts,
-    ...(input.guards?.length ? { guards: input.guards } : {}),
+    ...createCommandOf(ctx, sop, { ...input, recordId, ownerId }, entry),
     idempotency: idempotencyOf(ctx, input.idempotencyKey, {
       op: 'createRecord',
       sopId: input.sopId,

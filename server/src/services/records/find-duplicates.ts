@@ -1,19 +1,26 @@
 /**
  * Duplicate detection for quick capture (撞单): a new lead's phone, email or company is
  * compared, normalised, with every record in the workspace — including records the caller
- * may not see. A visible match names the record; a hidden one only says who owns it.
+ * may not see — and with every customer (find-duplicate-customers.ts). A visible match names
+ * the record or customer; a hidden one only says who owns it.
  */
 import { type FieldDef, type LocalizedText, normalizePhone, own } from '@closeloop/engine';
 import { isRecordState } from '../commands/record-store.ts';
 import { assertWorksRecords, canSeeRecord } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
 import { Invalid } from '../core/errors.ts';
+import {
+  type CustomerDuplicate,
+  findDuplicateCustomers,
+} from '../customers/find-duplicate-customers.ts';
 import { toMs } from '../sops/sop-common.ts';
 
 export type FindDuplicatesInput = {
   phone?: string;
   email?: string;
   company?: string;
+  /** 统一社会信用代码 (compared with customers only). */
+  uscc?: string;
   /** Leave this record out (checking an existing record against the rest). */
   excludeRecordId?: string;
 };
@@ -42,6 +49,8 @@ export type FindDuplicatesResult = {
   /** The normalised values the search used (null when a value was too short to compare). */
   normalized: { phone: string | null; email: string | null; company: string | null };
   matches: DuplicateMatch[];
+  /** Customers sharing a key with the input (hard and soft matches), hidden ones by owner only. */
+  customers: CustomerDuplicate[];
 };
 
 const MAX_MATCHES = 10;
@@ -127,12 +136,18 @@ export const findDuplicates: Verb<FindDuplicatesInput, FindDuplicatesResult> = a
   const email = emailKey(input.email);
   const company = companyKey(input.company);
   const normalized = { phone, email, company };
-  if (!input.phone?.trim() && !input.email?.trim() && !input.company?.trim()) {
-    throw new Invalid('invalid-input', 'give a phone, an email or a company to compare', {
-      errors: [{ path: 'query', message: 'phone, email or company is required' }],
+  if (
+    !input.phone?.trim() &&
+    !input.email?.trim() &&
+    !input.company?.trim() &&
+    !input.uscc?.trim()
+  ) {
+    throw new Invalid('invalid-input', 'give a phone, an email, a company or a credit code', {
+      errors: [{ path: 'query', message: 'phone, email, company or uscc is required' }],
     });
   }
-  if (!phone && !email && !company) return { normalized, matches: [] };
+  const customers = await findDuplicateCustomers(ctx, input);
+  if (!phone && !email && !company) return { normalized, matches: [], customers };
 
   // a cheap superset in SQL over every field value; the exact, type-aware check follows in JS
   const params: unknown[] = [ctx.user.workspaceId, input.excludeRecordId ?? ''];
@@ -231,7 +246,7 @@ export const findDuplicates: Verb<FindDuplicatesInput, FindDuplicatesResult> = a
   }
   // records the caller can open first: they can act on those
   matches.sort((a, b) => Number(b.visible) - Number(a.visible));
-  return { normalized, matches };
+  return { normalized, matches, customers };
 };
 
 function leafStages(value: unknown, prefix = ''): string[] {

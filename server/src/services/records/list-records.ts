@@ -9,7 +9,7 @@ export type ListRecordsInput = {
   stage?: string;
   ownerId?: string;
   teamId?: string;
-  status?: 'open' | 'won' | 'lost' | 'done';
+  status?: 'open' | 'won' | 'lost' | 'done' | 'closed';
   overdue?: boolean;
   q?: string;
   cursor?: string;
@@ -57,7 +57,8 @@ export const listRecords: Verb<
   if (input.stage) add((n) => `$${n} = any(r.stages)`, input.stage);
   if (input.ownerId) add((n) => `r.owner_id = $${n}`, input.ownerId);
   if (input.teamId) add((n) => `r.team_id = $${n}`, input.teamId);
-  if (input.status) add((n) => `r.status = $${n}`, input.status);
+  if (input.status === 'closed') where.push(`r.status <> 'open'`);
+  else if (input.status) add((n) => `r.status = $${n}`, input.status);
   if (input.overdue === true) {
     add((n) => `r.status = 'open' and r.due_at <= to_timestamp($${n}::float8 / 1000)`, ctx.now);
   } else if (input.overdue === false) {

@@ -13,7 +13,53 @@ export type NotificationView = {
   message: LocalizedText;
   createdAt: number | null;
   readAt: number | null;
+  /** Set on the one item standing for all notifications of one handover. */
+  group?: {
+    count: number;
+    ids: string[];
+    records: Array<{ id: string; title: string; subtitle: string } | null>;
+  };
 };
+
+/** Kinds sent once per record by one bulk change; the rows of one change share their time. */
+const GROUPED_KINDS = new Set(['handed-over']);
+
+/**
+ * Folds the notifications of one handover (same kind, same moment: one transaction) into
+ * one item with the count and the records' names, so 33 records handed over make one entry.
+ */
+export function groupNotifications(items: NotificationView[]): NotificationView[] {
+  const out: NotificationView[] = [];
+  const byKey = new Map<string, NotificationView>();
+  for (const n of items) {
+    const key =
+      GROUPED_KINDS.has(n.kind) && n.createdAt !== null ? `${n.kind}@${n.createdAt}` : null;
+    const head = key ? byKey.get(key) : undefined;
+    if (!key || !head) {
+      if (key) byKey.set(key, n);
+      out.push(n);
+      continue;
+    }
+    const g = head.group ?? {
+      count: 1,
+      ids: [head.id],
+      records: [
+        head.recordId
+          ? { id: head.recordId, ...(head.record ?? { title: '', subtitle: '' }) }
+          : null,
+      ],
+    };
+    g.count += 1;
+    g.ids.push(n.id);
+    g.records.push(
+      n.recordId ? { id: n.recordId, ...(n.record ?? { title: '', subtitle: '' }) } : null,
+    );
+    head.group = g;
+    // unread while any of them is
+    if (n.readAt === null) head.readAt = null;
+  }
+  return out;
+}
 
 const isText = (v: unknown): v is LocalizedText =>
   !!v && typeof v === 'object' && 'en' in v && 'zh-CN' in v;
@@ -38,7 +84,9 @@ export const listNotifications: Verb<
       [ws, ctx.user.id, limit, ...(vis?.params ?? [])],
     ),
     ctx.db.query(
-      `select count(*)::int as n from notifications
+      // one handover counts once (see groupNotifications)
+      `select count(distinct case when kind = 'handed-over' then kind || created_at::text else id end)::int as n
+         from notifications
         where workspace_id = $1 and user_id = $2 and read_at is null`,
       [ws, ctx.user.id],
     ),
@@ -54,7 +102,7 @@ export const listNotifications: Verb<
       readAt: toMs(r.read_at),
     })),
   );
-  return { items, unread: Number(counts[0]?.n ?? 0) };
+  return { items: groupNotifications(items), unread: Number(counts[0]?.n ?? 0) };
 
   async function labelOf(r: Record<string, unknown>) {
     if (typeof r.sop_id !== 'string' || !r.fields || typeof r.fields !== 'object') return null;

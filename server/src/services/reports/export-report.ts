@@ -7,6 +7,7 @@
 import { auditBy, writeAudit } from '../core/audit.ts';
 import type { Ctx, Verb } from '../core/context.ts';
 import { Invalid } from '../core/errors.ts';
+import { durationText } from '../training/quiz.ts';
 import { bottleneckMapFor } from './get-bottleneck-map.ts';
 import { breachesFor } from './get-breaches.ts';
 import { funnelFor } from './get-funnel.ts';
@@ -49,6 +50,28 @@ const hours = (ms: number | null) =>
   ms === null ? null : Math.round((ms / 3_600_000) * 100) / 100;
 const pct = (r: number | null) => (r === null ? null : Math.round(r * 1000) / 10);
 
+/** "UTC+08:00": the workspace's offset, named in the header of a time column. */
+function offsetName(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `UTC${sign}${hh}:${mm}`;
+}
+
+/** An instant on the workspace's clock, "2026-12-02 17:30", as spreadsheets read dates. */
+function localTime(ms: number | null, offsetMinutes: number): string | null {
+  if (ms === null) return null;
+  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** A stage's SLA (`P1D working`) in words: "1 个工作日" / "1 working day". */
+function slaWords(sla: string | null, lang: Lang): string | null {
+  if (!sla) return null;
+  const [iso = '', clock] = sla.split(' ');
+  return durationText(iso, clock === 'working' ? 'working' : 'wall')[lang];
+}
+
 const H: Record<string, { 'zh-CN': string; en: string }> = {
   stage: { 'zh-CN': '阶段', en: 'Stage' },
   stageId: { 'zh-CN': '阶段ID', en: 'Stage id' },
@@ -71,6 +94,7 @@ const H: Record<string, { 'zh-CN': string; en: string }> = {
   overdue: { 'zh-CN': '已超时', en: 'Overdue' },
   overdueRate: { 'zh-CN': '超时占比(%)', en: 'Overdue (%)' },
   oldestDue: { 'zh-CN': '最早截止时间', en: 'Oldest deadline' },
+  sla: { 'zh-CN': '时限', en: 'Deadline (SLA)' },
   kind: { 'zh-CN': '类别', en: 'Kind' },
   reason: { 'zh-CN': '原因', en: 'Reason' },
   count: { 'zh-CN': '数量', en: 'Count' },
@@ -182,21 +206,34 @@ async function buildCsv(
       if (!sop) break;
       const r = await breachesFor(ctx, f, sop);
       return toCsv(
-        h('stageId', 'stage', 'entries', 'breached', 'breachRate'),
-        r.stages.map((s) => [s.id, s.title[lang], s.visits, s.breached, pct(s.rate)]),
+        h('stageId', 'stage', 'sla', 'entries', 'breached', 'breachRate'),
+        r.stages.map((s) => [
+          s.id,
+          s.title[lang],
+          slaWords(s.sla, lang),
+          s.visits,
+          s.breached,
+          pct(s.rate),
+        ]),
       );
     }
     case 'workload': {
       const r = await getWorkload({ ctx, input: f });
+      const off = ctx.calendar.utcOffsetMinutes;
+      // times on the workspace's clock, the offset named in the header
+      const [oldest = ''] = h('oldestDue');
       return toCsv(
-        h('rep', 'team', 'openNow', 'overdue', 'overdueRate', 'oldestDue'),
+        [
+          ...h('rep', 'team', 'openNow', 'overdue', 'overdueRate'),
+          `${oldest} (${offsetName(off)})`,
+        ],
         r.reps.map((x) => [
           x.name,
           x.teamName,
           x.open,
           x.overdue,
           pct(x.overdueRate),
-          x.oldestDueAt === null ? null : new Date(x.oldestDueAt).toISOString(),
+          localTime(x.oldestDueAt, off),
         ]),
       );
     }

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@closeloop/engine';
+import type { LocalizedText, SopDocument } from '@closeloop/engine';
 import { visibilitySql } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
 import { toMs } from './sop-common.ts';
@@ -10,7 +10,19 @@ export type SopSummary = {
   publishedVersion: number | null;
   recordCount: number;
   openCount: number;
+  /** The published version's tags (its category: lead, after-sales, handover…). */
+  tags: string[];
+  /**
+   * Whether the caller starts records of it by hand (quick capture): its published version
+   * has capture fields and its `startableBy` (all roles when absent) names the caller's role.
+   */
+  startable: boolean;
 };
+
+function startable(doc: SopDocument | null, role: string): boolean {
+  if (!doc?.fields.some((f) => f.capture)) return false;
+  return !doc.startableBy || doc.startableBy.some((r) => r === role);
+}
 
 const isText = (v: unknown): v is LocalizedText =>
   !!v && typeof v === 'object' && 'en' in v && 'zh-CN' in v;
@@ -26,14 +38,26 @@ export const listSops: Verb<Record<string, never>, { items: SopSummary[] }> = as
        from sops s where s.workspace_id = $1 order by s.id`,
     [ctx.user.workspaceId, ...(vis?.params ?? [])],
   );
+  const published = await Promise.all(
+    rows.map((r) =>
+      r.published_version === null
+        ? null
+        : ctx.sops
+            .get(ctx.user.workspaceId, String(r.id), Number(r.published_version))
+            .then((l) => l.doc)
+            .catch(() => null),
+    ),
+  );
   return {
-    items: rows.map((r) => ({
+    items: rows.map((r, i) => ({
       sopId: String(r.id),
       name: isText(r.name) ? r.name : { 'zh-CN': String(r.id), en: String(r.id) },
       draftUpdatedAt: toMs(r.draft_updated_at),
       publishedVersion: r.published_version === null ? null : Number(r.published_version),
       recordCount: Number(r.record_count),
       openCount: Number(r.open_count),
+      tags: published[i]?.tags ?? [],
+      startable: startable(published[i] ?? null, ctx.user.role),
     })),
   };
 };

@@ -1,5 +1,6 @@
-import { checkSop } from '@closeloop/engine';
+import { checkSop, parseSop } from '@closeloop/engine';
 import type { Row } from '../../db/client.ts';
+import { handoffTargets } from '../commands/handoffs.ts';
 import { assertRole, SOP_PUBLISHERS } from '../core/access.ts';
 import { auditBy } from '../core/audit.ts';
 import type { Verb } from '../core/context.ts';
@@ -27,7 +28,9 @@ export const publishSop: Verb<{ sopId: string; note: string }, PublishResult> = 
     );
     const row = rows[0];
     if (!row) throw new NotFound('SOP', input.sopId);
-    const checked = checkSop(row.draft);
+    const parsed = parseSop(row.draft);
+    const targets = parsed.ok ? await handoffTargets(q, ws, parsed.doc) : undefined;
+    const checked = checkSop(row.draft, { targets });
     const problems = [...checked.problems];
     if (checked.doc) problems.push(...(await workspaceProblems(q, ws, checked.doc)));
     if (!checked.ok || !checked.doc || problems.length) throw new SopInvalid(problems);

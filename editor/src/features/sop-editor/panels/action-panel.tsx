@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { type ActionData, stageTitle } from '../../../shared/graph/sop-graph.ts';
 import { useEditor, useEditorActions } from '../store.ts';
 import { ConditionBuilder } from './condition-builder.tsx';
+import { HandoffEditor } from './handoff-editor.tsx';
 import { LocalizedInput } from './localized-input.tsx';
 import { useVocabulary } from './vocabulary.ts';
 
@@ -91,7 +92,18 @@ export function ActionPanel({
   const actions = useEditorActions();
   const edge = useEditor((s) => s.edges.find((e) => e.id === edgeId));
   const nodes = useEditor((s) => s.nodes);
+  const titleCount = new Map<string, number>();
+  for (const n of nodes) {
+    const title = stageTitle(n.data, i18n.language);
+    titleCount.set(title, (titleCount.get(title) ?? 0) + 1);
+  }
+  const sameTitle = new Set([...titleCount].filter(([, n]) => n > 1).map(([x]) => x));
+  const parentTitle = (id: string | undefined, own: string) => {
+    const parent = id ? nodes.find((n) => n.id === id) : undefined;
+    return parent ? stageTitle(parent.data, i18n.language) : own;
+  };
   const fields = useEditor((s) => s.meta.fields);
+  const sopId = useEditor((s) => s.sopId);
   const vocab = useVocabulary();
   const [required, setRequired] = useState<string[]>([]);
   if (!edge?.data) return null;
@@ -155,7 +167,10 @@ export function ActionPanel({
               { value: '', label: t('action.targetless') },
               ...nodes.map((n) => ({
                 value: n.id,
-                label: `${stageTitle(n.data, i18n.language)} (${n.id})`,
+                // two stages of one title are told apart by their parent's title
+                label: sameTitle.has(stageTitle(n.data, i18n.language))
+                  ? `${stageTitle(n.data, i18n.language)} · ${parentTitle(n.parentId, n.id)}`
+                  : stageTitle(n.data, i18n.language),
               })),
             ]}
             style={{ width: 200 }}
@@ -252,6 +267,12 @@ export function ActionPanel({
           </Space>
         )}
       </Form.Item>
+      <HandoffEditor
+        value={meta.handoff}
+        onChange={(handoff) => setMeta({ handoff }, 'handoff')}
+        sopId={sopId}
+        fields={fields}
+      />
     </Form>
   );
 }

@@ -7,7 +7,7 @@
  */
 import { DeleteOutlined, MessageOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Condition, LeafCondition, LocalizedText, TopLevelCondition } from '@closeloop/engine';
-import { Button, Input, InputNumber, Segmented, Select, Space, Tooltip } from 'antd';
+import { Button, Checkbox, Input, InputNumber, Segmented, Select, Space, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LocalizedInput } from './localized-input.tsx';
@@ -27,6 +27,21 @@ export type OperatorOption = { value: string; label: string; valueKind: ValueKin
 type Ctx = { facts: FactOption[]; operators: OperatorOption[]; testid: string };
 
 type Group = { all: Condition[] } | { any: Condition[] } | { not: Condition };
+
+/**
+ * The fact picker's options: value and label only. A fact's own `options` (a select field's
+ * choices) must not reach antd's Select, which would read them as an option group and offer
+ * the choices as facts.
+ */
+export function factChoices(
+  facts: FactOption[],
+  current: string,
+): Array<{ value: string; label: string }> {
+  const list = facts.map((f) => ({ value: f.value, label: f.label }));
+  if (current && !facts.some((f) => f.value === current))
+    list.push({ value: current, label: current });
+  return list;
+}
 
 function isLeaf(c: Condition): c is LeafCondition {
   return 'fact' in c;
@@ -86,6 +101,20 @@ function ValueEditor({
   }
   if (kind === 'list') {
     const list = Array.isArray(leaf.value) ? leaf.value.map(String) : [];
+    // a select field: tick its options, shown by label; the condition keeps the option keys
+    if (fact?.options?.length) {
+      const known = new Set(fact.options.map((o) => o.value));
+      const unknown = list.filter((v) => !known.has(v));
+      return (
+        <Checkbox.Group
+          className="cond-options"
+          value={list}
+          onChange={(v) => onChange(v.map(String))}
+          options={[...fact.options, ...unknown.map((v) => ({ value: v, label: v }))]}
+          data-testid={`${testid}-value`}
+        />
+      );
+    }
     return (
       <Select
         mode="tags"
@@ -171,7 +200,6 @@ function LeafRow({
   const { t } = useTranslation();
   const [showMsg, setShowMsg] = useState(false);
   const testid = `${ctx.testid}-${path}`;
-  const factKnown = ctx.facts.some((f) => f.value === leaf.fact);
   const opKnown = ctx.operators.some((o) => o.value === leaf.operator);
   return (
     <div className="cond-leaf" data-testid={testid}>
@@ -184,7 +212,7 @@ function LeafRow({
             const op = ctx.operators.find((o) => o.value === leaf.operator);
             onChange({ ...leaf, fact, value: defaultValue(op?.valueKind ?? 'any', f) });
           }}
-          options={factKnown ? ctx.facts : [...ctx.facts, { value: leaf.fact, label: leaf.fact }]}
+          options={factChoices(ctx.facts, leaf.fact)}
           placeholder={t('condition.fact')}
           data-testid={`${testid}-fact`}
           style={{ minWidth: 130 }}

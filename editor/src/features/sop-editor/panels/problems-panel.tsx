@@ -2,16 +2,35 @@
 import { AimOutlined, CheckCircleOutlined } from '@ant-design/icons';
 import { useReactFlow } from '@xyflow/react';
 import { Button, List, Result, Typography } from 'antd';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { locateProblem } from '../../../shared/graph/sop-graph.ts';
+import { describePath, type PathWords } from '../sop-words.ts';
 import { useEditor, useEditorStore } from '../store.ts';
 
 export function ProblemsPanel({ onPick }: { onPick?: () => void }) {
   const { t, i18n } = useTranslation();
   const problems = useEditor((s) => s.problems);
+  const revision = useEditor((s) => s.revision);
   const store = useEditorStore();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new document per revision
+  const doc = useMemo(() => store.toDocument(), [store, revision]);
   const rf = useReactFlow();
   const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
+  const words: PathWords = {
+    stage: (name) => t('problems.where.stage', { name }),
+    action: (name) => t('problems.where.action', { name }),
+    field: (name) => t('problems.where.field', { name }),
+    part: {
+      gate: t('problems.where.gate'),
+      sla: t('problems.where.sla'),
+      owner: t('problems.where.owner'),
+      checklist: t('problems.where.checklist'),
+      fields: t('problems.where.fields'),
+      handoff: t('problems.where.handoff'),
+      sop: t('problems.where.sop'),
+    },
+  };
   if (problems.length === 0) {
     return (
       <Result
@@ -62,8 +81,13 @@ export function ProblemsPanel({ onPick }: { onPick?: () => void }) {
               </Typography.Link>
             }
             description={
-              <Typography.Text type="secondary" code style={{ fontSize: 11 }}>
-                {p.path}
+              <Typography.Text
+                type="secondary"
+                style={{ fontSize: 12 }}
+                data-testid="problem-where"
+                data-path={p.path}
+              >
+                {describePath(doc, p.path, words, lang) ?? t('problems.where.sop')}
               </Typography.Text>
             }
           />

@@ -13,8 +13,9 @@ import {
 } from '@closeloop/engine';
 import { Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useUsers } from '../../../shared/api/directory.ts';
+import { stageName } from '../sop-words.ts';
 import type { GateTrace, OwnerDecision } from './explain.ts';
+import { useSimPeople } from './people.ts';
 import './sim.css';
 
 type Lang = 'zh-CN' | 'en';
@@ -170,13 +171,15 @@ export function ConditionTree({
 /** Every gate one action checks (one per candidate transition). */
 export function GateTraces({ doc, gates }: { doc: SopDocument; gates: GateTrace[] }) {
   const { t } = useTranslation();
+  const lang = useLang();
   return (
     <div className="gate-traces" data-testid="sim-gate-trace">
       {gates.map((g) => (
         <div key={`${g.from}>${g.target}`} className="gate-trace" data-action={g.action}>
           {gates.length > 1 && (
             <Typography.Text type="secondary" style={{ fontSize: 11 }}>
-              {g.from || '*'} → {g.target ?? '—'}
+              {g.from ? stageName(doc, g.from, lang) : '*'} →{' '}
+              {g.target ? stageName(doc, g.target, lang) : '—'}
             </Typography.Text>
           )}
           {!g.allowed && <Tag color="warning">{t('simulator.notAllowed')}</Tag>}
@@ -194,25 +197,25 @@ export function GateTraces({ doc, gates }: { doc: SopDocument; gates: GateTrace[
 /** Which owner rule matched and whom its strategy picked. */
 export function OwnerTraceView({ doc, decision }: { doc: SopDocument; decision: OwnerDecision }) {
   const { t } = useTranslation();
-  const users = useUsers();
-  const who = (id: string | null | undefined) =>
-    (id && users.data?.find((u) => u.id === id)?.name) || id || '—';
+  const lang = useLang();
+  const { who, team } = useSimPeople();
   const { trace } = decision;
+  const stage = stageName(doc, decision.stage, lang);
   const strategy = (s: string) => t(`stage.strategies.${s}`, { defaultValue: s });
   const a = trace.assignment;
   const summary = decision.rungAssign
     ? t('simulator.rungAssigns', {
-        team: decision.rungAssign.team,
+        team: team(decision.rungAssign.team),
         strategy: strategy(decision.rungAssign.strategy),
       })
     : typeof trace.decidedBy === 'number' && a
       ? t('simulator.decidedByRule', {
           n: trace.decidedBy + 1,
-          team: a.team,
+          team: team(a.team),
           strategy: strategy(a.strategy),
         })
       : trace.decidedBy === 'default' && a
-        ? t('simulator.decidedByDefault', { team: a.team, strategy: strategy(a.strategy) })
+        ? t('simulator.decidedByDefault', { team: team(a.team), strategy: strategy(a.strategy) })
         : t('simulator.decidedByNone');
   return (
     <div
@@ -223,8 +226,8 @@ export function OwnerTraceView({ doc, decision }: { doc: SopDocument; decision: 
     >
       <Typography.Text strong>
         {decision.cause === 'escalation'
-          ? t('simulator.ownerEscalation', { stage: decision.stage })
-          : t('simulator.ownerRule', { stage: decision.stage })}
+          ? t('simulator.ownerEscalation', { stage })
+          : t('simulator.ownerRule', { stage })}
       </Typography.Text>
       <div data-testid="sim-owner-decision">{summary}</div>
       {a && (
@@ -236,7 +239,7 @@ export function OwnerTraceView({ doc, decision }: { doc: SopDocument; decision: 
                   strategy: strategy(trace.pick.strategy),
                   user: who(trace.pick.userId),
                 })
-              : t('simulator.nobody', { team: a.team })}
+              : t('simulator.nobody', { team: team(a.team) })}
         </div>
       )}
       {decision.assigned && (
@@ -250,9 +253,9 @@ export function OwnerTraceView({ doc, decision }: { doc: SopDocument; decision: 
       {trace.rules.map((r) => (
         <div key={r.index} className="owner-rule" data-matched={trace.decidedBy === r.index}>
           {r.skipped ? <MinusCircleOutlined /> : <Verdict passed={r.passed} />}{' '}
-          {t('simulator.ruleN', { n: r.index + 1 })} → {r.assign.team} ·{' '}
+          {t('simulator.ruleN', { n: r.index + 1 })} → {team(r.assign.team)} ·{' '}
           {strategy(r.assign.strategy)}
-          {r.assign.user ? ` (${r.assign.user})` : ''}{' '}
+          {r.assign.user ? ` (${who(r.assign.user)})` : ''}{' '}
           <Typography.Text type="secondary" style={{ fontSize: 11 }}>
             {t('simulator.priority', { n: r.priority })}
             {r.skipped ? ` · ${t('simulator.notReached')}` : ''}

@@ -3,11 +3,12 @@
  * per-form rates counted from the submissions table), then entered as a lead — or held for
  * review. A held submission gets the same thank-you page, so a bot learns nothing.
  */
-import type { LocalizedText } from '@closeloop/engine';
+import type { FieldDef, Fields, LocalizedText } from '@closeloop/engine';
+import type { Stmt } from '../../../db/client.ts';
 import { sessionInfoOf, sha256 } from '../../auth/sessions.ts';
 import type { Ctx, Deps } from '../../core/context.ts';
 import { Invalid, NotFound } from '../../core/errors.ts';
-import { enterLead } from '../enter-lead.ts';
+import { type EnterLeadResult, enterLead } from '../enter-lead.ts';
 import { publishedSop } from '../imports/setup.ts';
 import { coerceFields } from '../intake-lead.ts';
 import { isMainlandMobile } from '../values.ts';
@@ -40,7 +41,7 @@ export type SubmitFormResult = {
 const msg = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en });
 
 /** The context of a form acting for its workspace (like an intake token). */
-async function formCtx(deps: Deps, form: Form & { workspaceId: string }): Promise<Ctx> {
+export async function formCtx(deps: Deps, form: Form & { workspaceId: string }): Promise<Ctx> {
   const rows = await deps.db.query(
     'select calendar, clock_offset_ms::float8 as clock_offset_ms from workspaces where id = $1',
     [form.workspaceId],
@@ -119,6 +120,35 @@ async function suspicion(
   return null;
 }
 
+/**
+ * Enters a form's lead, as a submission does and as approving a held one does: the form's
+ * source, owner and duplicate policy, with the caller's statements in the record's transaction.
+ */
+export function enterFormLead(
+  ctx: Ctx,
+  form: Form,
+  defs: readonly FieldDef[],
+  lead: { fields: Fields; raw: unknown; also: (recordId: string) => Stmt[] },
+): Promise<EnterLeadResult> {
+  return enterLead({
+    ctx,
+    input: {
+      lead: {
+        sopId: form.sopId,
+        fields: lead.fields,
+        source: form.source,
+        raw: lead.raw,
+        channel: 'form',
+        formId: form.id,
+        ...(form.ownerId ? { ownerId: form.ownerId } : {}),
+      },
+      defs,
+      duplicatePolicy: form.duplicatePolicy,
+      also: lead.also,
+    },
+  });
+}
+
 const INSERT_SUBMISSION = `insert into form_submissions (workspace_id, id, form_id, status, reason, ip_hash, payload, meta, record_id, fill_ms)
   values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10) returning 1`;
 
@@ -158,22 +188,10 @@ export async function submitForm(deps: Deps, input: SubmitFormInput): Promise<Su
     await ctx.db.query(s.text, s.params);
     return { status: 'held', thankYou: form.thankYou };
   }
-  const r = await enterLead({
-    ctx,
-    input: {
-      lead: {
-        sopId: form.sopId,
-        fields,
-        source: form.source,
-        raw: { values, meta: input.meta },
-        channel: 'form',
-        formId: form.id,
-        ...(form.ownerId ? { ownerId: form.ownerId } : {}),
-      },
-      defs: sop.doc.fields,
-      duplicatePolicy: form.duplicatePolicy,
-      also: (recordId) => [row('accepted', null, recordId)],
-    },
+  const r = await enterFormLead(ctx, form, sop.doc.fields, {
+    fields,
+    raw: { values, meta: input.meta },
+    also: (recordId) => [row('accepted', null, recordId)],
   });
   if (r.outcome === 'duplicate') {
     const s = row('duplicate', r.matchedOn, r.recordId);

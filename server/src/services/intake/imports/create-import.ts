@@ -38,7 +38,7 @@ export function fileProblem(e: ParseError): Invalid {
  * preview of the first rows. Nothing is imported yet (runImport does that).
  */
 export const createImport: Verb<CreateImportInput, CreateImportResult> = async ({ ctx, input }) => {
-  assertMayImport(ctx);
+  await assertMayImport(ctx);
   const ws = ctx.user.workspaceId;
   const sop = await publishedSop(ctx, input.sopId);
   const file = await parseInWorker(input.bytes, input.fileName).catch((e) => {

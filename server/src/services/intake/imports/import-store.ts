@@ -3,6 +3,7 @@ import type { Ctx } from '../../core/context.ts';
 import { Forbidden, NotFound } from '../../core/errors.ts';
 import { parseInWorker } from '../parse/parse-in-worker.ts';
 import type { ParsedFile } from '../parse/sheet.ts';
+import { loadIntakeSettings } from '../settings.ts';
 
 export type ImportStatus = 'uploaded' | 'running' | 'cancelling' | 'cancelled' | 'done' | 'failed';
 
@@ -88,15 +89,21 @@ export function importView(r: Record<string, unknown>): ImportView {
   };
 }
 
-/** Managers and admins import; a rep only sees and runs imports they made. */
-export function assertMayImport(ctx: Ctx) {
+/**
+ * Managers and admins import; a rep only when the workspace allows it (its setting), and
+ * then only sees and runs imports they made, always into their own name.
+ */
+export async function assertMayImport(ctx: Ctx): Promise<void> {
   if (!['admin', 'manager', 'rep'].includes(ctx.user.role) || ctx.user.token) {
     throw new Forbidden('only managers, admins and reps import leads');
+  }
+  if (ctx.user.role === 'rep' && !(await loadIntakeSettings(ctx)).repsMayImport) {
+    throw new Forbidden('this workspace does not let reps import leads');
   }
 }
 
 export async function loadImport(ctx: Ctx, id: string): Promise<ImportView> {
-  assertMayImport(ctx);
+  await assertMayImport(ctx);
   const rows = await ctx.db.query(
     `select ${IMPORT_COLUMNS} from imports where workspace_id = $1 and id = $2`,
     [ctx.user.workspaceId, id],

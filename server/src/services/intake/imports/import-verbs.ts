@@ -20,7 +20,7 @@ export const listImports: Verb<{ limit?: number }, { items: ImportView[] }> = as
   ctx,
   input,
 }) => {
-  assertMayImport(ctx);
+  await assertMayImport(ctx);
   const rep = ctx.user.role === 'rep';
   const rows = await ctx.db.query(
     `select ${IMPORT_COLUMNS} from imports

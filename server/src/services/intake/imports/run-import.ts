@@ -1,10 +1,13 @@
 import type { LocalizedText } from '@closeloop/engine';
-import type { Verb } from '../../core/context.ts';
+import type { Ctx, Verb } from '../../core/context.ts';
 import { Conflict, Forbidden } from '../../core/errors.ts';
+import type { LoadedSop } from '../../sops/sop-cache.ts';
 import type { ColumnMapping } from '../mapping.ts';
+import type { ParsedSheet } from '../parse/sheet.ts';
+import type { ImportJob } from './batch.ts';
 import { type ImportCounts, type ImportView, loadImport, parsedFileOf } from './import-store.ts';
 import { loadKnownKeys, loadUserNames } from './known.ts';
-import { countPlan, planRows, type RowOutcome } from './plan-rows.ts';
+import { countPlan, type PlannedRow, planRows, type RowOutcome } from './plan-rows.ts';
 import { runImportRows } from './runner.ts';
 import { checkMapping, pickSheet, publishedSop } from './setup.ts';
 
@@ -36,23 +39,28 @@ export type RunImportResult = {
 
 const ROWS_SHOWN = 500;
 
+/** What a run uses: the settings it was given (else the import's), and the plan of every row. */
+export type ImportRun = {
+  sop: LoadedSop;
+  sheet: ParsedSheet;
+  headerRow: number;
+  mapping: ColumnMapping;
+  source: string;
+  duplicatePolicy: 'skip' | 'create';
+  ownerId: string | undefined;
+  plan: PlannedRow[];
+  counts: ImportCounts;
+};
+
 /**
- * Runs an uploaded import with a mapping and a duplicate policy. `dryRun` reports, per row,
- * what would happen and writes nothing but the counts; otherwise the run starts in the
- * background (batches, live progress) and this answers at once. A cancelled or failed run
- * resumes where it stopped.
+ * Plans every row of an import with the given settings (the import's stored ones where not
+ * given): the same plan a dry run reports, a run executes and a resumed run continues.
  */
-export const runImport: Verb<RunImportInput, RunImportResult> = async ({ ctx, input }) => {
-  const imp = await loadImport(ctx, input.importId);
-  if (imp.status === 'running' || imp.status === 'cancelling') {
-    throw new Conflict('import-running', 'this import is running; wait for it or cancel it');
-  }
-  if (imp.status === 'done' && !input.dryRun) {
-    throw new Conflict(
-      'import-done',
-      'this import has run; upload the file again to import it again',
-    );
-  }
+export async function planImport(
+  ctx: Ctx,
+  imp: ImportView,
+  input: Omit<RunImportInput, 'importId' | 'dryRun' | 'saveTemplate'>,
+): Promise<ImportRun> {
   const isRep = ctx.user.role === 'rep';
   if (isRep && input.ownerId && input.ownerId !== ctx.user.id) {
     throw new Forbidden('a rep imports leads into their own name only');
@@ -83,6 +91,42 @@ export const runImport: Verb<RunImportInput, RunImportResult> = async ({ ctx, in
     ...(isRep ? { forcedOwnerId: ctx.user.id } : ownerId ? { defaultOwnerId: ownerId } : {}),
   });
   const counts = countPlan(plan);
+  return { sop, sheet, headerRow, mapping, source, duplicatePolicy, ownerId, plan, counts };
+}
+
+/**
+ * The job a run executes under its lease. Each run has its own lease id, so a run taken
+ * over (even by the same process) stops at its next batch.
+ */
+export function importJob(
+  ctx: Ctx,
+  imp: ImportView,
+  sop: LoadedSop,
+  leaseOwner: string,
+): ImportJob {
+  return { imp, sop, leaseOwner, leaseSeconds: ctx.config.importLeaseSeconds };
+}
+
+/**
+ * Runs an uploaded import with a mapping and a duplicate policy. `dryRun` reports, per row,
+ * what would happen and writes nothing but the counts; otherwise the run starts in the
+ * background (batches, live progress) under this process's lease and this answers at once.
+ * A cancelled or failed run resumes where it stopped; a run whose process died is taken
+ * over by another (resume.ts).
+ */
+export const runImport: Verb<RunImportInput, RunImportResult> = async ({ ctx, input }) => {
+  const imp = await loadImport(ctx, input.importId);
+  if (imp.status === 'running' || imp.status === 'cancelling') {
+    throw new Conflict('import-running', 'this import is running; wait for it or cancel it');
+  }
+  if (imp.status === 'done' && !input.dryRun) {
+    throw new Conflict(
+      'import-done',
+      'this import has run; upload the file again to import it again',
+    );
+  }
+  const run = await planImport(ctx, imp, input);
+  const { sheet, headerRow, mapping, source, duplicatePolicy, ownerId, plan, counts } = run;
   const ws = ctx.user.workspaceId;
   const settings = [
     ws,
@@ -129,13 +173,22 @@ export const runImport: Verb<RunImportInput, RunImportResult> = async ({ ctx, in
         })),
     };
   }
+  const leaseOwner = crypto.randomUUID();
   const started = await update(
     `dry_run = coalesce(dry_run, $9::jsonb), status = 'running', error = null,
-     started_at = coalesce(started_at, to_timestamp($10::float8 / 1000)), finished_at = null, total = $11`,
-    [JSON.stringify(counts), ctx.now, plan.length],
+     started_at = coalesce(started_at, to_timestamp($10::float8 / 1000)), finished_at = null, total = $11,
+     run_by = $12, lease_owner = $13, lease_until = now() + $14 * interval '1 second'`,
+    [
+      JSON.stringify(counts),
+      ctx.now,
+      plan.length,
+      ctx.user.id,
+      leaseOwner,
+      ctx.config.importLeaseSeconds,
+    ],
   );
   if (!started[0]) throw new Conflict('import-running', 'this import was started meanwhile');
   const running = await loadImport(ctx, imp.id);
-  void runImportRows(ctx, running, plan, defs);
+  void runImportRows(ctx, importJob(ctx, running, run.sop, leaseOwner), plan);
   return { import: running, counts, rows: [] };
 };

@@ -1,46 +1,40 @@
 /**
- * The background run of an import: rows in batches of BATCH, each created row written in
- * its record's own transaction together with its lead, keys and outcome row, so a row is
- * either wholly there or not at all; a stopped run resumes after the rows it has. After
- * each batch the counts are refreshed and pushed live (NOTIFY on IMPORT_CHANNEL → SSE).
+ * The background run of an import: rows in batches (IMPORT_BATCH_ROWS, 200), each batch one transaction
+ * (batch.ts) holding every row's record with its lead, keys, customer and outcome row, so a
+ * batch is either wholly there or not at all and a stopped run — cancelled, failed, or its
+ * process killed — continues after the last committed batch, creating nothing twice. The
+ * run holds a lease on the import (imports.lease_owner/lease_until), renewed by a heartbeat
+ * and checked by every batch; when it lapses another process takes the run over (resume.ts).
+ * After each batch the counts are refreshed and pushed live (NOTIFY on IMPORT_CHANNEL → SSE).
  */
-import type { LocalizedText } from '@closeloop/engine';
 import { IMPORT_CHANNEL } from '../../../live.ts';
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../core/errors.ts';
 import { type CanonicalLead, enterLead } from '../enter-lead.ts';
+import {
+  type ImportJob,
+  type OutcomeRow,
+  outcomesStmt,
+  plannedOutcome,
+  reasonOf,
+  rowKeys,
+  runBatch,
+  takeBatch,
+} from './batch.ts';
 import type { ImportView } from './import-store.ts';
 import type { PlannedRow } from './plan-rows.ts';
 
-export const BATCH = 200;
-
-type OutcomeRow = {
-  rowNumber: number;
-  outcome: 'created' | 'duplicate-file' | 'duplicate-db' | 'error';
-  recordId: string | null;
-  reasons: LocalizedText[] | null;
-  cells: string[] | null;
-};
-
-const INSERT_ROWS = `insert into import_rows (workspace_id, import_id, row_number, outcome, record_id, reasons, cells)
-  select $1, $2, x.n, x.o, x.r, x.reasons, x.cells
-    from jsonb_to_recordset($3::jsonb) as x(n int, o text, r text, reasons jsonb, cells jsonb)
-  on conflict do nothing`;
+/** A batch that keeps meeting concurrent writers is entered row by row after this many tries. */
+const BATCH_TRIES = 4;
 
 async function insertOutcomes(ctx: Ctx, importId: string, rows: OutcomeRow[]) {
   if (!rows.length) return;
-  const json = rows.map((r) => ({
-    n: r.rowNumber,
-    o: r.outcome,
-    r: r.recordId,
-    reasons: r.reasons,
-    cells: r.cells,
-  }));
-  await ctx.db.query(INSERT_ROWS, [ctx.user.workspaceId, importId, JSON.stringify(json)]);
+  const stmt = outcomesStmt(ctx, importId, rows);
+  await ctx.db.query(stmt.text, stmt.params);
 }
 
 /** Recounts the import's outcome rows into its counters and announces the progress. */
-async function refreshCounts(ctx: Ctx, importId: string, status?: string) {
+export async function refreshCounts(ctx: Ctx, importId: string, status?: string) {
   await ctx.db.query(
     `with c as (
        select count(*)::int as n,
@@ -53,6 +47,8 @@ async function refreshCounts(ctx: Ctx, importId: string, status?: string) {
        update imports i set processed = c.n, created = c.created, attached = c.attached,
               duplicates = c.dups, failed = c.failed,
               status = coalesce($3, i.status),
+              lease_owner = case when $3::text is null then i.lease_owner else null end,
+              lease_until = case when $3::text is null then i.lease_until else null end,
               finished_at = case when $3::text is null then i.finished_at else to_timestamp($4::float8 / 1000) end
          from c where i.workspace_id = $1 and i.id = $2
        returning i.id, i.created_by, i.status, i.total, i.processed, i.created, i.attached, i.duplicates, i.failed)
@@ -68,16 +64,6 @@ async function refreshCounts(ctx: Ctx, importId: string, status?: string) {
       IMPORT_CHANNEL,
     ],
   );
-}
-
-function reasonOf(e: unknown): LocalizedText[] {
-  if (e instanceof DomainError) {
-    const msgs = (e.detail.errors ?? []).map((x) =>
-      typeof x.message === 'string' ? { 'zh-CN': x.message, en: x.message } : x.message,
-    );
-    return msgs.length ? msgs : [{ 'zh-CN': e.message, en: e.message }];
-  }
-  return [{ 'zh-CN': '未知错误', en: 'unexpected error' }];
 }
 
 async function enterRow(
@@ -119,12 +105,7 @@ async function enterRow(
         rowNumber: row.rowNumber,
         outcome: 'duplicate-db',
         recordId: r.recordId,
-        reasons: [
-          {
-            'zh-CN': '系统中已有相同线索（同时导入）',
-            en: 'already in Closeloop (imported concurrently)',
-          },
-        ],
+        reasons: [CONCURRENT],
         cells: null,
       },
     ]);
@@ -142,16 +123,94 @@ async function enterRow(
   }
 }
 
+const CONCURRENT = {
+  'zh-CN': '系统中已有相同线索（同时导入）',
+  en: 'already in Closeloop (imported concurrently)',
+};
+
 /**
- * Runs the planned rows not yet done, batch by batch, until done or cancelled; marks the
- * import failed (keeping what is done) on an unexpected error. Never throws.
+ * After a batch met a concurrent writer: the rows whose lead (external id, or under `skip`
+ * a phone or e-mail) has entered meanwhile become database duplicates.
+ */
+async function recheckEntered(ctx: Ctx, imp: ImportView, rows: PlannedRow[]) {
+  const creates = rows.filter((r) => r.outcome === 'create');
+  const keys = imp.duplicatePolicy === 'skip' ? creates.flatMap((r) => r.keys) : [];
+  const ext = creates.filter((r) => r.externalId);
+  if (!keys.length && !ext.length) return;
+  const found = await ctx.db.query(
+    `select 'k:' || key as k, record_id from intake_keys where workspace_id = $1 and key = any($2::text[])
+     union all
+     select 'x:' || l.source || ':' || l.external_id, l.record_id
+       from unnest($3::text[], $4::text[]) as x(source, external_id)
+       join intake_leads l on l.workspace_id = $1 and l.source = x.source and l.external_id = x.external_id`,
+    [ctx.user.workspaceId, keys, ext.map((r) => r.source), ext.map((r) => r.externalId ?? '')],
+  );
+  const hit = new Map(found.map((f) => [String(f.k), String(f.record_id)]));
+  for (const r of creates) {
+    const watched = [
+      ...(r.externalId ? [`x:${r.source}:${r.externalId}`] : []),
+      ...(imp.duplicatePolicy === 'skip' ? r.keys.map((k) => `k:${k}`) : []),
+    ];
+    const recordId = watched.map((k) => hit.get(k)).find((v) => v !== undefined);
+    if (recordId === undefined) continue;
+    r.outcome = 'duplicate-db';
+    r.recordId = recordId;
+    r.reasons = [CONCURRENT];
+  }
+}
+
+/** The batch entered row by row, each row its own transaction (the fallback). */
+async function runRowByRow(ctx: Ctx, job: ImportJob, rows: readonly PlannedRow[]) {
+  await insertOutcomes(
+    ctx,
+    job.imp.id,
+    rows.filter((r) => r.outcome !== 'create').map(plannedOutcome),
+  );
+  for (const row of rows) {
+    if (row.outcome !== 'create') continue;
+    await enterRow(ctx, job.imp, row, job.sop.doc.fields);
+  }
+}
+
+/** Whether this process still holds the import's lease, and the import's status. */
+async function leaseState(ctx: Ctx, job: ImportJob) {
+  const rows = await ctx.db.query(
+    `update imports set lease_until = now() + $4 * interval '1 second'
+      where workspace_id = $1 and id = $2 and lease_owner = $3
+      returning status`,
+    [ctx.user.workspaceId, job.imp.id, job.leaseOwner, job.leaseSeconds],
+  );
+  return rows[0] ? String(rows[0].status) : null;
+}
+
+/** One batch, tried again on a concurrent writer's conflict, then row by row. False: lease lost. */
+async function commitBatch(ctx: Ctx, job: ImportJob, batch: PlannedRow[]): Promise<boolean> {
+  for (let attempt = 0; attempt < BATCH_TRIES; attempt++) {
+    const r = await runBatch(ctx, job, batch);
+    if (r.ok) return true;
+    if ((await leaseState(ctx, job)) === null) return false;
+    await recheckEntered(ctx, job.imp, batch);
+  }
+  await runRowByRow(ctx, job, batch);
+  return true;
+}
+
+/**
+ * Runs the planned rows not yet done, batch by batch, until done, cancelled or the lease is
+ * lost (another process took the run over); marks the import failed (keeping what is done)
+ * on an unexpected error. Never throws.
  */
 export async function runImportRows(
   ctx: Ctx,
-  imp: ImportView,
+  job: ImportJob,
   plan: readonly PlannedRow[],
-  defs: Parameters<typeof enterLead>[0]['input']['defs'],
 ): Promise<void> {
+  const { imp } = job;
+  const defs = job.sop.doc.fields;
+  const heartbeat = setInterval(
+    () => void leaseState(ctx, job).catch(() => {}),
+    Math.max(200, (job.leaseSeconds * 1000) / 3),
+  );
   try {
     const doneRows = await ctx.db.query(
       'select row_number from import_rows where workspace_id = $1 and import_id = $2',
@@ -159,38 +218,35 @@ export async function runImportRows(
     );
     const done = new Set(doneRows.map((r) => Number(r.row_number)));
     const todo = plan.filter((r) => !done.has(r.rowNumber));
-    for (let i = 0; i < todo.length; i += BATCH) {
-      const state = await ctx.db.query(
-        'select status from imports where workspace_id = $1 and id = $2',
-        [ctx.user.workspaceId, imp.id],
-      );
-      if (state[0]?.status !== 'running') {
+    const keys = new Map<number, string[]>();
+    const keysOf = (r: PlannedRow) => {
+      const hit = keys.get(r.rowNumber);
+      if (hit) return hit;
+      const k = rowKeys(defs, r);
+      keys.set(r.rowNumber, k);
+      return k;
+    };
+    let pending: PlannedRow[] = [];
+    let cursor = 0;
+    while (pending.length || cursor < todo.length) {
+      const status = await leaseState(ctx, job);
+      if (status === null) return;
+      if (status !== 'running') {
         await refreshCounts(ctx, imp.id, 'cancelled');
         return;
       }
-      const batch = todo.slice(i, i + BATCH);
+      // embedded PGlite has one connection: a long batch would hold every request back
+      const size = Math.min(ctx.config.importBatchRows, ctx.db.kind === 'pglite' ? 50 : 2000);
+      const more = todo.slice(cursor, cursor + Math.max(0, size - pending.length));
+      cursor += more.length;
+      const { batch, rest } = takeBatch([...pending, ...more], size, keysOf);
+      pending = rest;
       const bctx: Ctx = { ...ctx, now: ctx.clock.now() + ctx.clockOffsetMs };
-      await insertOutcomes(
-        bctx,
-        imp.id,
-        batch
-          .filter((r) => r.outcome !== 'create')
-          .map((r) => ({
-            rowNumber: r.rowNumber,
-            outcome: r.outcome === 'create' ? 'created' : r.outcome,
-            recordId: r.recordId ?? null,
-            reasons: r.reasons,
-            cells: r.outcome === 'error' ? r.cells : null,
-          })),
-      );
-      for (const row of batch) {
-        if (row.outcome !== 'create') continue;
-        await enterRow(bctx, imp, row, defs);
-        // embedded PGlite answers on this thread without a macrotask in between: let
-        // requests (a cancel, a progress read) in between rows
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      if (!(await commitBatch(bctx, job, batch))) return;
       await refreshCounts(bctx, imp.id);
+      // embedded PGlite answers on this thread without a macrotask in between: let
+      // requests (a cancel, a progress read) in between batches
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await refreshCounts(ctx, imp.id, 'done');
   } catch (e) {
@@ -203,5 +259,7 @@ export async function runImportRows(
       ])
       .catch(() => {});
     await refreshCounts(ctx, imp.id, 'failed').catch(() => {});
+  } finally {
+    clearInterval(heartbeat);
   }
 }

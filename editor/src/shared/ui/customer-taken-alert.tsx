@@ -1,5 +1,5 @@
 /**
- * The 撞单 refusal of quick capture: another rep owns the customer and it is protected. Names
+ * The 撞单 refusal (quick capture, a customer's new contact): another rep owns the customer. Names
  * the owner (nothing else about the customer) and offers one-tap requests to the owner or to
  * the rep's manager.
  */
@@ -7,7 +7,7 @@ import { Alert, App, Button, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod/mini';
-import { ApiError, errorMessage, http, ok } from '../../shared/api/client.ts';
+import { ApiError, errorMessage, http, ok } from '../api/client.ts';
 
 const Taken = z.object({
   code: z.literal('customer-taken'),

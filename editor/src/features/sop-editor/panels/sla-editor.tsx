@@ -1,0 +1,178 @@
+/** A stage's time limit (SLA) and its escalation ladder. */
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import type { EscalationKind, EscalationRung, Sla } from '@closeloop/engine';
+import { Button, Form, Select, Space, Switch, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useEditor } from '../store.ts';
+import { toOptions, useUsers } from './directory.ts';
+import { DurationInput } from './duration-input.tsx';
+import { AssignmentEditor } from './owner-editor.tsx';
+
+export function SlaEditor({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: Sla | undefined;
+  onChange: (s: Sla | undefined) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const fields = useEditor((s) => s.meta.fields);
+  const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
+  // the actions out of this stage, by their button text (the rung stores the action id)
+  const events = useEditor(
+    (s) =>
+      s.edges
+        .filter((e) => e.source === id && e.data)
+        .map((e) => ({
+          value: e.data?.event ?? '',
+          label: e.data?.meta?.label?.[lang] || e.data?.event || '',
+        }))
+        .filter((o, i, all) => all.findIndex((x) => x.value === o.value) === i),
+    (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  );
+  const users = useUsers();
+  if (!value) {
+    return (
+      <Space>
+        <Switch
+          size="small"
+          checked={false}
+          data-testid="sla-enable"
+          onChange={() => onChange({ duration: 'PT4H', clock: 'working', escalations: [] })}
+        />
+        <Typography.Text>{t('stage.slaEnabled')}</Typography.Text>
+      </Space>
+    );
+  }
+  const setRung = (i: number, rung: EscalationRung) =>
+    onChange({ ...value, escalations: value.escalations.map((r, j) => (j === i ? rung : r)) });
+  const dateFields = fields.filter((f) => f.type === 'date' || f.type === 'datetime');
+  return (
+    <div className="stack">
+      <Space>
+        <Switch
+          size="small"
+          checked
+          data-testid="sla-enable"
+          onChange={() => onChange(undefined)}
+        />
+        <Typography.Text>{t('stage.slaEnabled')}</Typography.Text>
+      </Space>
+      <Space wrap>
+        <DurationInput
+          value={value.duration}
+          onChange={(duration) => onChange({ ...value, duration })}
+          testid="sla-duration"
+        />
+        <Select
+          value={value.clock}
+          onChange={(clock) => onChange({ ...value, clock })}
+          options={(['working', 'wall'] as const).map((c) => ({
+            value: c,
+            label: t(`stage.clocks.${c}`),
+          }))}
+          style={{ width: 120 }}
+          data-testid="sla-clock"
+        />
+      </Space>
+      {dateFields.length > 0 && (
+        <Form.Item label={t('stage.dueField')} style={{ marginBottom: 0 }}>
+          <Select
+            allowClear
+            value={value.dueField}
+            onChange={(dueField?: string) => {
+              const { dueField: _d, ...rest } = value;
+              onChange(dueField ? { ...rest, dueField } : rest);
+            }}
+            options={dateFields.map((f) => ({ value: f.key, label: f.label[lang] || f.key }))}
+          />
+        </Form.Item>
+      )}
+      <Typography.Text type="secondary">{t('stage.escalations')}</Typography.Text>
+      {value.escalations.map((rung, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rungs have no ids
+        <div className="rung" key={i} data-testid={`rung-${i}`}>
+          <Tag>{i + 1}</Tag>
+          <Space wrap size={4}>
+            <Typography.Text type="secondary">{t('stage.after')}</Typography.Text>
+            <DurationInput
+              value={rung.after}
+              onChange={(after) => setRung(i, { ...rung, after })}
+              testid={`rung-${i}-after`}
+            />
+            <Select<EscalationKind>
+              value={rung.kind}
+              onChange={(kind) => setRung(i, { after: rung.after, kind })}
+              options={(['remind-owner', 'notify-manager', 'reassign', 'move'] as const).map(
+                (k) => ({
+                  value: k,
+                  label: t(`stage.rungKinds.${k}`),
+                }),
+              )}
+              style={{ width: 130 }}
+              data-testid={`rung-${i}-kind`}
+            />
+            {rung.kind === 'move' && (
+              <Select
+                value={rung.action}
+                placeholder={t('stage.moveAction')}
+                onChange={(action: string) => setRung(i, { ...rung, action })}
+                options={events}
+                style={{ width: 140 }}
+              />
+            )}
+            {rung.kind === 'reassign' && (
+              <AssignmentEditor
+                value={rung.assign}
+                testid={`rung-${i}-assign`}
+                onChange={(assign) => {
+                  const { assign: _a, ...rest } = rung;
+                  setRung(i, assign ? { ...rest, assign } : rest);
+                }}
+              />
+            )}
+            {rung.kind === 'notify-manager' && (
+              <Select
+                mode="tags"
+                value={rung.notify ?? []}
+                placeholder={t('stage.notify')}
+                onChange={(notify: string[]) => setRung(i, { ...rung, notify })}
+                options={toOptions(users.data)}
+                style={{ minWidth: 160 }}
+              />
+            )}
+            <Button
+              size="small"
+              type="text"
+              danger
+              icon={<DeleteOutlined />}
+              aria-label={t('editor.delete')}
+              onClick={() =>
+                onChange({ ...value, escalations: value.escalations.filter((_, j) => j !== i) })
+              }
+            />
+          </Space>
+        </div>
+      ))}
+      <Button
+        size="small"
+        icon={<PlusOutlined />}
+        data-testid="rung-add"
+        disabled={value.escalations.length >= 10}
+        onClick={() => {
+          const kinds: EscalationKind[] = ['remind-owner', 'notify-manager', 'reassign'];
+          const kind =
+            kinds[Math.min(value.escalations.length, kinds.length - 1)] ?? 'remind-owner';
+          onChange({
+            ...value,
+            escalations: [...value.escalations, { after: value.duration, kind }],
+          });
+        }}
+      >
+        {t('stage.addRung')}
+      </Button>
+    </div>
+  );
+}

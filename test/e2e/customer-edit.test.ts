@@ -1,0 +1,136 @@
+/**
+ * A manager edits a customer on /customers/:id in real Chromium on a phone: a bad number is
+ * refused beside its field, then a contact whose phone another rep's customer has brings the
+ * 撞单 refusal naming that rep (and nothing else about their customer); a new contact with
+ * its own number saves. Screenshots: test-artifacts/customer-edit-*.png (390×844, 1366×800).
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
+  type: 'json',
+};
+import {
+  type ApiClient,
+  laptopContext,
+  launchBrowser,
+  phoneContext,
+  publishSop,
+  shot,
+  signIn,
+  startServer,
+  type TestServer,
+} from './harness.ts';
+
+const SOP = 'inbound-web-lead';
+let server: TestServer;
+let browser: Browser;
+let manager: ApiClient;
+let rep1: ApiClient;
+let rep2: ApiClient;
+const ids: Record<string, string> = {};
+const names: Record<string, string> = {};
+const contexts: BrowserContext[] = [];
+
+type Res = { status: number; body: unknown };
+async function body<T>(p: Promise<Res>, status = 200): Promise<T> {
+  const r = await p;
+  if (r.status !== status)
+    throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body as T;
+}
+
+async function open(email: string, size: 'phone' | 'laptop'): Promise<Page> {
+  const ctx = await (size === 'phone' ? phoneContext(browser) : laptopContext(browser));
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error(`[${email}] pageerror`, e.message));
+  await signIn(page, server.url, email);
+  return page;
+}
+
+async function snap(p: Page, name: string) {
+  await p.waitForTimeout(400);
+  await shot(p, name);
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
+  manager = await server.apiAs('manager@demo.test');
+  rep1 = await server.apiAs('rep1@demo.test');
+  rep2 = await server.apiAs('rep2@demo.test');
+  await publishSop(manager, inboundWebLead);
+  const users = await body<{ items: Array<{ id: string; email: string; name: string }> }>(
+    manager('GET', '/api/users'),
+  );
+  for (const u of users.items) {
+    ids[u.email] = u.id;
+    names[u.email] = u.name;
+  }
+}, 300_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('editing a customer in Chromium', { timeout: 180_000 }, () => {
+  it('shows a manager the 撞单 refusal for a contact whose phone another rep owns', async () => {
+    await body(
+      rep2('POST', '/api/records', {
+        sopId: SOP,
+        fields: { contactName: '许文博', phone: '15060032218', company: '厦门鹭岛进出口有限公司' },
+        ownerId: ids['rep2@demo.test'],
+      }),
+      201,
+    );
+    const mine = await body<{ customer: { id: string } }>(
+      rep1('POST', '/api/records', {
+        sopId: SOP,
+        fields: { contactName: '林小红', phone: '13706772213', company: '温州瓯海鞋业有限公司' },
+        ownerId: ids['rep1@demo.test'],
+      }),
+      201,
+    );
+    const page = await open('manager@demo.test', 'phone');
+    await page.goto(`${server.url}/customers/${mine.customer.id}`);
+    await page.getByTestId('customer-edit').click();
+    await page.getByTestId('contact-add').click();
+    const phones = page.getByTestId('contact-phone');
+    await phones.nth(1).fill('12-ab');
+    await page.getByTestId('customer-save').click();
+    // the server's field error, shown under the phone it is about
+    const fieldError = page.locator('.ant-form-item-explain-error', { hasText: '格式不正确' });
+    await fieldError.waitFor();
+    await fieldError.scrollIntoViewIfNeeded();
+    await snap(page, 'customer-edit-01-bad-phone-phone');
+
+    await phones.nth(1).fill('150 6003 2218');
+    await page.getByTestId('customer-save').click();
+    const taken = page.getByTestId('customer-taken');
+    await taken.waitFor();
+    const text = (await taken.textContent()) ?? '';
+    expect(text).toContain(names['rep2@demo.test']);
+    expect(text).not.toContain('鹭岛');
+    await snap(page, 'customer-edit-02-taken-phone');
+
+    await phones.nth(1).fill('0577-8865 2213');
+    await page.getByTestId('customer-save').click();
+    await expect
+      .poll(async () => page.getByTestId('customer-contact').count(), { timeout: 20_000 })
+      .toBe(2);
+    await snap(page, 'customer-edit-03-saved-phone');
+  });
+
+  it('lays the edit sheet out beside the page on a laptop', async () => {
+    const list = await body<{ items: Array<{ id: string }> }>(manager('GET', '/api/customers'));
+    const first = list.items[0];
+    expect(first).toBeDefined();
+    const page = await open('manager@demo.test', 'laptop');
+    await page.goto(`${server.url}/customers/${first?.id}`);
+    await page.getByTestId('customer-edit').click();
+    await page.getByTestId('customer-edit-name').waitFor();
+    expect(await page.getByTestId('customer-edit-name').inputValue()).not.toBe('');
+    await snap(page, 'customer-edit-04-sheet-laptop');
+  });
+});
