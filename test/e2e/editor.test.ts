@@ -87,6 +87,11 @@ describe('SOP editor', () => {
   it('draws, checks, simulates and publishes a four-stage SOP', async () => {
     await signIn(page, server.url, 'manager@demo.test');
     await page.waitForURL(/\/sops$/);
+    // a manager's ten areas hold one line of the 1280-px header: nothing below it is covered
+    await page.getByTestId('nav-admin').waitFor();
+    await expect(
+      page.locator('header').evaluate((h) => h.getBoundingClientRect().height),
+    ).resolves.toBe(48);
     await page.getByTestId('sop-new').click();
     await page.getByTestId('sop-create-id').fill(SOP_ID);
     await page.getByTestId('sop-create-name-zh').fill('端到端跟进流程');
@@ -125,7 +130,10 @@ describe('SOP editor', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
     await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(0);
     await page.getByTestId('tab-problems').click();
-    const unreachable = page.locator('[data-code="stage.unreachable"]').filter({ hasText: 'lost' });
+    // problems speak the stage's name; the path underneath still names its key
+    const unreachable = page
+      .locator('[data-code="stage.unreachable"]')
+      .filter({ has: page.locator('[data-path*="lost"]') });
     await unreachable.first().locator('.problem-text').click();
     await page.getByTestId('tab-inspect').click();
     await expect.poll(() => page.getByTestId('stage-key').inputValue()).toBe('lost');
@@ -172,7 +180,9 @@ describe('SOP editor', () => {
     await page.getByTestId('sim-next-timer').click();
     const reminded = page.locator('[data-what="timer:remind-owner"]');
     await reminded.waitFor();
-    expect(await reminded.textContent()).toContain('escalation.reminded');
+    // the event shows in the user's words, typed underneath
+    await reminded.locator('[data-type="escalation.reminded"]').waitFor();
+    expect(await reminded.textContent()).toContain('提醒负责人');
     await page.getByTestId('sim-notify').first().waitFor();
     await page.getByTestId('sim-take-TO_FOLLOWUP').click();
     await page.getByTestId('sim-failure').first().waitFor();

@@ -57,6 +57,8 @@ export function AppLayout() {
   );
   const active = items.filter((i) => location.pathname.startsWith(i.key)).map((i) => i.key);
   const phone = !screens.md;
+  // a laptop header holds ten areas as words alone; icons come back on wide screens
+  const headerItems = screens.xxl ? items : items.map(({ icon: _icon, ...item }) => item);
 
   return (
     <Layout className="app-layout">
@@ -79,10 +81,9 @@ export function AppLayout() {
             mode="horizontal"
             theme="dark"
             selectedKeys={active}
-            items={items}
+            items={headerItems}
             className="app-nav"
-            // on a laptop every area stays visible; narrower screens fold the rest into "…"
-            disabledOverflow={!!screens.xl}
+            // what does not fit folds into "…"; the header never wraps onto a second line
             data-testid="app-nav"
           />
         )}
