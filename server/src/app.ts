@@ -117,7 +117,17 @@ const PUBLIC_PATHS = new Set([
  */
 export function createApp({ db, clock, config }: { db: Db; clock: Clock; config: Config }): App {
   const live = createLiveHub(db);
-  const deps: Deps = { db, clock, config, sops: createSopCache(db), live };
+  // the worker needs only the database, clock and config; the rest of the app reaches it
+  // through deps.outbound (a test send or a replay asks for delivery now)
+  const delivery = createDeliveryWorker({ db, clock, config });
+  const deps: Deps = {
+    db,
+    clock,
+    config,
+    sops: createSopCache(db),
+    live,
+    outbound: { kick: () => delivery.kick() },
+  };
   const scheduler = createScheduler(deps);
   const imports = createImportResumer(deps);
   const chatPump = createChatPump({
@@ -126,7 +136,6 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     intervalMs: config.deliveryIntervalMs,
     publicUrl: config.publicUrl,
   });
-  const delivery = createDeliveryWorker(deps);
   const lifecycle = createLifecycle();
   const health = createHealthCheck(db, lifecycle);
   const sessions = createSessionCache(deps, config.testClock ? 0 : 30_000);

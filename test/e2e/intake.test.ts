@@ -98,6 +98,19 @@ describe('the /intake page', () => {
     expect(dryRows).toContain('错误');
     expect(dryRows).toContain('文件内重复');
     await shot(page, 'intake-dry-run-laptop');
+    // changing the duplicate policy runs the dry run again: the repeat of row 2 is then created
+    expect(await page.getByTestId('dry-create').textContent()).toContain('3');
+    await page.getByTestId('dry-policy').getByText('重复的也新建').click();
+    await page
+      .locator('[data-testid="import-dry"][data-policy="create"][data-busy="false"]')
+      .waitFor();
+    expect(await page.getByTestId('dry-create').textContent()).toContain('4');
+    expect(await page.getByTestId('dry-rows').textContent()).not.toContain('文件内重复');
+    await page.getByTestId('dry-policy').getByText('重复的跳过').click();
+    await page
+      .locator('[data-testid="import-dry"][data-policy="skip"][data-busy="false"]')
+      .waitFor();
+    expect(await page.getByTestId('dry-create').textContent()).toContain('3');
 
     await page.getByTestId('import-run').click();
     await page.getByTestId('import-done').waitFor({ timeout: 60_000 });

@@ -6,47 +6,47 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  as,
   type Client,
   LANES,
-  makeWorkspace,
-  publish,
+  openWorld,
+  until as poll,
   type Server,
-  startServer,
   testSop,
+  type Workspace,
 } from './harness.ts';
 import { startDingtalk } from './receivers/dingtalk.ts';
 import { startFeishu } from './receivers/feishu.ts';
 import { startWecom } from './receivers/wecom.ts';
 
-const until = async (what: string, test: () => Promise<boolean>, timeoutMs = 150_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-};
+/** Bots deliver through a pump and a token bucket: a longer wait, polled less often. */
+const until = (what: string, test: () => Promise<boolean>, timeoutMs = 150_000) =>
+  poll(what, test, timeoutMs, 100);
 
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`chat bots on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
     let admin: Client;
     let rep: Client;
     const sopId = `bot-${crypto.randomUUID().slice(0, 6)}`;
     const closers: Array<() => void> = [];
 
     beforeAll(async () => {
-      srv = await startServer(lane, {
-        deliveryIntervalMs: 50,
-        outboundAllowHosts: '127.0.0.1',
-        deliveryRetryScale: 0.001,
-        deliveryTimeoutMs: 5000,
-      });
-      ws = await makeWorkspace(srv.db);
-      admin = await as(srv.url, ws.email('admin'));
-      rep = await as(srv.url, ws.email('rep1'));
-      await publish(await as(srv.url, ws.email('manager')), testSop(sopId));
+      ({
+        srv,
+        ws,
+        admin,
+        rep1: rep,
+      } = await openWorld(lane, {
+        server: {
+          deliveryIntervalMs: 50,
+          outboundAllowHosts: '127.0.0.1',
+          deliveryRetryScale: 0.001,
+          deliveryTimeoutMs: 5000,
+        },
+        people: ['admin', 'manager', 'rep1'],
+        publish: [testSop(sopId)],
+      }));
       await srv.db.query('update users set mobile = $3 where workspace_id = $1 and id = $2', [
         ws.id,
         ws.userId('rep1'),

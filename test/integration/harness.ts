@@ -362,3 +362,20 @@ function notSignedIn(who: Person): Client {
     },
   });
 }
+
+/**
+ * Polls `test` until it holds; throws naming `what` after `timeoutMs` (delivery, timers and
+ * other work the server does on its own time).
+ */
+export async function until(
+  what: string,
+  test: () => Promise<boolean>,
+  timeoutMs = 90_000,
+  everyMs = 50,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(everyMs);
+  }
+}

@@ -9,26 +9,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  as,
   type Client,
   LANES,
-  makeWorkspace,
-  publish,
+  openWorld,
   type Server,
-  startServer,
   testSop,
+  until,
+  type Workspace,
+  type World,
 } from './harness.ts';
 import { type Receiver, startReceiver } from './receivers/standard-webhooks.ts';
 
 const DAY = 24 * 3600_000;
-
-const until = async (what: string, test: () => Promise<boolean>, timeoutMs = 90_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-};
 
 type Delivery = {
   id: string;
@@ -49,21 +41,23 @@ type Endpoint = {
 for (const lane of LANES) {
   describe.runIf(lane.enabled)(`an endpoint failing for 5 days on ${lane.name}`, () => {
     let srv: Server;
-    let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+    let ws: Workspace;
+    let login: World['login'];
     let admin: Client;
     let rx: Receiver;
     const sopId = `wd-${crypto.randomUUID().slice(0, 6)}`;
 
     beforeAll(async () => {
-      srv = await startServer(lane, {
-        deliveryIntervalMs: 50,
-        outboundAllowHosts: '127.0.0.1',
-        deliveryRetryScale: 1,
-        deliveryTimeoutMs: 2000,
-      });
-      ws = await makeWorkspace(srv.db);
-      admin = await as(srv.url, ws.email('admin'));
-      await publish(await as(srv.url, ws.email('manager')), testSop(sopId));
+      ({ srv, ws, login, admin } = await openWorld(lane, {
+        server: {
+          deliveryIntervalMs: 50,
+          outboundAllowHosts: '127.0.0.1',
+          deliveryRetryScale: 1,
+          deliveryTimeoutMs: 2000,
+        },
+        people: ['admin', 'manager'],
+        publish: [testSop(sopId)],
+      }));
     }, 300_000);
     afterAll(async () => {
       rx?.close();
@@ -140,7 +134,7 @@ for (const lane of LANES) {
       expect(note?.message.en).toContain('failing for 5 days');
       expect(note?.message.en).toContain(`127.0.0.1:${rx.port}`);
       expect(note?.message['zh-CN']).toContain('已停用');
-      const rep = await as(srv.url, ws.email('rep1'));
+      const rep = await login('rep1');
       const repNotes = (await rep.get('/api/notifications')).body.items as Array<{ kind: string }>;
       expect(repNotes.some((n) => n.kind === 'delivery.disabled')).toBe(false);
 

@@ -31,18 +31,35 @@ export function DryRunStep({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
+  // the verdict shown is always the dry run of the policy chosen: changing it runs it again
+  const [shown, setShown] = useState(result);
   const [policy, setPolicy] = useState<'skip' | 'create'>(result.import.duplicatePolicy);
-  const c = result.counts;
+  const [rechecking, setRechecking] = useState(false);
+  const c = shown.counts;
+  const body = (duplicatePolicy: 'skip' | 'create', dryRun: boolean) => ({
+    sheet: setup.sheet,
+    headerRow: setup.headerRow,
+    mapping,
+    duplicatePolicy,
+    dryRun,
+  });
+  const choose = async (next: 'skip' | 'create') => {
+    const before = policy;
+    setPolicy(next);
+    setRechecking(true);
+    try {
+      setShown(await runImport(importId, body(next, true)));
+    } catch (e) {
+      setPolicy(before);
+      message.error(errorMessage(e));
+    } finally {
+      setRechecking(false);
+    }
+  };
   const run = async () => {
     setBusy(true);
     try {
-      const r = await runImport(importId, {
-        sheet: setup.sheet,
-        headerRow: setup.headerRow,
-        mapping,
-        duplicatePolicy: policy,
-        dryRun: false,
-      });
+      const r = await runImport(importId, body(policy, false));
       onStarted(r.import);
     } catch (e) {
       message.error(errorMessage(e));
@@ -51,7 +68,7 @@ export function DryRunStep({
     }
   };
   return (
-    <div data-testid="import-dry">
+    <div data-testid="import-dry" data-policy={policy} data-busy={rechecking}>
       <div className="intake-counts">
         <Statistic title={t('intake.dry.total')} value={c.total} data-testid="dry-total" />
         <Statistic title={t('intake.dry.create')} value={c.create} data-testid="dry-create" />
@@ -60,13 +77,14 @@ export function DryRunStep({
         <Statistic title={t('intake.dry.duplicateInDb')} value={c.duplicateInDb} />
         <Statistic title={t('intake.dry.error')} value={c.error} data-testid="dry-error" />
       </div>
-      {result.rows.length > 0 && (
+      {shown.rows.length > 0 && (
         <Table
           size="small"
           rowKey="rowNumber"
           pagination={{ pageSize: 10, hideOnSinglePage: true, size: 'small' }}
           scroll={{ x: 420 }}
-          dataSource={result.rows}
+          loading={rechecking}
+          dataSource={shown.rows}
           data-testid="dry-rows"
           columns={[
             { key: 'row', title: t('intake.dry.row'), dataIndex: 'rowNumber', width: 70 },
@@ -89,7 +107,9 @@ export function DryRunStep({
         <Typography.Text>{t('intake.dry.policy')}</Typography.Text>
         <Radio.Group
           value={policy}
-          onChange={(e) => setPolicy(e.target.value)}
+          disabled={rechecking || busy}
+          onChange={(e) => void choose(e.target.value)}
+          data-testid="dry-policy"
           optionType="button"
           options={[
             { value: 'skip', label: t('intake.policy.skip') },
@@ -99,7 +119,13 @@ export function DryRunStep({
       </div>
       <div className="intake-actions">
         <Button onClick={onBack}>{t('intake.back')}</Button>
-        <Button type="primary" loading={busy} onClick={run} data-testid="import-run">
+        <Button
+          type="primary"
+          loading={busy}
+          disabled={rechecking}
+          onClick={run}
+          data-testid="import-run"
+        >
           {t('intake.dry.run', { n: c.create + c.attach })}
         </Button>
       </div>

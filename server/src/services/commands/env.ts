@@ -9,6 +9,7 @@ export function envOf(ctx: Ctx): CommandEnv {
     config: ctx.config,
     sops: ctx.sops,
     live: ctx.live,
+    outbound: ctx.outbound,
     workspaceId: ctx.user.workspaceId,
     actor: { id: ctx.user.id, role: ctx.user.role },
     now: ctx.now,

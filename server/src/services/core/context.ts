@@ -16,6 +16,8 @@ export type Deps = {
   config: Config;
   sops: SopCache;
   live: LiveHub;
+  /** Outbound delivery: `kick` asks the worker to fan out and claim now, not at its next tick. */
+  outbound: { kick(): void };
 };
 
 export type AuthUser = {

@@ -57,7 +57,7 @@ type AnyTarget = TargetState<any> | null;
 type Queued = { d: ClaimedDelivery; target: Promise<AnyTarget>; claimedAt: number };
 
 export function createDeliveryWorker(
-  deps: Deps,
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   processId: string = crypto.randomUUID(),
 ): DeliveryWorker {
   const { db, config } = deps;

@@ -14,7 +14,7 @@ export const replayWebhookDeliveries: Verb<
   assertRole(ctx.user, ['admin'], 'managing webhooks');
   await loadEndpoint(ctx, input.endpointId);
   const ws = ctx.user.workspaceId;
-  return ctx.db.transaction(async (q) => {
+  const out = await ctx.db.transaction(async (q) => {
     const rows = await q(
       `update deliveries set status = 'pending', next_attempt_at = now()
         where workspace_id = $1 and target_kind = 'webhook' and target_id = $2
@@ -31,4 +31,7 @@ export const replayWebhookDeliveries: Verb<
     await q(a.text, a.params);
     return { queued: rows.length };
   });
+  // committed: the worker sends now rather than at its next tick
+  if (out.queued > 0) ctx.outbound.kick();
+  return out;
 };

@@ -25,6 +25,6 @@ export const resendWebhookDelivery: Verb<
       [ctx.user.workspaceId, input.endpointId, input.deliveryId],
     );
     if (!exists[0]) throw new NotFound('webhook delivery', input.deliveryId);
-  }
+  } else ctx.outbound.kick();
   return { id: input.deliveryId, status: 'pending' };
 };

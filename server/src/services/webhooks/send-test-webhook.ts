@@ -33,5 +33,6 @@ export const sendTestWebhook: Verb<
         and target_id = $2 and message_id = $3`,
     [ws, endpoint.id, messageId],
   );
+  ctx.outbound.kick();
   return { deliveryId: String(rows[0]?.id), messageId };
 };
