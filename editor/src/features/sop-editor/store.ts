@@ -472,9 +472,17 @@ export function createEditorStore(sopId: string, doc: SopDocument) {
       commit({ meta: graph.meta, nodes: fitGroups(graph.nodes), edges: graph.edges });
     },
     /** Auto-layout's result: new positions, and each action's route (kept on the edge only). */
-    applyLayout(nodes: StageNode[], routes: ReadonlyMap<string, EdgeRoute>) {
-      remember();
-      commit({
+    /**
+     * Places the stages and routes the edges. `initial` is the layout a document without
+     * positions gets when it opens: not an edit (no undo step, no unsaved change, no draft
+     * saved just for looking); the positions are saved with the first real edit.
+     */
+    applyLayout(
+      nodes: StageNode[],
+      routes: ReadonlyMap<string, EdgeRoute>,
+      opts: { initial?: boolean } = {},
+    ) {
+      const next = {
         nodes: fitGroups(nodes),
         edges: state.edges.map((e) => {
           if (!e.data) return e;
@@ -482,7 +490,10 @@ export function createEditorStore(sopId: string, doc: SopDocument) {
           const route = routes.get(e.id);
           return { ...e, data: route ? { ...data, route } : data };
         }),
-      });
+      };
+      if (opts.initial) return set(next);
+      remember();
+      commit(next);
     },
     setNodes(nodes: StageNode[]) {
       remember();

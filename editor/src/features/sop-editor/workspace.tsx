@@ -46,6 +46,7 @@ import {
   useEditorStore,
 } from './store.ts';
 import { useLiveValidation } from './validation.ts';
+import { openingViewport } from './zoom.ts';
 
 export type PanelTab = 'inspect' | 'fields' | 'problems' | 'simulate';
 
@@ -136,17 +137,33 @@ function EditorShell({ initialPublished }: { initialPublished: number | null }) 
     }
   }, [store, actions, fitToView, edgeText]);
 
-  // a document without saved positions (an import, a library SOP) is laid out once
+  /** The view an SOP opens at: whole when legible, else its beginning (zoom.ts). */
+  const openView = useCallback(
+    () =>
+      new Promise<void>((resolve) =>
+        window.setTimeout(() => {
+          const box = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+          const nodes = rf.getNodes();
+          if (!box || nodes.length === 0) return resolve();
+          const at = openingViewport(rf.getNodesBounds(nodes), box.width, box.height);
+          void rf.setViewport(at).then(() => resolve());
+        }, 60),
+      ),
+    [rf],
+  );
+
+  // a document without saved positions (an import, a library SOP) is laid out once, as a
+  // view rather than an edit: opening it to look changes nothing
   const laidOut = useRef(false);
   useEffect(() => {
     if (laidOut.current || !store.needsLayout) return;
     laidOut.current = true;
     const s = store.getState();
     void layoutGraph(s.nodes, s.edges, edgeText).then((laid) => {
-      store.actions.applyLayout(laid.nodes, laid.routes);
-      void fitToView(0);
+      store.actions.applyLayout(laid.nodes, laid.routes, { initial: true });
+      void openView();
     });
-  }, [store, fitToView, edgeText]);
+  }, [store, openView, edgeText]);
 
   // the canvas gets its final width only once the side panel is laid out beside it: fit the
   // graph to that free area (not the whole window) while the manager has not moved it yet
@@ -160,11 +177,11 @@ function EditorShell({ initialPublished }: { initialPublished: number | null }) 
       const size = box ? `${Math.round(box.width)}x${Math.round(box.height)}` : '';
       if (!size || size === last || Date.now() - started > 3000) return;
       last = size;
-      void fitToView(0);
+      void openView();
     });
     ro.observe(el);
     return () => ro.disconnect();
-  }, [store, fitToView]);
+  }, [store, openView]);
 
   const addStage = useCallback(
     (kind: StageKind) => {

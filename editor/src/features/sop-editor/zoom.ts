@@ -9,3 +9,35 @@ export const FAR_ZOOM = 0.35;
 
 /** React Flow store selector: true while zoomed out past FAR_ZOOM (changes only at the threshold). */
 export const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
+
+/** Stage titles stay legible down to this zoom (13-px text drawn at ≥ 9 px). */
+export const READABLE_ZOOM = 0.7;
+const PAD = 24;
+
+export type Box = { x: number; y: number; width: number; height: number };
+export type Viewport = { x: number; y: number; zoom: number };
+
+/**
+ * Where an SOP opens: the whole graph when it fits at a legible zoom (never above 1);
+ * otherwise its beginning at READABLE_ZOOM — the left edge, where the first stage is,
+ * centred vertically (or from the top when taller than the canvas) — and the minimap shows
+ * the rest. Fitting 40 stages into a laptop canvas draws them as unreadable specks.
+ */
+export function openingViewport(bounds: Box, width: number, height: number): Viewport {
+  const free = { w: Math.max(1, width - 2 * PAD), h: Math.max(1, height - 2 * PAD) };
+  const fit = Math.min(1, free.w / Math.max(1, bounds.width), free.h / Math.max(1, bounds.height));
+  if (fit >= READABLE_ZOOM) {
+    return {
+      zoom: fit,
+      x: width / 2 - (bounds.x + bounds.width / 2) * fit,
+      y: height / 2 - (bounds.y + bounds.height / 2) * fit,
+    };
+  }
+  const zoom = READABLE_ZOOM;
+  const tall = bounds.height * zoom > free.h;
+  return {
+    zoom,
+    x: PAD - bounds.x * zoom,
+    y: tall ? PAD - bounds.y * zoom : height / 2 - (bounds.y + bounds.height / 2) * zoom,
+  };
+}

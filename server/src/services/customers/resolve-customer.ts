@@ -94,6 +94,9 @@ export async function matchCustomers(
          select 'similar'::text as kind, c.id as customer_id from customers c
           where c.workspace_id = $1 and c.merged_into is null
             and c.name_key % $2::text and similarity(c.name_key, $2::text) >= ${SIMILARITY}
+          -- the closest ones; ordering also keeps the planner on the trigram index (a bare
+          -- LIMIT invites a sequential scan that reads every customer when few are similar)
+          order by similarity(c.name_key, $2::text) desc, c.id
           limit ${MAX_KEY_FANOUT}
        )
        ${MATCH_SELECT} from s a ${MATCH_JOIN} where c.id <> $3 ${MATCH_GROUP}`,
