@@ -19,6 +19,7 @@ import { useMe } from '../../shared/api/queries.ts';
 import { loc } from '../../shared/format/words.ts';
 import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import '../../shared/sop/library.css';
+import { tagName } from './tags.ts';
 
 const EDITORS = new Set(['admin', 'manager', 'trainer']);
 
@@ -89,7 +90,7 @@ function ItemCard({ item, canEdit }: { item: LibraryItem; canEdit: boolean }) {
         <div className="lib-tags">
           {item.tags.map((tag) => (
             <Tag key={tag} bordered={false}>
-              {tag}
+              {tagName(t, tag)}
             </Tag>
           ))}
         </div>
@@ -186,7 +187,7 @@ export function LibraryPage() {
           className="lib-tag-select"
           data-testid="library-tag"
           onChange={(v: string | undefined) => update({ tag: v })}
-          options={(list.data?.tags ?? []).map((x) => ({ value: x, label: x }))}
+          options={(list.data?.tags ?? []).map((x) => ({ value: x, label: tagName(t, x) }))}
         />
       </div>
       {list.isPending ? (

@@ -16,6 +16,7 @@ import { StageGuideList } from '../../shared/sop/stage-guidance.tsx';
 import { PageSpinner } from '../../shared/ui/page-spinner.tsx';
 import { UseTemplateButton } from './library-page.tsx';
 import '../../shared/sop/library.css';
+import { tagName } from './tags.ts';
 
 const EDITORS = new Set(['admin', 'manager', 'trainer']);
 
@@ -59,7 +60,7 @@ function Preview({ kind }: { kind: 'template' | 'sop' }) {
             </Tag>
             {info.tags.map((tag) => (
               <Tag key={tag} bordered={false}>
-                {tag}
+                {tagName(t, tag)}
               </Tag>
             ))}
           </Space>
