@@ -64,6 +64,21 @@ for (const lane of LANES) {
       expect((await admin.post(`/api/invites/${id}/resend`, {})).status).toBe(404);
     });
 
+    it('inviting an e-mail again replaces its pending invitation: one row, the latest link', async () => {
+      const first = await invite('inv-twice@it.test');
+      const again = await admin.post('/api/invites', {
+        email: 'INV-Twice@it.test',
+        name: '新同事（经理）',
+        role: 'manager',
+      });
+      expect(again.status, JSON.stringify(again.body)).toBe(201);
+      const rows = (await pending()).filter((i) => i.email === 'inv-twice@it.test');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ name: '新同事（经理）', role: 'manager' });
+      expect((await accept(first)).body.code).toBe('invite-invalid');
+      expect((await accept(String(again.body.token))).status).toBe(201);
+    });
+
     it('revokes: the link stops working, the audit log says who and whom', async () => {
       const token = await invite('inv-d@it.test');
       const id = String((await pending()).find((i) => i.email === 'inv-d@it.test')?.id);

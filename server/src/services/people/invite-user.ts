@@ -19,7 +19,9 @@ export type InviteOut = { token: string; url: string; expiresAt: string };
 
 /**
  * Invites a person (admin): returns a one-time link token, shown once. Only its SHA-256 is
- * stored; acceptInvite consumes it.
+ * stored; acceptInvite consumes it. Inviting an e-mail again replaces its unaccepted
+ * invitation (the earlier link stops working): one pending invitation per person, with the
+ * latest name and role.
  */
 export const inviteUser: Verb<InviteUserInput, InviteOut> = async ({ ctx, input }) => {
   assertRole(ctx.user, ['admin'], 'inviting users');
@@ -33,6 +35,10 @@ export const inviteUser: Verb<InviteUserInput, InviteOut> = async ({ ctx, input 
   const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
   const expiresAt = ctx.now + INVITE_TTL_MS;
   await ctx.db.batch([
+    {
+      text: `delete from invites where workspace_id = $1 and email = $2 and accepted_at is null`,
+      params: [ws, email],
+    },
     {
       text: `insert into invites (workspace_id, id, email, name, role, locale, invited_by, expires_at)
              values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8::float8 / 1000))`,
