@@ -18,6 +18,7 @@ import {
   useSopVersion,
   useUsers,
 } from './api.ts';
+import { CardWho } from './card-who.tsx';
 import { formatDateTime, loc, recordTitle, stageTitleFromMachine } from './format.ts';
 import './rep.css';
 
@@ -143,16 +144,7 @@ function ClosedCard({ record, showOwner }: { record: RecordView; showOwner: bool
       onClick={() => navigate(`/records/${record.id}`)}
     >
       <div className="rep-card-top">
-        <div className="rep-card-who">
-          <Typography.Text strong className="rep-card-name" data-testid="closed-card-name">
-            {title.title}
-          </Typography.Text>
-          {title.subtitle && (
-            <Typography.Text type="secondary" className="rep-card-company">
-              {title.subtitle}
-            </Typography.Text>
-          )}
-        </div>
+        <CardWho title={title} testId="closed-card-name" />
         <Tag color={STATUS_COLOR[record.status]} data-testid="closed-card-status">
           {t(`rep.status.${record.status}`)}
         </Tag>

@@ -58,6 +58,7 @@ import {
   useUsers,
 } from './api.ts';
 import { CaptureDrawer } from './capture-drawer.tsx';
+import { CardWho } from './card-who.tsx';
 import { loc, recordTitle, slaClockOf, stageTitleFromMachine, timeLeft } from './format.ts';
 import { PendingCaptures } from './pending-captures.tsx';
 import { PullToRefresh } from './pull-to-refresh.tsx';
@@ -457,16 +458,7 @@ function NextCard({
       onClick={open}
     >
       <div className="rep-card-top">
-        <div className="rep-card-who">
-          <Typography.Text strong className="rep-card-name" data-testid="next-card-name">
-            {title.title}
-          </Typography.Text>
-          {title.subtitle && (
-            <Typography.Text type="secondary" className="rep-card-company">
-              {title.subtitle}
-            </Typography.Text>
-          )}
-        </div>
+        <CardWho title={title} testId="next-card-name" />
         {left.state !== 'none' && (
           <Tag
             color={left.state === 'overdue' ? 'red' : left.state === 'soon' ? 'orange' : 'blue'}
