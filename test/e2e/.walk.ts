@@ -1,4 +1,5 @@
 import { chromium } from 'playwright-core';
+
 const base = process.argv[2];
 const w = Number(process.argv[3] ?? 1280);
 const path = process.argv[4] ?? '/sops/closed-loop/edit';

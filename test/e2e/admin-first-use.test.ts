@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../editor/src/shared/i18n/en.ts';
 import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
+import { poll } from './checks.ts';
 import { launchBrowser, shot, signIn, startServer, type TestServer } from './harness.ts';
 
 const VIEWPORT = { width: 1366, height: 800 };
@@ -38,8 +39,6 @@ async function snap(page: Page, name: string) {
   await page.waitForTimeout(400);
   await shot(page, name);
 }
-
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 250 });
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);

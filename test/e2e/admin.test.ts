@@ -10,6 +10,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
+import { body, poll } from './checks.ts';
 import {
   type ApiClient,
   laptopContext,
@@ -30,13 +31,6 @@ const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 const people: Record<string, User> = {};
 const INVITEE = 'newhire@demo.test';
-
-async function body<T>(p: Promise<{ status: number; body: unknown }>, status = 200): Promise<T> {
-  const r = await p;
-  if (r.status !== status)
-    throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body as T;
-}
 
 async function users(): Promise<User[]> {
   return (await body<{ items: User[] }>(adminApi('GET', '/api/users'))).items;
@@ -75,8 +69,6 @@ async function typeDate(page: Page, testId: string, text: string) {
   await input.first().fill(text);
   await input.first().press('Enter');
 }
-
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 250 });
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ seed: 'demo' }), launchBrowser()]);

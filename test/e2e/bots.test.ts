@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testSop } from '../integration/harness.ts';
 import { type DingtalkReceiver, startDingtalk } from '../integration/receivers/dingtalk.ts';
+import { poll } from './checks.ts';
 import {
   type ApiClient,
   laptopContext,
@@ -26,8 +27,6 @@ let browser: Browser;
 let dt: DingtalkReceiver;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
-const poll = <T>(fn: () => Promise<T> | T, timeout = 30_000) =>
-  expect.poll(fn, { timeout, interval: 250 });
 
 async function open(kind: 'laptop' | 'phone', email = 'admin@demo.test'): Promise<Page> {
   const ctx = await (kind === 'laptop' ? laptopContext : phoneContext)(browser);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
+import { body } from './checks.ts';
 import {
   type ApiClient,
   laptopContext,
@@ -30,14 +31,6 @@ let rep2: ApiClient;
 const ids: Record<string, string> = {};
 const names: Record<string, string> = {};
 const contexts: BrowserContext[] = [];
-
-type Res = { status: number; body: unknown };
-async function body<T>(p: Promise<Res>, status = 200): Promise<T> {
-  const r = await p;
-  if (r.status !== status)
-    throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body as T;
-}
 
 async function open(email: string, size: 'phone' | 'laptop'): Promise<Page> {
   const ctx = await (size === 'phone' ? phoneContext(browser) : laptopContext(browser));

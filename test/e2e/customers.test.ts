@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
+import { body, poll } from './checks.ts';
 import {
   type ApiClient,
   laptopContext,
@@ -34,14 +35,6 @@ let rep2: ApiClient;
 const ids: Record<string, string> = {};
 const contexts: BrowserContext[] = [];
 
-type Res = { status: number; body: unknown };
-async function body<T>(p: Promise<Res>, status = 200): Promise<T> {
-  const r = await p;
-  if (r.status !== status)
-    throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body as T;
-}
-
 type Created = { record: { id: string }; customer: { id: string } };
 
 async function open(email: string, size: 'phone' | 'laptop'): Promise<Page> {
@@ -57,8 +50,6 @@ async function snap(p: Page, name: string) {
   await p.waitForTimeout(400);
   await shot(p, name);
 }
-
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 250 });
 
 const RULES = DEFAULT_POOL_RULES;
 

@@ -8,6 +8,7 @@
 import type { SopDocument } from '@closeloop/engine';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { body, poll } from './checks.ts';
 import {
   type ApiClient,
   launchBrowser,
@@ -75,16 +76,6 @@ let browser: Browser;
 let manager: ApiClient;
 let rep1: ApiClient;
 const contexts: BrowserContext[] = [];
-
-type Res = { status: number; body: unknown };
-async function body<T>(p: Promise<Res>, status = 200): Promise<T> {
-  const r = await p;
-  if (r.status !== status)
-    throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body as T;
-}
-
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 250 });
 
 async function laptop1366(): Promise<Page> {
   const ctx = await browser.newContext({

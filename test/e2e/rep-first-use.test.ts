@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
+import { body, poll } from './checks.ts';
 import {
   type ApiClient,
   launchBrowser,
@@ -34,16 +35,7 @@ let rep2Api: ApiClient;
 const ids: Record<string, string> = {};
 const pageErrors: string[] = [];
 
-async function body<T>(p: Promise<{ status: number; body: unknown }>, status = 200): Promise<T> {
-  const r = await p;
-  if (r.status !== status)
-    throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body as T;
-}
-
 type Rec = { id: string; version: number; status: string; fields: Record<string, unknown> };
-
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 250 });
 
 async function snap(p: Page, name: string) {
   await p.waitForTimeout(400);

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
+import { body, poll } from './checks.ts';
 import {
   type ApiClient,
   launchBrowser,
@@ -30,13 +31,6 @@ let manager: ApiClient;
 let rep1Api: ApiClient;
 const ids: Record<string, string> = {};
 const contexts: BrowserContext[] = [];
-
-async function body<T>(p: Promise<{ status: number; body: unknown }>, status = 200): Promise<T> {
-  const r = await p;
-  if (r.status !== status)
-    throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body as T;
-}
 
 type Created = { record: { id: string; version: number } };
 
@@ -62,8 +56,6 @@ async function snap(p: Page, name: string) {
 }
 
 /** expect.poll with room for a busy machine. */
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 250 });
-
 function localInput(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');

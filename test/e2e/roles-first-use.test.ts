@@ -11,6 +11,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
+import { poll } from './checks.ts';
 import {
   type ApiClient,
   laptopContext,
@@ -45,8 +46,6 @@ async function snap(page: Page, name: string) {
   await page.waitForTimeout(400);
   await shot(page, `roles-first-${name}`);
 }
-
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 250 });
 
 /** Invites and signs up a new person of the role; returns their e-mail. */
 async function newcomer(role: 'rep' | 'manager' | 'trainer', password: string): Promise<string> {

@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
 import { type Receiver, startReceiver } from '../integration/receivers/standard-webhooks.ts';
+import { poll } from './checks.ts';
 import {
   laptopContext,
   launchBrowser,
@@ -24,8 +25,6 @@ let browser: Browser;
 let rx: Receiver;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 250 });
-
 async function open(kind: 'laptop' | 'phone'): Promise<Page> {
   const ctx = await (kind === 'laptop' ? laptopContext : phoneContext)(browser);
   contexts.push(ctx);

@@ -1,0 +1,19 @@
+/**
+ * Small helpers the e2e files share: an API answer's body when its status is the expected
+ * one (else an error naming both), and expect.poll with the patience a loaded 2-core
+ * machine needs.
+ */
+import { expect } from 'vitest';
+
+export async function body<T>(
+  p: Promise<{ status: number; body: unknown }>,
+  status = 200,
+): Promise<T> {
+  const r = await p;
+  if (r.status !== status)
+    throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body as T;
+}
+
+export const poll = <T>(fn: () => Promise<T> | T, timeout = 30_000) =>
+  expect.poll(fn, { timeout, interval: 250 });
