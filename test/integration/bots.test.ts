@@ -168,11 +168,34 @@ for (const lane of LANES) {
       await admin.req('DELETE', `/api/admin/channels/${id}`);
     }, 300_000);
 
-    it('an invalid key disables the channel and tells the admins in the app', async () => {
+    it('an invalid key disables the channel and tells the admins in the app and in their group', async () => {
       const wx = startWecom({ key: 'right' });
-      closers.push(wx.close);
+      const itBot = startDingtalk({ token: 'it-group' });
+      closers.push(wx.close, itBot.close);
       const id = await channel({ kind: 'wecom', url: wx.url.replace('right', 'wrong') });
-      await rules([{ event: 'lead.assigned', channelId: id }]);
+      const itGroup = await channel({ kind: 'dingtalk', url: itBot.url, name: 'IT 群' });
+      // a workspace rule refuses a team scope and in-app only (admins are told there anyway)
+      const scoped = await admin.req('PUT', '/api/admin/notification-rules', {
+        rules: [
+          {
+            event: 'delivery.disabled',
+            target: 'in-app',
+            channelId: null,
+            webhookId: null,
+            teamId: null,
+            sopId: null,
+            mentionOwner: false,
+            mentionManager: false,
+            locale: 'zh-CN',
+            enabled: true,
+          },
+        ],
+      });
+      expect(scoped.status).toBe(422);
+      await rules([
+        { event: 'lead.assigned', channelId: id },
+        { event: 'delivery.disabled', channelId: itGroup, sopId: null },
+      ]);
       await createRecord('Disable Co');
       await until('the channel disabled', async () => {
         const list = await admin.get('/api/admin/channels');
@@ -183,9 +206,20 @@ for (const lane of LANES) {
       const ch = list.body.items.find((c: { id: string }) => c.id === id);
       expect(ch.disabledReason).toContain('93000');
       const notes = await admin.get('/api/notifications');
-      expect(notes.body.items.some((n: { kind: string }) => n.kind === 'channel.disabled')).toBe(
-        true,
+      expect(
+        notes.body.items.filter((n: { kind: string }) => n.kind === 'channel.disabled'),
+      ).toHaveLength(1);
+      // told once in the app (the channel's own notice, not a second generic one) …
+      expect(notes.body.items.some((n: { kind: string }) => n.kind === 'delivery.disabled')).toBe(
+        false,
       );
+      // … and in the IT group, naming the channel and the platform's reason
+      await until('the IT group told', async () => itBot.accepted.length > 0);
+      const told = JSON.stringify(itBot.accepted[0]?.body);
+      expect(told).toContain('推送已停用');
+      expect(told).toContain('Sales group');
+      expect(told).toContain('93000');
+      await rules([]);
     });
   });
 }

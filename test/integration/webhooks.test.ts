@@ -137,7 +137,31 @@ for (const lane of LANES) {
       await done(id);
     });
 
-    it('410 disables the endpoint, tells admins, holds later messages for replay', async () => {
+    it('410 disables the endpoint, tells admins (in the app and on the monitoring hook), holds later messages for replay', async () => {
+      // a monitoring system hears that delivery stopped through a delivery.disabled rule
+      const monitor = startReceiver();
+      const m = await admin.post('/api/admin/webhooks', {
+        url: monitor.url,
+        description: 'monitoring',
+        eventTypes: ['record.reopened'],
+      });
+      expect(m.status, JSON.stringify(m.body)).toBe(201);
+      monitor.secrets = [m.body.secret];
+      const monitorId = String(m.body.endpoint.id);
+      const rule = {
+        event: 'delivery.disabled',
+        target: 'webhook',
+        channelId: null,
+        webhookId: monitorId,
+        teamId: null,
+        sopId: null,
+        mentionOwner: false,
+        mentionManager: false,
+        locale: 'zh-CN',
+        enabled: true,
+      };
+      const put = await admin.req('PUT', '/api/admin/notification-rules', { rules: [rule] });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
       const id = await endpoint();
       const since = Date.now() - 1000;
       rx.mode = { kind: 'status', status: 410 };
@@ -153,6 +177,14 @@ for (const lane of LANES) {
       expect(notes.body.items.some((n: { kind: string }) => n.kind === 'delivery.disabled')).toBe(
         true,
       );
+      const [told] = await monitor.waitFor(1);
+      expect(told?.body.type).toBe('delivery.disabled');
+      expect(told?.body.data).toMatchObject({ targetKind: 'webhook', targetId: id });
+      expect(String(told?.body.data.reason)).toContain('410');
+      expect(monitor.rejected).toEqual([]);
+      await admin.req('PUT', '/api/admin/notification-rules', { rules: [] });
+      await admin.req('DELETE', `/api/admin/webhooks/${monitorId}`);
+      monitor.close();
       await createRecord('停用后');
       await until('held', async () =>
         (await deliveriesOf(id)).some(

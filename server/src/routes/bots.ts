@@ -50,6 +50,7 @@ const NotificationRule = z
       'record.handover',
       'record.won',
       'record.lost',
+      'delivery.disabled',
     ]),
     target: z.enum(['channel', 'webhook', 'in-app']),
     channelId: z.string().nullable(),

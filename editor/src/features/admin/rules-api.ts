@@ -17,7 +17,10 @@ export const RULE_EVENTS: RuleEvent[] = [
   'record.handover',
   'record.won',
   'record.lost',
+  'delivery.disabled',
 ];
+/** Events about the workspace, not a record: admins' rules, workspace-wide, never in-app only. */
+export const SYSTEM_EVENTS: ReadonlySet<RuleEvent> = new Set(['delivery.disabled']);
 export const RULE_TARGETS: RuleTarget[] = ['channel', 'webhook', 'in-app'];
 
 const key = ['admin', 'notification-rules'] as const;

@@ -17,8 +17,10 @@ import { useChannels } from './channels-api.ts';
 import {
   RULE_EVENTS,
   RULE_TARGETS,
+  type RuleEvent,
   type RuleInput,
   type RuleTarget,
+  SYSTEM_EVENTS,
   useRules,
   useSaveRules,
 } from './rules-api.ts';
@@ -80,6 +82,23 @@ export function RulesPage() {
       message.error(errorMessage(e));
     }
   };
+  const isAdmin = me.data?.role === 'admin';
+  const events = RULE_EVENTS.filter((e) => isAdmin || !SYSTEM_EVENTS.has(e));
+  /** A workspace event has no team or SOP, and admins hear of it in the app anyway. */
+  const setEvent = (r: Row, event: RuleEvent) => {
+    if (!SYSTEM_EVENTS.has(event)) return patch(r.key, { event });
+    const target = r.target === 'in-app' ? (r.channelId ? 'channel' : 'webhook') : r.target;
+    patch(r.key, {
+      event,
+      teamId: null,
+      sopId: null,
+      mentionOwner: false,
+      mentionManager: false,
+      target,
+      channelId: target === 'channel' ? (r.channelId ?? channels.data?.[0]?.id ?? null) : null,
+      webhookId: target === 'webhook' ? (r.webhookId ?? webhooks.data?.[0]?.id ?? null) : null,
+    });
+  };
   const setTarget = (key: number, target: RuleTarget) =>
     patch(key, {
       target,
@@ -95,8 +114,8 @@ export function RulesPage() {
           style={{ width: 150 }}
           value={r.event}
           data-testid="rule-event"
-          onChange={(event) => patch(r.key, { event })}
-          options={RULE_EVENTS.map((e) => ({ value: e, label: t(`admin.rules.events.${e}`) }))}
+          onChange={(event) => setEvent(r, event)}
+          options={events.map((e) => ({ value: e, label: t(`admin.rules.events.${e}`) }))}
         />
       ),
     },
@@ -109,7 +128,9 @@ export function RulesPage() {
             value={r.target}
             data-testid="rule-target"
             onChange={(v) => setTarget(r.key, v)}
-            options={RULE_TARGETS.map((k) => ({ value: k, label: t(`admin.rules.targets.${k}`) }))}
+            options={RULE_TARGETS.filter((k) => k !== 'in-app' || !SYSTEM_EVENTS.has(r.event)).map(
+              (k) => ({ value: k, label: t(`admin.rules.targets.${k}`) }),
+            )}
           />
           {r.target === 'channel' && (
             <Select
@@ -135,48 +156,52 @@ export function RulesPage() {
     },
     {
       title: t('admin.rules.scope'),
-      render: (_, r) => (
-        <Space wrap>
-          <Select
-            style={{ width: 130 }}
-            allowClear
-            value={r.teamId}
-            placeholder={t('admin.rules.anyTeam')}
-            onChange={(teamId) => patch(r.key, { teamId: teamId ?? null })}
-            options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
-          />
-          <Select
-            style={{ width: 130 }}
-            allowClear
-            value={r.sopId}
-            placeholder={t('admin.rules.anySop')}
-            onChange={(sopId) => patch(r.key, { sopId: sopId ?? null })}
-            options={(sops.data?.items ?? []).map((s) => ({
-              value: s.sopId,
-              label: loc(s.name, s.sopId),
-            }))}
-          />
-        </Space>
-      ),
+      render: (_, r) =>
+        SYSTEM_EVENTS.has(r.event) ? (
+          <Typography.Text type="secondary">{t('admin.rules.workspaceWide')}</Typography.Text>
+        ) : (
+          <Space wrap>
+            <Select
+              style={{ width: 130 }}
+              allowClear
+              value={r.teamId}
+              placeholder={t('admin.rules.anyTeam')}
+              onChange={(teamId) => patch(r.key, { teamId: teamId ?? null })}
+              options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
+            />
+            <Select
+              style={{ width: 130 }}
+              allowClear
+              value={r.sopId}
+              placeholder={t('admin.rules.anySop')}
+              onChange={(sopId) => patch(r.key, { sopId: sopId ?? null })}
+              options={(sops.data?.items ?? []).map((s) => ({
+                value: s.sopId,
+                label: loc(s.name, s.sopId),
+              }))}
+            />
+          </Space>
+        ),
     },
     {
       title: t('admin.rules.mention'),
-      render: (_, r) => (
-        <Space direction="vertical" size={0}>
-          <Checkbox
-            checked={r.mentionOwner}
-            onChange={(e) => patch(r.key, { mentionOwner: e.target.checked })}
-          >
-            {t('admin.rules.mentionOwner')}
-          </Checkbox>
-          <Checkbox
-            checked={r.mentionManager}
-            onChange={(e) => patch(r.key, { mentionManager: e.target.checked })}
-          >
-            {t('admin.rules.mentionManager')}
-          </Checkbox>
-        </Space>
-      ),
+      render: (_, r) =>
+        SYSTEM_EVENTS.has(r.event) ? null : (
+          <Space direction="vertical" size={0}>
+            <Checkbox
+              checked={r.mentionOwner}
+              onChange={(e) => patch(r.key, { mentionOwner: e.target.checked })}
+            >
+              {t('admin.rules.mentionOwner')}
+            </Checkbox>
+            <Checkbox
+              checked={r.mentionManager}
+              onChange={(e) => patch(r.key, { mentionManager: e.target.checked })}
+            >
+              {t('admin.rules.mentionManager')}
+            </Checkbox>
+          </Space>
+        ),
     },
     {
       title: t('admin.rules.enabled'),

@@ -2544,7 +2544,7 @@ export interface components {
             channelId: string | null;
             enabled: boolean;
             /** @enum {string} */
-            event: "lead.assigned" | "sla.breached" | "sla.escalated" | "record.handover" | "record.won" | "record.lost";
+            event: "lead.assigned" | "sla.breached" | "sla.escalated" | "record.handover" | "record.won" | "record.lost" | "delivery.disabled";
             id: string;
             /** @enum {string} */
             locale: "zh-CN" | "en";
@@ -3747,7 +3747,7 @@ export interface operations {
                         channelId: string | null;
                         enabled: boolean;
                         /** @enum {string} */
-                        event: "lead.assigned" | "sla.breached" | "sla.escalated" | "record.handover" | "record.won" | "record.lost";
+                        event: "lead.assigned" | "sla.breached" | "sla.escalated" | "record.handover" | "record.won" | "record.lost" | "delivery.disabled";
                         /** @enum {string} */
                         locale: "zh-CN" | "en";
                         mentionManager: boolean;

@@ -1524,8 +1524,10 @@ export const en: Messages = {
         'record.handover': 'Handover',
         'record.won': 'Won',
         'record.lost': 'Lost',
+        'delivery.disabled': 'Delivery stopped (webhook / robot)',
       },
       targets: { channel: 'Chat channel', webhook: 'Webhook', 'in-app': 'In-app only' },
+      workspaceWide: 'Whole workspace',
     },
     channels: {
       hint: 'Paste a WeCom, DingTalk or Feishu group robot’s webhook URL (and signing secret, keyword); notifications reach the group by the notification rules, merged into one digest when the robot’s rate is used up — nothing is dropped.',

@@ -1486,8 +1486,10 @@ export const zhCN = {
         'record.handover': '转交',
         'record.won': '赢单',
         'record.lost': '输单',
+        'delivery.disabled': '推送停用（Webhook / 机器人）',
       },
       targets: { channel: '群机器人', webhook: 'Webhook', 'in-app': '仅应用内' },
+      workspaceWide: '整个工作区',
     },
     channels: {
       hint: '粘贴企业微信、钉钉或飞书群机器人的 Webhook 地址（以及加签密钥、自定义关键词），提醒会按通知规则发到群里；超出频率时合并为一条摘要，不会丢失。',

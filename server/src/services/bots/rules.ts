@@ -15,7 +15,9 @@ export type NotificationRule = {
     | 'sla.escalated'
     | 'record.handover'
     | 'record.won'
-    | 'record.lost';
+    | 'record.lost'
+    /** A webhook endpoint or chat channel stopped: workspace-wide, admins only. */
+    | 'delivery.disabled';
   target: 'channel' | 'webhook' | 'in-app';
   channelId: string | null;
   webhookId: string | null;
@@ -68,6 +70,19 @@ export async function checkTargets(
   rule: RuleInput,
   r: { all: boolean; teams: string[] },
 ): Promise<void> {
+  if (rule.event === 'delivery.disabled') {
+    if (!r.all) throw new Forbidden('only admins are told when delivery stops');
+    if (rule.target === 'in-app')
+      throw new Invalid(
+        'invalid-input',
+        'admins are always told in the app when delivery stops: pick a chat channel or a webhook',
+      );
+    if (rule.teamId || rule.sopId)
+      throw new Invalid(
+        'invalid-input',
+        'delivery.disabled rules are workspace-wide: no team or SOP',
+      );
+  }
   if (rule.target === 'channel') {
     const ch = await q('select team_id from chat_channels where workspace_id = $1 and id = $2', [
       ws,

@@ -5,6 +5,7 @@
  * for replay and the workspace's admins told in-app.
  */
 import type { Db } from '../../db/client.ts';
+import { alertDisabled } from './disabled-alert.ts';
 import type { Exchange } from './exchange.ts';
 import { DISABLE_AFTER_MS, retryDelayMs } from './schedule.ts';
 import type { Query, Transport } from './transport.ts';
@@ -167,7 +168,10 @@ export async function recordAttempts(
   });
 }
 
-/** Disables a target: marks it, holds its waiting messages, tells every active admin. */
+/**
+ * Disables a target: marks it and tells its people in the app (the transport), holds its
+ * waiting messages, and raises `delivery.disabled` on the workspace's other ways out.
+ */
 export async function disableTarget(
   q: Query,
   // biome-ignore lint/suspicious/noExplicitAny: any transport's config
@@ -176,21 +180,12 @@ export async function disableTarget(
   reason: string,
   label: string,
 ): Promise<void> {
-  await transport.disable(q, d.workspaceId, d.targetId, reason);
+  const fresh = await transport.disable(q, d.workspaceId, d.targetId, reason);
   await q(
     `update deliveries set status = 'held'
       where workspace_id = $1 and target_kind = $2 and target_id = $3 and status = 'pending'
         and claimed_by is null`,
     [d.workspaceId, d.targetKind, d.targetId],
   );
-  const message = {
-    'zh-CN': `推送目标 ${label} 已停用：${reason}。修复后请在“管理 → Webhooks”重新启用并重放消息。`,
-    en: `Delivery target ${label} was disabled: ${reason}. Fix it, re-enable it under Admin → Webhooks and replay its messages.`,
-  };
-  await q(
-    `insert into notifications (workspace_id, id, user_id, record_id, kind, message, created_at)
-     select u.workspace_id, gen_random_uuid()::text, u.id, null, 'delivery.disabled', $2::jsonb, now()
-       from users u where u.workspace_id = $1 and u.role = 'admin' and u.active`,
-    [d.workspaceId, JSON.stringify(message)],
-  );
+  if (fresh) await alertDisabled(q, d.workspaceId, { ...d, label, reason });
 }

@@ -85,8 +85,11 @@ export type Transport<T> = {
     ok: boolean,
     offsetMs: number,
   ): Promise<number | null>;
-  /** Disables the target (a `permanent` outcome or five days failing), with the reason. */
-  disable(q: Query, workspaceId: string, targetId: string, reason: string): Promise<void>;
+  /**
+   * Disables the target (a `permanent` outcome or five days failing), with the reason, and
+   * tells its people in the app. False when it was disabled already (nobody is told twice).
+   */
+  disable(q: Query, workspaceId: string, targetId: string, reason: string): Promise<boolean>;
 };
 
 /** A loaded target: its config and whether it may be sent to now. */

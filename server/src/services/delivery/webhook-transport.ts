@@ -105,11 +105,26 @@ export const webhookTransport: Transport<WebhookTarget> = {
     return ms(rows[0]?.failing_since);
   },
   async disable(q, workspaceId, targetId, reason) {
-    await q(
+    const rows = await q(
       `update webhook_endpoints set disabled_at = now(), disabled_reason = $3, updated_at = now()
-        where workspace_id = $1 and id = $2 and disabled_at is null`,
+        where workspace_id = $1 and id = $2 and disabled_at is null
+        returning url`,
       [workspaceId, targetId, reason.slice(0, 200)],
     );
+    const ep = rows[0];
+    if (!ep) return false;
+    const host = hostOf(String(ep.url));
+    const message = {
+      'zh-CN': `Webhook ${host} 已停用：${reason}。修复后请在“管理 → Webhooks”重新启用并重放消息。`,
+      en: `Webhook ${host} was disabled: ${reason}. Fix it, re-enable it under Admin → Webhooks and replay its messages.`,
+    };
+    await q(
+      `insert into notifications (workspace_id, id, user_id, record_id, kind, message, created_at)
+       select u.workspace_id, gen_random_uuid()::text, u.id, null, 'delivery.disabled', $2::jsonb, now()
+         from users u where u.workspace_id = $1 and u.role = 'admin' and u.active`,
+      [workspaceId, JSON.stringify(message)],
+    );
+    return true;
   },
 };
 

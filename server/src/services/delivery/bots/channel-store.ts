@@ -58,7 +58,7 @@ export async function disableChannel(
   workspaceId: string,
   id: string,
   reason: string,
-): Promise<void> {
+): Promise<boolean> {
   const rows = await q(
     `update chat_channels set disabled_reason = $3, disabled_at = now(), updated_at = now()
       where workspace_id = $1 and id = $2 and disabled_at is null
@@ -66,7 +66,7 @@ export async function disableChannel(
     [workspaceId, id, reason],
   );
   const ch = rows[0];
-  if (!ch) return;
+  if (!ch) return false;
   const message = {
     'zh-CN': `聊天机器人「${ch.name}」已停用：${reason}。请在 管理 → 聊天机器人 检查地址、密钥和关键词后重新启用。`,
     en: `Chat channel “${ch.name}” was disabled: ${reason}. Check its URL, secret and keyword under Admin → Chat channels, then enable it again.`,
@@ -81,4 +81,5 @@ export async function disableChannel(
                  and m.user_id = u.id and m.role = 'manager')))`,
     [workspaceId, ch.team_id ?? null, JSON.stringify(message)],
   );
+  return true;
 }

@@ -10,7 +10,8 @@ export type NotifyEvent =
   | 'sla.escalated'
   | 'record.handover'
   | 'record.won'
-  | 'record.lost';
+  | 'record.lost'
+  | 'delivery.disabled';
 
 export type NoteFacts = {
   record: string;
@@ -31,6 +32,7 @@ const HEAD: Record<NotifyEvent, Record<BotLocale, string>> = {
   'record.handover': { 'zh-CN': '已交接', en: 'Handed over' },
   'record.won': { 'zh-CN': '赢单', en: 'Won' },
   'record.lost': { 'zh-CN': '输单', en: 'Lost' },
+  'delivery.disabled': { 'zh-CN': '推送已停用', en: 'Delivery stopped' },
 };
 
 const LABEL = {
