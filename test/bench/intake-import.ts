@@ -25,6 +25,7 @@ import {
   toCsv,
 } from '@closeloop/server';
 import postgres from 'postgres';
+import { companyName } from '../integration/company-names.ts';
 import { benchSop } from './server-common.ts';
 
 const N = Number(process.env.INTAKE_BENCH_ROWS ?? 100_000);
@@ -44,33 +45,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 };
 
-const CITIES = '北京 上海 广州 深圳 杭州 苏州 南京 成都 重庆 武汉 西安 天津 宁波 无锡 青岛 厦门 长沙 郑州 合肥 济南 佛山 东莞 福州 昆明 大连 沈阳 南昌 常州 温州 嘉兴'.split(' ');
-const TRADES = '科技 贸易 机械 电子 餐饮 物流 建材 医疗器械 教育咨询 软件 食品 服饰 家居 化工 环保 汽车配件 文化传媒 印刷 包装 五金'.split(' ');
-const CHARS = [...'华兴达信诚和泰安瑞祥宏远恒通盛德隆鑫源丰嘉利顺新亿海天星宇博创智联晨光明阳正永金银宝富康乐美佳辰凯旭峰腾飞跃锦程东南西北中云山川江河湖林森青蓝红绿鼎立合众贝思维方圆启航润泽汇通卓越'];
-/** A small deterministic generator, so every run writes the same file. */
-const lcg = (seed: number) => () => {
-  seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
-  return seed / 2 ** 32;
-};
-/**
- * Distinct companies as a Chinese sales sheet holds them (city, a two- or three-character
- * brand, trade, legal suffix), contacts and mobiles; `run` keeps runs from repeating each
- * other. Names share cities and trades as real lists do, so the similar-name search meets
- * the trigram overlap it meets in production, not the identical digit trigrams of
- * "公司-1234" and "公司-12345" that make every row similar to every other.
- */
-const rowsOf = (n: number, run: number) => {
-  const rand = lcg(run * 7919 + 1);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
-  return Array.from({ length: n }, (_, i) => {
-    const brand = Array.from({ length: 2 + (i % 2) }, () => pick(CHARS)).join('');
-    return [
-      `${pick(CITIES)}${brand}${pick(TRADES)}有限公司`,
-      `联系人${i}`,
-      `13${run % 10}${String(i).padStart(8, '0')}`,
-    ];
-  });
-};
+/** Distinct companies, contacts and mobiles; `run` keeps runs from repeating each other. */
+const rowsOf = (n: number, run: number) =>
+  Array.from({ length: n }, (_, i) => [
+    companyName(run * 1_000_000 + i),
+    `联系人${i}`,
+    `13${run % 10}${String(i).padStart(8, '0')}`,
+  ]);
 
 let peakRss = 0;
 const sampler = setInterval(() => {

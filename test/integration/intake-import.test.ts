@@ -6,6 +6,7 @@
  */
 import { encodeGbk, makeXlsx, TRADE_SHOW_HEADER, TRADE_SHOW_ROWS, toCsv } from '@closeloop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { companyName } from './company-names.ts';
 import {
   as,
   type Client,
@@ -27,7 +28,7 @@ const ROWS = [
 /** n rows of distinct valid mobiles starting at `from`. */
 const mobiles = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => [
-    `公司${from + i}`,
+    companyName(from + i),
     `联系人${from + i}`,
     `136${String(from + i).padStart(8, '0')}`,
   ]);

@@ -17,7 +17,7 @@ import {
   TimePicker,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MemberInput, MemberSettings } from './api.ts';
 
@@ -87,8 +87,17 @@ export function MemberDrawer({
   const hasShift = Form.useWatch('hasShift', form);
   const screens = Grid.useBreakpoint();
 
+  // filled when the drawer opens for a member; a background refetch of the team (a new
+  // object for the same member) must not wipe what the admin is typing
+  const shown = useRef<string | null>(null);
   useEffect(() => {
-    if (member) form.setFieldsValue(toForm(member));
+    if (!member) {
+      shown.current = null;
+      return;
+    }
+    if (shown.current === member.userId) return;
+    shown.current = member.userId;
+    form.setFieldsValue(toForm(member));
   }, [member, form]);
 
   return (
