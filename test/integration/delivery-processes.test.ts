@@ -2,7 +2,8 @@
  * Delivery across real server processes on Postgres: two processes draining the same outbox
  * never send one attempt twice, and a process killed with `kill -9` in the middle of a
  * delivery leaves a lease that lapses, after which another process sends the message again
- * with the same webhook-id.
+ * with the same webhook-id; a process stopped gracefully hands its claims back at once, so
+ * another sends them long before the lease would have lapsed.
  */
 import { createDb, type Db, migrateDb, parseConfig } from '@closeloop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,5 +116,37 @@ describe.runIf(pg?.enabled === true)('delivery across processes on Postgres', ()
       await Bun.sleep(100);
     }
     expect(row).toEqual({ status: 'delivered', attempts: 2 });
+  }, 300_000);
+
+  it('a worker stopped with SIGTERM mid-delivery hands its claim back: another sends it before the lease lapses', async () => {
+    // the earlier tests' processes deliver for every workspace: only A and B run here
+    for (const p of procs.splice(0)) await stopServer(p);
+    // a 60-s timeout makes a 75-s lease: only the hand-back lets B send within 30 s
+    const slow = { ...env, DELIVERY_TIMEOUT_MS: '60000', SHUTDOWN_TIMEOUT_MS: '500' };
+    const a = await spawnServer(slow);
+    procs.push(a);
+    const { ws, sopId, endpointId } = await setup(a.url);
+    rx.mode = { kind: 'hang' };
+    const rep = await as(a.url, ws.email('rep1'));
+    await rep.post('/api/records', {
+      sopId,
+      fields: { company: 'sigterm' },
+      ownerId: ws.userId('rep1'),
+    });
+    const [first] = await rx.waitFor(1, 60_000);
+    a.proc.kill('SIGTERM');
+    await a.proc.exited;
+    const [held] = await db.query(
+      `select status, attempts, claimed_by from deliveries where workspace_id = $1 and target_id = $2`,
+      [ws.id, endpointId],
+    );
+    // handed back uncounted: pending, unclaimed, no attempt spent
+    expect(held).toEqual({ status: 'pending', attempts: 0, claimed_by: null });
+    rx.mode = { kind: 'ok' };
+    const b = await spawnServer(slow);
+    procs.push(b);
+    const got = await rx.waitFor(2, 30_000);
+    expect(got[1]?.id).toBe(first?.id);
+    expect(got[1]?.answered).toBe(200);
   }, 300_000);
 });
