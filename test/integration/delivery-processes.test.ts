@@ -52,6 +52,18 @@ describe.runIf(pg?.enabled === true)('delivery across processes on Postgres', ()
     return { ws, sopId, endpointId: String(res.body.endpoint.id) };
   }
 
+  /** Process A starts delivering a record's event to a receiver that never answers. */
+  async function hungDelivery(procEnv: Record<string, string>, company: string) {
+    const a = await spawnServer(procEnv);
+    procs.push(a);
+    const { ws, sopId, endpointId } = await setup(a.url);
+    rx.mode = { kind: 'hang' };
+    const rep = await as(a.url, ws.email('rep1'));
+    await rep.post('/api/records', { sopId, fields: { company }, ownerId: ws.userId('rep1') });
+    const [first] = await rx.waitFor(1, 60_000);
+    return { a, ws, endpointId, first };
+  }
+
   it('two processes never deliver the same attempt', async () => {
     const [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
     procs.push(a, b);
@@ -86,17 +98,7 @@ describe.runIf(pg?.enabled === true)('delivery across processes on Postgres', ()
   }, 300_000);
 
   it('a worker killed with kill -9 mid-delivery: another process retries the attempt', async () => {
-    const a = await spawnServer(env);
-    procs.push(a);
-    const { ws, sopId, endpointId } = await setup(a.url);
-    rx.mode = { kind: 'hang' };
-    const rep = await as(a.url, ws.email('rep1'));
-    await rep.post('/api/records', {
-      sopId,
-      fields: { company: 'k9' },
-      ownerId: ws.userId('rep1'),
-    });
-    const [first] = await rx.waitFor(1, 60_000);
+    const { a, ws, endpointId, first } = await hungDelivery(env, 'k9');
     a.proc.kill('SIGKILL');
     await a.proc.exited;
     rx.mode = { kind: 'ok' };
@@ -123,17 +125,7 @@ describe.runIf(pg?.enabled === true)('delivery across processes on Postgres', ()
     for (const p of procs.splice(0)) await stopServer(p);
     // a 60-s timeout makes a 75-s lease: only the hand-back lets B send within 30 s
     const slow = { ...env, DELIVERY_TIMEOUT_MS: '60000', SHUTDOWN_TIMEOUT_MS: '500' };
-    const a = await spawnServer(slow);
-    procs.push(a);
-    const { ws, sopId, endpointId } = await setup(a.url);
-    rx.mode = { kind: 'hang' };
-    const rep = await as(a.url, ws.email('rep1'));
-    await rep.post('/api/records', {
-      sopId,
-      fields: { company: 'sigterm' },
-      ownerId: ws.userId('rep1'),
-    });
-    const [first] = await rx.waitFor(1, 60_000);
+    const { a, ws, endpointId, first } = await hungDelivery(slow, 'sigterm');
     a.proc.kill('SIGTERM');
     await a.proc.exited;
     const [held] = await db.query(

@@ -7,7 +7,7 @@ export function CardWho({
   testId,
 }: {
   title: ReturnType<typeof recordTitle>;
-  testId: string;
+  testId?: string;
 }) {
   return (
     <div className="rep-card-who">

@@ -682,16 +682,7 @@ function TeamCard({
             data-testid="team-card-check"
           />
         </span>
-        <div className="rep-card-who">
-          <Typography.Text strong className="rep-card-name">
-            {title.title}
-          </Typography.Text>
-          {title.subtitle && (
-            <Typography.Text type="secondary" className="rep-card-company">
-              {title.subtitle}
-            </Typography.Text>
-          )}
-        </div>
+        <CardWho title={title} />
         {left.state !== 'none' && (
           <Tag
             color={left.state === 'overdue' ? 'red' : left.state === 'soon' ? 'orange' : 'blue'}
