@@ -42,7 +42,12 @@ export function disabledNote(t: DisabledTarget, locale: 'zh-CN' | 'en'): BotNote
   };
 }
 
-export async function alertDisabled(q: Query, ws: string, t: DisabledTarget): Promise<void> {
+export async function alertDisabled(
+  q: Query,
+  ws: string,
+  t: DisabledTarget,
+  at: number,
+): Promise<void> {
   const rules = await q(
     `select r.target, r.channel_id, r.webhook_id, r.locale,
             e.enabled is true and e.disabled_at is null as endpoint_on
@@ -54,7 +59,6 @@ export async function alertDisabled(q: Query, ws: string, t: DisabledTarget): Pr
   );
   const isSelf = (kind: 'channel' | 'webhook', id: unknown) =>
     String(id) === t.targetId && (kind === 'webhook') === (t.targetKind === 'webhook');
-  const at = Date.now();
   const source = `${DISABLED_EVENT}:${t.targetKind}:${t.targetId}:${at}`;
   for (const r of rules) {
     const locale = r.locale === 'en' ? 'en' : 'zh-CN';

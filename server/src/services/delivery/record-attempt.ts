@@ -164,7 +164,7 @@ export async function recordAttempts(
       ],
     );
     for (const { it, reason } of disables)
-      await disableTarget(q, it.transport, it.d, reason, it.label);
+      await disableTarget(q, it.transport, it.d, reason, it.label, wallNow());
   });
 }
 
@@ -179,6 +179,7 @@ export async function disableTarget(
   d: { workspaceId: string; targetKind: string; targetId: string },
   reason: string,
   label: string,
+  now: number,
 ): Promise<void> {
   const fresh = await transport.disable(q, d.workspaceId, d.targetId, reason);
   await q(
@@ -187,5 +188,5 @@ export async function disableTarget(
         and claimed_by is null`,
     [d.workspaceId, d.targetKind, d.targetId],
   );
-  if (fresh) await alertDisabled(q, d.workspaceId, { ...d, label, reason });
+  if (fresh) await alertDisabled(q, d.workspaceId, { ...d, label, reason }, now);
 }
