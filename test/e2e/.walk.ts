@@ -1,11 +1,10 @@
 import { chromium } from 'playwright-core';
-
 const base = process.argv[2];
 const w = Number(process.argv[3] ?? 1280);
 const path = process.argv[4] ?? '/sops/closed-loop/edit';
 const who = process.argv[5] ?? 'manager@demo.test';
 const b = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-const ctx = await b.newContext({ viewport: { width: w, height: 800 }, locale: 'zh-CN' });
+const ctx = await b.newContext({ viewport: { width: w, height: 844 }, locale: 'zh-CN' });
 await ctx.addInitScript(() => localStorage.setItem('closeloop.locale', 'zh-CN'));
 const p = await ctx.newPage();
 await p.goto(`${base}/login`);

@@ -1500,7 +1500,7 @@ export const en: Messages = {
       always: 'All day',
     },
     rules: {
-      hint: 'Choose which events (lead assigned, SLA breached, escalated, handover, won, lost) go to which chat channel or webhook, or stay in-app only; optionally only for one team or SOP, @-mentioning the owner or their manager (their mobile must be set in People).',
+      hint: 'Choose which events (lead assigned, SLA breached, escalated, handover, won, lost) go to which chat channel or webhook, or stay in-app only; optionally only for one team or SOP, @-mentioning the owner or their manager (their mobile must be set in People). Admins can also send “Delivery stopped” to a group, to hear when a webhook or robot is switched off.',
       saved: 'Notification rules saved',
       event: 'Event',
       target: 'Send to',
