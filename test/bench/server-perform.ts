@@ -1,34 +1,51 @@
 /**
- * Benchmark: performAction over HTTP at 1, 16 and 64 concurrent clients, against a baseline
- * in the same run — the raw driver doing the same writes (record update, event insert,
- * timer upsert) in one transaction. Postgres when DATABASE_URL is set, and PGlite beside it.
+ * Benchmark: performAction over HTTP at 1, 16 and 64 concurrent clients against the SAME
+ * WRITES — raw postgres.js sending exactly the statements the product sent for the same
+ * actions (same SQL text and parameters, one transaction per action, BEGIN pipelined with the
+ * statements as the server's batch does), in the same run. Ratio `perform_vs_same_writes`.
  *
- *   DATABASE_URL=postgres://… bun test/bench/server-perform.ts [--ms 5000] [--clients 1,16,64]
- *     [--workers 1,2] [--lanes postgres,pglite]
+ *   DATABASE_URL=postgres://… bun run bench server-perform [--actions 1200] [--runs 3]
+ *     [--clients 1,16,64] [--workers 1]
  *
- * Goal: at 64 clients, at least 0.7× the baseline's throughput and p99 under 50 ms.
+ * How the baseline gets the product's statements: a template database is prepared once
+ * (workspace, published SOP, one record per client per point per run, the rep's session)
+ * and cloned three times. On the first clone the app runs in this process with a statement
+ * hook (DbConfig.onStatement) and performs every action of the workload one at a time,
+ * recording what each request sent: the session and record reads, and the transaction
+ * (BEGIN … COMMIT). The product runs on the second clone as a real server process, driven
+ * over HTTP; the baseline replays the recorded statements on the third, each client its own
+ * record's requests in order. Both clones then hold the same records, events and timers
+ * (checked at the end). Every point is fixed work — `clients` × ⌈actions / clients⌉
+ * actions — so product and baseline do the same work; the product's point runs first, the
+ * baseline's right after it. Goals (issue 19): ≥ 0.85× at 16 and 64 clients; p99 < 100 ms
+ * at 64; p50 < 5 ms at 1 client.
  *
- * Set-up, so that the comparison is fair both ways: the server runs in its own process(es)
- * (`procs`: WORKERS, sharing the port with SO_REUSEPORT; Postgres only), the HTTP clients in
- * this process, so client and server do not share a JavaScript thread. The baseline runs in
- * this process too, and sends its transaction the way the server's command path does: BEGIN
- * pipelined with the statements on a reserved connection, then COMMIT (server/src/db/client.ts),
- * so the ratio measures the server's own work, not a difference in how the driver is used.
- * Everything shares the machine's cores with Postgres: quote `nproc` and the load average.
+ * Both clones are VACUUM ANALYZEd before measuring. The server runs in its own process(es),
+ * the clients and the baseline in this one; everything shares the machine's cores with
+ * Postgres (`nproc` and the load average are printed). On PGlite, beside it, the product's
+ * figures alone (PGlite has one connection and no wire protocol to replay on).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, createWorkspace, type Db, migrateDb, parseConfig } from '@closeloop/server';
+import {
+  createApp,
+  createDb,
+  createWorkspace,
+  type Db,
+  migrateDb,
+  parseConfig,
+  systemClock,
+} from '@closeloop/server';
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
-import { writeResults } from './_results.ts';
+import { machineLine, writeResults } from './_results.ts';
 import {
   benchSop,
   cpuSeconds,
-  drive,
   fmt,
   type Stats,
+  stats,
   table,
   withChildren,
 } from './server-common.ts';
@@ -37,349 +54,442 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
-const MS = Number(arg('ms', '5000'));
+const ACTIONS = Number(arg('actions', '1200'));
+const RUNS = Number(arg('runs', '3'));
 const CLIENTS = arg('clients', '1,16,64').split(',').map(Number);
-const MAX = Math.max(...CLIENTS);
-const WORKERS = arg('workers', '1').split(',').map(Number);
-/** Which lanes run (default both); e.g. `--lanes postgres` for quicker repeated runs. */
-const LANES = new Set(arg('lanes', 'postgres,pglite').split(','));
+const WORKERS = Number(arg('workers', '1'));
+const POOL = 20;
+const perClient = (clients: number) => Math.ceil(ACTIONS / clients);
+/** A warm-up point before the measured ones (JIT, caches, connections), not reported. */
+const WARM = { clients: 16, actions: 10 };
 
-type Lane = { name: string; env: Record<string, string>; open: () => Promise<Db> };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
 
-async function prepare(db: Db) {
-  const tag = crypto.randomUUID().slice(0, 8);
-  const ws = await createWorkspace(db, {
-    name: `bench ${tag}`,
-    users: [
-      { email: `bench-mgr-${tag}@bench.test`, name: 'M', role: 'manager', password: 'bench-pass' },
-      { email: `bench-rep-${tag}@bench.test`, name: 'R', role: 'rep', password: 'bench-pass' },
-    ],
-    teams: [
-      {
-        id: 'sales',
-        name: 'Sales',
-        managers: [`bench-mgr-${tag}@bench.test`],
-        members: [`bench-rep-${tag}@bench.test`],
-      },
-    ],
-  });
-  return { ws, email: `bench-rep-${tag}@bench.test`, mgr: `bench-mgr-${tag}@bench.test` };
+/** A point of the workload: `records[c]` is client c's record, acted on `actions` times. */
+type Point = {
+  run: number;
+  clients: number;
+  actions: number;
+  records: Array<{ id: string; version: number }>;
+};
+type Who = { ws: string; rep: string; sopId: string };
+
+function urlOf(base: string, name: string): string {
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return u.toString();
 }
 
-async function http(base: string, cookie: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { cookie, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+async function request(
+  fetcher: (r: Request) => Response | Promise<Response>,
+  base: string,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const res = await fetcher(
+    new Request(base + path, {
+      method,
+      headers: { cookie, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
   // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads a few known fields
   const json: any = await res.json();
   return { status: res.status, headers: res.headers, body: json };
 }
 
-async function login(base: string, email: string) {
-  const r = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'bench-pass' }),
+async function login(fetcher: (r: Request) => Response | Promise<Response>, email: string) {
+  const r = await request(fetcher, 'http://bench', '', 'POST', '/api/auth/login', {
+    email,
+    password: 'bench-pass',
   });
-  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${await r.text()}`);
+  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.body)}`);
   return (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 }
 
-/** CPU ms per operation of the server processes and of their Postgres backends. */
-type Cpu = { server: number; db: number };
+async function openApp(config: Record<string, string | undefined>, hook?: Hook) {
+  const p = parseConfig({ ...config, seed: 'off' });
+  if (!p.ok) throw new Error(p.errors.join());
+  const db = await createDb({ ...p.config, onStatement: hook });
+  await migrateDb(db, p.config);
+  const app = createApp({ db, clock: systemClock, config: p.config });
+  return { db, app, fetch: (r: Request) => app.fetch(r) };
+}
 
-/** Postgres backends of the server (application_name closeloop) or the raw lane; none on PGlite. */
-async function backendPids(db: Db | null, app = 'closeloop'): Promise<number[]> {
-  if (db?.kind !== 'postgres') return [];
-  const rows = await db.query(
-    `select pid from pg_stat_activity
-      where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()`,
-    [app],
+/** The workspace, SOP and every point's records, written through the app (no server). */
+async function prepare(config: Record<string, string | undefined>) {
+  const { db, fetch } = await openApp(config);
+  const tag = crypto.randomUUID().slice(0, 8);
+  const rep = `bench-rep-${tag}@bench.test`;
+  const mgr = `bench-mgr-${tag}@bench.test`;
+  const ws = await createWorkspace(db, {
+    name: `bench ${tag}`,
+    users: [
+      { email: mgr, name: 'M', role: 'manager', password: 'bench-pass' },
+      { email: rep, name: 'R', role: 'rep', password: 'bench-pass' },
+    ],
+    teams: [{ id: 'sales', name: 'Sales', managers: [mgr], members: [rep] }],
+  });
+  const sopId = `bench-${tag.slice(0, 6)}`;
+  const mgrCookie = await login(fetch, mgr);
+  const repCookie = await login(fetch, rep);
+  const post = (cookie: string, path: string, body: unknown) =>
+    request(fetch, 'http://bench', cookie, 'POST', path, body);
+  await post(mgrCookie, '/api/sops', { doc: benchSop(sopId) });
+  await post(mgrCookie, `/api/sops/${sopId}/publish`, { note: 'bench' });
+  const points: Point[] = [];
+  const newPoint = async (run: number, clients: number, actions: number) => {
+    const records: Point['records'] = [];
+    for (let c = 0; c < clients; c++) {
+      const r = await post(repCookie, '/api/records', { sopId, fields: {} });
+      if (r.status !== 201) throw new Error(`create ${r.status} ${JSON.stringify(r.body)}`);
+      records.push({ id: r.body.record.id, version: r.body.record.version });
+    }
+    points.push({ run, clients, actions, records });
+  };
+  await newPoint(-1, WARM.clients, WARM.actions);
+  for (let run = 0; run < RUNS; run++)
+    for (const clients of CLIENTS) await newPoint(run, clients, perClient(clients));
+  await db.close();
+  return { who: { ws: ws.id, rep: repCookie, sopId } satisfies Who, points };
+}
+
+/**
+ * The k-th action on a record that started at `version`: every action succeeds and adds one
+ * to the version, so the k-th one expects `version + k` (the same in every lane).
+ */
+async function perform(
+  fetcher: (r: Request) => Response | Promise<Response>,
+  base: string,
+  cookie: string,
+  rec: { id: string; version: number },
+  k: number,
+) {
+  const r = await request(fetcher, base, cookie, 'POST', `/api/records/${rec.id}/actions`, {
+    action: 'LOG',
+    fields: { note: `n${k}` },
+    version: rec.version + k,
+  });
+  if (r.status !== 200) throw new Error(`performAction ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+// ---- capture ---------------------------------------------------------------------------
+
+type Hook = (connection: number, text: string, params: readonly unknown[]) => void;
+type Sent = { text: string; params: unknown[] };
+/** What one request sent: statements on their own, and transactions (BEGIN … COMMIT). */
+type Segment = { tx: false; stmt: Sent } | { tx: true; stmts: Sent[] };
+type Recorded = Segment[];
+
+/**
+ * Performs every point's actions one at a time on the app in this process, recording the
+ * statements each request sent. One request at a time and no background loops (the app is
+ * not started), so everything sent between a request's start and its answer is its own.
+ */
+async function capture(url: string, who: Who, points: Point[]) {
+  let sent: Array<{ connection: number; text: string; params: unknown[] }> = [];
+  const hook: Hook = (connection, text, params) =>
+    sent.push({ connection, text, params: [...params] });
+  const { db, fetch } = await openApp({ databaseUrl: url, poolSize: String(POOL) }, hook);
+  const out = new Map<Point, Recorded[][]>();
+  for (const point of points) {
+    const perClient: Recorded[][] = [];
+    for (const rec of point.records) {
+      const mine: Recorded[] = [];
+      for (let k = 0; k < point.actions; k++) {
+        sent = [];
+        await perform(fetch, 'http://bench', who.rep, rec, k);
+        mine.push(segments(sent));
+      }
+      perClient.push(mine);
+    }
+    out.set(point, perClient);
+  }
+  await db.close();
+  return out;
+}
+
+function segments(sent: Array<{ connection: number; text: string; params: unknown[] }>): Recorded {
+  const out: Recorded = [];
+  const open = new Map<number, Sent[]>();
+  for (const s of sent) {
+    const word = s.text.trim().toLowerCase();
+    if (word.startsWith('begin')) {
+      open.set(s.connection, []);
+    } else if (word === 'commit' || word === 'rollback') {
+      const stmts = open.get(s.connection) ?? [];
+      open.delete(s.connection);
+      if (word === 'commit') out.push({ tx: true, stmts });
+    } else {
+      const tx = open.get(s.connection);
+      if (tx) tx.push({ text: s.text, params: s.params });
+      else out.push({ tx: false, stmt: { text: s.text, params: s.params } });
+    }
+  }
+  if (open.size) throw new Error('a transaction was still open when the request answered');
+  return out;
+}
+
+// ---- the two lanes ---------------------------------------------------------------------
+
+/** Fixed work: each client runs `op` `n` times in turn; wall time and per-op latency. */
+async function fixedWork(
+  clients: number,
+  n: number,
+  op: (client: number, k: number) => Promise<void>,
+): Promise<Stats> {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let k = 0; k < n; k++) {
+        const s = performance.now();
+        await op(c, k);
+        latencies.push(performance.now() - s);
+      }
+    }),
   );
+  const s = stats(latencies, (performance.now() - t0) / 1000);
+  return { ...s, total: s.ops };
+}
+
+async function backendPids(sql: postgres.Sql, app: string, db: string): Promise<number[]> {
+  const rows =
+    await sql`select pid from pg_stat_activity where application_name = ${app} and datname = ${db}`;
   return rows.map((r) => Number(r.pid));
 }
 
-async function runHttp(server: Proc, who: { email: string; mgr: string }, db: Db | null) {
-  const sopId = `bench-${crypto.randomUUID().slice(0, 6)}`;
-  const mgr = await login(server.url, who.mgr);
-  const rep = await login(server.url, who.email);
-  await http(server.url, mgr, 'POST', '/api/sops', { doc: benchSop(sopId) });
-  await http(server.url, mgr, 'POST', `/api/sops/${sopId}/publish`, { note: 'bench' });
-  const records: Array<{ id: string; version: number }> = [];
-  for (let i = 0; i < MAX; i++) {
-    const r = await http(server.url, rep, 'POST', '/api/records', { sopId, fields: {} });
-    if (r.status !== 201) throw new Error(`create ${r.status} ${JSON.stringify(r.body)}`);
-    records.push({ id: r.body.record.id, version: r.body.record.version });
-  }
-  const out: Record<number, Stats> = {};
-  const cpu: Record<number, Cpu> = {};
-  for (const clients of CLIENTS) {
-    const procs = withChildren(server.proc.pid);
-    const before = await backendPids(db);
-    const s0 = cpuSeconds(procs);
-    const d0 = cpuSeconds(before);
-    out[clients] = await drive(clients, MS, async (c) => {
-      const rec = records[c];
-      if (!rec) throw new Error('record');
-      const r = await http(server.url, rep, 'POST', `/api/records/${rec.id}/actions`, {
-        action: 'LOG',
-        fields: { note: `n${rec.version}` },
-        version: rec.version,
-      });
-      if (r.status !== 200) throw new Error(`performAction ${r.status} ${JSON.stringify(r.body)}`);
-      rec.version = r.body.record.version;
-    });
-    const s1 = cpuSeconds(procs);
-    // backends opened during the run started from zero
-    const after = await backendPids(db);
-    const d1 = cpuSeconds(after);
-    const ops = out[clients]?.total || 1;
-    cpu[clients] = { server: ((s1 - s0) * 1000) / ops, db: ((d1 - d0) * 1000) / ops };
-  }
-  return { out, cpu, records, sopId };
-}
+const RAW_APP = 'closeloop_bench_same_writes';
+const PREPARED = { prepare: true };
 
-type Raw = {
-  tx: (ws: string, rec: RawRecord) => Promise<void>;
-  close: () => Promise<void>;
-};
-type RawRecord = { id: string; version: number; seq: number; state: string };
-
-const UPDATE = `update records set state = $3::text::jsonb, version = version + 1, updated_at = now()
-  where workspace_id = $1 and id = $2 and version = $4 returning version`;
-const EVENTS = `insert into record_events (workspace_id, record_id, seq, id, type, at, actor_id, data, record_version)
-  select $1, $2, x.s, x.i, x.t, now(), 'bench', x.d::jsonb, $3
-    from unnest($4::int[], $5::text[], $6::text[], $7::text[]) as x(s, i, t, d)`;
-const TIMER = `insert into timers (workspace_id, id, record_id, stage, rung, kind, due_at)
-  values ($1, $2, $3, 'working', -1, 'deadline', now() + interval '1 hour')
-  on conflict (workspace_id, id) do update set due_at = excluded.due_at, status = 'pending'`;
-
-function rawParams(ws: string, rec: RawRecord) {
-  const types = [
-    'action.performed',
-    'timer.cancelled',
-    'stage.exited',
-    'stage.entered',
-    'timer.scheduled',
-  ];
-  const v = rec.version + 1;
-  return {
-    update: [ws, rec.id, rec.state, rec.version],
-    events: [
-      ws,
-      rec.id,
-      v,
-      types.map((_, i) => rec.seq + i + 1),
-      types.map(() => crypto.randomUUID()),
-      types,
-      types.map((t) => JSON.stringify({ action: 'LOG', t })),
-    ],
-    timer: [ws, `${rec.id}/working@${v}/due`, rec.id],
-  };
-}
-
-const RAW_APP = 'closeloop_bench_raw';
-
-function rawPostgres(url: string): Raw {
-  const sql = postgres(url, {
-    max: 20,
-    onnotice: () => {},
-    connection: { application_name: RAW_APP },
-  });
-  const P = { prepare: true };
-  return {
-    async tx(ws, rec) {
-      const p = rawParams(ws, rec);
-      const c = await sql.reserve();
+/** Replays one recorded request: its reads one by one, its transaction pipelined. */
+async function replay(sql: postgres.Sql, req: Recorded) {
+  for (const seg of req) {
+    if (!seg.tx) {
+      await sql.unsafe(seg.stmt.text, seg.stmt.params as never[], PREPARED);
+      continue;
+    }
+    const c = await sql.reserve();
+    try {
+      const begin = c.unsafe('begin').execute();
+      const sent = seg.stmts.map((s) => c.unsafe(s.text, s.params as never[], PREPARED).execute());
+      for (const q of [begin, ...sent]) q.catch(() => {});
       try {
-        const sent = [
-          c.unsafe('begin').execute(),
-          c.unsafe(UPDATE, p.update as never[], P).execute(),
-          c.unsafe(EVENTS, p.events as never[], P).execute(),
-          c.unsafe(TIMER, p.timer as never[], P).execute(),
-        ];
-        for (const q of sent) q.catch(() => {});
-        try {
-          const [, updated] = await Promise.all(sent);
-          if (updated?.length !== 1) throw new Error('raw update matched no row');
-        } catch (e) {
-          await Promise.allSettled(sent);
-          await c.unsafe('rollback');
-          throw e;
-        }
-        await c.unsafe('commit');
-      } finally {
-        c.release();
+        await begin;
+        await Promise.all(sent);
+      } catch (e) {
+        await Promise.allSettled(sent);
+        await c.unsafe('rollback').catch(() => {});
+        throw e;
       }
-      rec.version++;
-      rec.seq += 5;
-    },
-    close: () => sql.end({ timeout: 5 }),
-  };
+      await c.unsafe('commit');
+    } finally {
+      c.release();
+    }
+  }
 }
 
-/** PGlite's own transaction() with the three statements (the Db wrapper is a pass-through). */
-function rawPglite(db: Db): Raw {
-  return {
-    async tx(ws, rec) {
-      const p = rawParams(ws, rec);
-      await db.transaction(async (q) => {
-        await q(UPDATE, p.update);
-        await q(EVENTS, p.events);
-        await q(TIMER, p.timer);
+type Cpu = { server: number; db: number };
+type PointResult = { api: Stats; base: Stats | null; cpu: Cpu; baseDbCpu: number };
+
+async function runPostgres(url: string) {
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  const stamp = `${process.pid}_${Date.now().toString(36)}`;
+  const names = {
+    tmpl: `cl_perf_t_${stamp}`,
+    cap: `cl_perf_c_${stamp}`,
+    api: `cl_perf_a_${stamp}`,
+    raw: `cl_perf_r_${stamp}`,
+  };
+  await admin.unsafe(`create database ${names.tmpl}`);
+  const dbs: postgres.Sql[] = [];
+  let server: Proc | undefined;
+  try {
+    const { who, points } = await prepare({ databaseUrl: urlOf(url, names.tmpl), poolSize: '4' });
+    for (const n of [names.cap, names.api, names.raw])
+      await admin.unsafe(`create database ${n} template ${names.tmpl}`);
+    const c0 = performance.now();
+    const recorded = await capture(urlOf(url, names.cap), who, points);
+    const captureMs = performance.now() - c0;
+    const perRequest = [...recorded.values()].flat(2);
+    const txStmts = median(perRequest.map((r) => r.flatMap((s) => (s.tx ? s.stmts : [])).length));
+    const reads = median(perRequest.map((r) => r.filter((s) => !s.tx).length));
+    for (const n of [names.api, names.raw]) {
+      const s = postgres(urlOf(url, n), { max: 1, onnotice: () => {} });
+      await s.unsafe('vacuum analyze');
+      await s.end();
+    }
+    server = await spawnServer({
+      DATABASE_URL: urlOf(url, names.api),
+      POOL_SIZE: String(POOL),
+      SCHEDULER_INTERVAL_MS: '1000',
+      WORKERS: String(WORKERS),
+    });
+    if (WORKERS > 1) await Bun.sleep(3000);
+    const apiSql = postgres(urlOf(url, names.api), { max: 1, onnotice: () => {} });
+    const raw = postgres(urlOf(url, names.raw), {
+      max: POOL,
+      onnotice: () => {},
+      connection: { application_name: RAW_APP },
+    });
+    dbs.push(apiSql, raw);
+    const results = new Map<Point, PointResult>();
+    for (const point of points) {
+      const target = server;
+      const procs = withChildren(target.proc.pid);
+      const fetcher = (r: Request) => fetch(r);
+      const s0 = cpuSeconds(procs);
+      const d0 = cpuSeconds(await backendPids(apiSql, 'closeloop', names.api));
+      const api = await fixedWork(point.clients, point.actions, async (c, k) => {
+        const rec = point.records[c];
+        if (!rec) throw new Error('no record');
+        await perform(fetcher, target.url, who.rep, rec, k);
       });
-      rec.version++;
-      rec.seq += 5;
-    },
-    close: async () => {
-      await db.close();
-    },
-  };
+      const cpu = {
+        server: ((cpuSeconds(procs) - s0) * 1000) / api.ops,
+        db: ((cpuSeconds(await backendPids(apiSql, 'closeloop', names.api)) - d0) * 1000) / api.ops,
+      };
+      const mine = recorded.get(point);
+      if (!mine) throw new Error('no capture for a point');
+      const r0 = cpuSeconds(await backendPids(apiSql, RAW_APP, names.raw));
+      const base = await fixedWork(point.clients, point.actions, async (c, k) => {
+        const req = mine[c]?.[k];
+        if (!req) throw new Error('no recorded request');
+        await replay(raw, req);
+      });
+      const baseDbCpu =
+        ((cpuSeconds(await backendPids(apiSql, RAW_APP, names.raw)) - r0) * 1000) / base.ops;
+      results.set(point, { api, base, cpu, baseDbCpu });
+    }
+    const same = await sameFinalState(apiSql, raw, who.ws);
+    return { results, points, same, captureMs, txStmts, reads };
+  } finally {
+    await stopServer(server);
+    for (const s of dbs) await s.end({ timeout: 5 }).catch(() => {});
+    for (const n of Object.values(names))
+      await admin.unsafe(`drop database if exists ${n} with (force)`).catch(() => {});
+    await admin.end();
+  }
 }
 
-async function loadRaw(db: Db, ws: string, ids: string[]): Promise<RawRecord[]> {
-  const rows = await db.query(
-    'select id, version, event_count, state::text as state from records where workspace_id = $1 and id = any($2::text[])',
-    [ws, ids],
-  );
-  const byId = new Map(rows.map((r) => [String(r.id), r]));
-  return ids.map((id) => {
-    const r = byId.get(id);
+/** Whether both clones hold the same records, events, stage visits and timers. */
+async function sameFinalState(a: postgres.Sql, b: postgres.Sql, ws: string) {
+  const q = (s: postgres.Sql) =>
+    s.unsafe(
+      `select (select string_agg(id || ':' || version || ':' || event_count, ',' order by id) from records where workspace_id = $1) as records,
+              (select count(*)::int from record_events where workspace_id = $1) as events,
+              (select string_agg(id || ':' || status, ',' order by id) from timers where workspace_id = $1) as timers,
+              (select count(*)::int from stage_visits where workspace_id = $1) as visits`,
+      [ws],
+    );
+  const [x] = await q(a);
+  const [y] = await q(b);
+  return JSON.stringify(x) === JSON.stringify(y)
+    ? 'yes'
+    : `NO: ${JSON.stringify(x).slice(0, 200)} vs ${JSON.stringify(y).slice(0, 200)}`;
+}
+
+/** The product alone on PGlite (one server process), for the figures beside Postgres. */
+async function runPglite() {
+  const dir = mkdtempSync(join(tmpdir(), 'closeloop-bench-'));
+  let server: Proc | undefined;
+  try {
+    const { who, points } = await prepare({ dataDir: dir });
+    server = await spawnServer({ DATA_DIR: dir, DATABASE_URL: '', SCHEDULER_INTERVAL_MS: '1000' });
+    const target = server;
+    const results = new Map<Point, PointResult>();
+    for (const point of points) {
+      const procs = withChildren(target.proc.pid);
+      const s0 = cpuSeconds(procs);
+      const api = await fixedWork(point.clients, point.actions, async (c, k) => {
+        const rec = point.records[c];
+        if (!rec) throw new Error('no record');
+        await perform(fetch, target.url, who.rep, rec, k);
+      });
+      results.set(point, {
+        api,
+        base: null,
+        cpu: { server: ((cpuSeconds(procs) - s0) * 1000) / api.ops, db: 0 },
+        baseDbCpu: 0,
+      });
+    }
+    return { results, points };
+  } finally {
+    await stopServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- report ----------------------------------------------------------------------------
+
+function summarise(lane: string, run: { results: Map<Point, PointResult>; points: Point[] }) {
+  return CLIENTS.map((clients) => {
+    const mine = run.points.filter((p) => p.run >= 0 && p.clients === clients);
+    const got = mine.map((p) => run.results.get(p)).filter((r): r is PointResult => !!r);
+    const m = (f: (r: PointResult) => number) => median(got.map(f));
+    const ratios = got.flatMap((r) => (r.base ? [r.api.perSecond / r.base.perSecond] : []));
     return {
-      id,
-      version: Number(r?.version),
-      seq: Number(r?.event_count),
-      state: String(r?.state),
+      db: lane,
+      clients,
+      'api ops/s': m((r) => r.api.perSecond),
+      'api p50 ms': m((r) => r.api.p50),
+      'api p99 ms': m((r) => r.api.p99),
+      'same-writes ops/s': got[0]?.base ? m((r) => r.base?.perSecond ?? 0) : null,
+      'same-writes p50 ms': got[0]?.base ? m((r) => r.base?.p50 ?? 0) : null,
+      'same-writes p99 ms': got[0]?.base ? m((r) => r.base?.p99 ?? 0) : null,
+      perform_vs_same_writes: ratios.length ? median(ratios) : null,
+      'server cpu ms/op': m((r) => r.cpu.server),
+      'db cpu ms/op': lane === 'postgres' ? m((r) => r.cpu.db) : null,
+      'same-writes db cpu ms/op': lane === 'postgres' ? m((r) => r.baseDbCpu) : null,
+      runs: got.length,
+      'actions per run': (mine[0]?.actions ?? 0) * clients,
     };
   });
 }
 
-async function runLane(
-  lane: Lane,
-  openRaw: (db: Db) => Promise<Raw>,
-  reopen: () => Promise<Db>,
-  workers: number[],
-) {
-  const db = await lane.open();
-  const who = await prepare(db);
-  if (lane.name === 'pglite') await db.close();
-  const runs: Array<{ procs: number; http: Awaited<ReturnType<typeof runHttp>> }> = [];
-  for (const procs of workers) {
-    const server = await spawnServer({
-      ...lane.env,
-      SCHEDULER_INTERVAL_MS: '1000',
-      WORKERS: String(procs),
-    });
-    try {
-      // let the other workers come up (the first answers /api/health before they listen)
-      if (procs > 1) await Bun.sleep(3000);
-      runs.push({
-        procs,
-        http: await runHttp(server, who, lane.name === 'postgres' ? db : null),
-      });
-    } finally {
-      await stopServer(server);
-    }
-  }
-  const db2 = lane.name === 'pglite' ? await reopen() : db;
-  const recs = await loadRaw(
-    db2,
-    who.ws.id,
-    (runs.at(-1)?.http.records ?? []).map((r) => r.id),
-  );
-  const raw = await openRaw(db2);
-  const base: Record<number, Stats> = {};
-  const baseDbCpu: Record<number, number> = {};
-  const pgDb = lane.name === 'postgres' ? db2 : null;
-  for (const clients of CLIENTS) {
-    const d0 = cpuSeconds(await backendPids(pgDb, RAW_APP));
-    base[clients] = await drive(clients, MS, async (c) => {
-      const rec = recs[c];
-      if (!rec) throw new Error('record');
-      await raw.tx(who.ws.id, rec);
-    });
-    const d1 = cpuSeconds(await backendPids(pgDb, RAW_APP));
-    baseDbCpu[clients] = ((d1 - d0) * 1000) / (base[clients]?.total || 1);
-  }
-  await raw.close();
-  await db2.close().catch(() => {});
-  return runs.flatMap(({ procs, http }) =>
-    CLIENTS.map((clients) => {
-      const a = http.out[clients];
-      const b = base[clients];
-      if (!a || !b) throw new Error('missing');
-      return {
-        db: lane.name,
-        clients,
-        procs,
-        'api ops/s': fmt(a.perSecond),
-        'api p50 ms': fmt(a.p50, 2),
-        'api p99 ms': fmt(a.p99, 2),
-        'raw ops/s': fmt(b.perSecond),
-        'raw p50 ms': fmt(b.p50, 2),
-        'raw p99 ms': fmt(b.p99, 2),
-        'api/raw': fmt(a.perSecond / b.perSecond, 2),
-        'server cpu ms/op': fmt(http.cpu[clients]?.server ?? 0, 2),
-        'db cpu ms/op': lane.name === 'postgres' ? fmt(http.cpu[clients]?.db ?? 0, 2) : '-',
-        'raw db cpu ms/op': lane.name === 'postgres' ? fmt(baseDbCpu[clients] ?? 0, 2) : '-',
-      };
-    }),
-  );
-}
-
-const rows: Array<Record<string, string | number>> = [];
+const rows: Array<Record<string, number | string | null>> = [];
+const extra: Record<string, unknown> = {};
 const url = process.env.DATABASE_URL;
-if (url && LANES.has('postgres')) {
-  const open = async () => {
-    const p = parseConfig({ databaseUrl: url, poolSize: '4' });
-    if (!p.ok) throw new Error(p.errors.join());
-    const db = await createDb(p.config);
-    await migrateDb(db, p.config);
-    return db;
-  };
-  rows.push(
-    ...(await runLane(
-      { name: 'postgres', env: { DATABASE_URL: url, POOL_SIZE: '20' }, open },
-      async () => rawPostgres(url),
-      open,
-      WORKERS,
-    )),
+if (url) {
+  const pg = await runPostgres(url);
+  rows.push(...summarise('postgres', pg));
+  Object.assign(extra, {
+    sameFinalState: pg.same,
+    captureSeconds: pg.captureMs / 1000,
+    statementsPerActionTransaction: pg.txStmts,
+    readsPerAction: pg.reads,
+  });
+  console.log(
+    `captured ${pg.points.reduce((n, p) => n + p.clients * p.actions, 0)} actions in ${(pg.captureMs / 1000).toFixed(1)} s: per action ${pg.reads} statement(s) on their own and a transaction of ${pg.txStmts}; both clones end with the same records, events, visits and timers: ${pg.same}`,
   );
-} else if (!url) {
-  console.log('DATABASE_URL is not set: the Postgres lane is skipped.');
+} else {
+  console.log(
+    'DATABASE_URL is not set: the Postgres lane (and the same-writes baseline) is skipped.',
+  );
 }
-const dir = mkdtempSync(join(tmpdir(), 'closeloop-bench-'));
-try {
-  const openPglite = async () => {
-    const p = parseConfig({ dataDir: dir });
-    if (!p.ok) throw new Error(p.errors.join());
-    const db = await createDb(p.config);
-    await migrateDb(db, p.config);
-    return db;
-  };
-  if (LANES.has('pglite'))
-    rows.push(
-      ...(await runLane(
-        { name: 'pglite', env: { DATA_DIR: dir, DATABASE_URL: '' }, open: openPglite },
-        async (db) => rawPglite(db),
-        openPglite,
-        [1],
-      )),
-    );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-const { loadavg, availableParallelism } = await import('node:os');
+rows.push(...summarise('pglite', await runPglite()));
 console.log(
-  `\nperformAction over HTTP vs raw driver, ${MS} ms per point (goal at 64: ≥0.7× raw, p99 < 50 ms)`,
+  `\nperformAction over HTTP vs the same writes sent raw, fixed work of ≈${ACTIONS} actions per point, median of ${RUNS} runs (goals: ≥ 0.85× at 16 and 64; p99 < 100 ms at 64; p50 < 5 ms at 1)`,
 );
-console.log(
-  `procs = server processes (WORKERS); ${availableParallelism()} cores; load average ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}\n`,
+console.log(`${WORKERS} server process(es); ${machineLine()}\n`);
+const shown = rows.map((r) =>
+  Object.fromEntries(
+    Object.entries(r).map(([k, v]) => [
+      k,
+      v === null
+        ? '-'
+        : typeof v === 'number' && !Number.isInteger(v)
+          ? fmt(v, k.includes('ops/s') ? 0 : 2)
+          : String(v),
+    ]),
+  ),
 );
-table(rows);
-writeResults('server-perform', { ms: MS, rows });
+table(shown);
+writeResults('server-perform', { actions: ACTIONS, runs: RUNS, workers: WORKERS, ...extra, rows });
 process.exit(0);

@@ -49,6 +49,12 @@ export type DbConfig = {
   directDatabaseUrl?: string;
   /** Named prepared statements (default on); off behind a pooler that cannot keep them. */
   preparedStatements?: boolean;
+  /**
+   * Sees every statement as it is sent, with its parameters and the connection it goes out
+   * on (postgres.js only; BEGIN and COMMIT included). The server bench records one action's
+   * statements with it to replay them as its same-writes baseline.
+   */
+  onStatement?: (connection: number, text: string, params: readonly unknown[]) => void;
 };
 
 /**
@@ -64,6 +70,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
     return createPostgresDb(config.databaseUrl, config.poolSize ?? 20, {
       direct: config.directDatabaseUrl,
       prepare: config.preparedStatements ?? true,
+      onStatement: config.onStatement,
     });
   }
   return createPgliteDb(config.dataDir);
@@ -110,7 +117,7 @@ async function createPgliteDb(dataDir: string): Promise<Db> {
 async function createPostgresDb(
   url: string,
   max: number,
-  opts: { direct?: string; prepare: boolean },
+  opts: { direct?: string; prepare: boolean; onStatement?: DbConfig['onStatement'] },
 ): Promise<Db> {
   // our statement texts are fixed, so named prepared statements pay off (unsafe() defaults to not)
   const PREPARED = { prepare: opts.prepare };
@@ -120,6 +127,10 @@ async function createPostgresDb(
     onnotice: () => {},
     // bigint counts come back as strings by default; we cast in SQL where we need numbers
     connection: { application_name: 'closeloop' },
+    ...(opts.onStatement && {
+      debug: (connection: number, text: string, params: unknown[]) =>
+        opts.onStatement?.(connection, text, params),
+    }),
   });
   let listener: postgres.Sql | null = null;
   const orm = drizzlePostgres({ client: sql, schema });
