@@ -4,6 +4,7 @@
  * burst of 100 events to a 20-a-minute robot arrives as digests with nothing dropped and the
  * robot never muted; an invalid key disables the channel and tells the admins in the app.
  */
+import { DEFAULT_POOL_RULES } from '@closeloop/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Client,
@@ -147,6 +148,65 @@ for (const lane of LANES) {
       expect((await fetch(`${srv.url}${tampered}`, { redirect: 'manual' })).status).toBe(404);
       await admin.req('DELETE', `/api/admin/channels/${id}`);
     });
+
+    it('a 公海 warning reaches the team group with @owner and a button that opens the customer', async () => {
+      const dt = startDingtalk({ token: 'pool' });
+      closers.push(dt.close);
+      const id = await channel({ kind: 'dingtalk', url: dt.url });
+      // customer events have no SOP: a rule naming one is refused
+      const bad = await admin.req('PUT', '/api/admin/notification-rules', {
+        rules: [
+          {
+            event: 'pool.warning',
+            target: 'channel',
+            channelId: id,
+            webhookId: null,
+            teamId: null,
+            sopId,
+            mentionOwner: true,
+            mentionManager: false,
+            locale: 'zh-CN',
+            enabled: true,
+          },
+        ],
+      });
+      expect(bad.status).toBe(422);
+      await rules([{ event: 'pool.warning', channelId: id, sopId: null, mentionOwner: true }]);
+      const pool = await admin.put('/api/pools/default', {
+        rules: { ...DEFAULT_POOL_RULES, reclaimAfterIdleDays: 2, warnDaysBefore: 1 },
+        policies: {},
+      });
+      expect(pool.status, JSON.stringify(pool.body)).toBe(200);
+      const made = await rep.post('/api/records', {
+        sopId,
+        fields: { company: '青岛海滨渔具有限公司', phone: '13900139011' },
+        ownerId: ws.userId('rep1'),
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      const customerId = String(made.body.customer.id);
+      // five calendar days cover two working days whatever the weekday
+      for (let i = 0; i < 5; i++)
+        expect((await rep.post('/api/test-clock', { advanceMs: 86_400_000 })).status).toBe(200);
+      await until('the pool warning', async () =>
+        dt.accepted.some((a) => JSON.stringify(a.body).includes('青岛海滨渔具')),
+      );
+      const card = dt.accepted.find((a) => JSON.stringify(a.body).includes('青岛海滨渔具'))?.body
+        .actionCard as {
+        title: string;
+        text: string;
+        btns: Array<{ title: string; actionURL: string }>;
+      };
+      expect(card.title).toContain('即将退回公海');
+      expect(card.text).toContain('@13800138000');
+      expect(card.btns[0]?.title).toBe('打开客户');
+      const link = new URL(String(card.btns[0]?.actionURL));
+      const open = await fetch(`${srv.url}${link.pathname}`, { redirect: 'manual' });
+      expect(open.status).toBe(302);
+      expect(open.headers.get('location')).toBe(`/customers/${customerId}`);
+      await admin.put('/api/pools/default', { rules: DEFAULT_POOL_RULES, policies: {} });
+      await admin.req('DELETE', `/api/admin/channels/${id}`);
+      await rules([]);
+    }, 300_000);
 
     it('a burst of 100 events to a 20-a-minute robot arrives as digests: nothing dropped, never muted', async () => {
       const dt = startDingtalk({ token: 'burst' });

@@ -50,6 +50,7 @@ const NotificationRule = z
       'record.handover',
       'record.won',
       'record.lost',
+      'pool.warning',
       'delivery.disabled',
     ]),
     target: z.enum(['channel', 'webhook', 'in-app']),
@@ -203,7 +204,7 @@ export function botRoutes() {
 }
 
 /**
- * `/l/<token>`: a valid, unexpired link redirects to the record's page (the app signs the
+ * `/l/<token>`: a valid, unexpired link redirects to the record's (or customer's) page (the app signs the
  * visitor in first when needed, then returns there); anything else answers a small page.
  */
 export function linkRoutes(deps: Deps) {
@@ -232,7 +233,8 @@ export function linkRoutes(deps: Deps) {
     }
     c.header('cache-control', 'no-store');
     c.header('referrer-policy', 'no-referrer');
-    return c.redirect(`/records/${encodeURIComponent(v.claims.recordId)}`, 302);
+    const page = v.claims.opens === 'customer' ? 'customers' : 'records';
+    return c.redirect(`/${page}/${encodeURIComponent(v.claims.recordId)}`, 302);
   });
   return r;
 }

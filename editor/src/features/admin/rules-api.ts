@@ -17,10 +17,13 @@ export const RULE_EVENTS: RuleEvent[] = [
   'record.handover',
   'record.won',
   'record.lost',
+  'pool.warning',
   'delivery.disabled',
 ];
 /** Events about the workspace, not a record: admins' rules, workspace-wide, never in-app only. */
 export const SYSTEM_EVENTS: ReadonlySet<RuleEvent> = new Set(['delivery.disabled']);
+/** Events about a customer (the 公海 warning): scoped by team, never by SOP. */
+export const CUSTOMER_EVENTS: ReadonlySet<RuleEvent> = new Set(['pool.warning']);
 export const RULE_TARGETS: RuleTarget[] = ['channel', 'webhook', 'in-app'];
 
 const key = ['admin', 'notification-rules'] as const;

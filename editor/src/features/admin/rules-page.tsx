@@ -15,6 +15,7 @@ import { AdminLayout } from './admin-layout.tsx';
 import { useAdminTeams } from './api.ts';
 import { useChannels } from './channels-api.ts';
 import {
+  CUSTOMER_EVENTS,
   RULE_EVENTS,
   RULE_TARGETS,
   type RuleEvent,
@@ -86,6 +87,7 @@ export function RulesPage() {
   const events = RULE_EVENTS.filter((e) => isAdmin || !SYSTEM_EVENTS.has(e));
   /** A workspace event has no team or SOP, and admins hear of it in the app anyway. */
   const setEvent = (r: Row, event: RuleEvent) => {
+    if (CUSTOMER_EVENTS.has(event)) return patch(r.key, { event, sopId: null });
     if (!SYSTEM_EVENTS.has(event)) return patch(r.key, { event });
     const target = r.target === 'in-app' ? (r.channelId ? 'channel' : 'webhook') : r.target;
     patch(r.key, {
@@ -169,17 +171,19 @@ export function RulesPage() {
               onChange={(teamId) => patch(r.key, { teamId: teamId ?? null })}
               options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
             />
-            <Select
-              style={{ width: 130 }}
-              allowClear
-              value={r.sopId}
-              placeholder={t('admin.rules.anySop')}
-              onChange={(sopId) => patch(r.key, { sopId: sopId ?? null })}
-              options={(sops.data?.items ?? []).map((s) => ({
-                value: s.sopId,
-                label: loc(s.name, s.sopId),
-              }))}
-            />
+            {!CUSTOMER_EVENTS.has(r.event) && (
+              <Select
+                style={{ width: 130 }}
+                allowClear
+                value={r.sopId}
+                placeholder={t('admin.rules.anySop')}
+                onChange={(sopId) => patch(r.key, { sopId: sopId ?? null })}
+                options={(sops.data?.items ?? []).map((s) => ({
+                  value: s.sopId,
+                  label: loc(s.name, s.sopId),
+                }))}
+              />
+            )}
           </Space>
         ),
     },

@@ -20,6 +20,7 @@ export const WEBHOOK_EVENTS = [
   'record.closed',
   'record.reopened',
   'record.updated',
+  'customer.pool-warning',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

@@ -2544,7 +2544,7 @@ export interface components {
             channelId: string | null;
             enabled: boolean;
             /** @enum {string} */
-            event: "lead.assigned" | "sla.breached" | "sla.escalated" | "record.handover" | "record.won" | "record.lost" | "delivery.disabled";
+            event: "lead.assigned" | "sla.breached" | "sla.escalated" | "record.handover" | "record.won" | "record.lost" | "pool.warning" | "delivery.disabled";
             id: string;
             /** @enum {string} */
             locale: "zh-CN" | "en";
@@ -3747,7 +3747,7 @@ export interface operations {
                         channelId: string | null;
                         enabled: boolean;
                         /** @enum {string} */
-                        event: "lead.assigned" | "sla.breached" | "sla.escalated" | "record.handover" | "record.won" | "record.lost" | "delivery.disabled";
+                        event: "lead.assigned" | "sla.breached" | "sla.escalated" | "record.handover" | "record.won" | "record.lost" | "pool.warning" | "delivery.disabled";
                         /** @enum {string} */
                         locale: "zh-CN" | "en";
                         mentionManager: boolean;
@@ -4285,7 +4285,7 @@ export interface operations {
                     description?: string;
                     enabled?: boolean;
                     /** @description Event types to send; empty or absent: every event type */
-                    eventTypes?: ("record.created" | "record.stage-changed" | "record.reassigned" | "record.overdue" | "record.escalated" | "record.closed" | "record.reopened" | "record.updated")[];
+                    eventTypes?: ("record.created" | "record.stage-changed" | "record.reassigned" | "record.overdue" | "record.escalated" | "record.closed" | "record.reopened" | "record.updated" | "customer.pool-warning")[];
                     /** Format: uri */
                     url: string;
                 };
@@ -4468,7 +4468,7 @@ export interface operations {
                     description?: string;
                     enabled?: boolean;
                     /** @description Event types to send; empty or absent: every event type */
-                    eventTypes?: ("record.created" | "record.stage-changed" | "record.reassigned" | "record.overdue" | "record.escalated" | "record.closed" | "record.reopened" | "record.updated")[];
+                    eventTypes?: ("record.created" | "record.stage-changed" | "record.reassigned" | "record.overdue" | "record.escalated" | "record.closed" | "record.reopened" | "record.updated" | "customer.pool-warning")[];
                     /** Format: uri */
                     url?: string;
                 };

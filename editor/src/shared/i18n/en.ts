@@ -1500,7 +1500,7 @@ export const en: Messages = {
       always: 'All day',
     },
     rules: {
-      hint: 'Choose which events (lead assigned, SLA breached, escalated, handover, won, lost) go to which chat channel or webhook, or stay in-app only; optionally only for one team or SOP, @-mentioning the owner or their manager (their mobile must be set in People). Admins can also send “Delivery stopped” to a group, to hear when a webhook or robot is switched off.',
+      hint: 'Choose which events (lead assigned, SLA breached, escalated, handover, won, lost, a customer about to return to the pool) go to which chat channel or webhook, or stay in-app only; optionally only for one team or SOP, @-mentioning the owner or their manager (their mobile must be set in People). Admins can also send “Delivery stopped” to a group, to hear when a webhook or robot is switched off.',
       saved: 'Notification rules saved',
       event: 'Event',
       target: 'Send to',
@@ -1524,6 +1524,7 @@ export const en: Messages = {
         'record.handover': 'Handover',
         'record.won': 'Won',
         'record.lost': 'Lost',
+        'pool.warning': 'Returning to the pool',
         'delivery.disabled': 'Delivery stopped (webhook / robot)',
       },
       targets: { channel: 'Chat channel', webhook: 'Webhook', 'in-app': 'In-app only' },

@@ -1462,7 +1462,7 @@ export const zhCN = {
       always: '全天',
     },
     rules: {
-      hint: '选择哪些事件（线索分配、超时、升级、转交、赢单、输单）发到哪个群机器人或 Webhook，或只在应用内通知；可限定团队或 SOP，并 @ 负责人或其主管（需在成员资料中填写手机号）。管理员还可设定「推送停用」发到哪个群，Webhook 或机器人停用时即可获知。',
+      hint: '选择哪些事件（线索分配、超时、升级、转交、赢单、输单、客户即将退回公海）发到哪个群机器人或 Webhook，或只在应用内通知；可限定团队或 SOP，并 @ 负责人或其主管（需在成员资料中填写手机号）。管理员还可设定「推送停用」发到哪个群，Webhook 或机器人停用时即可获知。',
       saved: '通知规则已保存',
       event: '事件',
       target: '发送到',
@@ -1486,6 +1486,7 @@ export const zhCN = {
         'record.handover': '转交',
         'record.won': '赢单',
         'record.lost': '输单',
+        'pool.warning': '即将退回公海',
         'delivery.disabled': '推送停用（Webhook / 机器人）',
       },
       targets: { channel: '群机器人', webhook: 'Webhook', 'in-app': '仅应用内' },

@@ -16,6 +16,8 @@ export type NotificationRule = {
     | 'record.handover'
     | 'record.won'
     | 'record.lost'
+    /** A customer returns to the 公海 pool soon unless its owner follows up (team-scoped). */
+    | 'pool.warning'
     /** A webhook endpoint or chat channel stopped: workspace-wide, admins only. */
     | 'delivery.disabled';
   target: 'channel' | 'webhook' | 'in-app';
@@ -83,6 +85,11 @@ export async function checkTargets(
         'delivery.disabled rules are workspace-wide: no team or SOP',
       );
   }
+  if (rule.event === 'pool.warning' && rule.sopId)
+    throw new Invalid(
+      'invalid-input',
+      'pool.warning rules are about customers, not an SOP: choose a team or none',
+    );
   if (rule.target === 'channel') {
     const ch = await q('select team_id from chat_channels where workspace_id = $1 and id = $2', [
       ws,

@@ -174,6 +174,38 @@ export function notifyUserStmt(
   };
 }
 
+/** The outbox event of a 公海 warning: webhooks and the notification rules take it from there. */
+export const POOL_WARNING_EVENT = 'customer.pool-warning';
+
+/**
+ * The outbox row of a warning that `customer` returns to the pool at `dueAt` unless its owner
+ * follows up (delivered to webhooks subscribed to it and by `pool.warning` rules).
+ */
+export function poolWarningOutboxStmt(
+  workspaceId: string,
+  customer: { id: string; name: string; ownerId: string; teamId: string | null },
+  dueAt: number,
+  now: number,
+): Stmt {
+  return {
+    text: `insert into outbox (workspace_id, id, record_id, event, payload, created_at)
+           values ($1, $2, null, $3, $4::text::jsonb, ${TS(5)})`,
+    params: [
+      workspaceId,
+      crypto.randomUUID(),
+      POOL_WARNING_EVENT,
+      JSON.stringify({
+        customerId: customer.id,
+        name: customer.name,
+        ownerId: customer.ownerId,
+        teamId: customer.teamId,
+        reclaimAt: new Date(dueAt).toISOString(),
+      }),
+      now,
+    ],
+  };
+}
+
 export const POOL_TIMER_KINDS = ['pool.reclaim', 'pool.warn'] as const;
 export type PoolTimerKind = (typeof POOL_TIMER_KINDS)[number];
 

@@ -14,6 +14,7 @@ import {
   notifyUserStmt,
   type PoolTimerKind,
   poolTimerStmt,
+  poolWarningOutboxStmt,
 } from './customer-stmts.ts';
 import { loadPoolSettings } from './pool-settings.ts';
 
@@ -90,7 +91,7 @@ export async function firePoolTimer(
   return db.transaction(async (q) => {
     const customer = (
       await q(
-        `select owner_id, team_id, pool_state, merged_into from customers
+        `select owner_id, team_id, pool_state, merged_into, name from customers
           where workspace_id = $1 and id = $2 for update`,
         [t.workspaceId, t.customerId],
       )
@@ -138,6 +139,16 @@ export async function firePoolTimer(
       );
       await run(
         customerEventStmt(t.workspaceId, t.customerId, 'pool.warned', null, t.now, { due }),
+      );
+      // to the team's group robot or a webhook too, where the notification rules say
+      const name = typeof customer.name === 'string' ? customer.name : '';
+      await run(
+        poolWarningOutboxStmt(
+          t.workspaceId,
+          { id: t.customerId, name, ownerId, teamId },
+          due,
+          t.now,
+        ),
       );
       return 'warned';
     }

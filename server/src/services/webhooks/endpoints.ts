@@ -7,7 +7,7 @@ import type { Ctx } from '../core/context.ts';
 import { DomainError, NotFound } from '../core/errors.ts';
 import { checkOutboundUrl } from '../delivery/ssrf.ts';
 
-/** Every event type a command writes to the outbox, plus the test event. */
+/** Every event type a command (or a 公海 warning) writes to the outbox. */
 export const WEBHOOK_EVENT_TYPES = [
   'record.created',
   'record.stage-changed',
@@ -17,6 +17,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'record.closed',
   'record.reopened',
   'record.updated',
+  'customer.pool-warning',
 ] as const;
 
 export const TEST_EVENT_TYPE = 'webhook.test';

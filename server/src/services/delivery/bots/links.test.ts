@@ -29,6 +29,19 @@ describe('signed record links', () => {
     expect(verifyLink(`${t}.x`, 'key', now)).toEqual({ ok: false, reason: 'malformed' });
   });
 
+  it('a customer link opens the customer, and a record link cannot be turned into one', () => {
+    const t = signLink({ ...claims, opens: 'customer' }, 'key');
+    expect(verifyLink(t, 'key', now)).toEqual({
+      ok: true,
+      claims: { ...claims, opens: 'customer' },
+    });
+    const [, sig] = signLink(claims, 'key').split('.') as [string, string];
+    expect(verifyLink(`${t.split('.')[0]}.${sig}`, 'key', now)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
+
   it('expires after its time', () => {
     const t = signLink(claims, 'key');
     expect(verifyLink(t, 'key', now + LINK_TTL_MS - 1000).ok).toBe(true);

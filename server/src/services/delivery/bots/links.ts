@@ -1,7 +1,8 @@
 /**
- * Signed links for chat buttons: `/l/<token>` opens one record of one workspace, for a
- * limited time, and nothing else. The token is `<payload>.<mac>` (base64url): the payload
- * names the workspace, the record, the purpose and the expiry (epoch seconds); the mac is
+ * Signed links for chat buttons: `/l/<token>` opens one record (or one customer, for a 公海
+ * warning) of one workspace, for a limited time, and nothing else. The token is
+ * `<payload>.<mac>` (base64url): the payload names the workspace, the record or customer, the
+ * purpose (`open-record` / `open-customer`) and the expiry (epoch seconds); the mac is
  * HMAC-SHA256 over the payload with the workspace's link key (`link_keys`, made on first
  * use, so every process signs and checks with the same key). A link grants no access:
  * it leads to the record page, where the session (or sign-in) decides what is shown.
@@ -10,9 +11,19 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Query } from '../transport.ts';
 
 export const LINK_TTL_MS = 7 * 24 * 3600_000;
-const PURPOSE = 'open-record';
 
-export type LinkClaims = { workspaceId: string; recordId: string; expiresAt: number };
+/** What a link opens. */
+export type LinkTarget = 'record' | 'customer';
+const PURPOSE: Record<LinkTarget, string> = { record: 'open-record', customer: 'open-customer' };
+
+/** `recordId` names the record, or the customer when `opens` is `customer`. */
+export type LinkClaims = {
+  workspaceId: string;
+  recordId: string;
+  expiresAt: number;
+  /** Default `record`. */
+  opens?: LinkTarget;
+};
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const mac = (key: string, payload: string) => createHmac('sha256', key).update(payload).digest();
@@ -23,7 +34,7 @@ export function signLink(claims: LinkClaims, key: string): string {
     JSON.stringify({
       w: claims.workspaceId,
       r: claims.recordId,
-      p: PURPOSE,
+      p: PURPOSE[claims.opens ?? 'record'],
       e: Math.floor(claims.expiresAt / 1000),
     }),
   );
@@ -51,9 +62,11 @@ export function verifyLink(
   if (got.length !== want.length || !timingSafeEqual(got, want))
     return { ok: false, reason: 'bad-signature' };
   const p = decode(payload);
-  if (!p || p.p !== PURPOSE) return { ok: false, reason: 'malformed' };
+  const opens = (Object.keys(PURPOSE) as LinkTarget[]).find((k) => PURPOSE[k] === p?.p);
+  if (!p || !opens) return { ok: false, reason: 'malformed' };
   if (p.e * 1000 <= now) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: { workspaceId: p.w, recordId: p.r, expiresAt: p.e * 1000 } };
+  const claims: LinkClaims = { workspaceId: p.w, recordId: p.r, expiresAt: p.e * 1000 };
+  return { ok: true, claims: opens === 'record' ? claims : { ...claims, opens } };
 }
 
 function decode(part: string): { w: string; r: string; p: string; e: number } | null {

@@ -1,13 +1,15 @@
 /**
  * What a note says about a record, loaded for a batch of outbox rows in the fan-out's
  * transaction: the record's name (engine `recordLabel`), its stage's title, the owner's
- * name and mobile, the team managers' mobiles, the deadline and a handover's reason.
+ * name and mobile, the team managers' mobiles, the deadline and a handover's reason. A 公海
+ * warning's note says the same of a customer (its name, owner, team and reclaim time).
  */
 import { recordLabel, type SopDocument } from '@closeloop/engine';
 import type { OutboxRow, Query } from '../transport.ts';
 import type { BotLocale } from './message.ts';
 
 export type RecordFacts = {
+  /** The record, or the customer for a customer event. */
   recordId: string;
   sopId: string;
   teamId: string | null;
@@ -43,12 +45,7 @@ export async function loadFacts(q: Query, rows: OutboxRow[]): Promise<Map<string
     [withRecord.map((r) => r.workspaceId), withRecord.map((r) => r.recordId)],
   );
   const byKey = new Map(recs.map((r) => [`${r.workspace_id}/${r.id}`, r]));
-  const managers = await q(
-    `select m.workspace_id, m.team_id, u.id, u.mobile
-       from memberships m join users u on u.workspace_id = m.workspace_id and u.id = m.user_id
-      where m.workspace_id = any($1::text[]) and m.role = 'manager' and u.active`,
-    [[...new Set(withRecord.map((r) => r.workspaceId))]],
-  );
+  const managers = await loadManagers(q, withRecord);
   const handovers = await q(
     `select e.workspace_id, e.record_id, e.record_version, e.data->>'reason' as reason
        from unnest($1::text[], $2::text[], $3::int[]) as x(w, id, v)
@@ -66,7 +63,7 @@ export async function loadFacts(q: Query, rows: OutboxRow[]): Promise<Map<string
     const doc = r.doc as SopDocument | null;
     const label = doc ? recordLabel((r.fields ?? {}) as never, doc.fields ?? []) : null;
     const team = str(r.team_id);
-    const mgrs = managers.filter((m) => m.workspace_id === row.workspaceId && m.team_id === team);
+    const mgrs = managersOf(managers, row.workspaceId, team);
     const ho = handovers.find(
       (h) => h.workspace_id === row.workspaceId && h.record_id === row.recordId,
     );
@@ -80,13 +77,75 @@ export async function loadFacts(q: Query, rows: OutboxRow[]): Promise<Map<string
       stageTitle: doc ? stageTitleOf(doc, stages.at(-1) ?? null) : null,
       ownerName: str(r.owner_name),
       ownerMobile: chatMobile(r.owner_mobile),
-      managerIds: mgrs.map((m) => String(m.id)),
-      managerMobiles: mgrs.map((m) => chatMobile(m.mobile)).filter((m): m is string => !!m),
+      ...mgrs,
       dueAt: r.due_at ? new Date(r.due_at as string).getTime() : null,
       handoverReason: str(ho?.reason),
     });
   }
   return out;
+}
+
+/**
+ * Facts per outbox row id of customer events. The owner and team are the ones the event
+ * names (its payload): by the time it is fanned out the customer may be back in the pool.
+ */
+export async function loadCustomerFacts(
+  q: Query,
+  rows: OutboxRow[],
+): Promise<Map<string, RecordFacts>> {
+  const out = new Map<string, RecordFacts>();
+  if (!rows.length) return out;
+  const owners = await q(
+    `select x.outbox_id, u.id, u.name, u.mobile
+       from unnest($1::text[], $2::text[], $3::text[]) as x(w, owner_id, outbox_id)
+       join users u on u.workspace_id = x.w and u.id = x.owner_id`,
+    [
+      rows.map((r) => r.workspaceId),
+      rows.map((r) => String(r.payload.ownerId ?? '')),
+      rows.map((r) => r.id),
+    ],
+  );
+  const managers = await loadManagers(q, rows);
+  for (const row of rows) {
+    const p = row.payload;
+    const customerId = str(p.customerId);
+    if (!customerId) continue;
+    const owner = owners.find((o) => o.outbox_id === row.id);
+    const team = str(p.teamId);
+    const reclaimAt = Date.parse(String(p.reclaimAt ?? ''));
+    out.set(row.id, {
+      recordId: customerId,
+      sopId: '',
+      teamId: team,
+      ownerId: str(owner?.id),
+      title: str(p.name) ?? customerId.slice(0, 8),
+      stageTitle: null,
+      ownerName: str(owner?.name),
+      ownerMobile: chatMobile(owner?.mobile),
+      ...managersOf(managers, row.workspaceId, team),
+      dueAt: Number.isFinite(reclaimAt) ? reclaimAt : null,
+      handoverReason: null,
+    });
+  }
+  return out;
+}
+
+function loadManagers(q: Query, rows: OutboxRow[]): Promise<Row[]> {
+  return q(
+    `select m.workspace_id, m.team_id, u.id, u.mobile
+       from memberships m join users u on u.workspace_id = m.workspace_id and u.id = m.user_id
+      where m.workspace_id = any($1::text[]) and m.role = 'manager' and u.active`,
+    [[...new Set(rows.map((r) => r.workspaceId))]],
+  );
+}
+
+/** The active managers of a team: their ids and, as the robots @ them, their mobiles. */
+function managersOf(managers: Row[], ws: string, team: string | null) {
+  const mgrs = managers.filter((m) => m.workspace_id === ws && m.team_id === team);
+  return {
+    managerIds: mgrs.map((m) => String(m.id)),
+    managerMobiles: mgrs.map((m) => chatMobile(m.mobile)).filter((m): m is string => !!m),
+  };
 }
 
 /** The title of a stage (dot path) in the document, in both languages. */

@@ -5,6 +5,8 @@
  * that does not already take the event, or in-app notifications only. Runs in the fan-out's
  * transaction; sends nothing.
  */
+
+import { POOL_WARNING_EVENT } from '../../customers/customer-stmts.ts';
 import {
   messageIdOf,
   type NewDelivery,
@@ -14,7 +16,7 @@ import {
 } from '../transport.ts';
 import { LINK_TTL_MS, linkKey, signLink } from './links.ts';
 import type { BotLocale } from './message.ts';
-import { loadFacts, type RecordFacts } from './rule-facts.ts';
+import { loadCustomerFacts, loadFacts, type RecordFacts } from './rule-facts.ts';
 import { type NotifyEvent, noteFor } from './templates.ts';
 
 /** The rule event kinds an outbox row stands for. */
@@ -32,12 +34,15 @@ export function notifyEventsOf(row: OutboxRow, handedOver: boolean): NotifyEvent
     case 'record.closed':
     case 'record.stage-changed':
       return status === 'won' ? ['record.won'] : status === 'lost' ? ['record.lost'] : [];
+    case POOL_WARNING_EVENT:
+      return ['pool.warning'];
     default:
       return [];
   }
 }
 
 const WATCHED = new Set([
+  POOL_WARNING_EVENT,
   'record.created',
   'record.reassigned',
   'record.overdue',
@@ -63,11 +68,17 @@ type Rule = {
 export const chatRuleSink: Sink = {
   name: 'notification-rules',
   async plan(q, all) {
-    const rows = all.filter((r) => r.recordId && WATCHED.has(r.event));
+    const rows = all.filter((r) => WATCHED.has(r.event));
     if (!rows.length) return [];
     const rules = await loadRules(q, [...new Set(rows.map((r) => r.workspaceId))]);
     if (!rules.length) return [];
-    const facts = await loadFacts(q, rows);
+    const facts = new Map([
+      ...(await loadFacts(q, rows)),
+      ...(await loadCustomerFacts(
+        q,
+        rows.filter((r) => r.event === POOL_WARNING_EVENT),
+      )),
+    ]);
     const out: NewDelivery[] = [];
     for (const row of rows) {
       const f = facts.get(row.id);
@@ -124,6 +135,7 @@ async function apply(
         workspaceId: row.workspaceId,
         recordId: f.recordId,
         expiresAt: row.createdAt + LINK_TTL_MS,
+        ...(event === 'pool.warning' && { opens: 'customer' as const }),
       },
       key,
     );
@@ -184,7 +196,10 @@ async function apply(
     };
   }
   if (rule.target === 'in-app') {
-    const users = [...(f.ownerId ? [f.ownerId] : []), ...(rule.mentionManager ? f.managerIds : [])];
+    // the owner of a customer about to be reclaimed has its in-app warning already
+    const owner = f.ownerId && event !== 'pool.warning' ? [f.ownerId] : [];
+    const users = [...owner, ...(rule.mentionManager ? f.managerIds : [])];
+    if (!users.length) return null;
     const zh = noteFor(event, plainFacts(f, 'zh-CN'), 'zh-CN');
     const en = noteFor(event, plainFacts(f, 'en'), 'en');
     const message = {
@@ -197,7 +212,7 @@ async function apply(
          from unnest($6::text[]) as u`,
       [
         row.workspaceId,
-        f.recordId,
+        event === 'pool.warning' ? null : f.recordId,
         `rule.${event}`,
         JSON.stringify(message),
         row.createdAt,

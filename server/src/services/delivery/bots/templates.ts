@@ -11,6 +11,7 @@ export type NotifyEvent =
   | 'record.handover'
   | 'record.won'
   | 'record.lost'
+  | 'pool.warning'
   | 'delivery.disabled';
 
 export type NoteFacts = {
@@ -32,6 +33,7 @@ const HEAD: Record<NotifyEvent, Record<BotLocale, string>> = {
   'record.handover': { 'zh-CN': '已交接', en: 'Handed over' },
   'record.won': { 'zh-CN': '赢单', en: 'Won' },
   'record.lost': { 'zh-CN': '输单', en: 'Lost' },
+  'pool.warning': { 'zh-CN': '即将退回公海', en: 'Returning to the pool' },
   'delivery.disabled': { 'zh-CN': '推送已停用', en: 'Delivery stopped' },
 };
 
@@ -43,6 +45,7 @@ const LABEL = {
   reason: { 'zh-CN': '原因', en: 'Reason' },
   nobody: { 'zh-CN': '未分配', en: 'Unassigned' },
   button: { 'zh-CN': '打开记录', en: 'Open record' },
+  customerButton: { 'zh-CN': '打开客户', en: 'Open customer' },
 } as const;
 
 const sep = (l: BotLocale) => (l === 'zh-CN' ? '：' : ': ');
@@ -77,7 +80,7 @@ export function noteFor(event: NotifyEvent, f: NoteFacts, locale: BotLocale): Bo
     title: `${HEAD[event][locale]} · ${f.record}`,
     lines,
     url: f.url,
-    button: LABEL.button[locale],
+    button: (event === 'pool.warning' ? LABEL.customerButton : LABEL.button)[locale],
     mentions: f.mentions,
   };
 }
