@@ -16,7 +16,7 @@ import { Kpis, Panel } from './panels.tsx';
 
 export type SopOption = { sopId: string; name: { 'zh-CN': string; en: string } };
 
-type Row = SopFigures & { name: string; overdue: number; open: number };
+type Row = SopFigures & { name: string; overdue: number };
 
 export type Bottleneck = {
   sopId: string;
@@ -36,7 +36,7 @@ export type Bottleneck = {
 export function worstBottlenecks(rows: Row[], lang: string, limit = 5): Bottleneck[] {
   const all: Bottleneck[] = [];
   for (const r of rows) {
-    for (const s of r.map?.stages ?? []) {
+    for (const s of innermost(r.map?.stages ?? [])) {
       if (s.final || (s.overdueNow === 0 && !s.breachRate)) continue;
       all.push({
         sopId: r.sopId,
@@ -56,6 +56,12 @@ export function worstBottlenecks(rows: Row[], lang: string, limit = 5): Bottlene
         b.overdueNow - a.overdueNow || (b.breachRate ?? 0) - (a.breachRate ?? 0) || b.now - a.now,
     )
     .slice(0, limit);
+}
+
+/** The stages no other stage is nested in (a record in a child stage is in its parent too). */
+function innermost<S extends { id: string; parentId: string | null }>(stages: S[]): S[] {
+  const parents = new Set(stages.map((s) => s.parentId));
+  return stages.filter((s) => !parents.has(s.id));
 }
 
 export function SopOverview({
@@ -78,8 +84,8 @@ export function SopOverview({
       figures.map((f) => ({
         ...f,
         name: loc(sops.find((s) => s.sopId === f.sopId)?.name, f.sopId, lang),
-        overdue: (f.map?.stages ?? []).reduce((n, s) => n + s.overdueNow, 0),
-        open: (f.map?.stages ?? []).filter((s) => !s.final).reduce((n, s) => n + s.now, 0),
+        // a record in a nested stage is counted by its parent too: count the innermost ones
+        overdue: innermost(f.map?.stages ?? []).reduce((n, s) => n + s.overdueNow, 0),
       })),
     [figures, sops, lang],
   );
@@ -113,7 +119,7 @@ export function SopOverview({
       key: 'open',
       align: 'right',
       responsive: ['md'],
-      render: (_, r) => (r.map ? count(r.open, lang) : '–'),
+      render: (_, r) => num(r.outcomes?.open),
     },
     {
       title: t('dashboard.sops.overdue'),
