@@ -138,6 +138,9 @@ function buildGraph(
       'elk.spacing.edgeEdge': '14',
       'elk.spacing.edgeLabel': '4',
       'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+      // a closed loop has cycles: the actions that point back against the document's order
+      // of stages are the ones turned around, so the start stage (first) stays on the left
+      'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.edgeLabels.placement': 'CENTER',
       'elk.json.edgeCoords': 'ROOT',
