@@ -119,7 +119,7 @@ export function SopOverview({
       key: 'open',
       align: 'right',
       responsive: ['md'],
-      render: (_, r) => num(r.outcomes?.open),
+      render: (_, r) => <span data-testid="overview-open">{num(r.outcomes?.open)}</span>,
     },
     {
       title: t('dashboard.sops.overdue'),
