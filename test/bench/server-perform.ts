@@ -24,19 +24,18 @@ import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
 import { writeResults } from './_results.ts';
 import {
+  arg,
+  backendPids,
   benchSop,
   cpuSeconds,
   drive,
   fmt,
+  login,
   type Stats,
   table,
   withChildren,
 } from './server-common.ts';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 const MS = Number(arg('ms', '5000'));
 const CLIENTS = arg('clients', '1,16,64').split(',').map(Number);
 const MAX = Math.max(...CLIENTS);
@@ -77,29 +76,8 @@ async function http(base: string, cookie: string, method: string, path: string, 
   return { status: res.status, headers: res.headers, body: json };
 }
 
-async function login(base: string, email: string) {
-  const r = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'bench-pass' }),
-  });
-  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${await r.text()}`);
-  return (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
-
 /** CPU ms per operation of the server processes and of their Postgres backends. */
 type Cpu = { server: number; db: number };
-
-/** Postgres backends of the server (application_name closeloop) or the raw lane; none on PGlite. */
-async function backendPids(db: Db | null, app = 'closeloop'): Promise<number[]> {
-  if (db?.kind !== 'postgres') return [];
-  const rows = await db.query(
-    `select pid from pg_stat_activity
-      where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()`,
-    [app],
-  );
-  return rows.map((r) => Number(r.pid));
-}
 
 async function runHttp(server: Proc, who: { email: string; mgr: string }, db: Db | null) {
   const sopId = `bench-${crypto.randomUUID().slice(0, 6)}`;
