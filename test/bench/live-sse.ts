@@ -4,7 +4,7 @@
  * RSS < 300 MB.
  *
  *   DATABASE_URL=postgres://… bun run bench live-sse [--streams 2000] [--rate 100]
- *     [--seconds 30] [--warmup 5] [--clients 2]
+ *     [--seconds 30] [--warmup 5] [--clients 2] [--baseline 10]
  *   (development: --streams 200 --seconds 5)
  *
  * Set-up: a database of its own (vacuumed and analysed after the set-up writes), one server
@@ -28,7 +28,9 @@
  * Lost = deliveries expected by the visibility rule above − received (per stream, event,
  * record and version). Server memory: VmRSS / VmHWM from /proc/<pid>/status with no stream,
  * with all streams idle, and under load. CPU: the server process (and its Postgres
- * backends) per action, user + system from /proc. Nothing here asserts a time.
+ * backends) per action, user + system from /proc. Before any stream opens, the same load
+ * runs for --baseline seconds: its CPU, memory and action latency are what the streams add
+ * to. Nothing here asserts a time.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +46,8 @@ const RATE = Number(arg('rate', '100'));
 const SECONDS = Number(arg('seconds', '30'));
 const WARMUP = Number(arg('warmup', '5'));
 const CLIENTS = Number(arg('clients', '2'));
+/** Seconds of the same load before any stream opens (0: none). */
+const BASELINE = Number(arg('baseline', '10'));
 const PER_SESSION = 4;
 
 const url = process.env.DATABASE_URL;
@@ -232,6 +236,109 @@ try {
   await Bun.sleep(2000);
   const mem0 = memOf(pid);
 
+  // the load: open loop, RATE actions/s over the records, one in flight per record
+  type Act = { send: number; resp: number; owners: string[]; teams: string[]; measured: boolean };
+  const backends = await backendPids(db);
+  let cursor = 0;
+  async function load(seconds: number) {
+    const acts = new Map<string, Act>();
+    let failed = 0;
+    let skipped = 0;
+    const inflight: Promise<void>[] = [];
+    const rss: number[] = [];
+    const took: number[] = [];
+    const total = Math.round((WARMUP + seconds) * RATE);
+    const firstMeasured = Math.round(WARMUP * RATE);
+    const act = async (rec: Rec, measured: boolean) => {
+      rec.busy = true;
+      const send = now();
+      try {
+        const res = await fetch(`${base}/api/records/${rec.id}/actions`, {
+          method: 'POST',
+          headers: { cookie: rec.cookie, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            action: 'LOG',
+            fields: { note: `n${rec.version}` },
+            version: rec.version,
+          }),
+        });
+        const resp = now();
+        // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads a few known fields
+        const body = (await res.json()) as any;
+        if (res.status !== 200) {
+          failed++;
+          if (failed < 5) console.error(`action ${res.status} ${JSON.stringify(body)}`);
+          return;
+        }
+        const r = body.record as { version: number; ownerId: string | null; teamId: string | null };
+        const owners = [...new Set([rec.owner, r.ownerId ?? ''])].filter(Boolean);
+        const teams = [...new Set([rec.team, r.teamId ?? ''])].filter(Boolean);
+        acts.set(`${rec.id}:${r.version}`, { send, resp, owners, teams, measured });
+        if (measured) took.push(resp - send);
+        rec.version = r.version;
+        if (r.ownerId && r.ownerId !== rec.owner) rec.owner = r.ownerId;
+        if (r.teamId && r.teamId !== rec.team) rec.team = r.teamId;
+      } finally {
+        rec.busy = false;
+      }
+    };
+    let cpu0 = 0;
+    let db0 = 0;
+    const startAt = now();
+    let sampleAt = startAt + WARMUP * 1000;
+    for (let i = 0; i < total; i++) {
+      const due = startAt + (i * 1000) / RATE;
+      const wait = due - now();
+      if (wait > 1) await Bun.sleep(wait);
+      if (i === firstMeasured) {
+        cpu0 = cpuSeconds([pid]);
+        db0 = cpuSeconds(backends);
+      }
+      if (i >= firstMeasured && now() >= sampleAt) {
+        rss.push(memOf(pid).rss);
+        sampleAt += 1000;
+      }
+      // the next record with no action in flight
+      let rec: Rec | undefined;
+      for (let k = 0; k < records.length && !rec; k++) {
+        const r = records[(cursor + k) % records.length];
+        if (r && !r.busy) {
+          rec = r;
+          cursor = (cursor + k + 1) % records.length;
+        }
+      }
+      if (!rec) {
+        skipped++;
+        continue;
+      }
+      inflight.push(act(rec, i >= firstMeasured));
+    }
+    const sentUntil = now();
+    await Promise.all(inflight);
+    const cpu = cpuSeconds([pid]) - cpu0;
+    const dbCpu = cpuSeconds(backends) - db0;
+    const mem = memOf(pid);
+    rss.push(mem.rss);
+    const measured = [...acts.values()].filter((a) => a.measured).length;
+    const tookSorted = sortNum(took);
+    return {
+      acts,
+      measured,
+      failed,
+      skipped,
+      wallSeconds: (sentUntil - (startAt + WARMUP * 1000)) / 1000,
+      serverCpuMs: (cpu * 1000) / (measured || 1),
+      dbCpuMs: (dbCpu * 1000) / (measured || 1),
+      rss: sortNum(rss),
+      mem,
+      actionMs: { p50: q(tookSorted, 0.5), p99: q(tookSorted, 0.99) },
+    };
+  }
+
+  // the same load with no stream open: what the streams add to CPU, memory and latency
+  const baseline = BASELINE > 0 ? await load(BASELINE) : null;
+  const memAfterBaseline = memOf(pid);
+
   // client processes: each holds a share of the streams
   type Reply =
     | { type: 'opened'; ok: number; failed: number }
@@ -274,88 +381,12 @@ try {
   await Bun.sleep(idleSeconds * 1000);
   const idleCpu = (cpuSeconds([pid]) - ci0) / idleSeconds;
   const memIdle = memOf(pid);
-
-  // the load: open loop, RATE actions/s over the records, one in flight per record
-  type Act = { send: number; resp: number; owners: string[]; teams: string[]; measured: boolean };
-  const acts = new Map<string, Act>();
-  let failedActions = 0;
-  let skipped = 0;
-  const inflight: Promise<void>[] = [];
-  const rssUnderLoad: number[] = [];
-  const total = Math.round((WARMUP + SECONDS) * RATE);
-  const firstMeasured = Math.round(WARMUP * RATE);
-  let cursor = 0;
-  const act = async (rec: Rec, measured: boolean) => {
-    rec.busy = true;
-    const send = now();
-    try {
-      const res = await fetch(`${base}/api/records/${rec.id}/actions`, {
-        method: 'POST',
-        headers: { cookie: rec.cookie, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          action: 'LOG',
-          fields: { note: `n${rec.version}` },
-          version: rec.version,
-        }),
-      });
-      const resp = now();
-      // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads a few known fields
-      const body = (await res.json()) as any;
-      if (res.status !== 200) {
-        failedActions++;
-        if (failedActions < 5) console.error(`action ${res.status} ${JSON.stringify(body)}`);
-        return;
-      }
-      const r = body.record as { version: number; ownerId: string | null; teamId: string | null };
-      const owners = [...new Set([rec.owner, r.ownerId ?? ''])].filter(Boolean);
-      const teams = [...new Set([rec.team, r.teamId ?? ''])].filter(Boolean);
-      acts.set(`${rec.id}:${r.version}`, { send, resp, owners, teams, measured });
-      rec.version = r.version;
-      if (r.ownerId && r.ownerId !== rec.owner) rec.owner = r.ownerId;
-      if (r.teamId && r.teamId !== rec.team) rec.team = r.teamId;
-    } finally {
-      rec.busy = false;
-    }
-  };
-  const cpuAt: Record<string, number> = {};
-  const dbCpuAt: Record<string, number> = {};
-  const backends = await backendPids(db);
-  const startAt = now();
-  let sampleAt = startAt + WARMUP * 1000;
-  for (let i = 0; i < total; i++) {
-    const due = startAt + (i * 1000) / RATE;
-    const wait = due - now();
-    if (wait > 1) await Bun.sleep(wait);
-    if (i === firstMeasured) {
-      cpuAt.start = cpuSeconds([pid]);
-      dbCpuAt.start = cpuSeconds(backends);
-    }
-    if (i >= firstMeasured && now() >= sampleAt) {
-      rssUnderLoad.push(memOf(pid).rss);
-      sampleAt += 1000;
-    }
-    // the next record with no action in flight
-    let rec: Rec | undefined;
-    for (let k = 0; k < records.length && !rec; k++) {
-      const r = records[(cursor + k) % records.length];
-      if (r && !r.busy) {
-        rec = r;
-        cursor = (cursor + k + 1) % records.length;
-      }
-    }
-    if (!rec) {
-      skipped++;
-      continue;
-    }
-    inflight.push(act(rec, i >= firstMeasured));
-  }
-  const sentUntil = now();
-  await Promise.all(inflight);
-  cpuAt.end = cpuSeconds([pid]);
-  dbCpuAt.end = cpuSeconds(backends);
-  const memLoad = memOf(pid);
-  rssUnderLoad.push(memLoad.rss);
-  const measuredWallSeconds = (sentUntil - (startAt + WARMUP * 1000)) / 1000;
+  const main = await load(SECONDS);
+  const acts = main.acts;
+  const failedActions = main.failed;
+  const skipped = main.skipped;
+  const measuredWallSeconds = main.wallSeconds;
+  const memLoad = main.mem;
   // stragglers
   await Bun.sleep(3000);
 
@@ -366,8 +397,6 @@ try {
   const seen = new Set<string>();
   let duplicates = 0;
   let unexpected = 0;
-  let firstDelivery = Number.POSITIVE_INFINITY;
-  let lastDelivery = 0;
   const expectedOn = (a: Act, s: number, code: number) => {
     const u = streamUser[s] ?? '';
     if (a.owners.includes(u)) return code === 1 || code === 2;
@@ -391,8 +420,6 @@ try {
       seen.add(key);
       fromResp.push(t - a.resp);
       fromSend.push(t - a.send);
-      firstDelivery = Math.min(firstDelivery, t);
-      lastDelivery = Math.max(lastDelivery, t);
     }
   }
   let expected = 0;
@@ -407,9 +434,6 @@ try {
   }
   const resp = sortNum(fromResp);
   const sent = sortNum(fromSend);
-  const serverCpuMs = (((cpuAt.end ?? 0) - (cpuAt.start ?? 0)) * 1000) / (measuredActions || 1);
-  const dbCpuMs = (((dbCpuAt.end ?? 0) - (dbCpuAt.start ?? 0)) * 1000) / (measuredActions || 1);
-  const rssSorted = sortNum(rssUnderLoad);
 
   const figures = {
     streams: STREAMS,
@@ -422,6 +446,7 @@ try {
     openSeconds,
     rate: RATE,
     seconds: SECONDS,
+    warmupSeconds: WARMUP,
     actionsMeasured: measuredActions,
     actionsPerSecond: measuredActions / measuredWallSeconds,
     actionsFailed: failedActions,
@@ -439,14 +464,27 @@ try {
       min: resp[0] ?? Number.NaN,
     },
     latencyFromSendMs: { p50: q(sent, 0.5), p99: q(sent, 0.99), max: sent.at(-1) ?? Number.NaN },
+    actionMs: main.actionMs,
     serverMemoryMb: {
       noStreams: mem0,
+      afterBaselineLoad: memAfterBaseline,
       idleStreams: memIdle,
-      underLoad: { rssMedian: q(rssSorted, 0.5), rssMax: rssSorted.at(-1) ?? 0, ...memLoad },
+      underLoad: { rssMedian: q(main.rss, 0.5), rssMax: main.rss.at(-1) ?? 0, ...memLoad },
     },
-    serverCpuMsPerAction: serverCpuMs,
-    dbCpuMsPerAction: dbCpuMs,
+    serverCpuMsPerAction: main.serverCpuMs,
+    dbCpuMsPerAction: main.dbCpuMs,
     serverCpuIdleStreamsPercent: idleCpu * 100,
+    baselineNoStreams: baseline
+      ? {
+          seconds: BASELINE,
+          actionsMeasured: baseline.measured,
+          actionsFailed: baseline.failed,
+          actionMs: baseline.actionMs,
+          serverCpuMsPerAction: baseline.serverCpuMs,
+          dbCpuMsPerAction: baseline.dbCpuMs,
+          rssMedianMb: q(baseline.rss, 0.5),
+        }
+      : null,
   };
 
   console.log(
@@ -456,13 +494,13 @@ try {
   console.log(`${machineLine()}\n`);
   table([
     {
-      from: 'HTTP response (commit)',
+      'delivery latency from': 'HTTP response (commit)',
       'p50 ms': fmt(q(resp, 0.5), 1),
       'p99 ms': fmt(q(resp, 0.99), 1),
       'max ms': fmt(resp.at(-1) ?? Number.NaN, 1),
     },
     {
-      from: 'request sent',
+      'delivery latency from': 'request sent',
       'p50 ms': fmt(q(sent, 0.5), 1),
       'p99 ms': fmt(q(sent, 0.99), 1),
       'max ms': fmt(sent.at(-1) ?? Number.NaN, 1),
@@ -474,23 +512,40 @@ try {
       actions: measuredActions,
       'actions/s': fmt(figures.actionsPerSecond),
       failed: failedActions,
+      'skipped (all busy)': skipped,
       expected,
       received: seen.size,
       lost: expected - seen.size,
       dup: duplicates,
       unexpected,
       'deliveries/s': fmt(figures.deliveriesPerSecond),
-      'server cpu ms/action': fmt(serverCpuMs, 2),
-      'db cpu ms/action': fmt(dbCpuMs, 2),
     },
+  ]);
+  console.log();
+  const loadRow = (what: string, l: Awaited<ReturnType<typeof load>>) => ({
+    load: what,
+    actions: l.measured,
+    failed: l.failed,
+    'action p50 ms': fmt(l.actionMs.p50, 1),
+    'action p99 ms': fmt(l.actionMs.p99, 1),
+    'server cpu ms/action': fmt(l.serverCpuMs, 2),
+    'db cpu ms/action': fmt(l.dbCpuMs, 2),
+    'median VmRSS MB': fmt(q(l.rss, 0.5)),
+  });
+  table([
+    ...(baseline ? [loadRow('no streams', baseline)] : []),
+    loadRow(`${openOk} streams`, main),
   ]);
   console.log();
   table(
     [
-      ['no streams', mem0.rss, mem0.hwm],
+      ['no streams, before any load', mem0.rss, mem0.hwm],
+      ...(baseline
+        ? [['no streams, after the baseline load', memAfterBaseline.rss, memAfterBaseline.hwm]]
+        : []),
       [`${openOk} idle streams`, memIdle.rss, memIdle.hwm],
-      ['under load (median sample)', q(rssSorted, 0.5), memLoad.hwm],
-      ['under load (end)', memLoad.rss, memLoad.hwm],
+      ['streams under load (median sample)', q(main.rss, 0.5), memLoad.hwm],
+      ['streams under load (end)', memLoad.rss, memLoad.hwm],
     ].map(([what, rss, hwm]) => ({
       server: String(what),
       'VmRSS MB': fmt(Number(rss)),
