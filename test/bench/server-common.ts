@@ -1,6 +1,35 @@
 /** Shared pieces of the server benchmarks (scripts that print figures; not tests). */
 import { readFileSync } from 'node:fs';
 import type { SopDocument } from '@closeloop/engine';
+import type { Db } from '@closeloop/server';
+
+/** The value after `--name` on the command line, or `fallback`. */
+export const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+
+/** Signs in over HTTP; returns the session cookie (`name=value`). */
+export async function login(base: string, email: string, password = 'bench-pass') {
+  const r = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${await r.text()}`);
+  return (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
+/** Postgres backends of the server (application_name closeloop) or another app; none on PGlite. */
+export async function backendPids(db: Db | null, app = 'closeloop'): Promise<number[]> {
+  if (db?.kind !== 'postgres') return [];
+  const rows = await db.query(
+    `select pid from pg_stat_activity
+      where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()`,
+    [app],
+  );
+  return rows.map((r) => Number(r.pid));
+}
 
 export const t = (s: string) => ({ 'zh-CN': s, en: s });
 

@@ -41,6 +41,7 @@ import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
 import { machineLine, writeResults } from './_results.ts';
 import {
+  arg,
   benchSop,
   cpuSeconds,
   fmt,
@@ -50,10 +51,6 @@ import {
   withChildren,
 } from './server-common.ts';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 const ACTIONS = Number(arg('actions', '1200'));
 const RUNS = Number(arg('runs', '3'));
 const CLIENTS = arg('clients', '1,16,64').split(',').map(Number);

@@ -3,13 +3,32 @@ import { getCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { boolQuery, NextAction, Notification } from '../http/schemas.ts';
+import type { LivePayload } from '../live.ts';
 import { parseSessionCookie, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import type { Scheduler } from '../services/commands/scheduler.ts';
-import { canSeeRecord } from '../services/core/access.ts';
+import { canSeeRecord, recordScope } from '../services/core/access.ts';
 import { Invalid } from '../services/core/errors.ts';
 import { listTeams, listUsers } from '../services/people/directory.ts';
 import { listNextActions } from '../services/records/list-next-actions.ts';
 import { listNotifications, markNotificationRead } from '../services/records/notifications.ts';
+
+/** SSE frames made from one live payload, once for all the streams it goes to. */
+const frames = new WeakMap<LivePayload, Map<string, string>>();
+
+/** The frame writeSSE would write for `event` and `data()` (one line of JSON), made once per payload and key. */
+function frameOf(p: LivePayload, key: string, event: string, data: () => unknown): string {
+  let made = frames.get(p);
+  if (!made) {
+    made = new Map();
+    frames.set(p, made);
+  }
+  let frame = made.get(key);
+  if (frame === undefined) {
+    frame = `event: ${event}\ndata: ${JSON.stringify(data())}\n\n`;
+    made.set(key, frame);
+  }
+  return frame;
+}
 
 export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: AbortSignal) {
   const r = createRouter();
@@ -166,20 +185,45 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: Ab
         const send = (event: string, data: unknown) => {
           stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
         };
+        const write = (frame: string) => {
+          stream.write(frame).catch(() => {});
+        };
+        // handed only the changes that name this user or a team it may see (or all, admin)
+        const scope = recordScope(me);
+        const interest = {
+          ws: me.workspaceId,
+          all: scope.all,
+          users: [me.id],
+          teams: scope.teams,
+        };
         const off = ctx.live.subscribe((p) => {
           if (p.ws !== me.workspaceId) return;
           const now = { ownerId: p.o, teamId: p.t };
           const before = { ownerId: p.po, teamId: p.pt };
           if (canSeeRecord(me, now) || canSeeRecord(me, before)) {
-            send('record.changed', { recordId: p.r, version: p.v, ownerId: p.o, teamId: p.t });
+            write(
+              frameOf(p, 'changed', 'record.changed', () => ({
+                recordId: p.r,
+                version: p.v,
+                ownerId: p.o,
+                teamId: p.t,
+              })),
+            );
           }
           if (p.o === me.id || p.po === me.id) {
-            send('next-action', { recordId: p.r, version: p.v, mine: p.o === me.id });
+            const mine = p.o === me.id;
+            write(
+              frameOf(p, mine ? 'next:mine' : 'next', 'next-action', () => ({
+                recordId: p.r,
+                version: p.v,
+                mine,
+              })),
+            );
           }
           for (const [userId, id] of p.n) {
             if (userId === me.id) send('notification', { id, recordId: p.r });
           }
-        });
+        }, interest);
         // an import's progress goes to whoever started it and to managers and admins
         const offImports = ctx.live.subscribeImports((p) => {
           if (p.ws !== me.workspaceId || me.token) return;

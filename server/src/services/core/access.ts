@@ -27,6 +27,24 @@ export function canSeeRecord(user: AuthUser, rec: RecordRef): boolean {
   }
 }
 
+/**
+ * The records canSeeRecord lets `user` see, as keys to find the user by (live updates index
+ * their streams with it, server/src/live.ts): every record (`all`), or those owned by the
+ * user and those whose team is one of `teams`. Keep in step with canSeeRecord.
+ */
+export function recordScope(user: AuthUser): { all: boolean; teams: string[] } {
+  switch (user.role) {
+    case 'admin':
+      return { all: true, teams: [] };
+    case 'trainer':
+      return { all: false, teams: [] };
+    case 'manager':
+      return { all: false, teams: user.teamIds };
+    case 'rep':
+      return { all: false, teams: user.sharedTeamIds };
+  }
+}
+
 export function assertCanSeeRecord(user: AuthUser, rec: RecordRef): void {
   if (!canSeeRecord(user, rec)) throw new Forbidden('this record belongs to another team');
 }
