@@ -32,6 +32,11 @@ export const Config = z.object({
    * (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
    */
   preparedStatements: onOff.default(true),
+  /**
+   * Group commit on Postgres: concurrent commands share one transaction, each in its own
+   * savepoint (db/group-commit.ts). Off: one transaction per command. PGlite never groups.
+   */
+  groupCommit: onOff.default(true),
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir: z.string().min(1).default('./data'),
   /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */
@@ -136,6 +141,7 @@ export function configFromEnv(
     databaseUrl: pick('DATABASE_URL'),
     directDatabaseUrl: pick('DIRECT_DATABASE_URL'),
     preparedStatements: pick('DATABASE_PREPARE'),
+    groupCommit: pick('GROUP_COMMIT'),
     dataDir: pick('DATA_DIR'),
     testClock: pick('TEST_CLOCK'),
     seed: pick('SEED'),
@@ -166,6 +172,7 @@ const ENV_NAMES: Record<string, string> = {
   databaseUrl: 'DATABASE_URL',
   directDatabaseUrl: 'DIRECT_DATABASE_URL',
   preparedStatements: 'DATABASE_PREPARE',
+  groupCommit: 'GROUP_COMMIT',
   dataDir: 'DATA_DIR',
   testClock: 'TEST_CLOCK',
   seed: 'SEED',

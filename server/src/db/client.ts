@@ -3,7 +3,10 @@
  *
  * Most code uses `orm` (drizzle). The command path uses `batch`, which runs a list of
  * parameterised statements in one transaction and, on postgres.js, sends them together
- * (pipelined inside `sql.begin`) rather than awaiting each in turn.
+ * (pipelined inside `sql.begin`) rather than awaiting each in turn. With `groupCommit` (the
+ * server's default on Postgres) concurrent batches share a transaction, each in a savepoint
+ * of its own (group-commit.ts): each keeps its own outcome and nobody is answered before
+ * COMMIT.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -11,6 +14,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { groupCommitter } from './group-commit.ts';
 import * as schema from './schema.ts';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -55,6 +59,8 @@ export type DbConfig = {
    * statements with it to replay them as its same-writes baseline.
    */
   onStatement?: (connection: number, text: string, params: readonly unknown[]) => void;
+  /** Postgres: concurrent `batch` calls share a transaction, a savepoint each (group-commit.ts). */
+  groupCommit?: boolean;
 };
 
 /**
@@ -71,6 +77,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
       direct: config.directDatabaseUrl,
       prepare: config.preparedStatements ?? true,
       onStatement: config.onStatement,
+      groupCommit: config.groupCommit ?? false,
     });
   }
   return createPgliteDb(config.dataDir);
@@ -117,7 +124,12 @@ async function createPgliteDb(dataDir: string): Promise<Db> {
 async function createPostgresDb(
   url: string,
   max: number,
-  opts: { direct?: string; prepare: boolean; onStatement?: DbConfig['onStatement'] },
+  opts: {
+    direct?: string;
+    prepare: boolean;
+    onStatement?: DbConfig['onStatement'];
+    groupCommit: boolean;
+  },
 ): Promise<Db> {
   // our statement texts are fixed, so named prepared statements pay off (unsafe() defaults to not)
   const PREPARED = { prepare: opts.prepare };
@@ -135,6 +147,7 @@ async function createPostgresDb(
   let listener: postgres.Sql | null = null;
   const orm = drizzlePostgres({ client: sql, schema });
   const toRows = (r: unknown) => (Array.isArray(r) ? (r as Row[]) : []);
+  const group = opts.groupCommit ? groupCommitter(sql, { prepare: opts.prepare }) : null;
   return {
     kind: 'postgres',
     orm: orm as unknown as Orm,
@@ -142,6 +155,7 @@ async function createPostgresDb(
       return toRows(await sql.unsafe(text, params as never[], PREPARED));
     },
     async batch(stmts, check) {
+      if (group) return group(stmts, check);
       // BEGIN and the statements go out together on one reserved connection (sql.begin would
       // wait for BEGIN's answer first): one round trip for the work, one for COMMIT, which
       // is sent only after `check` has seen the rows
