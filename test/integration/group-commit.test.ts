@@ -95,7 +95,11 @@ for (const lane of LANES) {
           });
           const recs = await Promise.all(Array.from({ length: RECORDS }, create));
           const answers = await Promise.all(
-            sent.map(async (c) => ({ c, r: await edit(recs[c.rec] ?? recs[0], c, run) })),
+            sent.map(async (c) => {
+              const rec = recs[c.rec];
+              if (!rec) throw new Error(`no record ${c.rec}`);
+              return { c, r: await edit(rec, c, run) };
+            }),
           );
           for (const { r } of answers)
             expect([200, 409], JSON.stringify(r.body)).toContain(r.status);
