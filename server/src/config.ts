@@ -34,9 +34,10 @@ export const Config = z.object({
   preparedStatements: onOff.default(true),
   /**
    * Group commit on Postgres: concurrent commands share one transaction, each in its own
-   * savepoint (db/group-commit.ts). Off: one transaction per command. PGlite never groups.
+   * savepoint (db/group-commit.ts). Off (the default until it measures faster than one
+   * transaction per command: docs/performance.md). PGlite never groups.
    */
-  groupCommit: onOff.default(true),
+  groupCommit: onOff.default(false),
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir: z.string().min(1).default('./data'),
   /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */

@@ -1,5 +1,5 @@
 /**
- * Group commit (db/group-commit.ts, on by default on Postgres): commands sent at once share
+ * Group commit (db/group-commit.ts; GROUP_COMMIT=on, Postgres): commands sent at once share
  * transactions, a savepoint each. Property: whatever the interleaving, the outcome is one a
  * one-by-one run gives — replaying the acknowledged commands one at a time, in the order of
  * the versions they made, on fresh records gives the same fields, versions and events; a
@@ -42,6 +42,7 @@ for (const lane of LANES) {
         ws,
         rep1: rep,
       } = await openWorld(lane, {
+        server: { groupCommit: true },
         people: ['manager', 'rep1'],
         publish: [testSop(sopId)],
       }));

@@ -47,6 +47,8 @@ export async function startServer(
     outboundAllowHosts?: string;
     deliveryRetryScale?: number;
     deliveryTimeoutMs?: number;
+    /** Postgres group commit (db/group-commit.ts); off by default. */
+    groupCommit?: boolean;
   } = {},
 ): Promise<Server> {
   const parsed = parseConfig({
@@ -64,6 +66,7 @@ export async function startServer(
     outboundAllowHosts: opts.outboundAllowHosts,
     deliveryRetryScale: opts.deliveryRetryScale,
     deliveryTimeoutMs: opts.deliveryTimeoutMs,
+    groupCommit: opts.groupCommit ? 'on' : 'off',
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const db = await createDb(parsed.config);

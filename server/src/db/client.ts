@@ -3,8 +3,8 @@
  *
  * Most code uses `orm` (drizzle). The command path uses `batch`, which runs a list of
  * parameterised statements in one transaction and, on postgres.js, sends them together
- * (pipelined inside `sql.begin`) rather than awaiting each in turn. With `groupCommit` (the
- * server's default on Postgres) concurrent batches share a transaction, each in a savepoint
+ * (pipelined inside `sql.begin`) rather than awaiting each in turn. With `groupCommit`
+ * (GROUP_COMMIT=on, Postgres) concurrent batches share a transaction, each in a savepoint
  * of its own (group-commit.ts): each keeps its own outcome and nobody is answered before
  * COMMIT.
  */

@@ -14,8 +14,10 @@
  * failed unit, whose caller may next read what the others wrote (a concurrent copy's stored
  * answer under the same Idempotency-Key).
  *
- * The first call goes out at once (no waiting window); the calls that arrive while a
- * transaction is in flight form the next one — the batch grows with the load. A group holds
+ * The first call goes out at once (no waiting window); the calls that arrive while the
+ * transactions in flight (two: one backend works on one core) are busy form the next one —
+ * the batch grows with the load. Two groups may deadlock on rows both touch; the unit Postgres
+ * picks is sent again in a later group (up to three times) rather than failed. A group holds
  * at most `maxUnits` units (Postgres keeps 64 subtransactions per transaction in shared
  * memory; more would slow every snapshot) and about `maxStatements` statements; a larger
  * unit goes alone. An error outside any unit (the connection dropped, COMMIT refused) fails
@@ -26,6 +28,8 @@ import type { Row, Stmt } from './client.ts';
 
 type Unit = {
   stmts: Stmt[];
+  /** Times it was sent again after a deadlock with another group. */
+  retries: number;
   check?: (results: Row[][]) => void;
   resolve: (rows: Row[][]) => void;
   reject: (e: unknown) => void;
@@ -35,15 +39,20 @@ export type GroupCommit = (stmts: Stmt[], check?: (results: Row[][]) => void) =>
 
 const toRows = (r: unknown) => (Array.isArray(r) ? (r as Row[]) : []);
 
+const isDeadlock = (e: unknown) =>
+  !!e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === '40P01';
+
 export function groupCommitter(
   sql: postgres.Sql,
-  opts: { prepare: boolean; maxUnits?: number; maxStatements?: number },
+  opts: { prepare: boolean; maxUnits?: number; maxStatements?: number; inFlight?: number },
 ): GroupCommit {
   const maxUnits = opts.maxUnits ?? 48;
   const maxStatements = opts.maxStatements ?? 600;
+  // one group executes on one backend: a second in flight keeps a second core busy
+  const inFlight = opts.inFlight ?? 2;
   const P = { prepare: opts.prepare };
   const queue: Unit[] = [];
-  let running = false;
+  let running = 0;
 
   /** The next group: units in arrival order, up to the limits (at least one). */
   const take = (): Unit[] => {
@@ -61,13 +70,17 @@ export function groupCommitter(
   };
 
   async function drain() {
-    running = true;
+    running++;
     try {
       for (let group = take(); group.length; group = take()) await run(group);
     } finally {
-      running = false;
+      running--;
     }
   }
+
+  const kick = () => {
+    if (running < inFlight && queue.length) void drain();
+  };
 
   async function run(units: Unit[]) {
     const kept: Array<[Unit, Row[][]]> = [];
@@ -131,12 +144,20 @@ export function groupCommitter(
     }
     c.release();
     for (const [u, rows] of kept) u.resolve(rows);
-    for (const [u, e] of failed) u.reject(e);
+    for (const [u, e] of failed) {
+      // two groups in flight may deadlock on rows both touch: the unit Postgres chose goes
+      // into a later group instead of failing (nothing of it was kept)
+      if (isDeadlock(e) && u.retries < 3) {
+        u.retries++;
+        queue.unshift(u);
+        kick();
+      } else u.reject(e);
+    }
   }
 
   return (stmts, check) =>
     new Promise<Row[][]>((resolve, reject) => {
-      queue.push({ stmts, check, resolve, reject });
-      if (!running) void drain();
+      queue.push({ stmts, check, resolve, reject, retries: 0 });
+      kick();
     });
 }
