@@ -16,12 +16,10 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { groupCommitter } from './group-commit.ts';
 import * as schema from './schema.ts';
+import type { Row, Stmt } from './stmt.ts';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type Row = Record<string, unknown>;
-
-/** A statement with `$1`-style parameters. Pass strings, numbers, booleans, null or string[]. */
-export type Stmt = { text: string; params: unknown[] };
+export type { Row, Stmt } from './stmt.ts';
 
 export type Db = {
   kind: 'pglite' | 'postgres';

@@ -24,7 +24,7 @@
  * every unit still waiting for its answer.
  */
 import type postgres from 'postgres';
-import type { Row, Stmt } from './client.ts';
+import type { Row, Stmt } from './stmt.ts';
 
 type Unit = {
   stmts: Stmt[];
