@@ -33,7 +33,6 @@
  * at least 10 for graphile-worker). Ratios are scheduler/s ÷ peer/s, the peer at its best
  * setting of the run.
  */
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrateDb, parseConfig } from '@closeloop/server';
 import { makeWorkerUtils } from 'graphile-worker';
@@ -377,7 +376,7 @@ const ratios = {
 console.log(
   `\nDue timers fired by two processes (engine step, events, stage visits, next timers), median of ${RUNS} run(s)`,
 );
-console.log(`  ${machineLine()}, nproc ${availableParallelism()}\n`);
+console.log(`  ${machineLine()}\n`);
 table(
   medians.map((m) => ({
     lane: m.lane,
