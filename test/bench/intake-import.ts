@@ -26,6 +26,7 @@ import {
 } from '@closeloop/server';
 import postgres from 'postgres';
 import { companyName } from '../integration/company-names.ts';
+import { ownDatabase } from './_own-db.ts';
 import { benchSop } from './server-common.ts';
 
 const N = Number(process.env.INTAKE_BENCH_ROWS ?? 100_000);
@@ -59,14 +60,8 @@ const sampler = setInterval(() => {
 }, 50);
 
 // the bench's own database, so its tables hold nothing but what it writes
-const benchDb = `closeloop_bench_import_${process.pid}`;
-const admin = postgres(url, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${benchDb}`);
-const benchUrl = (() => {
-  const u = new URL(url);
-  u.pathname = `/${benchDb}`;
-  return u.toString();
-})();
+const own = await ownDatabase(url, `closeloop_bench_import_${process.pid}`);
+const benchUrl = own.url;
 
 /** COPY of the same rows into a bare table: the floor of writing N rows at all. */
 async function copySeconds(rows: string[][]): Promise<number> {
@@ -211,10 +206,7 @@ try {
   };
 } finally {
   clearInterval(sampler);
-  await admin.unsafe(`drop database if exists ${benchDb} with (force)`).catch((e) => {
-    console.error(`could not drop ${benchDb}`, e);
-  });
-  await admin.end();
+  await own.drop();
 }
 console.log(JSON.stringify(result, null, 2));
 const out = join(import.meta.dir, '..', '..', 'bench-results');

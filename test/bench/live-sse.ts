@@ -35,9 +35,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDb, createWorkspace, migrateDb, parseConfig } from '@closeloop/server';
-import postgres from 'postgres';
 import { spawnServer, stopServer } from '../integration/processes.ts';
 import type { Delivery } from './_live-sse-client.ts';
+import { ownDatabase } from './_own-db.ts';
 import { machineLine, writeResults } from './_results.ts';
 import { arg, backendPids, benchSop, cpuSeconds, fmt, login, table } from './server-common.ts';
 
@@ -70,14 +70,8 @@ function memOf(pid: number): { rss: number; hwm: number } {
 }
 
 // the bench's own database, so its tables hold nothing but what it writes
-const benchDb = `closeloop_bench_live_${process.pid}`;
-const admin = postgres(url, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${benchDb}`);
-const benchUrl = (() => {
-  const u = new URL(url);
-  u.pathname = `/${benchDb}`;
-  return u.toString();
-})();
+const own = await ownDatabase(url, `closeloop_bench_live_${process.pid}`);
+const benchUrl = own.url;
 
 const parsed = parseConfig({ databaseUrl: benchUrl, poolSize: '4' });
 if (!parsed.ok) throw new Error(parsed.errors.join());
@@ -561,9 +555,6 @@ try {
   for (const c of clients) c.kill();
   await stopServer(server);
   await db.close();
-  await admin.unsafe(`drop database if exists ${benchDb} with (force)`).catch((e) => {
-    console.error(`could not drop ${benchDb}: ${e}`);
-  });
-  await admin.end();
+  await own.drop();
 }
 process.exit(0);

@@ -36,13 +36,13 @@ import {
   createApp,
   createDb,
   createWorkspace,
-  type Db,
   migrateDb,
   parseConfig,
   systemClock,
 } from '@closeloop/server';
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
+import { databaseUrl, ownDatabase } from './_own-db.ts';
 import { machineLine, writeResults } from './_results.ts';
 import {
   arg,
@@ -79,12 +79,6 @@ type Point = {
   records: Array<{ id: string; version: number }>;
 };
 type Who = { ws: string; rep: string; sopId: string };
-
-function urlOf(base: string, name: string): string {
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function request(
   fetcher: (r: Request) => Response | Promise<Response>,
@@ -303,7 +297,6 @@ type Cpu = { server: number; db: number };
 type PointResult = { api: Stats; base: Stats | null; cpu: Cpu; baseDbCpu: number };
 
 async function runPostgres(url: string) {
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
   const stamp = `${process.pid}_${Date.now().toString(36)}`;
   const names = {
     tmpl: `cl_perf_t_${stamp}`,
@@ -311,34 +304,36 @@ async function runPostgres(url: string) {
     api: `cl_perf_a_${stamp}`,
     raw: `cl_perf_r_${stamp}`,
   };
-  await admin.unsafe(`create database ${names.tmpl}`);
+  const tmpl = await ownDatabase(url, names.tmpl);
   const dbs: postgres.Sql[] = [];
   let server: Proc | undefined;
   try {
-    const { who, points } = await prepare({ databaseUrl: urlOf(url, names.tmpl), poolSize: '4' });
-    for (const n of [names.cap, names.api, names.raw])
-      await admin.unsafe(`create database ${n} template ${names.tmpl}`);
+    const { who, points } = await prepare({
+      databaseUrl: databaseUrl(url, names.tmpl),
+      poolSize: '4',
+    });
+    for (const n of [names.cap, names.api, names.raw]) await tmpl.clone(n);
     const c0 = performance.now();
-    const recorded = await capture(urlOf(url, names.cap), who, points);
+    const recorded = await capture(databaseUrl(url, names.cap), who, points);
     const captureMs = performance.now() - c0;
     const perRequest = [...recorded.values()].flat(2);
     const txStmts = median(perRequest.map((r) => r.flatMap((s) => (s.tx ? s.stmts : [])).length));
     const reads = median(perRequest.map((r) => r.filter((s) => !s.tx).length));
     for (const n of [names.api, names.raw]) {
-      const s = postgres(urlOf(url, n), { max: 1, onnotice: () => {} });
+      const s = postgres(databaseUrl(url, n), { max: 1, onnotice: () => {} });
       await s.unsafe('vacuum analyze');
       await s.end();
     }
     server = await spawnServer({
-      DATABASE_URL: urlOf(url, names.api),
+      DATABASE_URL: databaseUrl(url, names.api),
       POOL_SIZE: String(POOL),
       SCHEDULER_INTERVAL_MS: '1000',
       WORKERS: String(WORKERS),
       GROUP_COMMIT: GROUP_COMMIT,
     });
     if (WORKERS > 1) await Bun.sleep(3000);
-    const apiSql = postgres(urlOf(url, names.api), { max: 1, onnotice: () => {} });
-    const raw = postgres(urlOf(url, names.raw), {
+    const apiSql = postgres(databaseUrl(url, names.api), { max: 1, onnotice: () => {} });
+    const raw = postgres(databaseUrl(url, names.raw), {
       max: POOL,
       onnotice: () => {},
       connection: { application_name: RAW_APP },
@@ -377,9 +372,7 @@ async function runPostgres(url: string) {
   } finally {
     await stopServer(server);
     for (const s of dbs) await s.end({ timeout: 5 }).catch(() => {});
-    for (const n of Object.values(names))
-      await admin.unsafe(`drop database if exists ${n} with (force)`).catch(() => {});
-    await admin.end();
+    await tmpl.drop(names.cap, names.api, names.raw);
   }
 }
 
