@@ -33,11 +33,11 @@ export const Config = z.object({
    */
   preparedStatements: onOff.default(true),
   /**
-   * Group commit on Postgres: concurrent commands share one transaction, each in its own
-   * savepoint (db/group-commit.ts). Off (the default until it measures faster than one
-   * transaction per command: docs/performance.md). PGlite never groups.
+   * Group commit on Postgres (on by default): concurrent commands share one transaction and
+   * multi-row statements, each keeping its own outcome (db/group-commit.ts;
+   * docs/performance.md). `off`: a transaction per command. PGlite never groups.
    */
-  groupCommit: onOff.default(false),
+  groupCommit: onOff.default(true),
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir: z.string().min(1).default('./data'),
   /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */

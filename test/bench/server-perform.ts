@@ -4,7 +4,7 @@
  * actions (same SQL text and parameters, one transaction per action, BEGIN pipelined with the
  * statements as the server's batch does), in the same run. Ratio `perform_vs_same_writes`.
  *
- *   DATABASE_URL=postgres://… bun run bench server-perform [--actions 1200] [--runs 3] [--group-commit on]
+ *   DATABASE_URL=postgres://… bun run bench server-perform [--actions 1200] [--runs 3] [--group-commit on|off]
  *     [--clients 1,16,64] [--workers 1]
  *
  * How the baseline gets the product's statements: a template database is prepared once
@@ -20,9 +20,10 @@
  * baseline's right after it. Goals (issue 19): ≥ 0.85× at 16 and 64 clients; p99 < 100 ms
  * at 64; p50 < 5 ms at 1 client.
  *
- * `--group-commit on` runs the server with GROUP_COMMIT=on: concurrent actions share
- * transactions, a savepoint each; the baseline still replays each action's statements in a
- * transaction of its own, without the savepoint — what a hand-written service would send.
+ * The server runs with its default, group commit on (`--group-commit off` turns it off):
+ * concurrent actions share transactions and multi-row statements. The baseline still
+ * replays each action's own statements in a transaction of its own — what a hand-written
+ * service would send.
  *
  * Both clones are VACUUM ANALYZEd before measuring. The server runs in its own process(es),
  * the clients and the baseline in this one; everything shares the machine's cores with
@@ -59,7 +60,7 @@ const ACTIONS = Number(arg('actions', '1200'));
 const RUNS = Number(arg('runs', '3'));
 const CLIENTS = arg('clients', '1,16,64').split(',').map(Number);
 const WORKERS = Number(arg('workers', '1'));
-const GROUP_COMMIT = arg('group-commit', 'off');
+const GROUP_COMMIT = arg('group-commit', 'on');
 const POOL = 20;
 const perClient = (clients: number) => Math.ceil(ACTIONS / clients);
 /** A warm-up point before the measured ones (JIT, caches, connections), not reported. */

@@ -47,7 +47,7 @@ export async function startServer(
     outboundAllowHosts?: string;
     deliveryRetryScale?: number;
     deliveryTimeoutMs?: number;
-    /** Postgres group commit (db/group-commit.ts); off by default. */
+    /** Postgres group commit (db/group-commit.ts); the server's default (on) when not given. */
     groupCommit?: boolean;
   } = {},
 ): Promise<Server> {
@@ -66,7 +66,7 @@ export async function startServer(
     outboundAllowHosts: opts.outboundAllowHosts,
     deliveryRetryScale: opts.deliveryRetryScale,
     deliveryTimeoutMs: opts.deliveryTimeoutMs,
-    groupCommit: opts.groupCommit ? 'on' : 'off',
+    ...(opts.groupCommit !== undefined && { groupCommit: opts.groupCommit ? 'on' : 'off' }),
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const db = await createDb(parsed.config);

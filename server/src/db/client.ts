@@ -4,9 +4,8 @@
  * Most code uses `orm` (drizzle). The command path uses `batch`, which runs a list of
  * parameterised statements in one transaction and, on postgres.js, sends them together
  * (pipelined inside `sql.begin`) rather than awaiting each in turn. With `groupCommit`
- * (GROUP_COMMIT=on, Postgres) concurrent batches share a transaction, each in a savepoint
- * of its own (group-commit.ts): each keeps its own outcome and nobody is answered before
- * COMMIT.
+ * (Postgres) concurrent row-shaped batches share a transaction and multi-row statements
+ * (group-commit.ts): each keeps its own outcome and nobody is answered before COMMIT.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -14,7 +13,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { groupCommitter } from './group-commit.ts';
+import { type Check, groupCommitter, mergeable } from './group-commit.ts';
 import * as schema from './schema.ts';
 import type { Row, Stmt } from './stmt.ts';
 
@@ -29,8 +28,13 @@ export type Db = {
   /**
    * Runs `stmts` in one transaction and returns each statement's rows. `check` sees the
    * rows before COMMIT; throwing from it rolls the transaction back.
+   *
+   * With `merge` and group commit on, a batch whose statements are all row-shaped may share
+   * its transaction and statements with concurrent ones (group-commit.ts). Its `check` then
+   * sees the rows of its keyed guards only (each row `{ k }`), and `[]` for the others, and
+   * it gets the same back: pass `merge` only when `check` and the caller read nothing else.
    */
-  batch(stmts: Stmt[], check?: (results: Row[][]) => void): Promise<Row[][]>;
+  batch(stmts: Stmt[], check?: Check, opts?: { merge?: boolean }): Promise<Row[][]>;
   /**
    * An interactive transaction for multi-step work (claiming timers, publishing). `q` runs
    * one statement inside it.
@@ -57,7 +61,7 @@ export type DbConfig = {
    * statements with it to replay them as its same-writes baseline.
    */
   onStatement?: (connection: number, text: string, params: readonly unknown[]) => void;
-  /** Postgres: concurrent `batch` calls share a transaction, a savepoint each (group-commit.ts). */
+  /** Postgres: concurrent `batch` calls with `merge` share a transaction (group-commit.ts). */
   groupCommit?: boolean;
 };
 
@@ -145,40 +149,43 @@ async function createPostgresDb(
   let listener: postgres.Sql | null = null;
   const orm = drizzlePostgres({ client: sql, schema });
   const toRows = (r: unknown) => (Array.isArray(r) ? (r as Row[]) : []);
-  const group = opts.groupCommit ? groupCommitter(sql, { prepare: opts.prepare }) : null;
+  // BEGIN and the statements go out together on one reserved connection (sql.begin would
+  // wait for BEGIN's answer first): one round trip for the work, one for COMMIT, which is
+  // sent only after `check` has seen the rows
+  async function alone(stmts: Stmt[], check?: Check): Promise<Row[][]> {
+    const c = await sql.reserve();
+    try {
+      const begin = c.unsafe('begin').execute();
+      const sent = stmts.map((s) => c.unsafe(s.text, s.params as never[], PREPARED).execute());
+      // after a failed statement the rest fail too (the transaction is aborted); the
+      // first failure is the one reported, the others must not go unhandled
+      for (const q of [begin, ...sent]) q.catch(() => {});
+      let rows: Row[][];
+      try {
+        await begin;
+        rows = (await Promise.all(sent)).map(toRows);
+        check?.(rows);
+      } catch (e) {
+        await Promise.allSettled(sent);
+        await c.unsafe('rollback').catch(() => {});
+        throw e;
+      }
+      await c.unsafe('commit');
+      return rows;
+    } finally {
+      c.release();
+    }
+  }
+  const group = opts.groupCommit ? groupCommitter(sql, { prepare: opts.prepare, alone }) : null;
   return {
     kind: 'postgres',
     orm: orm as unknown as Orm,
     async query(text, params = []) {
       return toRows(await sql.unsafe(text, params as never[], PREPARED));
     },
-    async batch(stmts, check) {
-      if (group) return group(stmts, check);
-      // BEGIN and the statements go out together on one reserved connection (sql.begin would
-      // wait for BEGIN's answer first): one round trip for the work, one for COMMIT, which
-      // is sent only after `check` has seen the rows
-      const c = await sql.reserve();
-      try {
-        const begin = c.unsafe('begin').execute();
-        const sent = stmts.map((s) => c.unsafe(s.text, s.params as never[], PREPARED).execute());
-        // after a failed statement the rest fail too (the transaction is aborted); the
-        // first failure is the one reported, the others must not go unhandled
-        for (const q of [begin, ...sent]) q.catch(() => {});
-        let rows: Row[][];
-        try {
-          await begin;
-          rows = (await Promise.all(sent)).map(toRows);
-          check?.(rows);
-        } catch (e) {
-          await Promise.allSettled(sent);
-          await c.unsafe('rollback').catch(() => {});
-          throw e;
-        }
-        await c.unsafe('commit');
-        return rows;
-      } finally {
-        c.release();
-      }
+    async batch(stmts, check, batchOpts) {
+      if (group && batchOpts?.merge && mergeable(stmts)) return group(stmts, check);
+      return alone(stmts, check);
     },
     async transaction(fn) {
       const out = await sql.begin(async (tx) =>

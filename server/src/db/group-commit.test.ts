@@ -1,65 +1,177 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupCommitter } from './group-commit.ts';
+import { createDb, type Db } from './client.ts';
+import { type Check, groupCommitter, mergeStmts } from './group-commit.ts';
+import type { Row, Stmt } from './stmt.ts';
 
 const url = process.env.DATABASE_URL;
 
+describe('mergeStmts', () => {
+  it('merges statements of the same text by concatenating their row arrays, in first-seen order', () => {
+    const unit = {} as never;
+    const a = (ids: number[]): Stmt => ({ text: 'A', params: [ids, ids.map(String)], rows: {} });
+    const b: Stmt = { text: 'B', params: [[9]], rows: {} };
+    const merged = mergeStmts([
+      { unit, at: 0, stmt: a([1, 2]) },
+      { unit, at: 1, stmt: b },
+      { unit, at: 0, stmt: a([3]) },
+    ]);
+    expect(merged.map((m) => [m.text, m.params])).toEqual([
+      [
+        'A',
+        [
+          [1, 2, 3],
+          ['1', '2', '3'],
+        ],
+      ],
+      ['B', [[9]]],
+    ]);
+    expect(merged[0]?.rows.map((r) => r.at)).toEqual([0, 0]);
+  });
+
+  it('refuses a scalar parameter in a row-shaped statement', () => {
+    expect(() =>
+      mergeStmts([{ unit: {} as never, at: 0, stmt: { text: 'A', params: [1], rows: {} } }]),
+    ).toThrow(/scalar parameter \$1/);
+  });
+});
+
 describe.runIf(!!url)('group commit on Postgres', () => {
+  let db: Db;
   let sql: postgres.Sql;
-  let other: postgres.Sql;
-  const table = `gc_test_${process.pid}_${Date.now().toString(36)}`;
+  const t = `gc_${process.pid}_${Date.now().toString(36)}`;
+
+  // a counter guarded by its version (a keyed write guard), an active flag read `for share`
+  // (a shared guard) and a log row per unit stamped with its transaction
+  const bump = (id: number, from: number): Stmt => ({
+    text: `update ${t} c set v = c.v + 1 from unnest($1::int[], $2::int[]) as x(id, v)
+            where c.id = x.id and c.v = x.v returning c.id::text as k`,
+    params: [[id], [from]],
+    rows: { keys: [String(id)] },
+  });
+  const active = (id: number): Stmt => ({
+    text: `select c.id::text as k from unnest($1::int[]) as x(id) join ${t} c on c.id = x.id
+            and c.active for share of c`,
+    params: [[id]],
+    rows: { keys: [String(id)], shared: true },
+  });
+  const log = (id: string, counter: number): Stmt => ({
+    text: `insert into ${t}_log (id, counter, tx)
+           select x.id, x.c, txid_current() from unnest($1::text[], $2::int[]) as x(id, c)`,
+    params: [[id], [counter]],
+    rows: {},
+  });
+  const guarded =
+    (stmts: Stmt[]): Check =>
+    (rows: Row[][]) => {
+      stmts.forEach((s, i) => {
+        if (s.rows?.keys && rows[i]?.length !== 1) throw new Error(`guard ${i} missed`);
+      });
+    };
 
   beforeAll(async () => {
-    sql = postgres(url ?? '', { max: 4, onnotice: () => {} });
-    other = postgres(url ?? '', { max: 1, onnotice: () => {} });
-    await sql.unsafe(`create table ${table} (id int primary key, v text not null)`);
+    sql = postgres(url ?? '', { max: 2, onnotice: () => {} });
+    await sql.unsafe(
+      `create table ${t} (id int primary key, v int not null default 0, active boolean not null default true)`,
+    );
+    await sql.unsafe(`create table ${t}_log (id text primary key, counter int, tx bigint)`);
+    await sql.unsafe(
+      `insert into ${t} (id, active) select g, g <> 99 from generate_series(0, 99) g`,
+    );
+    db = await createDb({ databaseUrl: url, dataDir: 'memory://', poolSize: 4, groupCommit: true });
   });
   afterAll(async () => {
-    await sql.unsafe(`drop table if exists ${table}`);
+    await db?.close();
+    await sql.unsafe(`drop table if exists ${t}, ${t}_log`);
     await sql.end();
-    await other.end();
   });
 
-  it('writes concurrent units in shared transactions; a failing unit fails alone, after COMMIT', async () => {
-    const commit = groupCommitter(sql, { prepare: true });
-    const insert = (id: number) => ({
-      text: `insert into ${table} (id, v) values ($1, $2) returning id, txid_current()::text as tx`,
-      params: [id, `row ${id}`],
-    });
-    const seenByOthers: number[] = [];
-    const units = Array.from({ length: 40 }, (_, i) => {
-      // 7: its check refuses it; 13: a unique violation (the same id as unit 12)
-      const stmts = [insert(i === 13 ? 12 : i)];
-      const check =
-        i === 7
-          ? () => {
-              throw new Error('refused by its check');
-            }
-          : undefined;
-      return commit(stmts, check).then(
-        (rows) => ({ i, ok: true as const, tx: String(rows[0]?.[0]?.tx) }),
-        async (e: unknown) => {
-          // by the time a failed unit hears of it, the others' rows are committed
-          const n = await other.unsafe(`select count(*)::int as n from ${table}`);
-          seenByOthers.push(Number(n[0]?.n));
-          return { i, ok: false as const, error: e instanceof Error ? e.message : String(e) };
-        },
+  const attempt = (stmts: Stmt[]) =>
+    db.batch(stmts, guarded(stmts), { merge: true }).then(
+      () => 'ok',
+      (e: unknown) => (e instanceof Error ? e.message : 'error'),
+    );
+
+  it('writes concurrent units in shared transactions; a stale unit fails alone', async () => {
+    // 7 expects a version the counter does not have
+    const out = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => attempt([bump(i, i === 7 ? 5 : 0), log(`u${i}`, i)])),
+    );
+    expect(out.flatMap((o, i) => (o === 'ok' ? [] : [[i, o]]))).toEqual([[7, 'guard 0 missed']]);
+    const counters = await sql.unsafe(`select v from ${t} where id < 40 order by id`);
+    expect(counters.map((r) => r.v)).toEqual(
+      Array.from({ length: 40 }, (_, i) => (i === 7 ? 0 : 1)),
+    );
+    const logs = await sql.unsafe(`select counter, tx from ${t}_log where id like 'u%'`);
+    expect(logs.map((r) => r.counter).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== 7),
+    );
+    // grouped: far fewer transactions than units (the first goes alone, the rest wait)
+    expect(new Set(logs.map((r) => String(r.tx))).size).toBeLessThan(10);
+  });
+
+  it('after a statement error writes each unit of the group alone: only the failing one fails', async () => {
+    // 72 writes a log id that exists: a unique violation, found only once its group writes
+    await sql.unsafe(`insert into ${t}_log (id, counter) values ('taken', -1)`);
+    const out = await Promise.all(
+      [70, 71, 72, 73].map((i) => attempt([bump(i, 0), log(i === 72 ? 'taken' : `e${i}`, i)])),
+    );
+    expect(out.slice(0, 2)).toEqual(['ok', 'ok']);
+    expect(out[2]).toContain('duplicate');
+    expect(out[3]).toBe('ok');
+    const v = await sql.unsafe(`select v from ${t} where id between 70 and 73 order by id`);
+    expect(v.map((r) => r.v)).toEqual([1, 1, 0, 1]);
+  });
+
+  it('undoes the guard a failed unit had written, and writes the others', async () => {
+    // 99 is inactive: unit 99's counter update passes, its active check does not
+    const units = [40, 41, 99, 42].map((id) => {
+      const stmts = [active(id), bump(id, 0), log(`d${id}`, id)];
+      return db.batch(stmts, guarded(stmts), { merge: true }).then(
+        () => 'ok',
+        (e: unknown) => (e instanceof Error ? e.message : 'error'),
       );
     });
-    const out = await Promise.all(units);
-    const failed = out.filter((o) => !o.ok).map((o) => o.i);
-    expect(failed).toEqual([7, 13]);
-    expect(out.find((o) => o.i === 7)).toMatchObject({ error: 'refused by its check' });
-    expect(out.find((o) => o.i === 13)).toMatchObject({
-      error: expect.stringContaining('duplicate'),
-    });
-    const rows = await other.unsafe(`select id from ${table} order by id`);
-    expect(rows.map((r) => r.id)).toEqual(
-      Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== 7 && i !== 13),
+    expect(await Promise.all(units)).toEqual(['ok', 'ok', 'guard 0 missed', 'ok']);
+    const v = await sql.unsafe(`select id, v from ${t} where id in (40, 41, 42, 99) order by id`);
+    expect(v.map((r) => [r.id, r.v])).toEqual([
+      [40, 1],
+      [41, 1],
+      [42, 1],
+      [99, 0],
+    ]);
+    expect(await sql.unsafe(`select 1 from ${t}_log where id = 'd99'`)).toHaveLength(0);
+  });
+
+  it('never puts two writes under one key in a group: they commit one after the other', async () => {
+    const stmts = (from: number) => [bump(50, from), log(`k${from}`, 50)];
+    const out = await Promise.all(
+      [0, 1, 2, 3].map((from) =>
+        db.batch(stmts(from), guarded(stmts(from)), { merge: true }).then(
+          () => 'ok',
+          () => 'missed',
+        ),
+      ),
     );
-    // grouped: fewer transactions than units (the first goes alone, the rest wait for it)
-    const txs = new Set(out.flatMap((o) => (o.ok ? [o.tx] : [])));
-    expect(txs.size).toBeLessThan(38);
-    expect(seenByOthers.every((n) => n > 0)).toBe(true);
+    expect(out).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect((await sql.unsafe(`select v from ${t} where id = 50`))[0]?.v).toBe(4);
+  });
+
+  it('writes a batch that is not row-shaped alone, as without grouping', async () => {
+    const commit = groupCommitter(sql, {
+      prepare: true,
+      alone: async () => [[{ alone: true }]],
+    });
+    // the committer itself only sees row-shaped batches; a unit of one merges with nothing
+    const rows = await commit([bump(60, 0)], guarded([bump(60, 0)]));
+    expect(rows).toEqual([[{ k: '60' }]]);
+    const plain = await db.batch(
+      [{ text: `select v from ${t} where id = $1`, params: [60] }],
+      undefined,
+      {
+        merge: true,
+      },
+    );
+    expect(plain).toEqual([[{ v: 1 }]]);
   });
 });

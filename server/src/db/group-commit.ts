@@ -1,70 +1,112 @@
 /**
- * Group commit (Postgres): `batch` calls that arrive while a transaction is in flight are
- * written together in the next one, each in a savepoint of its own, so N concurrent commands
- * cost two round trips and one COMMIT (one WAL flush) instead of N of each.
+ * Group commit (Postgres): concurrent `batch` calls whose statements are row-shaped (see
+ * `Stmt.rows`) are written together in one transaction, statements of the same text merged
+ * into one multi-row statement, so N concurrent commands cost a dozen statements, two round
+ * trips and one COMMIT (one WAL flush) instead of N of each.
  *
- *   BEGIN; SAVEPOINT u0; <unit 0>; SAVEPOINT u1; <unit 1>; …   (pipelined: one round trip)
- *   then the units are read in order: each unit's rows go to its own `check`
- *   COMMIT                                                     (the second round trip)
+ *   BEGIN; <every guard, merged by text>                  (one round trip)
+ *   each unit's check sees its own guards' rows (the rows whose `k` is one of its keys)
+ *   <every other statement of the units that passed, merged by text>; COMMIT   (the second)
  *
- * A unit whose statement fails (a unique violation, say) or whose check throws (a version
- * guard that matched no row) gets its own error; ROLLBACK TO SAVEPOINT undoes it and every
- * unit sent after it, and those are sent again in the same transaction. So one stale or
- * failing command never fails the others, and nobody hears back before COMMIT — not even a
- * failed unit, whose caller may next read what the others wrote (a concurrent copy's stored
- * answer under the same Idempotency-Key).
+ * One stale or failing command never fails the others:
+ * - a unit whose guard missed (a version guard matching no row, an owner no longer active)
+ *   gets its check's error and none of its other statements is sent; if one of its guards
+ *   had already written (its record update passed, its owner check did not), the whole
+ *   transaction is rolled back and the other units go again in the next group;
+ * - any statement error (a unique violation, a deadlock with the other group in flight) rolls
+ *   the group back, and each of its units is then written alone, in a transaction of its own,
+ *   where it gets its own outcome exactly as without grouping.
+ * Nobody hears back before COMMIT, or before the ROLLBACK that decided its fate.
  *
- * The first call goes out at once (no waiting window); the calls that arrive while the
- * transactions in flight (two: one backend works on one core) are busy form the next one —
- * the batch grows with the load. Two groups may deadlock on rows both touch; the unit Postgres
- * picks is sent again in a later group (up to three times) rather than failed. A group holds
- * at most `maxUnits` units (Postgres keeps 64 subtransactions per transaction in shared
- * memory; more would slow every snapshot) and about `maxStatements` statements; a larger
- * unit goes alone. An error outside any unit (the connection dropped, COMMIT refused) fails
- * every unit still waiting for its answer.
+ * A group holds at most `maxUnits` units and never two that write under the same guard key
+ * (two commands on one record): the later waits for the next group, which also keeps its
+ * order. The first call goes out at once (no waiting window); the calls that arrive while the
+ * groups in flight (two: one backend works on one core) are busy form the next one, so the
+ * group grows with the load. A batch that is not row-shaped throughout (or says `merge:
+ * false`) is written alone at once, as without grouping.
  */
 import type postgres from 'postgres';
 import type { Row, Stmt } from './stmt.ts';
 
+export type Check = (results: Row[][]) => void;
+
 type Unit = {
   stmts: Stmt[];
-  /** Times it was sent again after a deadlock with another group. */
-  retries: number;
-  check?: (results: Row[][]) => void;
+  check?: Check;
+  /** The keys of its writing guards: no other unit of its group may write under them. */
+  owns: string[];
   resolve: (rows: Row[][]) => void;
   reject: (e: unknown) => void;
 };
 
-export type GroupCommit = (stmts: Stmt[], check?: (results: Row[][]) => void) => Promise<Row[][]>;
+/** One statement as sent: the merged text, the parameters of all its rows, whose rows. */
+type Merged = { text: string; params: unknown[][]; rows: Array<{ unit: Unit; at: number }> };
+
+export type GroupCommit = (stmts: Stmt[], check?: Check) => Promise<Row[][]>;
 
 const toRows = (r: unknown) => (Array.isArray(r) ? (r as Row[]) : []);
 
-const isDeadlock = (e: unknown) =>
-  !!e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === '40P01';
+/** Whether a batch can join a group: every statement row-shaped. */
+export function mergeable(stmts: readonly Stmt[]): boolean {
+  return stmts.length > 0 && stmts.every((s) => !!s.rows);
+}
+
+/**
+ * Statements of the same text merged into one, in order of first appearance; a statement
+ * of one row per parameter array is `rows` of length n, where n is the arrays' length.
+ */
+export function mergeStmts(parts: ReadonlyArray<{ unit: Unit; at: number; stmt: Stmt }>): Merged[] {
+  const byText = new Map<string, Merged>();
+  for (const { unit, at, stmt } of parts) {
+    let m = byText.get(stmt.text);
+    if (!m) {
+      m = { text: stmt.text, params: stmt.params.map(() => []), rows: [] };
+      byText.set(stmt.text, m);
+    }
+    stmt.params.forEach((p, i) => {
+      if (!Array.isArray(p))
+        throw new Error(`row-shaped statement with a scalar parameter $${i + 1}`);
+      m.params[i]?.push(...p);
+    });
+    m.rows.push({ unit, at });
+  }
+  return [...byText.values()];
+}
 
 export function groupCommitter(
   sql: postgres.Sql,
-  opts: { prepare: boolean; maxUnits?: number; maxStatements?: number; inFlight?: number },
+  opts: {
+    prepare: boolean;
+    /** Writes one batch in a transaction of its own (the path without grouping). */
+    alone: (stmts: Stmt[], check?: Check) => Promise<Row[][]>;
+    maxUnits?: number;
+    inFlight?: number;
+  },
 ): GroupCommit {
-  const maxUnits = opts.maxUnits ?? 48;
-  const maxStatements = opts.maxStatements ?? 600;
+  const maxUnits = opts.maxUnits ?? 64;
   // one group executes on one backend: a second in flight keeps a second core busy
   const inFlight = opts.inFlight ?? 2;
   const P = { prepare: opts.prepare };
   const queue: Unit[] = [];
   let running = 0;
+  /** The keys written by the groups in flight. */
+  const busy = new Set<string>();
 
-  /** The next group: units in arrival order, up to the limits (at least one). */
+  /**
+   * The next group: units in arrival order, up to the limit, none writing under a key that
+   * another unit of the group or a group in flight writes under (those wait their turn).
+   */
   const take = (): Unit[] => {
     const out: Unit[] = [];
-    let n = 0;
-    while (queue.length && out.length < maxUnits) {
-      const next = queue[0];
-      if (!next) break;
-      if (out.length && n + next.stmts.length > maxStatements) break;
-      out.push(next);
-      n += next.stmts.length;
-      queue.shift();
+    for (let i = 0; i < queue.length && out.length < maxUnits; ) {
+      const u = queue[i] as Unit;
+      if (u.owns.some((k) => busy.has(k))) {
+        i++;
+        continue;
+      }
+      for (const k of u.owns) busy.add(k);
+      out.push(u);
+      queue.splice(i, 1);
     }
     return out;
   };
@@ -72,21 +114,36 @@ export function groupCommitter(
   async function drain() {
     running++;
     try {
-      for (let group = take(); group.length; group = take()) await run(group);
+      for (let group = take(); group.length; group = take()) {
+        try {
+          await run(group);
+        } finally {
+          for (const u of group) for (const k of u.owns) busy.delete(k);
+        }
+      }
     } finally {
       running--;
     }
+    kick();
   }
 
+  const ready = (u: Unit) => !u.owns.some((k) => busy.has(k));
   const kick = () => {
-    if (running < inFlight && queue.length) void drain();
+    if (running < inFlight && queue.some(ready)) void drain();
   };
 
+  /**
+   * Each unit alone, in a transaction of its own and in arrival order: its own outcome, as
+   * without grouping (of two units that collide, the earlier wins).
+   */
+  const eachAlone = async (units: Unit[]) => {
+    for (const u of units) await opts.alone(u.stmts, u.check).then(u.resolve, u.reject);
+  };
+
+  const send = (c: postgres.ReservedSql, m: Merged) =>
+    c.unsafe(m.text, m.params as never[], P).execute();
+
   async function run(units: Unit[]) {
-    const kept: Array<[Unit, Row[][]]> = [];
-    // a failed unit hears of it after COMMIT too: what it may read next (the stored answer
-    // of a concurrent copy with its Idempotency-Key, the record as it now is) has committed
-    const failed = new Map<Unit, unknown>();
     let c: postgres.ReservedSql;
     try {
       c = await sql.reserve();
@@ -94,70 +151,91 @@ export function groupCommitter(
       for (const u of units) u.reject(e);
       return;
     }
+    let outcome: 'committed' | 'again' | 'alone';
+    const passed: Unit[] = [];
+    const failed = new Map<Unit, unknown>();
+    const results = new Map<Unit, Row[][]>();
     try {
-      let pending = units.map((u, i) => ({ u, sp: `u${i}` }));
-      let first = true;
-      while (pending.length) {
-        const begin = first ? c.unsafe('begin').execute() : null;
-        first = false;
-        const sent = pending.map((p) => ({
-          p,
-          savepoint: c.unsafe(`savepoint ${p.sp}`).execute(),
-          stmts: p.u.stmts.map((s) => c.unsafe(s.text, s.params as never[], P).execute()),
-        }));
-        const all = [begin, ...sent.flatMap((s) => [s.savepoint, ...s.stmts])].filter(
-          (q): q is NonNullable<typeof q> => q !== null,
-        );
-        // after a failed statement the rest fail too (the transaction is aborted until the
-        // rollback to a savepoint): those failures are expected, never unhandled
-        for (const q of all) q.catch(() => {});
-        if (begin) await begin;
-        let at = -1;
-        let error: unknown;
-        for (const [k, s] of sent.entries()) {
-          try {
-            await s.savepoint;
-            const rows = (await Promise.all(s.stmts)).map(toRows);
-            s.p.u.check?.(rows);
-            kept.push([s.p.u, rows]);
-          } catch (e) {
-            at = k;
-            error = e;
-            break;
-          }
-        }
-        if (at < 0) break;
-        await Promise.allSettled(all);
-        const bad = sent[at]?.p;
-        if (!bad) break;
-        // undo the failed unit and everything sent after it; those go again
-        await c.unsafe(`rollback to savepoint ${bad.sp}`);
-        failed.set(bad.u, error);
-        pending = sent.slice(at + 1).map((s) => s.p);
-      }
-      await c.unsafe('commit');
-    } catch (e) {
+      outcome = await attempt(c, units, passed, failed, results);
+    } catch {
       await c.unsafe('rollback').catch(() => {});
+      outcome = 'alone';
+    } finally {
       c.release();
-      for (const u of units) u.reject(failed.get(u) ?? e);
-      return;
     }
-    c.release();
-    for (const [u, rows] of kept) u.resolve(rows);
-    for (const [u, e] of failed) {
-      // two groups in flight may deadlock on rows both touch: the unit Postgres chose goes
-      // into a later group instead of failing (nothing of it was kept)
-      if (isDeadlock(e) && u.retries < 3) {
-        u.retries++;
-        queue.unshift(u);
-        kick();
-      } else u.reject(e);
+    for (const [u, e] of failed) u.reject(e);
+    if (outcome === 'committed') {
+      for (const u of passed) u.resolve(results.get(u) ?? []);
+    } else if (outcome === 'again') {
+      queue.unshift(...passed);
+      kick();
+    } else {
+      await eachAlone(units.filter((u) => !failed.has(u)));
     }
+  }
+
+  /** One transaction for the group; fills `passed`, `failed` and each unit's `results`. */
+  async function attempt(
+    c: postgres.ReservedSql,
+    units: Unit[],
+    passed: Unit[],
+    failed: Map<Unit, unknown>,
+    results: Map<Unit, Row[][]>,
+  ): Promise<'committed' | 'again'> {
+    const parts = units.flatMap((unit) => unit.stmts.map((stmt, at) => ({ unit, at, stmt })));
+    const guards = mergeStmts(parts.filter((p) => p.stmt.rows?.keys));
+    const begin = c.unsafe('begin').execute();
+    const sent = guards.map((m) => send(c, m));
+    for (const q of [begin, ...sent]) q.catch(() => {});
+    await begin;
+    const guardRows = await Promise.all(sent);
+    // each unit's view of its guards: the rows whose key is one of its own
+    for (const u of units)
+      results.set(
+        u,
+        u.stmts.map(() => []),
+      );
+    let dirty = false;
+    guards.forEach((m, i) => {
+      const back = new Set(toRows(guardRows[i]).map((r) => String(r.k)));
+      for (const { unit, at } of m.rows) {
+        const keys = unit.stmts[at]?.rows?.keys ?? [];
+        const mine = results.get(unit);
+        if (mine) mine[at] = keys.filter((k) => back.has(k)).map((k) => ({ k }));
+      }
+    });
+    for (const u of units) {
+      try {
+        u.check?.(results.get(u) ?? []);
+        passed.push(u);
+      } catch (e) {
+        failed.set(u, e);
+        // a guard of the failed unit that wrote (its record update passed) must be undone
+        dirty ||= u.stmts.some(
+          (s, at) => s.rows?.keys && !s.rows.shared && (results.get(u)?.[at]?.length ?? 0) > 0,
+        );
+      }
+    }
+    if (dirty) {
+      await c.unsafe('rollback');
+      return 'again';
+    }
+    const keep = new Set(passed);
+    const rest = mergeStmts(parts.filter((p) => !p.stmt.rows?.keys && keep.has(p.unit)));
+    const writes = rest.map((m) => send(c, m));
+    const commit = c.unsafe('commit').execute();
+    for (const q of [...writes, commit]) q.catch(() => {});
+    // a failed write aborts the transaction: COMMIT then rolls back, and the throw sends the
+    // units to be written alone
+    await Promise.all(writes);
+    await commit;
+    return 'committed';
   }
 
   return (stmts, check) =>
     new Promise<Row[][]>((resolve, reject) => {
-      queue.push({ stmts, check, resolve, reject, retries: 0 });
+      const owns = stmts.flatMap((s) => (s.rows?.keys && !s.rows.shared ? s.rows.keys : []));
+      queue.push({ stmts, check, owns, resolve, reject });
       kick();
     });
 }

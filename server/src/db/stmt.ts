@@ -1,5 +1,18 @@
 /** A row as a driver returns it. */
 export type Row = Record<string, unknown>;
 
-/** A statement with `$1`-style parameters. Pass strings, numbers, booleans, null or string[]. */
-export type Stmt = { text: string; params: unknown[] };
+/**
+ * A statement with `$1`-style parameters. Pass strings, numbers, booleans, null or arrays.
+ *
+ * `rows` marks a row-shaped statement: every parameter is an array with one entry per row
+ * (all of the same length), so statements with the same text merge into one by concatenating
+ * each parameter (group commit does this across concurrent commands). With `keys` the
+ * statement is a guard: it returns a column `k`, and row i passed when `keys[i]` comes back.
+ * `shared` says the guard only reads (a `for share` check): other commands may name the same
+ * key in the same transaction.
+ */
+export type Stmt = {
+  text: string;
+  params: unknown[];
+  rows?: { keys?: readonly string[]; shared?: boolean };
+};

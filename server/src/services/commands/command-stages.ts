@@ -30,7 +30,6 @@ import {
   insertRecordStmt,
   loadRecord,
   loadRecordWithRoster,
-  notifyManyStmt,
   notifyStmt,
   type StoredRecord,
   updateRecordStmt,
@@ -253,8 +252,11 @@ async function plan(
     planned.push({
       stmt: {
         text: `insert into idempotency_keys (workspace_id, user_id, key, request_hash, status, body)
-               values ($1, $2, $3, $4, 200, to_jsonb($5::text))`,
-        params: [ws, userId, key, hash, JSON.stringify(body)],
+               select x.w, x.u, x.k, x.h, 200, to_jsonb(x.b)
+                 from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+                      as x(w, u, k, h, b)`,
+        params: [[ws], [userId], [key], [hash], [JSON.stringify(body)]],
+        rows: {},
       },
     });
   }
@@ -264,8 +266,11 @@ async function plan(
     // so a record is never left with an inactive owner (see people/hand-over.ts)
     planned.push({
       stmt: {
-        text: 'select 1 from users where workspace_id = $1 and id = $2 and active for share',
-        params: [ws, next.ownerId],
+        text: `select u.id as k from unnest($1::text[], $2::text[]) as x(w, i)
+                 join users u on u.workspace_id = x.w and u.id = x.i and u.active
+                  for share of u`,
+        params: [[ws], [next.ownerId]],
+        rows: { keys: [next.ownerId], shared: true },
       },
       expectOne: 'owner-inactive',
     });
@@ -323,15 +328,18 @@ export async function commitPlans(
   const planned = [...first, ...plans.flatMap((p) => p.planned)];
   const payloads = plans.flatMap((p) => (p.live ? [p.live] : []));
   const stmts = [...planned.map((p) => p.stmt), ...extra];
-  if (payloads.length === 1 && payloads[0]) stmts.push(notifyStmt(payloads[0]));
-  else if (payloads.length > 1) stmts.push(notifyManyStmt(payloads));
+  if (payloads.length) stmts.push(notifyStmt(...payloads));
   if (stmts.length === 0) return { ok: true };
+  // group commit may merge this batch with concurrent ones when every check reads a keyed
+  // row-shaped guard (a caller's guard of another shape keeps the batch apart)
+  const merge = planned.every((p) => !p.expectOne || !!p.stmt.rows?.keys);
   try {
-    await env.db.batch(stmts, (results: Row[][]) => {
+    const check = (results: Row[][]) => {
       planned.forEach((p, i) => {
         if (p.expectOne && results[i]?.length !== 1) throw new Missed(p.expectOne);
       });
-    });
+    };
+    await env.db.batch(stmts, check, { merge });
     return { ok: true };
   } catch (e) {
     if (e instanceof Missed) return { ok: false, miss: e.miss };

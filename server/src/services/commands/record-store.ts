@@ -125,74 +125,86 @@ function recordColumns(s: RecordState) {
   };
 }
 
-const TS = (n: number) => `to_timestamp($${n}::float8 / 1000)`;
+// Row-shaped statements (see Stmt.rows): every parameter is an array, one entry per row, so
+// group commit can merge concurrent commands' statements of the same text into one.
 
-export function insertRecordStmt(workspaceId: string, s: RecordState, eventCount: number): Stmt {
+const RECORD_COLUMNS = 'x(w, id, sid, sv, st, s, o, t, stage, stages, due, v, ec, q, ca, ua, ev)';
+const RECORD_ARRAYS = `$1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[],
+  $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[], $12::int[], $13::int[],
+  $14::text[], $15::float8[], $16::float8[], $17::int[]`;
+const stagesOf = 'array(select jsonb_array_elements_text(x.stages::jsonb))';
+
+/** One record row's parameters, in RECORD_COLUMNS order (each wrapped as a one-row array). */
+function recordParams(
+  workspaceId: string,
+  s: RecordState,
+  eventCount: number,
+  expectedVersion: number | null,
+): unknown[] {
   const c = recordColumns(s);
+  return [
+    workspaceId,
+    s.id,
+    s.sopId,
+    s.sopVersion,
+    s.status,
+    JSON.stringify(s),
+    s.ownerId,
+    s.teamId,
+    c.stage,
+    JSON.stringify(c.stages),
+    s.dueAt,
+    s.version,
+    eventCount,
+    c.search,
+    s.createdAt,
+    s.updatedAt,
+    expectedVersion,
+  ].map((v) => [v]);
+}
+
+/** Inserts the record; a guard keyed by its id (a unique violation if it exists). */
+export function insertRecordStmt(workspaceId: string, s: RecordState, eventCount: number): Stmt {
   return {
     text: `insert into records (workspace_id, id, sop_id, sop_version, status, state, fields,
              owner_id, team_id, stage, stages, due_at, version, event_count, search,
              created_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb, $8, $9, $10,
-             $11::text[], ${TS(12)}, $13, $14, $15, ${TS(16)}, ${TS(17)})
-           returning version`,
-    params: [
-      workspaceId,
-      s.id,
-      s.sopId,
-      s.sopVersion,
-      s.status,
-      JSON.stringify(s),
-      JSON.stringify(s.fields),
-      s.ownerId,
-      s.teamId,
-      c.stage,
-      c.stages,
-      s.dueAt,
-      s.version,
-      eventCount,
-      c.search,
-      s.createdAt,
-      s.updatedAt,
-    ],
+           select x.w, x.id, x.sid, x.sv, x.st, x.s::jsonb, x.s::jsonb -> 'fields', x.o, x.t,
+             x.stage, ${stagesOf}, to_timestamp(x.due / 1000), x.v, x.ec, x.q,
+             to_timestamp(x.ca / 1000), to_timestamp(x.ua / 1000)
+             from unnest(${RECORD_ARRAYS}) as ${RECORD_COLUMNS}
+           returning id as k`,
+    params: recordParams(workspaceId, s, eventCount, null),
+    rows: { keys: [s.id] },
   };
 }
 
-/** Updates the record only if it is still at `expectedVersion`; returns one row on success. */
+/**
+ * Updates the record only if it is still at `expectedVersion`; a guard keyed by its id (one
+ * row back on success).
+ */
 export function updateRecordStmt(
   workspaceId: string,
   s: RecordState,
   expectedVersion: number,
   addedEvents: number,
 ): Stmt {
-  const c = recordColumns(s);
   return {
-    text: `update records set sop_version = $3, status = $4, state = $5::text::jsonb,
-             fields = $6::text::jsonb, owner_id = $7, team_id = $8, stage = $9,
-             stages = $10::text[], due_at = ${TS(11)}, version = $12,
-             event_count = event_count + $13, search = $14, updated_at = ${TS(15)}
-           where workspace_id = $1 and id = $2 and version = $16
-           returning version`,
-    params: [
-      workspaceId,
-      s.id,
-      s.sopVersion,
-      s.status,
-      JSON.stringify(s),
-      JSON.stringify(s.fields),
-      s.ownerId,
-      s.teamId,
-      c.stage,
-      c.stages,
-      s.dueAt,
-      s.version,
-      addedEvents,
-      c.search,
-      s.updatedAt,
-      expectedVersion,
-    ],
+    text: `update records r set sop_version = x.sv, status = x.st, state = x.s::jsonb,
+             fields = x.s::jsonb -> 'fields', owner_id = x.o, team_id = x.t, stage = x.stage,
+             stages = ${stagesOf}, due_at = to_timestamp(x.due / 1000), version = x.v,
+             event_count = r.event_count + x.ec, search = x.q,
+             updated_at = to_timestamp(x.ua / 1000)
+             from unnest(${RECORD_ARRAYS}) as ${RECORD_COLUMNS}
+           where r.workspace_id = x.w and r.id = x.id and r.version = x.ev
+           returning r.id as k`,
+    params: recordParams(workspaceId, s, addedEvents, expectedVersion),
+    rows: { keys: [s.id] },
   };
 }
+
+/** `n` copies of `v`: a per-row column for a value every row of one command shares. */
+const each = <T>(n: number, v: T): T[] => Array.from({ length: n }, () => v);
 
 export function insertEventsStmt(
   workspaceId: string,
@@ -200,15 +212,16 @@ export function insertEventsStmt(
   firstSeq: number,
   events: EngineEvent[],
 ): Stmt {
+  const n = events.length;
   return {
     text: `insert into record_events (workspace_id, record_id, seq, id, type, at, actor_id, data,
              record_version)
-           select $1, $2, x.s, x.i, x.t, to_timestamp(x.a / 1000), x.ac, x.d::jsonb, x.v
-             from unnest($3::int[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[],
-                         $9::int[]) as x(s, i, t, a, ac, d, v)`,
+           select x.w, x.r, x.s, x.i, x.t, to_timestamp(x.a / 1000), x.ac, x.d::jsonb, x.v
+             from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::float8[],
+                         $7::text[], $8::text[], $9::int[]) as x(w, r, s, i, t, a, ac, d, v)`,
     params: [
-      workspaceId,
-      recordId,
+      each(n, workspaceId),
+      each(n, recordId),
       events.map((_, i) => firstSeq + i),
       events.map((e) => e.id),
       events.map((e) => e.type),
@@ -217,6 +230,7 @@ export function insertEventsStmt(
       events.map((e) => JSON.stringify(e.data)),
       events.map((e) => e.version),
     ],
+    rows: {},
   };
 }
 
@@ -237,27 +251,31 @@ export function effectStmts(
   const cancel = effects.flatMap((e) => (e.type === 'cancelTimer' ? [e.timerId] : []));
   if (cancel.length) {
     stmts.push({
-      text: `update timers set status = 'cancelled'
-              where workspace_id = $1 and id = any($2::text[]) and status in ('pending', 'claimed')`,
-      params: [x.workspaceId, cancel],
+      text: `update timers t set status = 'cancelled'
+               from unnest($1::text[], $2::text[]) as x(w, i)
+              where t.workspace_id = x.w and t.id = x.i and t.status in ('pending', 'claimed')`,
+      params: [each(cancel.length, x.workspaceId), cancel],
+      rows: {},
     });
   }
   if (schedule.length) {
+    const n = schedule.length;
     stmts.push({
       text: `insert into timers (workspace_id, id, record_id, stage, rung, kind, due_at)
-             select $1, x.i, $2, x.s, x.r, x.k, to_timestamp(x.d / 1000)
-               from unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::float8[])
-                    as x(i, s, r, k, d)
+             select x.w, x.i, x.r, x.s, x.n, x.k, to_timestamp(x.d / 1000)
+               from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[],
+                           $6::text[], $7::float8[]) as x(w, i, r, s, n, k, d)
              on conflict (workspace_id, id) do nothing`,
       params: [
-        x.workspaceId,
-        x.recordId,
+        each(n, x.workspaceId),
         schedule.map((t) => t.id),
+        each(n, x.recordId),
         schedule.map((t) => t.stage),
         schedule.map((t) => t.rung),
         schedule.map((t) => t.kind),
         schedule.map((t) => t.dueAt),
       ],
+      rows: {},
     });
   }
   const notified: Array<[string, string]> = [];
@@ -271,35 +289,41 @@ export function effectStmts(
     }
   }
   if (notes.length) {
+    const n = notes.length;
     stmts.push({
       text: `insert into notifications (workspace_id, id, user_id, record_id, kind, message, created_at)
-             select $1, x.i, x.u, $2, x.k, x.m::jsonb, ${TS(3)}
-               from unnest($4::text[], $5::text[], $6::text[], $7::text[]) as x(i, u, k, m)`,
+             select x.w, x.i, x.u, x.r, x.k, x.m::jsonb, to_timestamp(x.c / 1000)
+               from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                           $6::text[], $7::float8[]) as x(w, i, u, r, k, m, c)`,
       params: [
-        x.workspaceId,
-        x.recordId,
-        x.now,
-        notes.map((n) => n.id),
-        notes.map((n) => n.userId),
-        notes.map((n) => n.kind),
-        notes.map((n) => n.message),
+        each(n, x.workspaceId),
+        notes.map((t) => t.id),
+        notes.map((t) => t.userId),
+        each(n, x.recordId),
+        notes.map((t) => t.kind),
+        notes.map((t) => t.message),
+        each(n, x.now),
       ],
+      rows: {},
     });
   }
   const hooks = effects.flatMap((e) => (e.type === 'webhook' ? [e] : []));
   if (hooks.length) {
+    const n = hooks.length;
     stmts.push({
       text: `insert into outbox (workspace_id, id, record_id, event, payload, created_at)
-             select $1, x.i, $2, x.e, x.p::jsonb, ${TS(3)}
-               from unnest($4::text[], $5::text[], $6::text[]) as x(i, e, p)`,
+             select x.w, x.i, x.r, x.e, x.p::jsonb, to_timestamp(x.c / 1000)
+               from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                           $6::float8[]) as x(w, i, r, e, p, c)`,
       params: [
-        x.workspaceId,
-        x.recordId,
-        x.now,
+        each(n, x.workspaceId),
         hooks.map(() => x.newId()),
+        each(n, x.recordId),
         hooks.map((h) => h.event),
         hooks.map((h) => JSON.stringify(h.payload)),
+        each(n, x.now),
       ],
+      rows: {},
     });
   }
   for (const e of effects) {
@@ -322,15 +346,12 @@ function liveText(payload: LivePayload): string {
   return text.length > 7000 ? JSON.stringify({ ...payload, n: [] }) : text;
 }
 
-export function notifyStmt(payload: LivePayload): Stmt {
-  return { text: 'select pg_notify($1, $2)', params: [LIVE_CHANNEL, liveText(payload)] };
-}
-
-/** One statement that sends several NOTIFY payloads (each its own notification, on commit). */
-export function notifyManyStmt(payloads: LivePayload[]): Stmt {
+/** One statement that sends the NOTIFY payloads (each its own notification, on commit). */
+export function notifyStmt(...payloads: LivePayload[]): Stmt {
   return {
-    text: 'select pg_notify($1, p) from unnest($2::text[]) as p',
-    params: [LIVE_CHANNEL, payloads.map(liveText)],
+    text: 'select pg_notify(x.c, x.p) from unnest($1::text[], $2::text[]) as x(c, p)',
+    params: [each(payloads.length, LIVE_CHANNEL), payloads.map(liveText)],
+    rows: {},
   };
 }
 

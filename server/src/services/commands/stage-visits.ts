@@ -29,15 +29,17 @@ type Visit = {
   ins: boolean;
 };
 
+// row-shaped (see Stmt.rows): one JSON object a visit, so concurrent commands' writes merge
 const VISITS_WRITE = `with x as (
-    select * from jsonb_to_recordset($3::text::jsonb)
-      as x(stage text, entry int, a float8, b float8, wall float8, work float8, br boolean,
-           nx text[], ins boolean)),
+    select x.* from unnest($1::text[]) as j(t),
+      jsonb_to_record(j.t::jsonb)
+        as x(w text, r text, sid text, sv int, rc float8, stage text, entry int, a float8,
+             b float8, wall float8, work float8, br boolean, nx text[], ins boolean)),
   ins as (
     insert into stage_visits (workspace_id, record_id, stage, entry, sop_id, sop_version,
                               record_created_at, entered_at, exited_at, wall_ms, work_ms,
                               breached, next)
-    select $1, $2, x.stage, x.entry, $4, $5::int, to_timestamp($6::float8 / 1000),
+    select x.w, x.r, x.stage, x.entry, x.sid, x.sv, to_timestamp(x.rc / 1000),
            to_timestamp(x.a / 1000), to_timestamp(x.b / 1000), x.wall, x.work, x.br, x.nx
       from x where x.ins),
   upd as (
@@ -46,7 +48,7 @@ const VISITS_WRITE = `with x as (
            wall_ms = coalesce(x.wall, v.wall_ms), work_ms = coalesce(x.work, v.work_ms),
            breached = v.breached or x.br, next = coalesce(x.nx, v.next)
       from x
-     where not x.ins and v.workspace_id = $1 and v.record_id = $2 and v.stage = x.stage
+     where not x.ins and v.workspace_id = x.w and v.record_id = x.r and v.stage = x.stage
        and v.entry = x.entry)
   select 1`;
 
@@ -117,17 +119,18 @@ export function stageVisitStmts(
     }
   }
   if (touched.length === 0) return [];
+  const row = {
+    w: workspaceId,
+    r: next.id,
+    sid: next.sopId,
+    sv: next.sopVersion,
+    rc: next.createdAt,
+  };
   return [
     {
       text: VISITS_WRITE,
-      params: [
-        workspaceId,
-        next.id,
-        JSON.stringify(touched),
-        next.sopId,
-        next.sopVersion,
-        next.createdAt,
-      ],
+      params: [touched.map((v) => JSON.stringify({ ...row, ...v }))],
+      rows: {},
     },
   ];
 }
