@@ -13,7 +13,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { type Check, groupCommitter, mergeable } from './group-commit.ts';
+import { type Check, groupCommitter } from './group-commit.ts';
 import * as schema from './schema.ts';
 import type { Row, Stmt } from './stmt.ts';
 
@@ -29,10 +29,10 @@ export type Db = {
    * Runs `stmts` in one transaction and returns each statement's rows. `check` sees the
    * rows before COMMIT; throwing from it rolls the transaction back.
    *
-   * With `merge` and group commit on, a batch whose statements are all row-shaped may share
-   * its transaction and statements with concurrent ones (group-commit.ts). Its `check` then
-   * sees the rows of its keyed guards only (each row `{ k }`), and `[]` for the others, and
-   * it gets the same back: pass `merge` only when `check` and the caller read nothing else.
+   * With `merge` and group commit on, the batch may share its transaction and its row-shaped
+   * statements with concurrent ones (group-commit.ts). Its `check` then sees the rows of its
+   * keyed guards only (each row `{ k }`), and `[]` for the others, and it gets the same back:
+   * pass `merge` only when `check` and the caller read nothing else.
    */
   batch(stmts: Stmt[], check?: Check, opts?: { merge?: boolean }): Promise<Row[][]>;
   /**
@@ -184,7 +184,7 @@ async function createPostgresDb(
       return toRows(await sql.unsafe(text, params as never[], PREPARED));
     },
     async batch(stmts, check, batchOpts) {
-      if (group && batchOpts?.merge && mergeable(stmts)) return group(stmts, check);
+      if (group && batchOpts?.merge) return group(stmts, check);
       return alone(stmts, check);
     },
     async transaction(fn) {

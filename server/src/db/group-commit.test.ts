@@ -1,40 +1,10 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from './client.ts';
-import { type Check, groupCommitter, mergeStmts } from './group-commit.ts';
+import type { Check } from './group-commit.ts';
 import type { Row, Stmt } from './stmt.ts';
 
 const url = process.env.DATABASE_URL;
-
-describe('mergeStmts', () => {
-  it('merges statements of the same text by concatenating their row arrays, in first-seen order', () => {
-    const unit = {} as never;
-    const a = (ids: number[]): Stmt => ({ text: 'A', params: [ids, ids.map(String)], rows: {} });
-    const b: Stmt = { text: 'B', params: [[9]], rows: {} };
-    const merged = mergeStmts([
-      { unit, at: 0, stmt: a([1, 2]) },
-      { unit, at: 1, stmt: b },
-      { unit, at: 0, stmt: a([3]) },
-    ]);
-    expect(merged.map((m) => [m.text, m.params])).toEqual([
-      [
-        'A',
-        [
-          [1, 2, 3],
-          ['1', '2', '3'],
-        ],
-      ],
-      ['B', [[9]]],
-    ]);
-    expect(merged[0]?.rows.map((r) => r.at)).toEqual([0, 0]);
-  });
-
-  it('refuses a scalar parameter in a row-shaped statement', () => {
-    expect(() =>
-      mergeStmts([{ unit: {} as never, at: 0, stmt: { text: 'A', params: [1], rows: {} } }]),
-    ).toThrow(/scalar parameter \$1/);
-  });
-});
 
 describe.runIf(!!url)('group commit on Postgres', () => {
   let db: Db;
@@ -157,21 +127,13 @@ describe.runIf(!!url)('group commit on Postgres', () => {
     expect((await sql.unsafe(`select v from ${t} where id = 50`))[0]?.v).toBe(4);
   });
 
-  it('writes a batch that is not row-shaped alone, as without grouping', async () => {
-    const commit = groupCommitter(sql, {
-      prepare: true,
-      alone: async () => [[{ alone: true }]],
-    });
-    // the committer itself only sees row-shaped batches; a unit of one merges with nothing
-    const rows = await commit([bump(60, 0)], guarded([bump(60, 0)]));
-    expect(rows).toEqual([[{ k: '60' }]]);
-    const plain = await db.batch(
-      [{ text: `select v from ${t} where id = $1`, params: [60] }],
-      undefined,
-      {
-        merge: true,
-      },
-    );
-    expect(plain).toEqual([[{ v: 1 }]]);
+  it('sends a statement that is not row-shaped as it is; a batch without merge goes alone', async () => {
+    const plain: Stmt = { text: `update ${t} set active = $2 where id = $1`, params: [60, false] };
+    const stmts = [bump(60, 0), plain];
+    expect(await attempt(stmts)).toBe('ok');
+    const after = await db.batch([
+      { text: `select v, active from ${t} where id = $1`, params: [60] },
+    ]);
+    expect(after).toEqual([[{ v: 1, active: false }]]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Group commit (Postgres): concurrent `batch` calls whose statements are row-shaped (see
  * `Stmt.rows`) are written together in one transaction, statements of the same text merged
- * into one multi-row statement, so N concurrent commands cost a dozen statements, two round
+ * into one multi-row statement (merge.ts), so N concurrent commands cost a dozen statements, two round
  * trips and one COMMIT (one WAL flush) instead of N of each.
  *
  *   BEGIN; <every guard, merged by text>                  (one round trip)
@@ -22,10 +22,12 @@
  * (two commands on one record): the later waits for the next group, which also keeps its
  * order. The first call goes out at once (no waiting window); the calls that arrive while the
  * groups in flight (two: one backend works on one core) are busy form the next one, so the
- * group grows with the load. A batch that is not row-shaped throughout (or says `merge:
- * false`) is written alone at once, as without grouping.
+ * group grows with the load. A statement that is not row-shaped is sent as it is, among the
+ * second round trip's. A batch without `merge`, or one whose order a group could change (see
+ * `groupable`), is written alone at once, as without grouping.
  */
 import type postgres from 'postgres';
+import { type Merged, mergeStmts, ownedKeys, rowsFor } from './merge.ts';
 import type { Row, Stmt } from './stmt.ts';
 
 export type Check = (results: Row[][]) => void;
@@ -39,38 +41,23 @@ type Unit = {
   reject: (e: unknown) => void;
 };
 
-/** One statement as sent: the merged text, the parameters of all its rows, whose rows. */
-type Merged = { text: string; params: unknown[][]; rows: Array<{ unit: Unit; at: number }> };
-
 export type GroupCommit = (stmts: Stmt[], check?: Check) => Promise<Row[][]>;
 
 const toRows = (r: unknown) => (Array.isArray(r) ? (r as Row[]) : []);
 
-/** Whether a batch can join a group: every statement row-shaped. */
-export function mergeable(stmts: readonly Stmt[]): boolean {
-  return stmts.length > 0 && stmts.every((s) => !!s.rows);
-}
-
 /**
- * Statements of the same text merged into one, in order of first appearance; a statement
- * of one row per parameter array is `rows` of length n, where n is the arrays' length.
+ * Whether a group keeps the batch's meaning although it sends all guards first and merges by
+ * text: no key written twice (two commands on one record in one batch) and no statement that
+ * is not row-shaped before a guard.
  */
-export function mergeStmts(parts: ReadonlyArray<{ unit: Unit; at: number; stmt: Stmt }>): Merged[] {
-  const byText = new Map<string, Merged>();
-  for (const { unit, at, stmt } of parts) {
-    let m = byText.get(stmt.text);
-    if (!m) {
-      m = { text: stmt.text, params: stmt.params.map(() => []), rows: [] };
-      byText.set(stmt.text, m);
-    }
-    stmt.params.forEach((p, i) => {
-      if (!Array.isArray(p))
-        throw new Error(`row-shaped statement with a scalar parameter $${i + 1}`);
-      m.params[i]?.push(...p);
-    });
-    m.rows.push({ unit, at });
+function groupable(stmts: readonly Stmt[], owns: readonly string[]): boolean {
+  if (new Set(owns).size !== owns.length) return false;
+  let guardsLeft = stmts.filter((s) => s.rows?.keys).length;
+  for (const s of stmts) {
+    if (s.rows?.keys) guardsLeft--;
+    else if (!s.rows && guardsLeft > 0) return false;
   }
-  return [...byText.values()];
+  return true;
 }
 
 export function groupCommitter(
@@ -140,8 +127,8 @@ export function groupCommitter(
     for (const u of units) await opts.alone(u.stmts, u.check).then(u.resolve, u.reject);
   };
 
-  const send = (c: postgres.ReservedSql, m: Merged) =>
-    c.unsafe(m.text, m.params as never[], P).execute();
+  const send = (c: postgres.ReservedSql, m: Merged<Unit>) =>
+    c.unsafe(m.stmt.text, m.stmt.params as never[], P).execute();
 
   async function run(units: Unit[]) {
     let c: postgres.ReservedSql;
@@ -182,7 +169,7 @@ export function groupCommitter(
     failed: Map<Unit, unknown>,
     results: Map<Unit, Row[][]>,
   ): Promise<'committed' | 'again'> {
-    const parts = units.flatMap((unit) => unit.stmts.map((stmt, at) => ({ unit, at, stmt })));
+    const parts = units.flatMap((tag) => tag.stmts.map((stmt, at) => ({ tag, at, stmt })));
     const guards = mergeStmts(parts.filter((p) => p.stmt.rows?.keys));
     const begin = c.unsafe('begin').execute();
     const sent = guards.map((m) => send(c, m));
@@ -197,11 +184,10 @@ export function groupCommitter(
       );
     let dirty = false;
     guards.forEach((m, i) => {
-      const back = new Set(toRows(guardRows[i]).map((r) => String(r.k)));
-      for (const { unit, at } of m.rows) {
-        const keys = unit.stmts[at]?.rows?.keys ?? [];
-        const mine = results.get(unit);
-        if (mine) mine[at] = keys.filter((k) => back.has(k)).map((k) => ({ k }));
+      const rows = toRows(guardRows[i]);
+      for (const { tag, at } of m.from) {
+        const mine = results.get(tag);
+        if (mine) mine[at] = rowsFor(rows, tag.stmts[at]?.rows?.keys);
       }
     });
     for (const u of units) {
@@ -221,7 +207,7 @@ export function groupCommitter(
       return 'again';
     }
     const keep = new Set(passed);
-    const rest = mergeStmts(parts.filter((p) => !p.stmt.rows?.keys && keep.has(p.unit)));
+    const rest = mergeStmts(parts.filter((p) => !p.stmt.rows?.keys && keep.has(p.tag)));
     const writes = rest.map((m) => send(c, m));
     const commit = c.unsafe('commit').execute();
     for (const q of [...writes, commit]) q.catch(() => {});
@@ -232,10 +218,12 @@ export function groupCommitter(
     return 'committed';
   }
 
-  return (stmts, check) =>
-    new Promise<Row[][]>((resolve, reject) => {
-      const owns = stmts.flatMap((s) => (s.rows?.keys && !s.rows.shared ? s.rows.keys : []));
+  return (stmts, check) => {
+    const owns = stmts.flatMap(ownedKeys);
+    if (!groupable(stmts, owns)) return opts.alone(stmts, check);
+    return new Promise<Row[][]>((resolve, reject) => {
       queue.push({ stmts, check, owns, resolve, reject });
       kick();
     });
+  };
 }

@@ -9,10 +9,11 @@ export type Row = Record<string, unknown>;
  * each parameter (group commit does this across concurrent commands). With `keys` the
  * statement is a guard: it returns a column `k`, and row i passed when `keys[i]` comes back.
  * `shared` says the guard only reads (a `for share` check): other commands may name the same
- * key in the same transaction.
+ * key in the same transaction. `owns` names what else the statement writes under (a timer's
+ * guard, its record): statements under one such key keep their order.
  */
 export type Stmt = {
   text: string;
   params: unknown[];
-  rows?: { keys?: readonly string[]; shared?: boolean };
+  rows?: { keys?: readonly string[]; shared?: boolean; owns?: readonly string[] };
 };

@@ -19,6 +19,7 @@ import {
   step,
 } from '@closeloop/engine';
 import type { Row, Stmt } from '../../db/client.ts';
+import { mergeBatch } from '../../db/merge.ts';
 import type { LivePayload } from '../../live.ts';
 import type { Deps } from '../core/context.ts';
 import { NotFound, rejectionError, StaleVersion } from '../core/errors.ts';
@@ -330,16 +331,21 @@ export async function commitPlans(
   const stmts = [...planned.map((p) => p.stmt), ...extra];
   if (payloads.length) stmts.push(notifyStmt(...payloads));
   if (stmts.length === 0) return { ok: true };
-  // group commit may merge this batch with concurrent ones when every check reads a keyed
-  // row-shaped guard (a caller's guard of another shape keeps the batch apart)
+  // merged (statements of the same text across plans become one) when every check reads a
+  // keyed row-shaped guard; group commit may then merge the batch with concurrent ones too
   const merge = planned.every((p) => !p.expectOne || !!p.stmt.rows?.keys);
+  const check = (results: Row[][]) => {
+    planned.forEach((p, i) => {
+      if (p.expectOne && results[i]?.length !== 1) throw new Missed(p.expectOne);
+    });
+  };
   try {
-    const check = (results: Row[][]) => {
-      planned.forEach((p, i) => {
-        if (p.expectOne && results[i]?.length !== 1) throw new Missed(p.expectOne);
-      });
-    };
-    await env.db.batch(stmts, check, { merge });
+    if (merge) {
+      const m = mergeBatch(stmts);
+      await env.db.batch(m.stmts, (rows) => check(m.view(rows)), { merge });
+    } else {
+      await env.db.batch(stmts, check);
+    }
     return { ok: true };
   } catch (e) {
     if (e instanceof Missed) return { ok: false, miss: e.miss };

@@ -123,12 +123,17 @@ export function createScheduler(deps: Deps, processId = crypto.randomUUID()): Sc
       env,
       recordId: t.recordId,
       cmd: { type: 'timer', timerId: t.id },
+      // row-shaped and keyed by the timer, so a batch's guards merge into one statement; it
+      // writes under its record, so a second timer of one record keeps its place after the first
       guards: [
         {
-          text: `update timers set status = 'fired', fired_at = now()
-                  where workspace_id = $1 and id = $2 and status = 'claimed' and claimed_by = $3
-                  returning id`,
-          params: [t.workspaceId, t.id, processId],
+          text: `update timers t set status = 'fired', fired_at = now()
+                   from unnest($1::text[], $2::text[], $3::text[]) as x(w, i, p)
+                  where t.workspace_id = x.w and t.id = x.i and t.status = 'claimed'
+                    and t.claimed_by = x.p
+                  returning t.id as k`,
+          params: [[t.workspaceId], [t.id], [processId]],
+          rows: { keys: [t.id], owns: [t.recordId] },
         },
       ],
       retryOnStale: 8,
