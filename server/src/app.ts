@@ -33,6 +33,7 @@ import { miscRoutes } from './routes/misc.ts';
 import { recordRoutes } from './routes/records.ts';
 import { repRoutes } from './routes/rep.ts';
 import { reportRoutes } from './routes/reports.ts';
+import type { Router } from './routes/router.ts';
 import { sopRoutes } from './routes/sops.ts';
 import { tokensAuditRoutes } from './routes/tokens-audit.ts';
 import { trainingRoutes } from './routes/training.ts';
@@ -142,6 +143,53 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   let stopAuth: (() => Promise<void>) | null = null;
 
   const api = createRouter();
+  useApiMiddleware(api, deps, sessions);
+  mountApiRoutes(api, { health, lifecycle, scheduler, testClock: config.testClock });
+  registerApiDocs(api);
+  api.onError(onError);
+  const root = createRootRouter(api, deps);
+
+  return {
+    fetch: (req, server) => root.fetch(req, server),
+    deps,
+    scheduler,
+    chatPump,
+    delivery,
+    live,
+    lifecycle,
+    health,
+    async start() {
+      stopAuth = await db.listen(AUTH_CHANNEL, (sid) => sessions.drop(sid));
+      await live.start();
+      scheduler.start();
+      if (config.schedulerIntervalMs !== 0) imports.start();
+      delivery.start();
+      chatPump.start();
+    },
+    async stop(opts = {}) {
+      lifecycle.drain();
+      await Promise.all([
+        scheduler.stop(opts.graceMs),
+        delivery.stop(opts.graceMs),
+        chatPump.stop(),
+      ]);
+      await imports.stop();
+      await live.stop();
+      await stopAuth?.().catch(() => {});
+    },
+  };
+}
+
+/**
+ * The API's middleware, in order: request context, body limits, bearer tokens, then the
+ * CSRF and session checks that protect cookies (public form paths skip those two).
+ */
+function useApiMiddleware(
+  api: Router,
+  deps: Deps,
+  sessions: ReturnType<typeof createSessionCache>,
+) {
+  const { config } = deps;
   const tokenLimiter = createRateLimiter({ limit: config.tokenRatePerMinute, windowMs: 60_000 });
   api.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -180,14 +228,25 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   });
   api.use('*', (c, next) => (isPublic(c.req.path) ? next() : csrfCheck(c, next)));
   api.use('*', (c, next) => (isPublic(c.req.path) ? next() : sessionCheck(c, next)));
+}
 
-  api.route('/', healthRoutes(health, lifecycle));
+/** Every resource's routes under /api; the order is the OpenAPI document's. */
+function mountApiRoutes(
+  api: Router,
+  o: {
+    health: () => Promise<Health>;
+    lifecycle: Lifecycle;
+    scheduler: Scheduler;
+    testClock: boolean;
+  },
+) {
+  api.route('/', healthRoutes(o.health, o.lifecycle));
   api.route('/', authRoutes());
   api.route('/', sopRoutes());
   api.route('/', recordRoutes());
   api.route('/', customerRoutes());
   api.route('/', reportRoutes());
-  api.route('/', miscRoutes(scheduler, config.testClock, lifecycle.closing));
+  api.route('/', miscRoutes(o.scheduler, o.testClock, o.lifecycle.closing));
   api.route('/', repRoutes());
   api.route('/', libraryRoutes());
   api.route('/', trainingRoutes());
@@ -199,7 +258,10 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   api.route('/', intakeReviewRoutes());
   api.route('/', botRoutes());
   api.route('/', webhookRoutes());
+}
 
+/** The security schemes, /api/openapi.json and the reference page at /api/docs. */
+function registerApiDocs(api: Router) {
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
     in: 'cookie',
@@ -223,8 +285,11 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
     security: [{ cookieAuth: [] }, { bearerAuth: [] }],
   });
   api.get('/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Closeloop API' }));
-  api.onError(onError);
+}
 
+/** The root: request ids and logging, security headers, /api, hosted forms, links, editor. */
+function createRootRouter(api: Router, deps: Deps): Router {
+  const { config } = deps;
   const root = createRouter();
   root.use('*', async (c, next) => {
     // a client's id is logged and echoed only when it is plainly an id
@@ -258,36 +323,7 @@ export function createApp({ db, clock, config }: { db: Db; clock: Clock; config:
   // sub-routers' notFound is not consulted when mounted; answer unknown paths here
   root.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
   root.onError(onError);
-
-  return {
-    fetch: (req, server) => root.fetch(req, server),
-    deps,
-    scheduler,
-    chatPump,
-    delivery,
-    live,
-    lifecycle,
-    health,
-    async start() {
-      stopAuth = await db.listen(AUTH_CHANNEL, (sid) => sessions.drop(sid));
-      await live.start();
-      scheduler.start();
-      if (config.schedulerIntervalMs !== 0) imports.start();
-      delivery.start();
-      chatPump.start();
-    },
-    async stop(opts = {}) {
-      lifecycle.drain();
-      await Promise.all([
-        scheduler.stop(opts.graceMs),
-        delivery.stop(opts.graceMs),
-        chatPump.stop(),
-      ]);
-      await imports.stop();
-      await live.stop();
-      await stopAuth?.().catch(() => {});
-    },
-  };
+  return root;
 }
 
 const MISSING_EDITOR = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Closeloop</title>
@@ -313,7 +349,7 @@ const SHELL_FILES: Record<string, Record<string, string>> = {
   },
 };
 
-function mountEditor(root: ReturnType<typeof createRouter>, dist: string) {
+function mountEditor(root: Router, dist: string) {
   const dir = resolve(dist);
   const index = join(dir, 'index.html');
   root.get('*', async (c, next) => {

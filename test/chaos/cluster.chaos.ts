@@ -18,11 +18,11 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '../integration/harness.ts';
 import { freePort, ServerSlot, startHaproxy } from './cluster.ts';
+import { type Ack, check, LEASE_MS, settleDue } from './cluster-check.ts';
 
 const BASE = process.env.DATABASE_URL;
 const CLIENTS = 64;
 const LOAD_MS = Number(process.env.CHAOS_LOAD_MS ?? 150_000);
-const LEASE_MS = 30_000;
 const PASSWORD = 'chaos-pass-1';
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
@@ -73,7 +73,6 @@ const SOP: SopDocument = {
 };
 
 type Rec = { id: string; version: number; status: string; activeStages: string[] };
-type Ack = { key: string; recordId: string; version: number; eventIds: string[]; marker: string };
 type Answer = { status: number; body: Json } | null; // null: no answer (connection cut, timeout)
 
 /** A browser-like client over the balancer: a cookie, a CSRF header, a 60 s timeout. */
@@ -169,32 +168,7 @@ describe.runIf(!!BASE)(
 
     it('loses no acknowledged command, duplicates none, fires every due timer once', async () => {
       const lb = balancer?.url ?? '';
-      const reps = Array.from({ length: 16 }, (_, i) => `rep${i}@chaos.test`);
-      const ws = await createWorkspace(db, {
-        name: 'Chaos',
-        users: [
-          { email: 'manager@chaos.test', name: 'Manager', role: 'manager', password: PASSWORD },
-          ...reps.map((email, i) => ({
-            email,
-            name: `Rep ${i}`,
-            role: 'rep' as const,
-            password: PASSWORD,
-          })),
-        ],
-        teams: [{ id: 'sales', name: 'Sales', managers: ['manager@chaos.test'], members: reps }],
-      });
-      const manager = new ChaosClient(lb);
-      expect(
-        (
-          await manager.req('POST', '/api/auth/login', {
-            email: 'manager@chaos.test',
-            password: PASSWORD,
-          })
-        )?.status,
-      ).toBe(200);
-      expect((await manager.req('POST', '/api/sops', { doc: SOP }))?.status).toBe(201);
-      const pub = await manager.req('POST', '/api/sops/chaos/publish', { note: 'chaos' });
-      expect(pub?.status, JSON.stringify(pub?.body)).toBe(200);
+      const { ws, reps } = await openChaosWorkspace(db, lb);
 
       const acks: Ack[] = [];
       let sent = 0;
@@ -217,27 +191,7 @@ describe.runIf(!!BASE)(
           await Bun.sleep(200 + rand(800));
           const key = `c${n}-${seq++}`;
           const marker = `${key}-${crypto.randomUUID().slice(0, 8)}`;
-          let method = 'POST';
-          let path = '/api/records';
-          let body: unknown;
-          if (rec?.status !== 'open' || Math.random() < 0.15) {
-            // start another record; the one left behind keeps its timers running
-            body = { sopId: 'chaos', fields: { company: marker }, ownerId: userId };
-          } else if (Math.random() < 0.5) {
-            method = 'PATCH';
-            path = `/api/records/${rec.id}/fields`;
-            body = { fields: { note: marker }, version: rec.version };
-          } else {
-            const action = rec.activeStages.includes('new')
-              ? Math.random() < 0.8
-                ? 'QUALIFY'
-                : 'LOSE'
-              : Math.random() < 0.5
-                ? 'WIN'
-                : 'LOSE';
-            path = `/api/records/${rec.id}/actions`;
-            body = { action, version: rec.version };
-          }
+          const { method, path, body } = nextCommand(rec, marker, userId);
           sent++;
           const r = await c.command(method, path, body, key, stopping);
           if (!r) {
@@ -264,38 +218,7 @@ describe.runIf(!!BASE)(
       };
 
       const chaos = { kills: 0, stops: 0, stoppedMs: 0 };
-      const started = Date.now();
-      const driver = async () => {
-        let stopDone = false;
-        while (Date.now() - started < LOAD_MS) {
-          await Bun.sleep(4000 + rand(3000));
-          if (Date.now() - started >= LOAD_MS) break;
-          const live = slots.filter((s) => !s.stopped);
-          if (!stopDone && Date.now() - started > LOAD_MS / 4) {
-            // freeze one past its claims' lease: others take its timers, it must not fire them again
-            stopDone = true;
-            const s = live[rand(live.length)];
-            if (s?.proc) {
-              s.stopped = true;
-              s.proc.kill('SIGSTOP');
-              chaos.stops++;
-              const ms = LEASE_MS + 6000;
-              chaos.stoppedMs = ms;
-              void Bun.sleep(ms).then(() => {
-                s.proc?.kill('SIGCONT');
-                s.stopped = false;
-              });
-            }
-            continue;
-          }
-          const victim = live[rand(live.length)];
-          if (!victim) continue;
-          await victim.kill9();
-          chaos.kills++;
-          await Bun.sleep(1000);
-          await victim.start().catch((e) => console.error('restart failed', e));
-        }
-      };
+      const driver = () => runChaos(slots, chaos);
 
       const load = Promise.all(
         Array.from({ length: CLIENTS }, (_, n) =>
@@ -342,143 +265,99 @@ describe.runIf(!!BASE)(
   },
 );
 
-type Q = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
-
-/** Waits until no timer due before `asOf` is still pending or claimed; returns the instant checked. */
-async function settleDue(q: Q, ws: string, since: number): Promise<Date> {
-  const asOf = new Date(Date.now() - 1000);
-  for (;;) {
-    const [r] = await q(
-      `select count(*)::int as n from timers where workspace_id = $1
-        and status in ('pending', 'claimed') and due_at <= $2`,
-      [ws, asOf.toISOString()],
-    );
-    if (Number(r?.n) === 0) return asOf;
-    if (Date.now() - since > LEASE_MS * 3) return asOf; // the check reports what is left
-    await Bun.sleep(500);
-  }
+/** The chaos workspace: a manager and 16 reps in one team, the SOP published over the balancer. */
+async function openChaosWorkspace(db: Db, lb: string) {
+  const reps = Array.from({ length: 16 }, (_, i) => `rep${i}@chaos.test`);
+  const ws = await createWorkspace(db, {
+    name: 'Chaos',
+    users: [
+      { email: 'manager@chaos.test', name: 'Manager', role: 'manager', password: PASSWORD },
+      ...reps.map((email, i) => ({
+        email,
+        name: `Rep ${i}`,
+        role: 'rep' as const,
+        password: PASSWORD,
+      })),
+    ],
+    teams: [{ id: 'sales', name: 'Sales', managers: ['manager@chaos.test'], members: reps }],
+  });
+  const manager = new ChaosClient(lb);
+  expect(
+    (
+      await manager.req('POST', '/api/auth/login', {
+        email: 'manager@chaos.test',
+        password: PASSWORD,
+      })
+    )?.status,
+  ).toBe(200);
+  expect((await manager.req('POST', '/api/sops', { doc: SOP }))?.status).toBe(201);
+  const pub = await manager.req('POST', '/api/sops/chaos/publish', { note: 'chaos' });
+  expect(pub?.status, JSON.stringify(pub?.body)).toBe(200);
+  return { ws, reps };
 }
 
-type Result = {
-  lost: number;
-  duplicated: number;
-  timersFired: number;
-  timersDouble: number;
-  timersMissed: number;
-  badVersions: number;
-  records: number;
-  problems: string[];
-};
+/** A client's next command: a new record, a field edit or an action on the current one. */
+function nextCommand(rec: Rec | null, marker: string, userId: string) {
+  let method = 'POST';
+  let path = '/api/records';
+  let body: unknown;
+  if (rec?.status !== 'open' || Math.random() < 0.15) {
+    // start another record; the one left behind keeps its timers running
+    body = { sopId: 'chaos', fields: { company: marker }, ownerId: userId };
+  } else if (Math.random() < 0.5) {
+    method = 'PATCH';
+    path = `/api/records/${rec.id}/fields`;
+    body = { fields: { note: marker }, version: rec.version };
+  } else {
+    const action = rec.activeStages.includes('new')
+      ? Math.random() < 0.8
+        ? 'QUALIFY'
+        : 'LOSE'
+      : Math.random() < 0.5
+        ? 'WIN'
+        : 'LOSE';
+    path = `/api/records/${rec.id}/actions`;
+    body = { action, version: rec.version };
+  }
+  return { method, path, body };
+}
 
-async function check(q: Q, ws: string, acks: Ack[], asOf: Date): Promise<Result> {
-  const problems: string[] = [];
-  const events = await q(
-    `select id, record_id, record_version, seq, type, data from record_events
-      where workspace_id = $1 order by record_id, seq`,
-    [ws],
-  );
-  const byId = new Map<string, Record<string, unknown>[]>();
-  for (const e of events) {
-    const list = byId.get(String(e.id)) ?? [];
-    list.push(e);
-    byId.set(String(e.id), list);
-  }
-  // every acknowledged command: each of its events stored once, on its record and version
-  let lost = 0;
-  let duplicated = 0;
-  for (const a of acks) {
-    for (const id of a.eventIds) {
-      const found = byId.get(id) ?? [];
-      if (found.length === 0) {
-        lost++;
-        problems.push(`lost: event ${id} of acknowledged ${a.key}`);
-      } else if (found.length > 1) {
-        duplicated++;
-        problems.push(`duplicated: event ${id} stored ${found.length} times`);
-      } else if (found[0]?.record_id !== a.recordId || found[0]?.record_version !== a.version) {
-        lost++;
-        problems.push(`lost: event ${id} of ${a.key} is on another record or version`);
+/**
+ * Kills a random process every 4–7 s for LOAD_MS (restarting it a second later) and once,
+ * a quarter in, freezes one past its claims' lease.
+ */
+async function runChaos(
+  slots: ServerSlot[],
+  chaos: { kills: number; stops: number; stoppedMs: number },
+) {
+  const started = Date.now();
+  let stopDone = false;
+  while (Date.now() - started < LOAD_MS) {
+    await Bun.sleep(4000 + rand(3000));
+    if (Date.now() - started >= LOAD_MS) break;
+    const live = slots.filter((s) => !s.stopped);
+    if (!stopDone && Date.now() - started > LOAD_MS / 4) {
+      // freeze one past its claims' lease: others take its timers, it must not fire them again
+      stopDone = true;
+      const s = live[rand(live.length)];
+      if (s?.proc) {
+        s.stopped = true;
+        s.proc.kill('SIGSTOP');
+        chaos.stops++;
+        const ms = LEASE_MS + 6000;
+        chaos.stoppedMs = ms;
+        void Bun.sleep(ms).then(() => {
+          s.proc?.kill('SIGCONT');
+          s.stopped = false;
+        });
       }
+      continue;
     }
+    const victim = live[rand(live.length)];
+    if (!victim) continue;
+    await victim.kill9();
+    chaos.kills++;
+    await Bun.sleep(1000);
+    await victim.start().catch((e) => console.error('restart failed', e));
   }
-  // no command applied twice: each create's and each edit's marker is in the history once
-  const markers = await q(
-    `select coalesce(data->'fields'->>'company', data->'changes'->'note'->>'to') as m, count(*)::int as n
-       from record_events where workspace_id = $1 and type in ('record.created', 'fields.changed')
-      group by 1 having count(*) > 1`,
-    [ws],
-  );
-  for (const m of markers) {
-    if (m.m === null) continue;
-    duplicated++;
-    problems.push(`duplicated: command ${m.m} applied ${m.n} times`);
-  }
-  // versions: per record, seq 1..n and versions 1, then +0 or +1 at each event, ending at the record's
-  const records = await q('select id, version, event_count from records where workspace_id = $1', [
-    ws,
-  ]);
-  const evByRecord = new Map<string, Record<string, unknown>[]>();
-  for (const e of events) {
-    const list = evByRecord.get(String(e.record_id)) ?? [];
-    list.push(e);
-    evByRecord.set(String(e.record_id), list);
-  }
-  let badVersions = 0;
-  for (const r of records) {
-    const list = evByRecord.get(String(r.id)) ?? [];
-    let prev = 0;
-    let ok = list.length === Number(r.event_count);
-    list.forEach((e, i) => {
-      const v = Number(e.record_version);
-      if (Number(e.seq) !== i + 1 || (v !== prev && v !== prev + 1) || (i === 0 && v !== 1))
-        ok = false;
-      prev = v;
-    });
-    if (prev !== Number(r.version)) ok = false;
-    if (!ok) {
-      badVersions++;
-      problems.push(`versions: record ${r.id} has a skipped or repeated version`);
-    }
-  }
-  // timers: each fired once (one timer.fired event), none due and unfired
-  const timers = await q(
-    `select id, status, due_at <= $2 as due from timers where workspace_id = $1`,
-    [ws, asOf.toISOString()],
-  );
-  const firedEvents = new Map<string, number>();
-  for (const e of events) {
-    if (e.type !== 'timer.fired') continue;
-    const id = String((e.data as { timerId?: string }).timerId);
-    firedEvents.set(id, (firedEvents.get(id) ?? 0) + 1);
-  }
-  let timersFired = 0;
-  let timersDouble = 0;
-  let timersMissed = 0;
-  for (const tm of timers) {
-    const n = firedEvents.get(String(tm.id)) ?? 0;
-    if (tm.status === 'fired') {
-      timersFired++;
-      if (n !== 1) {
-        timersDouble += n > 1 ? 1 : 0;
-        if (n === 0) timersMissed++;
-        problems.push(`timer ${tm.id}: fired with ${n} timer.fired events`);
-      }
-    } else if (n > 0) {
-      timersDouble++;
-      problems.push(`timer ${tm.id}: ${tm.status} but has ${n} timer.fired events`);
-    } else if (tm.due === true && (tm.status === 'pending' || tm.status === 'claimed')) {
-      timersMissed++;
-      problems.push(`timer ${tm.id}: came due and never fired (${tm.status})`);
-    }
-  }
-  return {
-    lost,
-    duplicated,
-    timersFired,
-    timersDouble,
-    timersMissed,
-    badVersions,
-    records: records.length,
-    problems,
-  };
 }

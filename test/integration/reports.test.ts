@@ -36,6 +36,7 @@ import { refreshInBackground, refreshRollup } from '../../server/src/services/re
 import { loadSopContext } from '../../server/src/services/reports/scope.ts';
 import { createSop } from '../../server/src/services/sops/create-sop.ts';
 import { publishSop } from '../../server/src/services/sops/publish-sop.ts';
+import { LANES } from './harness.ts';
 import {
   bothPaths,
   ctxOf,
@@ -179,11 +180,11 @@ async function build(databaseUrl?: string): Promise<World> {
   return { db, app, ctx, ids, emails, act, fireDeadline };
 }
 
-function suite(name: string, databaseUrl?: string) {
-  describe(name, () => {
+for (const lane of LANES) {
+  describe.runIf(lane.enabled)(`reports on ${lane.name}`, () => {
     let w: World;
     beforeAll(async () => {
-      w = await build(databaseUrl);
+      w = await build(lane.databaseUrl);
     });
     afterAll(async () => {
       await w?.app.stop();
@@ -497,8 +498,3 @@ function suite(name: string, databaseUrl?: string) {
     });
   });
 }
-
-suite('reports on PGlite');
-describe.runIf(!!process.env.DATABASE_URL)('Postgres lane', () => {
-  suite('reports on Postgres', process.env.DATABASE_URL);
-});

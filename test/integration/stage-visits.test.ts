@@ -23,6 +23,7 @@ import { getBottleneckMap, getStageTimes } from '../../server/src/services/repor
 import { createSop } from '../../server/src/services/sops/create-sop.ts';
 import { publishSop } from '../../server/src/services/sops/publish-sop.ts';
 import { updateSopDraft } from '../../server/src/services/sops/update-sop-draft.ts';
+import { LANES } from './harness.ts';
 import { ctxOf, fireDeadline as fireDeadlineAt, openApp } from './in-process.ts';
 
 const H = 3_600_000;
@@ -203,11 +204,11 @@ async function visitsOf(w: World, recordId: string): Promise<VisitRow[]> {
   }));
 }
 
-function suite(name: string, databaseUrl?: string) {
-  describe(name, () => {
+for (const lane of LANES) {
+  describe.runIf(lane.enabled)(`stage visits on ${lane.name}`, () => {
     let w: World;
     beforeAll(async () => {
-      w = await build(databaseUrl);
+      w = await build(lane.databaseUrl);
     });
     afterAll(async () => {
       await w?.app.stop();
@@ -393,8 +394,3 @@ function suite(name: string, databaseUrl?: string) {
     });
   });
 }
-
-suite('stage visits on PGlite');
-describe.runIf(!!process.env.DATABASE_URL)('Postgres lane', () => {
-  suite('stage visits on Postgres', process.env.DATABASE_URL);
-});

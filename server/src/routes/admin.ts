@@ -16,6 +16,7 @@ import { resendInvite } from '../services/people/resend-invite.ts';
 import { revokeInvite } from '../services/people/revoke-invite.ts';
 import { updateTeam } from '../services/people/update-team.ts';
 import { updateUser } from '../services/people/update-user.ts';
+import type { Router } from './router.ts';
 
 const UserId = z.string().min(1).max(200);
 const Reason = z.string().trim().min(1).max(LIMITS.reasonChars);
@@ -94,7 +95,14 @@ const HandOverResult = z
 
 export function adminRoutes() {
   const r = createRouter();
+  registerHandovers(r);
+  registerInvites(r);
+  registerUserAndTeamSettings(r);
+  return r;
+}
 
+/** Handing records over and deactivating a user. */
+function registerHandovers(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -159,7 +167,10 @@ export function adminRoutes() {
       return c.json(out, 200);
     },
   );
+}
 
+/** Invitations: send, list, resend, revoke, accept. */
+function registerInvites(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -280,7 +291,10 @@ export function adminRoutes() {
       return c.json(out, 201);
     },
   );
+}
 
+/** A user's settings and the teams with their routing settings. */
+function registerUserAndTeamSettings(r: Router) {
   r.openapi(
     createRoute({
       method: 'patch',
@@ -392,6 +406,4 @@ export function adminRoutes() {
     }),
     async (c) => c.json(await getTeam({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
   );
-
-  return r;
 }

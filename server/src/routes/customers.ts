@@ -21,6 +21,7 @@ import {
   Pool,
   PoolRulesSchema,
 } from './customer-schemas.ts';
+import type { Router } from './router.ts';
 
 const tags = ['customers'];
 const Text = z.string().trim().max(200);
@@ -35,7 +36,14 @@ const ListQuery = z.object({
 
 export function customerRoutes() {
   const r = createRouter();
+  registerCustomerCollection(r);
+  registerCustomer(r);
+  registerPoolRoutes(r);
+  return r;
+}
 
+/** Listing customers, checking for duplicates and merging them. */
+function registerCustomerCollection(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -88,7 +96,10 @@ export function customerRoutes() {
     }),
     async (c) => c.json(await mergeCustomers({ ctx: ctxOf(c), input: c.req.valid('json') }), 200),
   );
+}
 
+/** One customer: read, edit, unmerge, ask for access. */
+function registerCustomer(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -186,7 +197,10 @@ export function customerRoutes() {
       return c.json(await requestCustomerAccess({ ctx: ctxOf(c), input }), 200);
     },
   );
+}
 
+/** The 公海 pool: claiming and releasing customers, the pools and their rules. */
+function registerPoolRoutes(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -269,6 +283,4 @@ export function customerRoutes() {
       return c.json(await updatePool({ ctx: ctxOf(c), input }), 200);
     },
   );
-
-  return r;
 }

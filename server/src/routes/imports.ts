@@ -12,6 +12,7 @@ import {
 } from '../services/intake/imports/import-verbs.ts';
 import { runImport } from '../services/intake/imports/run-import.ts';
 import { IMPORT_LIMITS } from '../services/intake/parse/limits.ts';
+import type { Router } from './router.ts';
 
 const tags = ['intake'];
 const ImportIdParam = z.object({ importId: z.string().min(1).max(100) });
@@ -83,7 +84,13 @@ const SetupInput = z.object({
 /** Lead imports: upload, preview, dry run, run in the background, progress, error report. */
 export function importRoutes() {
   const r = createRouter();
+  registerImportUploads(r);
+  registerImportRuns(r);
+  return r;
+}
 
+/** Uploading a file and listing or reading imports. */
+function registerImportUploads(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -164,7 +171,10 @@ export function importRoutes() {
     }),
     async (c) => c.json(await getImport({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
   );
+}
 
+/** Previewing, running and cancelling an import, and its rows in error. */
+function registerImportRuns(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -283,6 +293,4 @@ export function importRoutes() {
       });
     },
   );
-
-  return r;
 }

@@ -11,6 +11,7 @@ import { Invalid } from '../services/core/errors.ts';
 import { listTeams, listUsers } from '../services/people/directory.ts';
 import { listNextActions } from '../services/records/list-next-actions.ts';
 import { listNotifications, markNotificationRead } from '../services/records/notifications.ts';
+import type { Router } from './router.ts';
 
 /** SSE frames made from one live payload, once for all the streams it goes to. */
 const frames = new WeakMap<LivePayload, Map<string, string>>();
@@ -32,7 +33,15 @@ function frameOf(p: LivePayload, key: string, event: string, data: () => unknown
 
 export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: AbortSignal) {
   const r = createRouter();
+  registerInbox(r);
+  registerDirectory(r);
+  registerStream(r, closing);
+  if (testClock) registerTestClock(r, scheduler);
+  return r;
+}
 
+/** The caller's next actions and notifications. */
+function registerInbox(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -98,7 +107,10 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: Ab
     async (c) =>
       c.json(await markNotificationRead({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
   );
+}
 
+/** The people and teams the caller may see. */
+function registerDirectory(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -153,7 +165,10 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: Ab
     }),
     async (c) => c.json(await listTeams({ ctx: ctxOf(c), input: {} }), 200),
   );
+}
 
+/** The live stream of record changes (SSE). */
+function registerStream(r: Router, closing: AbortSignal) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -252,42 +267,41 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: Ab
       });
     },
   );
+}
 
-  if (testClock) {
-    r.openapi(
-      createRoute({
-        method: 'post',
-        path: '/test-clock',
-        operationId: 'advanceTestClock',
-        tags: ['system'],
-        summary:
-          "Test clock (only when TEST_CLOCK is on): advance the workspace's time, then fire every timer now due",
-        request: jsonBody(
-          z.object({
-            advanceMs: z
-              .number()
-              .int()
-              .min(0)
-              .max(10 * 365 * 24 * 3600 * 1000),
-          }),
-        ),
-        responses: { 200: ok(z.object({ now: z.number(), fired: z.number() })), ...errorResponses },
-      }),
-      async (c) => {
-        const ctx = ctxOf(c);
-        const { advanceMs } = c.req.valid('json');
-        const rows = await ctx.db.query(
-          `update workspaces set clock_offset_ms = clock_offset_ms + $2 where id = $1
-           returning clock_offset_ms::float8 as offset`,
-          [ctx.user.workspaceId, advanceMs],
-        );
-        const offset = Number(rows[0]?.offset);
-        if (!Number.isFinite(offset)) throw new Invalid('invalid-input', 'no workspace');
-        const fired = await scheduler.runUntilIdle(ctx.user.workspaceId);
-        return c.json({ now: ctx.clock.now() + offset, fired }, 200);
-      },
-    );
-  }
-
-  return r;
+/** The test clock (only when the server runs with one). */
+function registerTestClock(r: Router, scheduler: Scheduler) {
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/test-clock',
+      operationId: 'advanceTestClock',
+      tags: ['system'],
+      summary:
+        "Test clock (only when TEST_CLOCK is on): advance the workspace's time, then fire every timer now due",
+      request: jsonBody(
+        z.object({
+          advanceMs: z
+            .number()
+            .int()
+            .min(0)
+            .max(10 * 365 * 24 * 3600 * 1000),
+        }),
+      ),
+      responses: { 200: ok(z.object({ now: z.number(), fired: z.number() })), ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const { advanceMs } = c.req.valid('json');
+      const rows = await ctx.db.query(
+        `update workspaces set clock_offset_ms = clock_offset_ms + $2 where id = $1
+         returning clock_offset_ms::float8 as offset`,
+        [ctx.user.workspaceId, advanceMs],
+      );
+      const offset = Number(rows[0]?.offset);
+      if (!Number.isFinite(offset)) throw new Invalid('invalid-input', 'no workspace');
+      const fired = await scheduler.runUntilIdle(ctx.user.workspaceId);
+      return c.json({ now: ctx.clock.now() + offset, fired }, 200);
+    },
+  );
 }

@@ -24,14 +24,39 @@ import { performAction } from '../services/records/perform-action.ts';
 import { reassignRecord } from '../services/records/reassign-record.ts';
 import { reopenRecord } from '../services/records/reopen-record.ts';
 import { updateRecordFields } from '../services/records/update-record-fields.ts';
+import type { Router } from './router.ts';
 
 const tags = ['records'];
 const Action = z.string().min(1).max(100);
 const Reason = z.string().trim().min(1).max(LIMITS.reasonChars);
 
+/** A record command's request: the record in the path, an optional Idempotency-Key, a body. */
+function commandRequest<T extends z.ZodType>(body: T) {
+  return { params: RecordIdParam, headers: IdempotencyHeader, ...jsonBody(body) };
+}
+
+const commandResponses = { 200: ok(CommandResult), ...errorResponses };
+
+/** A record command verb's input: the record id, the body and the Idempotency-Key if given. */
+function commandInput<T extends object>(
+  { recordId }: { recordId: string },
+  headers: { 'idempotency-key'?: string | undefined },
+  body: T,
+) {
+  const key = headers['idempotency-key'];
+  return { recordId, ...body, ...(key ? { idempotencyKey: key } : {}) };
+}
+
 export function recordRoutes() {
   const r = createRouter();
+  registerRecordReads(r);
+  registerRecordCommands(r);
+  registerRecordHistory(r);
+  return r;
+}
 
+/** Creating, listing and reading records. */
+function registerRecordReads(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -120,7 +145,10 @@ export function recordRoutes() {
     }),
     async (c) => c.json(await getRecord({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
   );
+}
 
+/** The commands on one record: each goes through runCommand with its version and key. */
+function registerRecordCommands(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -128,28 +156,19 @@ export function recordRoutes() {
       operationId: 'performAction',
       tags,
       summary: 'Take an action (gates checked; stale version → 409; failed gate → 422)',
-      request: {
-        params: RecordIdParam,
-        headers: IdempotencyHeader,
-        ...jsonBody(
-          z.object({
-            action: Action,
-            fields: Fields.optional(),
-            checklist: Checklist.optional(),
-            version: Version,
-          }),
-        ),
-      },
-      responses: { 200: ok(CommandResult), ...errorResponses },
+      request: commandRequest(
+        z.object({
+          action: Action,
+          fields: Fields.optional(),
+          checklist: Checklist.optional(),
+          version: Version,
+        }),
+      ),
+      responses: commandResponses,
     }),
     async (c) => {
-      const { recordId } = c.req.valid('param');
-      const key = c.req.valid('header')['idempotency-key'];
-      const out = await performAction({
-        ctx: ctxOf(c),
-        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
-      });
-      return c.json(out, 200);
+      const input = commandInput(c.req.valid('param'), c.req.valid('header'), c.req.valid('json'));
+      return c.json(await performAction({ ctx: ctxOf(c), input }), 200);
     },
   );
 
@@ -160,27 +179,18 @@ export function recordRoutes() {
       operationId: 'updateRecordFields',
       tags,
       summary: 'Edit fields and tick checklist items',
-      request: {
-        params: RecordIdParam,
-        headers: IdempotencyHeader,
-        ...jsonBody(
-          z.object({
-            fields: Fields.optional(),
-            checklist: Checklist.optional(),
-            version: Version,
-          }),
-        ),
-      },
-      responses: { 200: ok(CommandResult), ...errorResponses },
+      request: commandRequest(
+        z.object({
+          fields: Fields.optional(),
+          checklist: Checklist.optional(),
+          version: Version,
+        }),
+      ),
+      responses: commandResponses,
     }),
     async (c) => {
-      const { recordId } = c.req.valid('param');
-      const key = c.req.valid('header')['idempotency-key'];
-      const out = await updateRecordFields({
-        ctx: ctxOf(c),
-        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
-      });
-      return c.json(out, 200);
+      const input = commandInput(c.req.valid('param'), c.req.valid('header'), c.req.valid('json'));
+      return c.json(await updateRecordFields({ ctx: ctxOf(c), input }), 200);
     },
   );
 
@@ -191,27 +201,18 @@ export function recordRoutes() {
       operationId: 'reassignRecord',
       tags,
       summary: 'Give the record to another team member (manager, admin)',
-      request: {
-        params: RecordIdParam,
-        headers: IdempotencyHeader,
-        ...jsonBody(
-          z.object({
-            toUserId: z.string().min(1).max(200),
-            version: Version,
-            reason: z.string().max(LIMITS.reasonChars).optional(),
-          }),
-        ),
-      },
-      responses: { 200: ok(CommandResult), ...errorResponses },
+      request: commandRequest(
+        z.object({
+          toUserId: z.string().min(1).max(200),
+          version: Version,
+          reason: z.string().max(LIMITS.reasonChars).optional(),
+        }),
+      ),
+      responses: commandResponses,
     }),
     async (c) => {
-      const { recordId } = c.req.valid('param');
-      const key = c.req.valid('header')['idempotency-key'];
-      const out = await reassignRecord({
-        ctx: ctxOf(c),
-        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
-      });
-      return c.json(out, 200);
+      const input = commandInput(c.req.valid('param'), c.req.valid('header'), c.req.valid('json'));
+      return c.json(await reassignRecord({ ctx: ctxOf(c), input }), 200);
     },
   );
 
@@ -222,21 +223,12 @@ export function recordRoutes() {
       operationId: 'closeRecord',
       tags,
       summary: 'Close the record as lost, with a reason',
-      request: {
-        params: RecordIdParam,
-        headers: IdempotencyHeader,
-        ...jsonBody(z.object({ reason: Reason, version: Version })),
-      },
-      responses: { 200: ok(CommandResult), ...errorResponses },
+      request: commandRequest(z.object({ reason: Reason, version: Version })),
+      responses: commandResponses,
     }),
     async (c) => {
-      const { recordId } = c.req.valid('param');
-      const key = c.req.valid('header')['idempotency-key'];
-      const out = await closeRecord({
-        ctx: ctxOf(c),
-        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
-      });
-      return c.json(out, 200);
+      const input = commandInput(c.req.valid('param'), c.req.valid('header'), c.req.valid('json'));
+      return c.json(await closeRecord({ ctx: ctxOf(c), input }), 200);
     },
   );
 
@@ -247,23 +239,14 @@ export function recordRoutes() {
       operationId: 'reopenRecord',
       tags,
       summary: 'Reopen a record closed as lost (manager, admin)',
-      request: {
-        params: RecordIdParam,
-        headers: IdempotencyHeader,
-        ...jsonBody(
-          z.object({ version: Version, reason: z.string().max(LIMITS.reasonChars).optional() }),
-        ),
-      },
-      responses: { 200: ok(CommandResult), ...errorResponses },
+      request: commandRequest(
+        z.object({ version: Version, reason: z.string().max(LIMITS.reasonChars).optional() }),
+      ),
+      responses: commandResponses,
     }),
     async (c) => {
-      const { recordId } = c.req.valid('param');
-      const key = c.req.valid('header')['idempotency-key'];
-      const out = await reopenRecord({
-        ctx: ctxOf(c),
-        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
-      });
-      return c.json(out, 200);
+      const input = commandInput(c.req.valid('param'), c.req.valid('header'), c.req.valid('json'));
+      return c.json(await reopenRecord({ ctx: ctxOf(c), input }), 200);
     },
   );
 
@@ -274,26 +257,20 @@ export function recordRoutes() {
       operationId: 'overrideGate',
       tags,
       summary: 'Admin only: take an action past a failed gate; needs a reason and is recorded',
-      request: {
-        params: RecordIdParam,
-        headers: IdempotencyHeader,
-        ...jsonBody(
-          z.object({ action: Action, reason: Reason, fields: Fields.optional(), version: Version }),
-        ),
-      },
-      responses: { 200: ok(CommandResult), ...errorResponses },
+      request: commandRequest(
+        z.object({ action: Action, reason: Reason, fields: Fields.optional(), version: Version }),
+      ),
+      responses: commandResponses,
     }),
     async (c) => {
-      const { recordId } = c.req.valid('param');
-      const key = c.req.valid('header')['idempotency-key'];
-      const out = await overrideGate({
-        ctx: ctxOf(c),
-        input: { recordId, ...c.req.valid('json'), ...(key ? { idempotencyKey: key } : {}) },
-      });
-      return c.json(out, 200);
+      const input = commandInput(c.req.valid('param'), c.req.valid('header'), c.req.valid('json'));
+      return c.json(await overrideGate({ ctx: ctxOf(c), input }), 200);
     },
   );
+}
 
+/** A record's event history. */
+function registerRecordHistory(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -310,6 +287,4 @@ export function recordRoutes() {
     async (c) =>
       c.json(await listRecordEvents({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
   );
-
-  return r;
 }

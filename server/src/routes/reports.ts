@@ -18,6 +18,7 @@ import {
   REPORTS,
   type ReportFilters,
 } from '../services/reports/index.ts';
+import type { Router } from './router.ts';
 
 const tags = ['reports'];
 
@@ -221,11 +222,19 @@ function filtersOf(q: z.infer<typeof Filters>): ReportFilters {
   return out;
 }
 
+const period =
+  'The period selects the records created in it (a cohort); figures describe what happened to them up to now.';
+
 export function reportRoutes() {
   const r = createRouter();
-  const period =
-    'The period selects the records created in it (a cohort); figures describe what happened to them up to now.';
+  registerFlowReports(r);
+  registerTeamReports(r);
+  registerMapAndExport(r);
+  return r;
+}
 
+/** Where records go and how long they take: funnel, stage times, breaches. */
+function registerFlowReports(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -285,7 +294,10 @@ export function reportRoutes() {
       );
     },
   );
+}
 
+/** What the teams carry and achieve: workload, outcomes, trends. */
+function registerTeamReports(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -328,7 +340,10 @@ export function reportRoutes() {
     async (c) =>
       c.json(await getTrends({ ctx: ctxOf(c), input: filtersOf(c.req.valid('query')) }), 200),
   );
+}
 
+/** The bottleneck map and the CSV export of any report. */
+function registerMapAndExport(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -384,6 +399,4 @@ export function reportRoutes() {
       });
     },
   );
-
-  return r;
 }

@@ -21,12 +21,19 @@ import { listSops } from '../services/sops/list-sops.ts';
 import { publishSop } from '../services/sops/publish-sop.ts';
 import { updateSopDraft } from '../services/sops/update-sop-draft.ts';
 import { validateSop } from '../services/sops/validate-sop.ts';
+import type { Router } from './router.ts';
 
 const tags = ['sops'];
 
 export function sopRoutes() {
   const r = createRouter();
+  registerSopDrafts(r);
+  registerSopVersions(r);
+  return r;
+}
 
+/** SOPs and their drafts: list, create, read, save, validate. */
+function registerSopDrafts(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -112,7 +119,10 @@ export function sopRoutes() {
       return c.json(await validateSop({ ctx: ctxOf(c), input: { sopId, doc: body?.doc } }), 200);
     },
   );
+}
 
+/** Publishing, the published versions and migrating records between them. */
+function registerSopVersions(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -228,6 +238,4 @@ export function sopRoutes() {
       return c.json(await migrateRecords({ ctx: ctxOf(c), input: { sopId, ...body } }), 200);
     },
   );
-
-  return r;
 }

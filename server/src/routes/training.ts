@@ -21,6 +21,7 @@ import { listTrainingAssignments } from '../services/training/list-training-assi
 import { performPracticeAction } from '../services/training/perform-practice-action.ts';
 import { startPractice } from '../services/training/start-practice.ts';
 import { submitQuiz } from '../services/training/submit-quiz.ts';
+import type { Router } from './router.ts';
 
 const tags = ['training'];
 const Id = z.string().min(1).max(200);
@@ -180,7 +181,14 @@ const PracticeCommand = z
 
 export function trainingRoutes() {
   const r = createRouter();
+  registerAssignments(r);
+  registerPractice(r);
+  registerQuiz(r);
+  return r;
+}
 
+/** Training assignments: assign, list, read. */
+function registerAssignments(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -252,7 +260,10 @@ export function trainingRoutes() {
     async (c) =>
       c.json(await getTrainingAssignment({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
   );
+}
 
+/** Practice sessions on an assignment's SOP. */
+function registerPractice(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -296,7 +307,10 @@ export function trainingRoutes() {
       );
     },
   );
+}
 
+/** An assignment's quiz. */
+function registerQuiz(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -366,6 +380,4 @@ export function trainingRoutes() {
       return c.json(await submitQuiz({ ctx: ctxOf(c), input: { assignmentId, ...body } }), 200);
     },
   );
-
-  return r;
 }

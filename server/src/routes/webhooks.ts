@@ -14,6 +14,7 @@ import { resendWebhookDelivery } from '../services/webhooks/resend-webhook-deliv
 import { rotateWebhookSecret } from '../services/webhooks/rotate-webhook-secret.ts';
 import { sendTestWebhook } from '../services/webhooks/send-test-webhook.ts';
 import { updateWebhookEndpoint } from '../services/webhooks/update-webhook-endpoint.ts';
+import type { Router } from './router.ts';
 
 const tags = ['webhooks'];
 const Ms = z.number().int().min(0).max(8_640_000_000_000_000);
@@ -81,7 +82,13 @@ const Secret = z.string().openapi({
 
 export function webhookRoutes() {
   const r = createRouter();
+  registerEndpoints(r);
+  registerEndpointDeliveries(r);
+  return r;
+}
 
+/** Webhook endpoints: create, list, edit, rotate the secret, delete. */
+function registerEndpoints(r: Router) {
   r.openapi(
     createRoute({
       method: 'post',
@@ -178,7 +185,10 @@ export function webhookRoutes() {
       return c.body(null, 204);
     },
   );
+}
 
+/** An endpoint's deliveries: list, resend, replay, send a test. */
+function registerEndpointDeliveries(r: Router) {
   r.openapi(
     createRoute({
       method: 'get',
@@ -255,6 +265,4 @@ export function webhookRoutes() {
     }),
     async (c) => c.json(await sendTestWebhook({ ctx: ctxOf(c), input: c.req.valid('param') }), 202),
   );
-
-  return r;
 }

@@ -17,11 +17,18 @@
  * lapses and another process retries it (at least once, same `webhook-id`).
  */
 import type { Deps } from '../core/context.ts';
-import { exchange, requestExcerpt } from './exchange.ts';
+import {
+  type AnyTarget,
+  type ClaimEnv,
+  claimDeliveries,
+  loadTargets,
+  releaseAllClaims,
+  releaseClaim,
+  targetKey,
+} from './claims.ts';
 import { fanOutOnce } from './fanout.ts';
 import { type AttemptRecord, type ClaimedDelivery, recordAttempts } from './record-attempt.ts';
-import type { TargetState } from './transport.ts';
-import { TRANSPORTS } from './transports.ts';
+import { deliverSafely, type SendEnv } from './send.ts';
 
 export type DeliveryWorker = {
   /** One round: fan out, then send one claim's worth and record it; how many of each. */
@@ -35,9 +42,6 @@ export type DeliveryWorker = {
   stop(graceMs?: number): Promise<void>;
 };
 
-const msOf = (v: unknown): number =>
-  v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : Number(v);
-
 /** The claim's lease: the exchange's timeout plus a margin (at least 1 s, at most 15 s). */
 export const leaseMs = (timeoutMs: number) =>
   timeoutMs + Math.min(15_000, Math.max(1000, timeoutMs));
@@ -50,9 +54,6 @@ const RECORD_BACKLOG_PER_SLOT = 4;
 const RECORD_BATCH_PER_SLOT = 2;
 /** How long a finished exchange may wait for others to be recorded with it. */
 const RECORD_WAIT_MS = 20;
-
-// biome-ignore lint/suspicious/noExplicitAny: any transport's config
-type AnyTarget = TargetState<any> | null;
 
 type Queued = { d: ClaimedDelivery; target: Promise<AnyTarget>; claimedAt: number };
 
@@ -68,135 +69,8 @@ export function createDeliveryWorker(
    * (at most the timeout) and its record still end inside the lease; later it is handed back.
    */
   const maxWaitMs = (lease - config.deliveryTimeoutMs) / 2;
-  const kinds = Object.keys(TRANSPORTS);
-  // with the test clock on, "due" is measured on each workspace's clock (docs/delivery.md)
-  const dueNow = config.testClock
-    ? `now() + (select w.clock_offset_ms from workspaces w where w.id = deliveries.workspace_id)
-             * interval '1 millisecond'`
-    : 'now()';
-
-  async function claim(limit: number): Promise<ClaimedDelivery[]> {
-    const rows = await db.query(
-      `update deliveries u set claimed_by = $1, attempts = u.attempts + 1,
-              claimed_until = now() + ($3::float8 * interval '1 millisecond')
-         from (select workspace_id, id from deliveries
-                where status = 'pending' and next_attempt_at <= ${dueNow}
-                  and (claimed_until is null or claimed_until < now())
-                  and target_kind = any($4::text[])
-                order by next_attempt_at limit $2 for update skip locked) d
-        where u.workspace_id = d.workspace_id and u.id = d.id
-        returning u.workspace_id, u.id, u.target_kind, u.target_id, u.message_id,
-                  u.event_type, u.data, u.event_at, u.attempts`,
-      [processId, limit, lease, kinds],
-    );
-    return rows.map((r) => ({
-      workspaceId: String(r.workspace_id),
-      id: String(r.id),
-      targetKind: String(r.target_kind),
-      targetId: String(r.target_id),
-      messageId: String(r.message_id),
-      eventType: String(r.event_type),
-      data: r.data && typeof r.data === 'object' ? (r.data as Record<string, unknown>) : {},
-      eventAt: msOf(r.event_at),
-      attempt: Number(r.attempts),
-    }));
-  }
-
-  const targetKey = (d: ClaimedDelivery) =>
-    `${d.workspaceId}\u0000${d.targetKind}\u0000${d.targetId}`;
-
-  /** Each distinct target of a claim, loaded once (a claim is one moment's view of them). */
-  function loadTargets(claimed: readonly ClaimedDelivery[]): Map<string, Promise<AnyTarget>> {
-    const targets = new Map<string, Promise<AnyTarget>>();
-    for (const d of claimed) {
-      const key = targetKey(d);
-      if (targets.has(key)) continue;
-      const transport = TRANSPORTS[d.targetKind as keyof typeof TRANSPORTS];
-      targets.set(
-        key,
-        transport ? transport.load(db.query, d.workspaceId, d.targetId) : Promise.resolve(null),
-      );
-    }
-    return targets;
-  }
-
-  /** Gives a claim back without counting it (the target is off, gone or has no transport). */
-  async function settle(d: ClaimedDelivery, status: 'held' | 'failed', note: string) {
-    await db.query(
-      `update deliveries set status = $4, claimed_by = null, claimed_until = null,
-              attempts = attempts - 1, last_error = $5
-        where workspace_id = $1 and id = $2 and claimed_by = $3`,
-      [d.workspaceId, d.id, processId, status, note],
-    );
-  }
-
-  /** Sends one claimed delivery; what to record, or null when it was settled without a send. */
-  async function deliver(d: ClaimedDelivery, target: AnyTarget): Promise<AttemptRecord | null> {
-    const transport = TRANSPORTS[d.targetKind as keyof typeof TRANSPORTS];
-    if (!transport) return null;
-    if (!target) {
-      await settle(d, 'failed', 'target deleted');
-      return null;
-    }
-    if (!target.enabled) {
-      await settle(d, 'held', 'target disabled');
-      return null;
-    }
-    const startedAt = deps.clock.now();
-    const req = await transport.build(
-      target.config,
-      {
-        id: d.messageId,
-        workspaceId: d.workspaceId,
-        type: d.eventType,
-        timestamp: d.eventAt,
-        data: d.data,
-      },
-      startedAt,
-    );
-    const ex = await exchange(transport, req, {
-      timeoutMs: config.deliveryTimeoutMs,
-      allowHosts: config.outboundAllowHosts,
-      now: () => deps.clock.now(),
-    });
-    return { d, ex, request: requestExcerpt(req), startedAt, label: target.label, transport };
-  }
-
-  /** Sends one claimed delivery; what to record, or null (settled, or failed: the lease lapses). */
-  async function deliverSafely(
-    d: ClaimedDelivery,
-    target: Promise<AnyTarget> | undefined,
-  ): Promise<AttemptRecord | null> {
-    try {
-      return await deliver(d, (await target) ?? null);
-    } catch (e) {
-      // the claim lapses and another claim retries it
-      console.error(`closeloop: delivery ${d.id} failed`, e);
-      return null;
-    }
-  }
-
-  /** Hands one claim back uncounted (it waited too long for a slot to be sent safely). */
-  async function release(d: ClaimedDelivery) {
-    await db
-      .query(
-        `update deliveries set claimed_by = null, claimed_until = null, attempts = attempts - 1
-          where workspace_id = $1 and id = $2 and claimed_by = $3 and attempts = $4`,
-        [d.workspaceId, d.id, processId, d.attempt],
-      )
-      .catch((e) => console.error(`closeloop: releasing delivery ${d.id} failed`, e));
-  }
-
-  const recordOpts = {
-    processId,
-    retryScale: config.deliveryRetryScale,
-    testClock: config.testClock,
-    now: () => deps.clock.now(),
-  };
-  const record = (items: readonly AttemptRecord[]) =>
-    recordAttempts(db, items, recordOpts).catch((e) =>
-      console.error('closeloop: recording deliveries failed', e),
-    );
+  const env: SendEnv = { ...deps, processId, leaseMs: lease, testClock: config.testClock };
+  const record = recordWith(env);
 
   async function fanOutAll(): Promise<number> {
     let fannedOut = 0;
@@ -213,30 +87,41 @@ export function createDeliveryWorker(
 
   async function runOnce() {
     const fannedOut = await fanOutAll();
-    const claimed = await claim(slots);
-    const targets = loadTargets(claimed);
-    const done = await Promise.all(claimed.map((d) => deliverSafely(d, targets.get(targetKey(d)))));
+    const claimed = await claimDeliveries(env, slots);
+    const targets = loadTargets(db, claimed);
+    const done = await Promise.all(
+      claimed.map((d) => deliverSafely(env, d, targets.get(targetKey(d)))),
+    );
     await record(done.filter((x): x is AttemptRecord => x !== null));
     return { fannedOut, sent: claimed.length };
   }
 
   // ---- the pool ----
   let stopped = true;
-  let closed = false;
   /** The last claim came back short: claim again after the next tick, fan-out or kick. */
   let dry = false;
   let inFlight = 0;
   /** Claimed, waiting for a slot (the pump holds at most HELD_PER_SLOT rounds). */
   const queue: Queued[] = [];
   const sending = new Set<Promise<void>>();
-  const finished: AttemptRecord[] = [];
-  let recording: Promise<void> | null = null;
-  let recordTimer: ReturnType<typeof setTimeout> | null = null;
+  const recorder = createRecorder({
+    record,
+    batch: RECORD_BATCH_PER_SLOT * slots,
+    urgent: () => inFlight === 0 || stopped,
+    after: () => poke(),
+  });
   let wakePump: (() => void) | null = null;
-  let wakeTicker: (() => void) | null = null;
-  let tickTimer: ReturnType<typeof setTimeout> | null = null;
   let pumping: Promise<void> | null = null;
-  let ticking: Promise<void> | null = null;
+  const ticker = createTicker(config.deliveryIntervalMs, async () => {
+    try {
+      await fanOutAll();
+    } catch (e) {
+      console.error('closeloop: delivery fan-out failed', e);
+    }
+    // retries and Retry-After come due with time: claim again
+    dry = false;
+    poke();
+  });
 
   function poke() {
     const w = wakePump;
@@ -244,46 +129,19 @@ export function createDeliveryWorker(
     w?.();
   }
 
-  /**
-   * Records what finished: at once when two rounds' worth have finished, nothing else is in
-   * flight or the worker is stopping, else after at most RECORD_WAIT_MS so that exchanges
-   * finishing close together share one transaction.
-   */
-  function recordFinished() {
-    if (recording || closed || !finished.length) return;
-    if (finished.length >= RECORD_BATCH_PER_SLOT * slots || inFlight === 0 || stopped)
-      flushFinished();
-    else recordTimer ??= setTimeout(flushFinished, RECORD_WAIT_MS);
-  }
-
-  function flushFinished() {
-    if (recordTimer) clearTimeout(recordTimer);
-    recordTimer = null;
-    // after stop() handed the claims back, a late exchange is not recorded (it is retried)
-    if (recording || closed || !finished.length) return;
-    recording = record(finished.splice(0, finished.length)).finally(() => {
-      recording = null;
-      recordFinished();
-      poke();
-    });
-  }
-
   /** Starts one queued delivery in a free slot. */
   function startOne(item: Queued) {
     inFlight++;
     const one: Promise<void> = (async () => {
       if (performance.now() - item.claimedAt > maxWaitMs) {
-        await release(item.d);
+        await releaseClaim(env, item.d);
         return null;
       }
-      return deliverSafely(item.d, item.target);
+      return deliverSafely(env, item.d, item.target);
     })().then((r) => {
       inFlight--;
       sending.delete(one);
-      if (r) {
-        finished.push(r);
-        recordFinished();
-      }
+      if (r) recorder.push(r);
       poke();
     });
     sending.add(one);
@@ -297,25 +155,13 @@ export function createDeliveryWorker(
         startOne(item);
       }
       const held = inFlight + queue.length;
-      if (held <= slots && !dry && finished.length < RECORD_BACKLOG_PER_SLOT * slots) {
+      if (held <= slots && !dry && recorder.backlog() < RECORD_BACKLOG_PER_SLOT * slots) {
         // claim for the free slots and a few rounds ahead, so a freed slot starts at once and
         // each claim is a batch
         const want = HELD_PER_SLOT * slots - held;
-        const at = performance.now();
-        let claimed: ClaimedDelivery[] = [];
-        try {
-          claimed = await claim(want);
-        } catch (e) {
-          console.error('closeloop: claiming deliveries failed', e);
-        }
+        const claimed = await claimQueued(env, want);
         if (claimed.length < want) dry = true;
-        const targets = loadTargets(claimed);
-        for (const d of claimed)
-          queue.push({
-            d,
-            target: targets.get(targetKey(d)) ?? Promise.resolve(null),
-            claimedAt: at,
-          });
+        queue.push(...claimed);
         continue;
       }
       await new Promise<void>((resolve) => {
@@ -324,20 +170,156 @@ export function createDeliveryWorker(
     }
   }
 
-  async function tick() {
-    while (!stopped) {
-      try {
-        await fanOutAll();
-      } catch (e) {
-        console.error('closeloop: delivery fan-out failed', e);
-      }
-      // retries and Retry-After come due with time: claim again
+  return {
+    runOnce,
+    runUntilIdle: (timeoutMs = 30_000) => untilIdle(runOnce, timeoutMs),
+    kick() {
+      if (stopped) return;
       dry = false;
       poke();
-      if (stopped) return;
+      ticker.wake();
+    },
+    start() {
+      if (config.deliveryIntervalMs <= 0 || !stopped) return;
+      stopped = false;
+      recorder.open();
+      dry = false;
+      pumping = pump();
+      ticker.start(() => stopped);
+    },
+    async stop(graceMs) {
+      if (stopped && !pumping) return;
+      stopped = true;
+      poke();
+      ticker.wake();
+      const drained = (async () => {
+        await Promise.all([pumping, ticker.done()]);
+        await Promise.all(sending);
+        await recorder.drain();
+      })();
+      await (graceMs === undefined ? drained : Promise.race([drained, Bun.sleep(graceMs)]));
+      pumping = null;
+      ticker.forget();
+      recorder.close();
+      queue.length = 0;
+      await releaseAllClaims(env);
+    },
+  };
+}
+
+/** Records finished exchanges, all of them in one transaction; a failure is logged. */
+function recordWith(env: SendEnv) {
+  const recordOpts = {
+    processId: env.processId,
+    retryScale: env.config.deliveryRetryScale,
+    testClock: env.config.testClock,
+    now: () => env.clock.now(),
+  };
+  return (items: readonly AttemptRecord[]) =>
+    recordAttempts(env.db, items, recordOpts).catch((e) =>
+      console.error('closeloop: recording deliveries failed', e),
+    );
+}
+
+/** Claims up to `want` deliveries, each queued with its target (loaded once a claim). */
+async function claimQueued(env: ClaimEnv, want: number): Promise<Queued[]> {
+  const at = performance.now();
+  let claimed: ClaimedDelivery[] = [];
+  try {
+    claimed = await claimDeliveries(env, want);
+  } catch (e) {
+    console.error('closeloop: claiming deliveries failed', e);
+  }
+  const targets = loadTargets(env.db, claimed);
+  return claimed.map((d) => ({
+    d,
+    target: targets.get(targetKey(d)) ?? Promise.resolve(null),
+    claimedAt: at,
+  }));
+}
+
+/** Rounds until nothing is fanned out or sent; the deliveries sent. */
+async function untilIdle(
+  runOnce: () => Promise<{ fannedOut: number; sent: number }>,
+  timeoutMs: number,
+): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  let total = 0;
+  for (;;) {
+    const { fannedOut, sent } = await runOnce();
+    total += sent;
+    if (!fannedOut && !sent) return total;
+    if (Date.now() > until) throw new Error('delivery did not become idle');
+  }
+}
+
+/**
+ * The recorder: writes what finished at once when `batch` have finished or `urgent()` (nothing
+ * else in flight, or stopping), else after at most RECORD_WAIT_MS so that exchanges finishing
+ * close together share one transaction. Once closed (stop() handed the claims back), a late
+ * exchange is not recorded (it is retried).
+ */
+function createRecorder(o: {
+  record(items: readonly AttemptRecord[]): Promise<void>;
+  batch: number;
+  urgent(): boolean;
+  after(): void;
+}) {
+  const finished: AttemptRecord[] = [];
+  let recording: Promise<void> | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+
+  function schedule() {
+    if (recording || closed || !finished.length) return;
+    if (finished.length >= o.batch || o.urgent()) flush();
+    else timer ??= setTimeout(flush, RECORD_WAIT_MS);
+  }
+
+  function flush() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (recording || closed || !finished.length) return;
+    recording = o.record(finished.splice(0, finished.length)).finally(() => {
+      recording = null;
+      schedule();
+      o.after();
+    });
+  }
+
+  return {
+    push(r: AttemptRecord) {
+      finished.push(r);
+      schedule();
+    },
+    backlog: () => finished.length,
+    async drain() {
+      flush();
+      while (recording) await recording;
+    },
+    open() {
+      closed = false;
+    },
+    close() {
+      closed = true;
+      finished.length = 0;
+    },
+  };
+}
+
+/** The ticker: runs `round` now and then every `intervalMs` (or at once on wake) until stopped. */
+function createTicker(intervalMs: number, round: () => Promise<void>) {
+  let wakeTicker: (() => void) | null = null;
+  let tickTimer: ReturnType<typeof setTimeout> | null = null;
+  let ticking: Promise<void> | null = null;
+
+  async function tick(stopped: () => boolean) {
+    while (!stopped()) {
+      await round();
+      if (stopped()) return;
       await new Promise<void>((resolve) => {
         wakeTicker = resolve;
-        tickTimer = setTimeout(resolve, config.deliveryIntervalMs);
+        tickTimer = setTimeout(resolve, intervalMs);
       });
       if (tickTimer) clearTimeout(tickTimer);
       tickTimer = null;
@@ -346,55 +328,13 @@ export function createDeliveryWorker(
   }
 
   return {
-    runOnce,
-    async runUntilIdle(timeoutMs = 30_000) {
-      const until = Date.now() + timeoutMs;
-      let total = 0;
-      for (;;) {
-        const { fannedOut, sent } = await runOnce();
-        total += sent;
-        if (!fannedOut && !sent) return total;
-        if (Date.now() > until) throw new Error('delivery did not become idle');
-      }
+    start(stopped: () => boolean) {
+      ticking = tick(stopped);
     },
-    kick() {
-      if (stopped) return;
-      dry = false;
-      poke();
-      wakeTicker?.();
-    },
-    start() {
-      if (config.deliveryIntervalMs <= 0 || !stopped) return;
-      stopped = false;
-      closed = false;
-      dry = false;
-      pumping = pump();
-      ticking = tick();
-    },
-    async stop(graceMs) {
-      if (stopped && !pumping) return;
-      stopped = true;
-      poke();
-      wakeTicker?.();
-      const drained = (async () => {
-        await Promise.all([pumping, ticking]);
-        await Promise.all(sending);
-        flushFinished();
-        while (recording) await recording;
-      })();
-      await (graceMs === undefined ? drained : Promise.race([drained, Bun.sleep(graceMs)]));
-      pumping = null;
+    wake: () => wakeTicker?.(),
+    done: () => ticking,
+    forget() {
       ticking = null;
-      closed = true;
-      finished.length = 0;
-      queue.length = 0;
-      await db
-        .query(
-          `update deliveries set claimed_by = null, claimed_until = null, attempts = attempts - 1
-            where claimed_by = $1 and status = 'pending'`,
-          [processId],
-        )
-        .catch(() => {});
     },
   };
 }

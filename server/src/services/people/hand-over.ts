@@ -107,49 +107,12 @@ async function run(
 ): Promise<HandOverResult> {
   const { env } = input;
   const ws = env.workspaceId;
-  let deactivated = false;
-  if (input.deactivateUserId) {
-    // taken first: the row lock makes a concurrent assignment to this user wait and then fail
-    // its "owner is active" guard (command.ts), so no new record can land on them
-    const rows = await q(
-      'update users set active = false where workspace_id = $1 and id = $2 and active returning id',
-      [ws, input.deactivateUserId],
-    );
-    deactivated = rows.length === 1;
-    const ended = await q(
-      'delete from sessions where workspace_id = $1 and user_id = $2 returning id',
-      [ws, input.deactivateUserId],
-    );
-    for (const s of ended) await q('select pg_notify($1, $2)', [AUTH_CHANNEL, String(s.id)]);
-  }
-  const sel = input.select;
-  const locked =
-    sel.kind === 'records'
-      ? await q(
-          `select state, version, event_count from records
-            where workspace_id = $1 and id = any($2::text[])
-            order by id for update`,
-          [ws, sel.recordIds],
-        )
-      : await q(
-          `select state, version, event_count from records
-            where workspace_id = $1 and owner_id = $2 and status = 'open'
-            order by id for update`,
-          [ws, sel.userId],
-        );
-  const stored = locked.map(storedRecordOf);
-  if (sel.kind === 'records') {
-    const found = new Set(stored.map((s) => s.state.id));
-    const missing = sel.recordIds.filter((id) => !found.has(id));
-    if (missing.length) throw new NotFound('record', missing.join(', '));
-    const closed = stored.filter((s) => s.state.status !== 'open').map((s) => s.state.id);
-    if (closed.length) {
-      throw new Invalid(
-        'record-closed',
-        `only open records can be handed over: ${closed.join(', ')}`,
-      );
-    }
-  }
+  // taken first: the row lock makes a concurrent assignment to this user wait and then fail
+  // its "owner is active" guard (command.ts), so no new record can land on them
+  const deactivated = input.deactivateUserId
+    ? await deactivate(q, ws, input.deactivateUserId)
+    : false;
+  const stored = await lockSelected(q, ws, input.select);
   for (const s of stored) input.authorize?.(s.state);
   if (stored.length === 0) return { moved: [], deactivated };
   if (input.mustBeEmpty) {
@@ -251,6 +214,52 @@ async function run(
     moved.push({ recordId: rec.id, from: rec.ownerId, to: next.ownerId, version: next.version });
   }
   return { moved, deactivated };
+}
+
+/** Deactivates the user and ends their sessions; whether they were active. */
+async function deactivate(q: Q, ws: string, userId: string): Promise<boolean> {
+  const rows = await q(
+    'update users set active = false where workspace_id = $1 and id = $2 and active returning id',
+    [ws, userId],
+  );
+  const ended = await q(
+    'delete from sessions where workspace_id = $1 and user_id = $2 returning id',
+    [ws, userId],
+  );
+  for (const s of ended) await q('select pg_notify($1, $2)', [AUTH_CHANNEL, String(s.id)]);
+  return rows.length === 1;
+}
+
+/** Locks the selected records; named records must all exist and be open. */
+async function lockSelected(q: Q, ws: string, sel: HandOverInput['select']) {
+  const locked =
+    sel.kind === 'records'
+      ? await q(
+          `select state, version, event_count from records
+            where workspace_id = $1 and id = any($2::text[])
+            order by id for update`,
+          [ws, sel.recordIds],
+        )
+      : await q(
+          `select state, version, event_count from records
+            where workspace_id = $1 and owner_id = $2 and status = 'open'
+            order by id for update`,
+          [ws, sel.userId],
+        );
+  const stored = locked.map(storedRecordOf);
+  if (sel.kind === 'records') {
+    const found = new Set(stored.map((s) => s.state.id));
+    const missing = sel.recordIds.filter((id) => !found.has(id));
+    if (missing.length) throw new NotFound('record', missing.join(', '));
+    const closed = stored.filter((s) => s.state.status !== 'open').map((s) => s.state.id);
+    if (closed.length) {
+      throw new Invalid(
+        'record-closed',
+        `only open records can be handed over: ${closed.join(', ')}`,
+      );
+    }
+  }
+  return stored;
 }
 
 /** Keeps the in-memory roster in step with what was just assigned, so the next pick rotates. */

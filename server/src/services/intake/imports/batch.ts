@@ -27,7 +27,7 @@ import {
   planCommand,
 } from '../../commands/command-stages.ts';
 import { loadRoster } from '../../commands/roster.ts';
-import { trackAssignments } from '../../commands/scheduler.ts';
+import { trackAssignments } from '../../commands/timer-firing.ts';
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../core/errors.ts';
 import { enterLead as enterCustomer } from '../../customers/enter-lead.ts';
