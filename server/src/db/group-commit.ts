@@ -127,9 +127,6 @@ export function groupCommitter(
     for (const u of units) await opts.alone(u.stmts, u.check).then(u.resolve, u.reject);
   };
 
-  const send = (c: postgres.ReservedSql, m: Merged<Unit>) =>
-    c.unsafe(m.stmt.text, m.stmt.params as never[], P).execute();
-
   async function run(units: Unit[]) {
     let c: postgres.ReservedSql;
     try {
@@ -143,7 +140,7 @@ export function groupCommitter(
     const failed = new Map<Unit, unknown>();
     const results = new Map<Unit, Row[][]>();
     try {
-      outcome = await attempt(c, units, passed, failed, results);
+      outcome = await attempt(c, P, units, passed, failed, results);
     } catch {
       await c.unsafe('rollback').catch(() => {});
       outcome = 'alone';
@@ -161,63 +158,6 @@ export function groupCommitter(
     }
   }
 
-  /** One transaction for the group; fills `passed`, `failed` and each unit's `results`. */
-  async function attempt(
-    c: postgres.ReservedSql,
-    units: Unit[],
-    passed: Unit[],
-    failed: Map<Unit, unknown>,
-    results: Map<Unit, Row[][]>,
-  ): Promise<'committed' | 'again'> {
-    const parts = units.flatMap((tag) => tag.stmts.map((stmt, at) => ({ tag, at, stmt })));
-    const guards = mergeStmts(parts.filter((p) => p.stmt.rows?.keys));
-    const begin = c.unsafe('begin').execute();
-    const sent = guards.map((m) => send(c, m));
-    for (const q of [begin, ...sent]) q.catch(() => {});
-    await begin;
-    const guardRows = await Promise.all(sent);
-    // each unit's view of its guards: the rows whose key is one of its own
-    for (const u of units)
-      results.set(
-        u,
-        u.stmts.map(() => []),
-      );
-    let dirty = false;
-    guards.forEach((m, i) => {
-      const rows = toRows(guardRows[i]);
-      for (const { tag, at } of m.from) {
-        const mine = results.get(tag);
-        if (mine) mine[at] = rowsFor(rows, tag.stmts[at]?.rows?.keys);
-      }
-    });
-    for (const u of units) {
-      try {
-        u.check?.(results.get(u) ?? []);
-        passed.push(u);
-      } catch (e) {
-        failed.set(u, e);
-        // a guard of the failed unit that wrote (its record update passed) must be undone
-        dirty ||= u.stmts.some(
-          (s, at) => s.rows?.keys && !s.rows.shared && (results.get(u)?.[at]?.length ?? 0) > 0,
-        );
-      }
-    }
-    if (dirty) {
-      await c.unsafe('rollback');
-      return 'again';
-    }
-    const keep = new Set(passed);
-    const rest = mergeStmts(parts.filter((p) => !p.stmt.rows?.keys && keep.has(p.tag)));
-    const writes = rest.map((m) => send(c, m));
-    const commit = c.unsafe('commit').execute();
-    for (const q of [...writes, commit]) q.catch(() => {});
-    // a failed write aborts the transaction: COMMIT then rolls back, and the throw sends the
-    // units to be written alone
-    await Promise.all(writes);
-    await commit;
-    return 'committed';
-  }
-
   return (stmts, check) => {
     const owns = stmts.flatMap(ownedKeys);
     if (!groupable(stmts, owns)) return opts.alone(stmts, check);
@@ -226,4 +166,65 @@ export function groupCommitter(
       kick();
     });
   };
+}
+
+const send = (c: postgres.ReservedSql, P: { prepare: boolean }, m: Merged<Unit>) =>
+  c.unsafe(m.stmt.text, m.stmt.params as never[], P).execute();
+
+/** One transaction for the group; fills `passed`, `failed` and each unit's `results`. */
+async function attempt(
+  c: postgres.ReservedSql,
+  P: { prepare: boolean },
+  units: Unit[],
+  passed: Unit[],
+  failed: Map<Unit, unknown>,
+  results: Map<Unit, Row[][]>,
+): Promise<'committed' | 'again'> {
+  const parts = units.flatMap((tag) => tag.stmts.map((stmt, at) => ({ tag, at, stmt })));
+  const guards = mergeStmts(parts.filter((p) => p.stmt.rows?.keys));
+  const begin = c.unsafe('begin').execute();
+  const sent = guards.map((m) => send(c, P, m));
+  for (const q of [begin, ...sent]) q.catch(() => {});
+  await begin;
+  const guardRows = await Promise.all(sent);
+  // each unit's view of its guards: the rows whose key is one of its own
+  for (const u of units)
+    results.set(
+      u,
+      u.stmts.map(() => []),
+    );
+  let dirty = false;
+  guards.forEach((m, i) => {
+    const rows = toRows(guardRows[i]);
+    for (const { tag, at } of m.from) {
+      const mine = results.get(tag);
+      if (mine) mine[at] = rowsFor(rows, tag.stmts[at]?.rows?.keys);
+    }
+  });
+  for (const u of units) {
+    try {
+      u.check?.(results.get(u) ?? []);
+      passed.push(u);
+    } catch (e) {
+      failed.set(u, e);
+      // a guard of the failed unit that wrote (its record update passed) must be undone
+      dirty ||= u.stmts.some(
+        (s, at) => s.rows?.keys && !s.rows.shared && (results.get(u)?.[at]?.length ?? 0) > 0,
+      );
+    }
+  }
+  if (dirty) {
+    await c.unsafe('rollback');
+    return 'again';
+  }
+  const keep = new Set(passed);
+  const rest = mergeStmts(parts.filter((p) => !p.stmt.rows?.keys && keep.has(p.tag)));
+  const writes = rest.map((m) => send(c, P, m));
+  const commit = c.unsafe('commit').execute();
+  for (const q of [...writes, commit]) q.catch(() => {});
+  // a failed write aborts the transaction: COMMIT then rolls back, and the throw sends the
+  // units to be written alone
+  await Promise.all(writes);
+  await commit;
+  return 'committed';
 }
