@@ -37,9 +37,10 @@ import { join } from 'node:path';
 import { createDb, createWorkspace, migrateDb, parseConfig } from '@closeloop/server';
 import { spawnServer, stopServer } from '../integration/processes.ts';
 import type { Delivery } from './_live-sse-client.ts';
+import { type LiveSseFigures, printLiveSse } from './_live-sse-report.ts';
 import { ownDatabase } from './_own-db.ts';
-import { machineLine, writeResults } from './_results.ts';
-import { arg, backendPids, benchSop, cpuSeconds, fmt, login, table } from './server-common.ts';
+import { writeResults } from './_results.ts';
+import { arg, backendPids, benchSop, cpuSeconds, login } from './server-common.ts';
 
 const STREAMS = Number(arg('streams', '2000'));
 const RATE = Number(arg('rate', '100'));
@@ -429,12 +430,13 @@ try {
   const resp = sortNum(fromResp);
   const sent = sortNum(fromSend);
 
-  const figures = {
+  const figures: LiveSseFigures & Record<string, unknown> = {
     streams: STREAMS,
     streamsOpen: openOk,
     streamsFailedToOpen: openFailed,
     streamsClosedByServer: closed,
     sessions,
+    perSession: PER_SESSION,
     managers,
     reps,
     openSeconds,
@@ -481,75 +483,7 @@ try {
       : null,
   };
 
-  console.log(
-    `\nLive updates: ${openOk} SSE streams (${sessions} sessions × ${PER_SESSION}; ${managers} managers, ${reps} reps) on one server process, ${RATE} actions/s for ${SECONDS} s after ${WARMUP} s warm-up`,
-  );
-  console.log('goal: p99 commit → delivery < 250 ms, server RSS < 300 MB');
-  console.log(`${machineLine()}\n`);
-  table([
-    {
-      'delivery latency from': 'HTTP response (commit)',
-      'p50 ms': fmt(q(resp, 0.5), 1),
-      'p99 ms': fmt(q(resp, 0.99), 1),
-      'max ms': fmt(resp.at(-1) ?? Number.NaN, 1),
-    },
-    {
-      'delivery latency from': 'request sent',
-      'p50 ms': fmt(q(sent, 0.5), 1),
-      'p99 ms': fmt(q(sent, 0.99), 1),
-      'max ms': fmt(sent.at(-1) ?? Number.NaN, 1),
-    },
-  ]);
-  console.log();
-  table([
-    {
-      actions: measuredActions,
-      'actions/s': fmt(figures.actionsPerSecond),
-      failed: failedActions,
-      'skipped (all busy)': skipped,
-      expected,
-      received: seen.size,
-      lost: expected - seen.size,
-      dup: duplicates,
-      unexpected,
-      'deliveries/s': fmt(figures.deliveriesPerSecond),
-    },
-  ]);
-  console.log();
-  const loadRow = (what: string, l: Awaited<ReturnType<typeof load>>) => ({
-    load: what,
-    actions: l.measured,
-    failed: l.failed,
-    'action p50 ms': fmt(l.actionMs.p50, 1),
-    'action p99 ms': fmt(l.actionMs.p99, 1),
-    'server cpu ms/action': fmt(l.serverCpuMs, 2),
-    'db cpu ms/action': fmt(l.dbCpuMs, 2),
-    'median VmRSS MB': fmt(q(l.rss, 0.5)),
-  });
-  table([
-    ...(baseline ? [loadRow('no streams', baseline)] : []),
-    loadRow(`${openOk} streams`, main),
-  ]);
-  console.log();
-  table(
-    [
-      ['no streams, before any load', mem0.rss, mem0.hwm],
-      ...(baseline
-        ? [['no streams, after the baseline load', memAfterBaseline.rss, memAfterBaseline.hwm]]
-        : []),
-      [`${openOk} idle streams`, memIdle.rss, memIdle.hwm],
-      ['streams under load (median sample)', q(main.rss, 0.5), memLoad.hwm],
-      ['streams under load (end)', memLoad.rss, memLoad.hwm],
-    ].map(([what, rss, hwm]) => ({
-      server: String(what),
-      'VmRSS MB': fmt(Number(rss)),
-      'VmHWM MB': fmt(Number(hwm)),
-    })),
-  );
-  console.log(
-    `\nstreams opened in ${openSeconds.toFixed(1)} s (${openFailed} failed); ${closed} closed by the server during the run; server CPU with idle streams ${(idleCpu * 100).toFixed(1)}%`,
-  );
-  console.log(`${machineLine()}`);
+  printLiveSse(figures);
   writeResults('live-sse', figures);
 } finally {
   for (const c of clients) c.kill();

@@ -20,10 +20,9 @@
  * baseline's right after it. Goals (issue 19): ≥ 0.85× at 16 and 64 clients; p99 < 100 ms
  * at 64; p50 < 5 ms at 1 client.
  *
- * The server runs with its default, group commit on (`--group-commit off` turns it off):
- * concurrent actions share transactions and multi-row statements. The baseline still
- * replays each action's own statements in a transaction of its own — what a hand-written
- * service would send.
+ * The server runs with group commit on, its default (`--group-commit off`): concurrent actions
+ * share transactions and multi-row statements. The baseline replays each action's own
+ * statements in a transaction of its own — what a hand-written service would send.
  *
  * Both clones are VACUUM ANALYZEd before measuring. The server runs in its own process(es),
  * the clients and the baseline in this one; everything shares the machine's cores with

@@ -8,12 +8,16 @@
  * shifted a test clock instead, which measured the test clock's per-row due test, a path
  * production never takes.)
  *
+ * The Postgres lane runs in a database of its own (created and dropped here), VACUUM ANALYZEd
+ * after the timers are written.
+ *
  *   DATABASE_URL=postgres://… bun test/bench/server-scheduler.ts [--timers 100000] [--pglite-timers 20000]
  */
 import { createApp, createDb, migrateDb, parseConfig, systemClock } from '@closeloop/server';
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
-import { writeResults } from './_results.ts';
+import { ownDatabase } from './_own-db.ts';
+import { machineLine, writeResults } from './_results.ts';
 import { makeDue, rawLoops, setupTimers, waitFired } from './_timers.ts';
 import { fmt, table } from './server-common.ts';
 
@@ -25,8 +29,10 @@ const N = Number(arg('timers', '100000'));
 const N_PGLITE = Number(arg('pglite-timers', String(Math.min(N, 20000))));
 
 const rows: Array<Record<string, string | number>> = [];
-const url = process.env.DATABASE_URL;
-if (url) {
+const base = process.env.DATABASE_URL;
+if (base) {
+  const own = await ownDatabase(base, `bench_sched_${process.pid}_${Date.now().toString(36)}`);
+  const url = own.url;
   const p = parseConfig({ databaseUrl: url, poolSize: '6' });
   if (!p.ok) throw new Error(p.errors.join());
   const db = await createDb(p.config);
@@ -34,6 +40,7 @@ if (url) {
   const due = Date.now() + 24 * 3600_000;
   const apiWs = await setupTimers(db, N, due, 'deadline');
   const rawWs = await setupTimers(db, N, due, 'deadline');
+  await db.query('vacuum analyze');
   const env = {
     DATABASE_URL: url,
     SCHEDULER_INTERVAL_MS: '20',
@@ -70,6 +77,7 @@ if (url) {
   } finally {
     await Promise.all([stopServer(a), stopServer(b)]);
     await db.close();
+    await own.drop();
   }
 } else {
   console.log('DATABASE_URL is not set: the Postgres lane is skipped.');
@@ -88,6 +96,7 @@ if (url) {
   const due = Date.now() + 24 * 3600_000;
   const apiWs = await setupTimers(db, N_PGLITE, due, 'deadline');
   const rawWs = await setupTimers(db, N_PGLITE, due, 'deadline');
+  await db.query('vacuum analyze');
   const app = createApp({ db, clock: systemClock, config: p.config });
   await makeDue(db, apiWs, 'deadline');
   const t0 = performance.now();
@@ -108,7 +117,8 @@ if (url) {
     'sched/raw': fmt(rawSeconds / apiSeconds, 2),
   });
 }
-console.log('\nDue timers fired: scheduler through the engine vs a raw SKIP LOCKED loop\n');
+console.log('\nDue timers fired: scheduler through the engine vs a raw SKIP LOCKED loop');
+console.log(`${machineLine()}\n`);
 table(rows);
 writeResults('server-scheduler', { rows });
 process.exit(0);
