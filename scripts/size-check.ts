@@ -98,6 +98,8 @@ if (import.meta.main) {
     if (f.kind !== 'function') continue;
     console.log(`${f.path}:${f.line}: ${f.name} is ${f.lines} lines (over ${MAX_FUNCTION_LINES})`);
   }
-  console.log(`size-check: ${files.length} files over ${MAX_FILE_LINES} lines, ${fns.length} functions over ${MAX_FUNCTION_LINES} lines`);
+  console.log(
+    `size-check: ${files.length} files over ${MAX_FILE_LINES} lines, ${fns.length} functions over ${MAX_FUNCTION_LINES} lines`,
+  );
   if (found.length > 0 && !report) process.exit(1);
 }

@@ -16,8 +16,9 @@ export type Merged<T> = { stmt: Stmt; from: Array<{ tag: T; at: number }> };
 export function mergeStmts<T>(
   parts: ReadonlyArray<{ tag: T; at: number; stmt: Stmt }>,
 ): Merged<T>[] {
-  const out: Merged<T>[] = [];
-  const byText = new Map<string, Merged<T>>();
+  type Open = Merged<T> & { params: unknown[][]; keys: string[]; owns: string[] };
+  const out: Array<Merged<T> | Open> = [];
+  const byText = new Map<string, Open>();
   for (const { tag, at, stmt } of parts) {
     if (!stmt.rows) {
       out.push({ stmt, from: [{ tag, at }] });
@@ -25,30 +26,31 @@ export function mergeStmts<T>(
     }
     let m = byText.get(stmt.text);
     if (!m) {
-      const keyed = stmt.rows.keys;
-      m = {
-        stmt: {
-          text: stmt.text,
-          params: stmt.params.map(() => []),
-          rows: keyed ? { keys: [], shared: stmt.rows.shared, owns: [] } : {},
-        },
-        from: [],
-      };
+      m = { stmt, from: [], params: stmt.params.map(() => []), keys: [], owns: [] };
       byText.set(stmt.text, m);
       out.push(m);
     }
-    const params = m.stmt.params as unknown[][];
+    const params = m.params;
     stmt.params.forEach((p, i) => {
       if (!Array.isArray(p)) {
         throw new Error(`row-shaped statement with a scalar parameter $${i + 1}`);
       }
       params[i]?.push(...p);
     });
-    if (stmt.rows.keys) (m.stmt.rows?.keys as string[]).push(...stmt.rows.keys);
-    if (stmt.rows.keys && stmt.rows.owns) (m.stmt.rows?.owns as string[]).push(...stmt.rows.owns);
+    m.keys.push(...(stmt.rows.keys ?? []));
+    m.owns.push(...(stmt.rows.owns ?? []));
     m.from.push({ tag, at });
   }
-  return out;
+  return out.map((m) => {
+    if (!('params' in m)) return m;
+    const { text, rows } = m.stmt;
+    const merged: Stmt = {
+      text,
+      params: m.params,
+      rows: rows?.keys ? { keys: m.keys, shared: rows.shared, owns: m.owns } : {},
+    };
+    return { stmt: merged, from: m.from };
+  });
 }
 
 /** The keys a statement writes under: its guard's keys (unless it only reads) and `owns`. */
