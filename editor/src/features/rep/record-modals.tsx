@@ -2,19 +2,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../shared/api/client.ts';
 import type { DirectoryUser } from '../../shared/api/directory.ts';
-import {
-  type FieldDef,
-  type Fields,
-  newIdempotencyKey,
-  type RecordView,
-  repKeys,
-  sendCommand,
-} from './api.ts';
+import { type FieldDef, type Fields, type RecordView, repKeys } from './api.ts';
 import { ConflictModal, diffRecords } from './conflict-modal.tsx';
 import { displayValue, loc } from './format.ts';
-import { ReassignModal, type ReassignTarget } from './reassign-modal.tsx';
+import { ReassignModal, useReassignOne } from './reassign-modal.tsx';
 import type { Names } from './use-record-basics.ts';
 import type { Intent } from './use-record-submit.ts';
 
@@ -95,20 +87,7 @@ export function RecordReassign({ open, record, title, users, onClose }: Reassign
   const { t } = useTranslation();
   const { message } = App.useApp();
   const refresh = useRefreshRecord(record.id);
-  const reassignOne = async (r: ReassignTarget, toUserId: string, reason: string) => {
-    try {
-      await sendCommand(
-        'POST',
-        `/api/records/${encodeURIComponent(r.id)}/reassign`,
-        { toUserId, version: r.version, ...(reason ? { reason } : {}) },
-        newIdempotencyKey(),
-      );
-      return true;
-    } catch (e) {
-      void message.error(errorMessage(e));
-      return false;
-    }
-  };
+  const reassignOne = useReassignOne();
   return (
     <ReassignModal
       open={open}

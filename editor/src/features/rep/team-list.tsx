@@ -6,18 +6,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { errorMessage } from '../../shared/api/client.ts';
-import {
-  newIdempotencyKey,
-  type RecordView,
-  repKeys,
-  sendCommand,
-  stateNodeOf,
-  useSopVersion,
-  useUsers,
-} from './api.ts';
+import { type RecordView, repKeys, stateNodeOf, useSopVersion, useUsers } from './api.ts';
 import { CardWho } from './card-who.tsx';
 import { recordTitle, slaClockOf, stageTitleFromMachine, timeLeft } from './format.ts';
-import { ReassignModal, type ReassignTarget } from './reassign-modal.tsx';
+import { ReassignModal, type ReassignTarget, useReassignOne } from './reassign-modal.tsx';
 
 /** What both lists on the page get: the clock, and the query's state. */
 export type ListProps = {
@@ -37,6 +29,7 @@ export function TeamList({
 }: ListProps & { records: RecordView[] | undefined; ownerFilter: string | undefined }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
+  const reassignOne = useReassignOne();
   const qc = useQueryClient();
   const users = useUsers();
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -113,20 +106,7 @@ export function TeamList({
         records={targets}
         users={users.data ?? []}
         title={t('rep.reassign.titleMany', { count: targets.length })}
-        reassign={async (r, toUserId, reason) => {
-          try {
-            await sendCommand(
-              'POST',
-              `/api/records/${encodeURIComponent(r.id)}/reassign`,
-              { toUserId, version: r.version, ...(reason ? { reason } : {}) },
-              newIdempotencyKey(),
-            );
-            return true;
-          } catch (e) {
-            void message.error(errorMessage(e));
-            return false;
-          }
-        }}
+        reassign={reassignOne}
         onCancel={() => setHandover(false)}
         onDone={(n) => {
           setHandover(false);
