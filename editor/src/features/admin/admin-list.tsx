@@ -8,8 +8,8 @@ import { Alert, Button, Empty, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../shared/api/client.ts';
 import { isMissingRoute } from './api.ts';
+import { ErrorAlert } from './error-alert.tsx';
 
 export function MissingApi({ error, what }: { error: unknown; what: string }) {
   const { t } = useTranslation();
@@ -23,13 +23,7 @@ export function MissingApi({ error, what }: { error: unknown; what: string }) {
       data-testid="admin-missing-api"
     />
   ) : (
-    <Alert
-      type="error"
-      showIcon
-      title={t('admin.loadFailed', { what })}
-      description={errorMessage(error)}
-      className="admin-alert"
-    />
+    <ErrorAlert title={t('admin.loadFailed', { what })} error={error} />
   );
 }
 

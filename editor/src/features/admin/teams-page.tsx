@@ -10,6 +10,7 @@ import { useMe } from '../../shared/api/queries.ts';
 import { testProps } from '../../shared/test-props.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { type TeamSummary, useAdminTeams, useAdminUsers, useCreateTeam } from './api.ts';
+import { ErrorAlert } from './error-alert.tsx';
 import { byId, nameOf } from './format.ts';
 import { TeamSettingsFields } from './team-fields.tsx';
 
@@ -77,12 +78,9 @@ function TeamsList() {
         )}
       </div>
       {teams.isError && (
-        <Alert
-          type="error"
-          showIcon
+        <ErrorAlert
           title={t('admin.loadFailed', { what: t('admin.tabs.teams') })}
-          description={errorMessage(teams.error)}
-          className="admin-alert"
+          error={teams.error}
         />
       )}
       <Table<TeamSummary>

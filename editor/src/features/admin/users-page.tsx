@@ -1,15 +1,15 @@
 /** /admin/users: everyone in the workspace; invite, change role and language, deactivate. */
 import { EditOutlined, StopOutlined, UserAddOutlined } from '@ant-design/icons';
-import { Alert, Button, Grid, Space, Table, Tag, Typography } from 'antd';
+import { Button, Grid, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../shared/api/client.ts';
 import { useMe } from '../../shared/api/queries.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { type UserSummary, useAdminTeams, useAdminUsers } from './api.ts';
 import { DeactivateModal } from './deactivate-modal.tsx';
 import { EditUserModal } from './edit-user-modal.tsx';
+import { ErrorAlert } from './error-alert.tsx';
 import { IntakeSetting } from './intake-setting.tsx';
 import { InviteModal } from './invite-modal.tsx';
 import { PendingInvites } from './pending-invites.tsx';
@@ -28,7 +28,6 @@ function UsersTable() {
   const me = useMe();
   const users = useAdminUsers();
   const teams = useAdminTeams();
-  const screens = Grid.useBreakpoint();
   const [inviting, setInviting] = useState(false);
   const [editing, setEditing] = useState<UserSummary | null>(null);
   const [deactivating, setDeactivating] = useState<UserSummary | null>(null);
@@ -37,7 +36,81 @@ function UsersTable() {
     [teams.data],
   );
 
-  const columns: ColumnsType<UserSummary> = [
+  const columns = useUserColumns({
+    meId: me.data?.id,
+    teamNames,
+    onEdit: setEditing,
+    onDeactivate: setDeactivating,
+  });
+
+  return (
+    <>
+      <div className="admin-toolbar">
+        <Typography.Text type="secondary">
+          {users.data ? t('admin.users.count', { count: users.data.length }) : null}
+        </Typography.Text>
+        <Button
+          type="primary"
+          icon={<UserAddOutlined />}
+          onClick={() => setInviting(true)}
+          data-testid="invite-open"
+        >
+          {t('admin.invite.open')}
+        </Button>
+      </div>
+      {users.isError && (
+        <ErrorAlert
+          title={t('admin.loadFailed', { what: t('admin.tabs.users') })}
+          error={users.error}
+          onRetry={() => void users.refetch()}
+        />
+      )}
+      <PendingInvites />
+      <Table<UserSummary>
+        rowKey="id"
+        size="middle"
+        loading={users.isPending}
+        dataSource={users.data ?? []}
+        columns={columns}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        data-testid="users-table"
+        onRow={(u) =>
+          ({ 'data-testid': `user-row-${u.email}` }) as React.HTMLAttributes<HTMLElement>
+        }
+      />
+      <InviteModal open={inviting} onClose={() => setInviting(false)} />
+      <EditUserModal
+        user={editing}
+        self={editing?.id === me.data?.id}
+        onClose={() => setEditing(null)}
+      />
+      <DeactivateModal
+        user={deactivating}
+        users={users.data ?? []}
+        onClose={() => setDeactivating(null)}
+      />
+    </>
+  );
+}
+
+type ColumnOpts = {
+  meId: string | undefined;
+  teamNames: Map<string, string>;
+  onEdit: (u: UserSummary) => void;
+  onDeactivate: (u: UserSummary) => void;
+};
+
+/** The users table's columns: fewer on a narrow screen, edit and deactivate on each row. */
+function useUserColumns({
+  meId,
+  teamNames,
+  onEdit,
+  onDeactivate,
+}: ColumnOpts): ColumnsType<UserSummary> {
+  const { t } = useTranslation();
+  const screens = Grid.useBreakpoint();
+  return [
     {
       key: 'name',
       title: t('admin.users.name'),
@@ -46,7 +119,7 @@ function UsersTable() {
           <Typography.Text strong data-testid={`user-name-${u.email}`}>
             {u.name}
           </Typography.Text>
-          {u.id === me.data?.id && <Tag className="admin-you">{t('admin.users.you')}</Tag>}
+          {u.id === meId && <Tag className="admin-you">{t('admin.users.you')}</Tag>}
           {!screens.md && (
             <div>
               <Typography.Text type="secondary" className="admin-small">
@@ -105,19 +178,19 @@ function UsersTable() {
           <Button
             size="small"
             icon={<EditOutlined />}
-            onClick={() => setEditing(u)}
+            onClick={() => onEdit(u)}
             disabled={!u.active}
             aria-label={t('admin.users.edit')}
             data-testid={`user-edit-${u.email}`}
           >
             {screens.sm ? t('admin.users.edit') : null}
           </Button>
-          {u.active && u.id !== me.data?.id && (
+          {u.active && u.id !== meId && (
             <Button
               size="small"
               danger
               icon={<StopOutlined />}
-              onClick={() => setDeactivating(u)}
+              onClick={() => onDeactivate(u)}
               aria-label={t('admin.users.deactivate')}
               data-testid={`user-deactivate-${u.email}`}
             >
@@ -127,58 +200,5 @@ function UsersTable() {
         </Space>
       ),
     },
-  ];
-
-  return (
-    <>
-      <div className="admin-toolbar">
-        <Typography.Text type="secondary">
-          {users.data ? t('admin.users.count', { count: users.data.length }) : null}
-        </Typography.Text>
-        <Button
-          type="primary"
-          icon={<UserAddOutlined />}
-          onClick={() => setInviting(true)}
-          data-testid="invite-open"
-        >
-          {t('admin.invite.open')}
-        </Button>
-      </div>
-      {users.isError && (
-        <Alert
-          type="error"
-          showIcon
-          title={t('admin.loadFailed', { what: t('admin.tabs.users') })}
-          description={errorMessage(users.error)}
-          action={<Button onClick={() => void users.refetch()}>{t('app.retry')}</Button>}
-          className="admin-alert"
-        />
-      )}
-      <PendingInvites />
-      <Table<UserSummary>
-        rowKey="id"
-        size="middle"
-        loading={users.isPending}
-        dataSource={users.data ?? []}
-        columns={columns}
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        data-testid="users-table"
-        onRow={(u) =>
-          ({ 'data-testid': `user-row-${u.email}` }) as React.HTMLAttributes<HTMLElement>
-        }
-      />
-      <InviteModal open={inviting} onClose={() => setInviting(false)} />
-      <EditUserModal
-        user={editing}
-        self={editing?.id === me.data?.id}
-        onClose={() => setEditing(null)}
-      />
-      <DeactivateModal
-        user={deactivating}
-        users={users.data ?? []}
-        onClose={() => setDeactivating(null)}
-      />
-    </>
-  );
+  ] satisfies ColumnsType<UserSummary>;
 }

@@ -7,16 +7,9 @@ import { useMemo } from 'react';
 import { useSopOptions } from './api.ts';
 import { DashboardLayout } from './dashboard-layout.tsx';
 import { OverviewKpis, SopOverview } from './overview-panel.tsx';
-import {
-  BreachesPanel,
-  ComparePanel,
-  FunnelPanel,
-  Kpis,
-  OutcomesPanel,
-  TimesPanel,
-  TrendsPanel,
-  WorkloadPanel,
-} from './panels.tsx';
+import { Kpis } from './panel-frame.tsx';
+import { BreachesPanel, FunnelPanel, TimesPanel } from './panels.tsx';
+import { ComparePanel, OutcomesPanel, TrendsPanel, WorkloadPanel } from './people-panels.tsx';
 import { SourcesPanel } from './sources-panel.tsx';
 
 export function DashboardPage() {

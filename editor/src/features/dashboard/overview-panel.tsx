@@ -12,7 +12,7 @@ import { Link } from 'react-router';
 import { loc } from '../../shared/loc.ts';
 import { type Filters, reportQuery, type SopFigures, useSopFigures } from './api.ts';
 import { count, duration, pct } from './format.ts';
-import { Kpis, Panel } from './panels.tsx';
+import { Kpis, Panel } from './panel-frame.tsx';
 
 export type SopOption = { sopId: string; name: { 'zh-CN': string; en: string } };
 

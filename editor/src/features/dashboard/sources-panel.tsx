@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useSourceFunnel } from '../../shared/api/intake.ts';
 import { SourceFunnelTable } from '../../shared/ui/source-funnel.tsx';
 import type { Filters } from './api.ts';
-import { Panel } from './panels.tsx';
+import { Panel } from './panel-frame.tsx';
 
 export function SourcesPanel({ filters }: { filters: Filters }) {
   const { t } = useTranslation();

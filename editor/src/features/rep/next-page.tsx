@@ -16,7 +16,6 @@ import {
   ReadOutlined,
   ReloadOutlined,
   SearchOutlined,
-  SwapOutlined,
   TeamOutlined,
   UserAddOutlined,
 } from '@ant-design/icons';
@@ -25,32 +24,27 @@ import {
   App,
   Button,
   Card,
-  Checkbox,
   Empty,
   FloatButton,
   Input,
   Segmented,
-  Select,
   Skeleton,
   Space,
   Tag,
   Typography,
 } from 'antd';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { errorMessage } from '../../shared/api/client.ts';
 import { useMe } from '../../shared/api/queries.ts';
 import {
   type NextAction,
-  type NextFilters,
   newIdempotencyKey,
   type OpenAction,
-  type RecordView,
   repKeys,
   sendCommand,
   stageMetaOf,
-  stateNodeOf,
   useNextActions,
   usePublishedSops,
   useSopVersion,
@@ -59,35 +53,13 @@ import {
 } from './api.ts';
 import { CaptureDrawer } from './capture-drawer.tsx';
 import { CardWho } from './card-who.tsx';
-import { loc, recordTitle, slaClockOf, stageTitleFromMachine, timeLeft } from './format.ts';
+import { loc, recordTitle, slaClockOf, timeLeft } from './format.ts';
+import { NextFilterBar, type Scope, useFilters, useStageOptions } from './next-filters.tsx';
 import { PendingCaptures } from './pending-captures.tsx';
 import { PullToRefresh } from './pull-to-refresh.tsx';
-import { ReassignModal, type ReassignTarget } from './reassign-modal.tsx';
+import { type ListProps, TeamList } from './team-list.tsx';
 import { useNow } from './use-now.ts';
 import './rep.css';
-
-type Scope = 'mine' | 'team';
-
-function useFilters() {
-  const [params, setParams] = useSearchParams();
-  const filters: NextFilters & { ownerId?: string } = {
-    ...(params.get('sop') ? { sopId: params.get('sop') ?? '' } : {}),
-    ...(params.get('stage') ? { stage: params.get('stage') ?? '' } : {}),
-    ...(params.get('overdue') === '1' ? { overdue: true } : {}),
-    ...(params.get('q') ? { q: params.get('q') ?? '' } : {}),
-    ...(params.get('owner') ? { ownerId: params.get('owner') ?? '' } : {}),
-  };
-  const scope: Scope = params.get('scope') === 'team' ? 'team' : 'mine';
-  const set = (patch: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setParams(next, { replace: true });
-  };
-  return { filters, scope, set };
-}
 
 /** The first sentence or so of the stage's instructions: "what to do now" on a card. */
 function summary(text: string, max = 60): string {
@@ -124,23 +96,7 @@ export function NextPage() {
     return () => clearTimeout(id);
   });
 
-  const stageOptions = useMemo(() => {
-    const doc = sopDoc.data;
-    if (!doc) return [];
-    const out: Array<{ value: string; label: string }> = [];
-    const walk = (states: Record<string, unknown>, prefix: string) => {
-      for (const [key, node] of Object.entries(states)) {
-        const n = stateNodeOf(node);
-        if (!n) continue;
-        const id = prefix + key;
-        if (n.type !== 'final')
-          out.push({ value: id, label: stageTitleFromMachine(doc.machine.states, id) });
-        if (n.states) walk(n.states, `${id}.`);
-      }
-    };
-    walk(doc.machine.states, '');
-    return out;
-  }, [sopDoc.data]);
+  const stageOptions = useStageOptions(sopDoc.data);
 
   const refresh = () =>
     teamScope ? team.refetch() : qc.invalidateQueries({ queryKey: repKeys.nextAll });
@@ -198,47 +154,14 @@ export function NextPage() {
         className="rep-search"
       />
       {showFilters && (
-        <div className="rep-filters" data-testid="filters">
-          <Select
-            allowClear
-            placeholder={t('rep.next.allSops')}
-            value={filters.sopId}
-            onChange={(v: string | undefined) => set({ sop: v, stage: undefined })}
-            options={(sops.data ?? []).map((s) => ({ value: s.sopId, label: loc(s.name) }))}
-            data-testid="filter-sop"
-            popupMatchSelectWidth={false}
-          />
-          <Select
-            allowClear
-            placeholder={filters.sopId ? t('rep.next.allStages') : t('rep.next.pickSopFirst')}
-            disabled={!filters.sopId}
-            value={filters.stage}
-            onChange={(v: string | undefined) => set({ stage: v })}
-            options={stageOptions}
-            data-testid="filter-stage"
-            popupMatchSelectWidth={false}
-          />
-          {teamScope && (
-            <Select
-              allowClear
-              placeholder={t('rep.next.allOwners')}
-              value={filters.ownerId}
-              onChange={(v: string | undefined) => set({ owner: v })}
-              options={(users.data ?? [])
-                .filter((u) => u.role === 'rep' || u.role === 'manager')
-                .map((u) => ({ value: u.id, label: u.name }))}
-              data-testid="filter-owner"
-              popupMatchSelectWidth={false}
-            />
-          )}
-          <Checkbox
-            checked={!!filters.overdue}
-            onChange={(e) => set({ overdue: e.target.checked ? '1' : undefined })}
-            data-testid="filter-overdue"
-          >
-            {t('rep.next.overdueOnly')}
-          </Checkbox>
-        </div>
+        <NextFilterBar
+          filters={filters}
+          set={set}
+          teamScope={teamScope}
+          sops={sops.data ?? []}
+          stageOptions={stageOptions}
+          users={users.data ?? []}
+        />
       )}
       <PendingCaptures />
       <PullToRefresh
@@ -282,13 +205,6 @@ export function NextPage() {
     </div>
   );
 }
-
-type ListProps = {
-  now: number;
-  calendar: Parameters<typeof timeLeft>[3];
-  loading: boolean;
-  error: unknown;
-};
 
 function MineList({
   items,
@@ -517,191 +433,6 @@ function NextCard({
           ))}
         </div>
       )}
-    </Card>
-  );
-}
-
-function TeamList({
-  records,
-  loading,
-  error,
-  now,
-  calendar,
-  ownerFilter,
-}: ListProps & { records: RecordView[] | undefined; ownerFilter: string | undefined }) {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
-  const users = useUsers();
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [handover, setHandover] = useState(false);
-  const sorted = useMemo(
-    () =>
-      [...(records ?? [])].sort((a, b) => {
-        if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
-        return (a.dueAt ?? Number.POSITIVE_INFINITY) - (b.dueAt ?? Number.POSITIVE_INFINITY);
-      }),
-    [records],
-  );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new owner filter starts a new selection
-  useEffect(() => {
-    setSelected(new Set());
-  }, [ownerFilter]);
-  if (loading) return <Skeleton active paragraph={{ rows: 6 }} />;
-  if (error) return <Empty description={errorMessage(error)} />;
-  if (!sorted.length) return <Empty description={t('rep.next.teamEmpty')} className="rep-empty" />;
-  const picked = sorted.filter((r) => selected.has(r.id));
-  const targets: ReassignTarget[] = picked.map((r) => ({
-    id: r.id,
-    version: r.version,
-    ownerId: r.ownerId,
-    teamId: r.teamId,
-  }));
-  const name = (id: string | null) => users.data?.find((u) => u.id === id)?.name ?? t('rep.nobody');
-  return (
-    <>
-      <div className="rep-bulk" data-testid="team-bulk">
-        <Checkbox
-          checked={picked.length === sorted.length}
-          indeterminate={picked.length > 0 && picked.length < sorted.length}
-          onChange={(e) =>
-            setSelected(e.target.checked ? new Set(sorted.map((r) => r.id)) : new Set())
-          }
-          data-testid="select-all"
-        >
-          {t('rep.next.selectAll', { count: sorted.length })}
-        </Checkbox>
-        <Button
-          size="small"
-          type="primary"
-          icon={<SwapOutlined />}
-          disabled={!picked.length}
-          onClick={() => setHandover(true)}
-          data-testid="handover-open"
-        >
-          {t('rep.next.handover', { count: picked.length })}
-        </Button>
-      </div>
-      <div className="rep-list" data-testid="team-list">
-        {sorted.map((r) => (
-          <TeamCard
-            key={r.id}
-            record={r}
-            ownerName={name(r.ownerId)}
-            now={now}
-            calendar={calendar}
-            checked={selected.has(r.id)}
-            onCheck={(c) =>
-              setSelected((s) => {
-                const n = new Set(s);
-                if (c) n.add(r.id);
-                else n.delete(r.id);
-                return n;
-              })
-            }
-          />
-        ))}
-      </div>
-      <ReassignModal
-        open={handover}
-        records={targets}
-        users={users.data ?? []}
-        title={t('rep.reassign.titleMany', { count: targets.length })}
-        reassign={async (r, toUserId, reason) => {
-          try {
-            await sendCommand(
-              'POST',
-              `/api/records/${encodeURIComponent(r.id)}/reassign`,
-              { toUserId, version: r.version, ...(reason ? { reason } : {}) },
-              newIdempotencyKey(),
-            );
-            return true;
-          } catch (e) {
-            void message.error(errorMessage(e));
-            return false;
-          }
-        }}
-        onCancel={() => setHandover(false)}
-        onDone={(n) => {
-          setHandover(false);
-          setSelected(new Set());
-          void message.success(t('rep.reassign.done', { count: n }));
-          void qc.invalidateQueries({ queryKey: repKeys.teamAll });
-          void qc.invalidateQueries({ queryKey: repKeys.nextAll });
-        }}
-      />
-    </>
-  );
-}
-
-function TeamCard({
-  record,
-  ownerName,
-  now,
-  calendar,
-  checked,
-  onCheck,
-}: {
-  record: RecordView;
-  ownerName: string;
-  now: number;
-  calendar: ListProps['calendar'];
-  checked: boolean;
-  onCheck: (c: boolean) => void;
-}) {
-  const { t } = useTranslation();
-  const navigate = useNavigate();
-  const doc = useSopVersion(record.sopId, record.sopVersion).data;
-  const title = recordTitle(record.fields, doc?.fields ?? []);
-  const metaOf = (id: string) => {
-    let level: Record<string, unknown> | undefined = doc?.machine.states;
-    let node: ReturnType<typeof stateNodeOf> = null;
-    for (const k of id.split('.')) {
-      node = stateNodeOf(level?.[k]);
-      level = node?.states;
-    }
-    return node?.meta?.stage;
-  };
-  const left = timeLeft(record.dueAt, now, slaClockOf(record, metaOf), calendar);
-  return (
-    <Card
-      size="small"
-      hoverable
-      className={`rep-next-card ${record.overdue ? 'overdue' : ''}`}
-      data-testid="team-card"
-      data-record-id={record.id}
-      onClick={() => navigate(`/records/${record.id}`)}
-    >
-      <div className="rep-card-top">
-        {/* biome-ignore lint/a11y/noStaticElementInteractions: stops the card's click */}
-        {/* biome-ignore lint/a11y/useKeyWithClickEvents: the checkbox is keyboard-accessible */}
-        <span onClick={(e) => e.stopPropagation()} className="rep-card-check">
-          <Checkbox
-            checked={checked}
-            onChange={(e) => onCheck(e.target.checked)}
-            data-testid="team-card-check"
-          />
-        </span>
-        <CardWho title={title} />
-        {left.state !== 'none' && (
-          <Tag
-            color={left.state === 'overdue' ? 'red' : left.state === 'soon' ? 'orange' : 'blue'}
-            className="rep-time-tag"
-          >
-            {left.text}
-          </Tag>
-        )}
-      </div>
-      <div className="rep-card-stage">
-        {record.currentStages.map((s) => (
-          <Tag key={s} color="geekblue">
-            {doc ? stageTitleFromMachine(doc.machine.states, s) : s}
-          </Tag>
-        ))}
-        <Typography.Text type="secondary" className="rep-card-sop" data-testid="team-card-owner">
-          {t('rep.ownerIs', { name: ownerName })}
-        </Typography.Text>
-      </div>
     </Card>
   );
 }

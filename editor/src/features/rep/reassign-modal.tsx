@@ -3,11 +3,12 @@
  * why. Used for one record from its page, and for a handover of several records from the
  * team list (one reassign per record: there is no bulk handover endpoint yet).
  */
-import { Alert, Form, Input, Modal, Progress, Select } from 'antd';
+import { Alert, App, Form, Input, Modal, Progress, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../shared/api/client.ts';
 import { testProps } from '../../shared/test-props.ts';
-import type { DirectoryUser } from './api.ts';
+import { type DirectoryUser, newIdempotencyKey, sendCommand } from './api.ts';
 
 export type ReassignTarget = {
   id: string;
@@ -122,4 +123,23 @@ export function ReassignModal({ open, records, users, title, reassign, onDone, o
       </Form>
     </Modal>
   );
+}
+
+/** Reassigns one record (the modal's `reassign`): true when it went through, else says why. */
+export function useReassignOne() {
+  const { message } = App.useApp();
+  return async (r: ReassignTarget, toUserId: string, reason: string) => {
+    try {
+      await sendCommand(
+        'POST',
+        `/api/records/${encodeURIComponent(r.id)}/reassign`,
+        { toUserId, version: r.version, ...(reason ? { reason } : {}) },
+        newIdempotencyKey(),
+      );
+      return true;
+    } catch (e) {
+      void message.error(errorMessage(e));
+      return false;
+    }
+  };
 }

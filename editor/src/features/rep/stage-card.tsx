@@ -65,7 +65,6 @@ export function StageCard({
   onTick,
 }: Props) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const ticked = new Set(record.checklist[stageId] ?? []);
   const fieldKeys = (meta?.fields ?? []).filter((k) => defs.has(k));
   const script = loc(meta?.script);
@@ -112,28 +111,7 @@ export function StageCard({
           </Typography.Paragraph>
         </section>
       )}
-      {script && (
-        <section className="rep-section rep-script" data-testid="stage-script">
-          <div className="rep-script-head">
-            <Typography.Text type="secondary" className="rep-label">
-              {t('rep.record.script')}
-            </Typography.Text>
-            <Button
-              size="small"
-              icon={<CopyOutlined />}
-              data-testid="copy-script"
-              onClick={async () => {
-                const ok = await copyText(script);
-                if (ok) void message.success(t('rep.record.copied'));
-                else void message.error(t('rep.record.copyFailed'));
-              }}
-            >
-              {t('rep.record.copy')}
-            </Button>
-          </div>
-          <div className="rep-script-text">{script}</div>
-        </section>
-      )}
+      {script && <ScriptSection script={script} />}
       {meta?.checklist && meta.checklist.length > 0 && (
         <section className="rep-section" data-testid="stage-checklist">
           <Typography.Text type="secondary" className="rep-label">
@@ -207,5 +185,33 @@ export function StageCard({
         </section>
       )}
     </Card>
+  );
+}
+
+/** The stage's script (话术), with a button to copy it. */
+function ScriptSection({ script }: { script: string }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  return (
+    <section className="rep-section rep-script" data-testid="stage-script">
+      <div className="rep-script-head">
+        <Typography.Text type="secondary" className="rep-label">
+          {t('rep.record.script')}
+        </Typography.Text>
+        <Button
+          size="small"
+          icon={<CopyOutlined />}
+          data-testid="copy-script"
+          onClick={async () => {
+            const ok = await copyText(script);
+            if (ok) void message.success(t('rep.record.copied'));
+            else void message.error(t('rep.record.copyFailed'));
+          }}
+        >
+          {t('rep.record.copy')}
+        </Button>
+      </div>
+      <div className="rep-script-text">{script}</div>
+    </section>
   );
 }

@@ -40,7 +40,8 @@ import {
   useDirectory,
   useStartPractice,
 } from './api.ts';
-import { PracticeRun, stageIndex, titleIn } from './practice-run.tsx';
+import { stageIndex, titleIn } from './practice-index.ts';
+import { PracticeRun } from './practice-run.tsx';
 import { QuizPanel } from './quiz-panel.tsx';
 import './training.css';
 
