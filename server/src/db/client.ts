@@ -15,7 +15,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { type Check, groupCommitter } from './group-commit.ts';
 import * as schema from './schema.ts';
-import type { Row, Stmt } from './stmt.ts';
+import { type Row, type Stmt, wireForm } from './stmt.ts';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type { Row, Stmt } from './stmt.ts';
@@ -101,7 +101,10 @@ async function createPgliteDb(dataDir: string): Promise<Db> {
     async batch(stmts, check) {
       return client.transaction(async (tx) => {
         const out: Row[][] = [];
-        for (const s of stmts) out.push((await tx.query<Row>(s.text, s.params)).rows);
+        for (const s of stmts) {
+          const w = wireForm(s);
+          out.push((await tx.query<Row>(w.text, w.params)).rows);
+        }
         check?.(out);
         return out;
       });
@@ -156,7 +159,10 @@ async function createPostgresDb(
     const c = await sql.reserve();
     try {
       const begin = c.unsafe('begin').execute();
-      const sent = stmts.map((s) => c.unsafe(s.text, s.params as never[], PREPARED).execute());
+      const sent = stmts.map((s) => {
+        const w = wireForm(s);
+        return c.unsafe(w.text, w.params as never[], PREPARED).execute();
+      });
       // after a failed statement the rest fail too (the transaction is aborted); the
       // first failure is the one reported, the others must not go unhandled
       for (const q of [begin, ...sent]) q.catch(() => {});

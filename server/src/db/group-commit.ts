@@ -28,7 +28,7 @@
  */
 import type postgres from 'postgres';
 import { type Merged, mergeStmts, ownedKeys, rowsFor } from './merge.ts';
-import type { Row, Stmt } from './stmt.ts';
+import { type Row, type Stmt, wireForm } from './stmt.ts';
 
 export type Check = (results: Row[][]) => void;
 
@@ -168,8 +168,10 @@ export function groupCommitter(
   };
 }
 
-const send = (c: postgres.ReservedSql, P: { prepare: boolean }, m: Merged<Unit>) =>
-  c.unsafe(m.stmt.text, m.stmt.params as never[], P).execute();
+const send = (c: postgres.ReservedSql, P: { prepare: boolean }, m: Merged<Unit>) => {
+  const w = wireForm(m.stmt);
+  return c.unsafe(w.text, w.params as never[], P).execute();
+};
 
 /** One transaction for the group; fills `passed`, `failed` and each unit's `results`. */
 async function attempt(

@@ -42,7 +42,8 @@ export function mergeStmts<T>(
     m.from.push({ tag, at });
   }
   return out.map((m) => {
-    if (!('params' in m)) return m;
+    // alone in its slot: the statement as given (with its plain form, if it has one)
+    if (!('params' in m) || m.from.length === 1) return { stmt: m.stmt, from: m.from };
     const { text, rows } = m.stmt;
     const merged: Stmt = {
       text,

@@ -1,5 +1,6 @@
+import type { Command, RecordState } from '@closeloop/engine';
 import type { Ctx } from '../core/context.ts';
-import type { CommandEnv, Idempotency } from './command.ts';
+import { type CommandEnv, type CommandResult, type Idempotency, runCommand } from './command.ts';
 
 /** The command environment for a signed-in caller. */
 export function envOf(ctx: Ctx): CommandEnv {
@@ -26,4 +27,32 @@ export function idempotencyOf(
   if (!key) return undefined;
   const hash = new Bun.CryptoHasher('sha256').update(JSON.stringify(request)).digest('hex');
   return { userId: ctx.user.id, key, hash };
+}
+
+/**
+ * A signed-in caller's command on an existing record at `version`: `authorize` answers who may
+ * touch it, and the Idempotency-Key's request is the operation, record, command and version.
+ */
+export function runCallerCommand(
+  ctx: Ctx,
+  op: string,
+  input: { recordId: string; version: number; idempotencyKey?: string },
+  cmd: Command,
+  authorize: (user: Ctx['user'], record: RecordState) => void,
+  opts: { rosterUsers?: string[] } = {},
+): Promise<CommandResult> {
+  return runCommand({
+    env: envOf(ctx),
+    recordId: input.recordId,
+    cmd,
+    expectedVersion: input.version,
+    ...opts,
+    authorize: (r) => authorize(ctx.user, r),
+    idempotency: idempotencyOf(ctx, input.idempotencyKey, {
+      op,
+      recordId: input.recordId,
+      cmd,
+      version: input.version,
+    }),
+  });
 }

@@ -128,14 +128,17 @@ function recordColumns(s: RecordState) {
 // Row-shaped statements (see Stmt.rows): every parameter is an array, one entry per row, so
 // group commit can merge concurrent commands' statements of the same text into one.
 
-const RECORD_COLUMNS = 'x(w, id, sid, sv, st, s, o, t, stage, stages, due, v, ec, q, ca, ua, ev)';
+const RECORD_COLUMNS =
+  'x(w, id, sid, sv, st, s, f, o, t, stage, stages, due, v, ec, q, ca, ua, ev)';
 const RECORD_ARRAYS = `$1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[],
-  $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[], $12::int[], $13::int[],
-  $14::text[], $15::float8[], $16::float8[], $17::int[]`;
-const stagesOf = 'array(select jsonb_array_elements_text(x.stages::jsonb))';
+  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::int[],
+  $14::int[], $15::text[], $16::float8[], $17::float8[], $18::int[]`;
+// a row's stages travel as one text (stage ids hold no control characters)
+const SEP = String.fromCharCode(31);
+const TS = (n: number) => `to_timestamp($${n}::float8 / 1000)`;
 
-/** One record row's parameters, in RECORD_COLUMNS order (each wrapped as a one-row array). */
-function recordParams(
+/** One record's values, in RECORD_COLUMNS order (stages as an array). */
+function recordValues(
   workspaceId: string,
   s: RecordState,
   eventCount: number,
@@ -149,10 +152,11 @@ function recordParams(
     s.sopVersion,
     s.status,
     JSON.stringify(s),
+    JSON.stringify(s.fields),
     s.ownerId,
     s.teamId,
     c.stage,
-    JSON.stringify(c.stages),
+    c.stages,
     s.dueAt,
     s.version,
     eventCount,
@@ -160,28 +164,47 @@ function recordParams(
     s.createdAt,
     s.updatedAt,
     expectedVersion,
-  ].map((v) => [v]);
+  ];
 }
 
-/** Inserts the record; a guard keyed by its id (a unique violation if it exists). */
+/** The row-shaped parameters of one record: each value a one-row array, stages as text. */
+const recordRows = (values: unknown[]) =>
+  values.map((v, i) => [i === 10 ? (v as string[]).join(SEP) : v]);
+
+/**
+ * Inserts the record; a guard keyed by its id (a unique violation if it exists). Sent alone,
+ * the plain statement; merged with others, the row-shaped one.
+ */
 export function insertRecordStmt(workspaceId: string, s: RecordState, eventCount: number): Stmt {
+  const v = recordValues(workspaceId, s, eventCount, null);
   return {
     text: `insert into records (workspace_id, id, sop_id, sop_version, status, state, fields,
              owner_id, team_id, stage, stages, due_at, version, event_count, search,
              created_at, updated_at)
-           select x.w, x.id, x.sid, x.sv, x.st, x.s::jsonb, x.s::jsonb -> 'fields', x.o, x.t,
-             x.stage, ${stagesOf}, to_timestamp(x.due / 1000), x.v, x.ec, x.q,
+           select x.w, x.id, x.sid, x.sv, x.st, x.s::jsonb, x.f::jsonb, x.o, x.t, x.stage,
+             string_to_array(x.stages, chr(31)), to_timestamp(x.due / 1000), x.v, x.ec, x.q,
              to_timestamp(x.ca / 1000), to_timestamp(x.ua / 1000)
              from unnest(${RECORD_ARRAYS}) as ${RECORD_COLUMNS}
            returning id as k`,
-    params: recordParams(workspaceId, s, eventCount, null),
-    rows: { keys: [s.id] },
+    params: recordRows(v),
+    rows: {
+      keys: [s.id],
+      single: {
+        text: `insert into records (workspace_id, id, sop_id, sop_version, status, state, fields,
+                 owner_id, team_id, stage, stages, due_at, version, event_count, search,
+                 created_at, updated_at)
+               values ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb, $8, $9, $10,
+                 $11::text[], ${TS(12)}, $13, $14, $15, ${TS(16)}, ${TS(17)})
+               returning id as k`,
+        params: v.slice(0, 17),
+      },
+    },
   };
 }
 
 /**
  * Updates the record only if it is still at `expectedVersion`; a guard keyed by its id (one
- * row back on success).
+ * row back on success). Sent alone, the plain statement; merged, the row-shaped one.
  */
 export function updateRecordStmt(
   workspaceId: string,
@@ -189,17 +212,30 @@ export function updateRecordStmt(
   expectedVersion: number,
   addedEvents: number,
 ): Stmt {
+  const v = recordValues(workspaceId, s, addedEvents, expectedVersion);
+  const [w, id, , sv, st, json, fields, o, t, stage, stages, due, version, ec, q, , ua, ev] = v;
   return {
     text: `update records r set sop_version = x.sv, status = x.st, state = x.s::jsonb,
-             fields = x.s::jsonb -> 'fields', owner_id = x.o, team_id = x.t, stage = x.stage,
-             stages = ${stagesOf}, due_at = to_timestamp(x.due / 1000), version = x.v,
-             event_count = r.event_count + x.ec, search = x.q,
+             fields = x.f::jsonb, owner_id = x.o, team_id = x.t, stage = x.stage,
+             stages = string_to_array(x.stages, chr(31)), due_at = to_timestamp(x.due / 1000),
+             version = x.v, event_count = r.event_count + x.ec, search = x.q,
              updated_at = to_timestamp(x.ua / 1000)
              from unnest(${RECORD_ARRAYS}) as ${RECORD_COLUMNS}
            where r.workspace_id = x.w and r.id = x.id and r.version = x.ev
            returning r.id as k`,
-    params: recordParams(workspaceId, s, addedEvents, expectedVersion),
-    rows: { keys: [s.id] },
+    params: recordRows(v),
+    rows: {
+      keys: [s.id],
+      single: {
+        text: `update records set sop_version = $3, status = $4, state = $5::text::jsonb,
+                 fields = $6::text::jsonb, owner_id = $7, team_id = $8, stage = $9,
+                 stages = $10::text[], due_at = ${TS(11)}, version = $12,
+                 event_count = event_count + $13, search = $14, updated_at = ${TS(15)}
+               where workspace_id = $1 and id = $2 and version = $16
+               returning id as k`,
+        params: [w, id, sv, st, json, fields, o, t, stage, stages, due, version, ec, q, ua, ev],
+      },
+    },
   };
 }
 

@@ -1,5 +1,5 @@
-import { type CommandResult, runCommand } from '../commands/command.ts';
-import { envOf, idempotencyOf } from '../commands/env.ts';
+import type { CommandResult } from '../commands/command.ts';
+import { runCallerCommand } from '../commands/env.ts';
 import { assertCanSeeRecord, assertWorksRecords } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
 
@@ -14,17 +14,5 @@ export type CloseRecordInput = {
 export const closeRecord: Verb<CloseRecordInput, CommandResult> = async ({ ctx, input }) => {
   assertWorksRecords(ctx.user);
   const cmd = { type: 'close' as const, reason: input.reason };
-  return runCommand({
-    env: envOf(ctx),
-    recordId: input.recordId,
-    cmd,
-    expectedVersion: input.version,
-    authorize: (r) => assertCanSeeRecord(ctx.user, r),
-    idempotency: idempotencyOf(ctx, input.idempotencyKey, {
-      op: 'closeRecord',
-      recordId: input.recordId,
-      cmd,
-      version: input.version,
-    }),
-  });
+  return runCallerCommand(ctx, 'closeRecord', input, cmd, assertCanSeeRecord);
 };

@@ -1,5 +1,5 @@
-import { type CommandResult, runCommand } from '../commands/command.ts';
-import { envOf, idempotencyOf } from '../commands/env.ts';
+import type { CommandResult } from '../commands/command.ts';
+import { runCallerCommand } from '../commands/env.ts';
 import { assertCanManageRecord } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
 import { NotFound } from '../core/errors.ts';
@@ -32,18 +32,7 @@ export const reassignRecord: Verb<ReassignRecordInput, CommandResult> = async ({
     toUserId: input.toUserId,
     ...(input.reason ? { reason: input.reason } : {}),
   };
-  return runCommand({
-    env: envOf(ctx),
-    recordId: input.recordId,
-    cmd,
-    expectedVersion: input.version,
+  return runCallerCommand(ctx, 'reassignRecord', input, cmd, assertCanManageRecord, {
     rosterUsers: [input.toUserId],
-    authorize: (r) => assertCanManageRecord(ctx.user, r),
-    idempotency: idempotencyOf(ctx, input.idempotencyKey, {
-      op: 'reassignRecord',
-      recordId: input.recordId,
-      cmd,
-      version: input.version,
-    }),
   });
 };

@@ -1,5 +1,5 @@
-import { type CommandResult, runCommand } from '../commands/command.ts';
-import { envOf, idempotencyOf } from '../commands/env.ts';
+import type { CommandResult } from '../commands/command.ts';
+import { runCallerCommand } from '../commands/env.ts';
 import { assertCanManageRecord } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
 
@@ -13,17 +13,5 @@ export type ReopenRecordInput = {
 /** Reopens a record closed as lost (managers and admins); its stage's SLA starts again. */
 export const reopenRecord: Verb<ReopenRecordInput, CommandResult> = async ({ ctx, input }) => {
   const cmd = { type: 'reopen' as const, ...(input.reason ? { reason: input.reason } : {}) };
-  return runCommand({
-    env: envOf(ctx),
-    recordId: input.recordId,
-    cmd,
-    expectedVersion: input.version,
-    authorize: (r) => assertCanManageRecord(ctx.user, r),
-    idempotency: idempotencyOf(ctx, input.idempotencyKey, {
-      op: 'reopenRecord',
-      recordId: input.recordId,
-      cmd,
-      version: input.version,
-    }),
-  });
+  return runCallerCommand(ctx, 'reopenRecord', input, cmd, assertCanManageRecord);
 };

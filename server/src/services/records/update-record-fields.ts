@@ -1,6 +1,6 @@
 import type { Fields } from '@closeloop/engine';
-import { type CommandResult, runCommand } from '../commands/command.ts';
-import { envOf, idempotencyOf } from '../commands/env.ts';
+import type { CommandResult } from '../commands/command.ts';
+import { runCallerCommand } from '../commands/env.ts';
 import { assertCanSeeRecord, assertWorksRecords } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
 
@@ -23,17 +23,5 @@ export const updateRecordFields: Verb<UpdateRecordFieldsInput, CommandResult> = 
     ...(input.fields ? { fields: input.fields } : {}),
     ...(input.checklist ? { checklist: input.checklist } : {}),
   };
-  return runCommand({
-    env: envOf(ctx),
-    recordId: input.recordId,
-    cmd,
-    expectedVersion: input.version,
-    authorize: (r) => assertCanSeeRecord(ctx.user, r),
-    idempotency: idempotencyOf(ctx, input.idempotencyKey, {
-      op: 'updateRecordFields',
-      recordId: input.recordId,
-      cmd,
-      version: input.version,
-    }),
-  });
+  return runCallerCommand(ctx, 'updateRecordFields', input, cmd, assertCanSeeRecord);
 };
