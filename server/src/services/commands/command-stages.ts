@@ -257,7 +257,13 @@ async function plan(
                  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
                       as x(w, u, k, h, b)`,
         params: [[ws], [userId], [key], [hash], [JSON.stringify(body)]],
-        rows: {},
+        rows: {
+          single: {
+            text: `insert into idempotency_keys (workspace_id, user_id, key, request_hash, status, body)
+                   values ($1, $2, $3, $4, 200, to_jsonb($5::text))`,
+            params: [ws, userId, key, hash, JSON.stringify(body)],
+          },
+        },
       },
     });
   }
@@ -271,7 +277,14 @@ async function plan(
                  join users u on u.workspace_id = x.w and u.id = x.i and u.active
                   for share of u`,
         params: [[ws], [next.ownerId]],
-        rows: { keys: [next.ownerId], shared: true },
+        rows: {
+          keys: [next.ownerId],
+          shared: true,
+          single: {
+            text: 'select id as k from users where workspace_id = $1 and id = $2 and active for share',
+            params: [ws, next.ownerId],
+          },
+        },
       },
       expectOne: 'owner-inactive',
     });

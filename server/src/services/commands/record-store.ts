@@ -291,7 +291,13 @@ export function effectStmts(
                from unnest($1::text[], $2::text[]) as x(w, i)
               where t.workspace_id = x.w and t.id = x.i and t.status in ('pending', 'claimed')`,
       params: [each(cancel.length, x.workspaceId), cancel],
-      rows: {},
+      rows: {
+        single: {
+          text: `update timers set status = 'cancelled'
+                  where workspace_id = $1 and id = any($2::text[]) and status in ('pending', 'claimed')`,
+          params: [x.workspaceId, cancel],
+        },
+      },
     });
   }
   if (schedule.length) {
@@ -387,7 +393,15 @@ export function notifyStmt(...payloads: LivePayload[]): Stmt {
   return {
     text: 'select pg_notify(x.c, x.p) from unnest($1::text[], $2::text[]) as x(c, p)',
     params: [each(payloads.length, LIVE_CHANNEL), payloads.map(liveText)],
-    rows: {},
+    rows:
+      payloads.length === 1
+        ? {
+            single: {
+              text: 'select pg_notify($1, $2)',
+              params: [LIVE_CHANNEL, liveText(payloads[0] as LivePayload)],
+            },
+          }
+        : {},
   };
 }
 

@@ -30,11 +30,9 @@ type Visit = {
 };
 
 // row-shaped (see Stmt.rows): one JSON object a visit, so concurrent commands' writes merge
-const VISITS_WRITE = `with x as (
-    select x.* from unnest($1::text[]) as j(t),
-      jsonb_to_record(j.t::jsonb)
-        as x(w text, r text, sid text, sv int, rc float8, stage text, entry int, a float8,
-             b float8, wall float8, work float8, br boolean, nx text[], ins boolean)),
+const VISIT_COLUMNS = `x(w text, r text, sid text, sv int, rc float8, stage text, entry int,
+  a float8, b float8, wall float8, work float8, br boolean, nx text[], ins boolean)`;
+const VISITS_WRITE = (rows: string) => `with x as (${rows}),
   ins as (
     insert into stage_visits (workspace_id, record_id, stage, entry, sop_id, sop_version,
                               record_created_at, entered_at, exited_at, wall_ms, work_ms,
@@ -51,6 +49,13 @@ const VISITS_WRITE = `with x as (
      where not x.ins and v.workspace_id = x.w and v.record_id = x.r and v.stage = x.stage
        and v.entry = x.entry)
   select 1`;
+// merged: one JSON text a visit; alone: the command's visits as one JSON array
+const VISITS_ROWS = VISITS_WRITE(
+  `select x.* from unnest($1::text[]) as j(t), jsonb_to_record(j.t::jsonb) as ${VISIT_COLUMNS}`,
+);
+const VISITS_ONE = VISITS_WRITE(
+  `select * from jsonb_to_recordset($1::text::jsonb) as ${VISIT_COLUMNS}`,
+);
 
 /**
  * The statements that keep stage_visits in step with one command's events: none when the
@@ -128,9 +133,14 @@ export function stageVisitStmts(
   };
   return [
     {
-      text: VISITS_WRITE,
+      text: VISITS_ROWS,
       params: [touched.map((v) => JSON.stringify({ ...row, ...v }))],
-      rows: {},
+      rows: {
+        single: {
+          text: VISITS_ONE,
+          params: [JSON.stringify(touched.map((v) => ({ ...row, ...v })))],
+        },
+      },
     },
   ];
 }

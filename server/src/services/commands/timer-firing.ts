@@ -62,7 +62,16 @@ async function commandFor(env: FiringEnv, t: Claimed): Promise<RunCommand> {
                   and t.claimed_by = x.p
                 returning t.id as k`,
         params: [[t.workspaceId], [t.id], [processId]],
-        rows: { keys: [t.id], owns: [t.recordId] },
+        rows: {
+          keys: [t.id],
+          owns: [t.recordId],
+          single: {
+            text: `update timers set status = 'fired', fired_at = now()
+                    where workspace_id = $1 and id = $2 and status = 'claimed' and claimed_by = $3
+                    returning id as k`,
+            params: [t.workspaceId, t.id, processId],
+          },
+        },
       },
     ],
     retryOnStale: 8,
