@@ -5,7 +5,6 @@
  */
 import { ArrowLeftOutlined, DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -37,6 +36,7 @@ import {
   useTeam,
   useUpdateTeam,
 } from './api.ts';
+import { ErrorAlert } from './error-alert.tsx';
 import { byId, formatDateTime, nameOf } from './format.ts';
 import { MemberDrawer } from './member-drawer.tsx';
 import { TeamSettingsFields } from './team-fields.tsx';
@@ -241,14 +241,7 @@ function TeamEditor({ team }: { team: TeamDetail }) {
         }
       >
         {update.isError && (
-          <Alert
-            type="error"
-            showIcon
-            title={t('admin.saveFailed')}
-            description={errorMessage(update.error)}
-            className="admin-alert"
-            data-testid="team-save-error"
-          />
+          <ErrorAlert title={t('admin.saveFailed')} error={update.error} testId="team-save-error" />
         )}
         {!isAdmin && (
           <Typography.Paragraph type="secondary">
@@ -279,13 +272,10 @@ function TeamEditor({ team }: { team: TeamDetail }) {
       <Card size="small" className="admin-card" title={t('admin.teams.membersTitle')}>
         <Typography.Paragraph type="secondary">{t('admin.teams.routingHelp')}</Typography.Paragraph>
         {membersUpdate.isError && (
-          <Alert
-            type="error"
-            showIcon
+          <ErrorAlert
             title={t('admin.saveFailed')}
-            description={errorMessage(membersUpdate.error)}
-            className="admin-alert"
-            data-testid="members-save-error"
+            error={membersUpdate.error}
+            testId="members-save-error"
           />
         )}
         <div className="admin-add-member">
@@ -328,7 +318,7 @@ function TeamEditor({ team }: { team: TeamDetail }) {
         member={editing}
         name={editing ? nameOf(people, editing.userId) : ''}
         saving={membersUpdate.isPending}
-        error={membersUpdate.isError ? errorMessage(membersUpdate.error) : null}
+        error={membersUpdate.isError ? membersUpdate.error : null}
         onClose={() => {
           membersUpdate.reset();
           setEditing(null);
