@@ -3,19 +3,7 @@
  * with "load more" following the server's cursor. Known actions read in the user's
  * language; others show their raw code.
  */
-import {
-  AutoComplete,
-  Button,
-  DatePicker,
-  Empty,
-  Grid,
-  Select,
-  Table,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+import { AutoComplete, Button, DatePicker, Empty, Select, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -28,9 +16,9 @@ import {
   useAdminUsers,
   useAuditLog,
 } from './api.ts';
-import { detailLines, type Names, targetText } from './audit-detail.ts';
+import { useAuditColumns } from './audit-columns.tsx';
+import type { Names } from './audit-detail.ts';
 import { ACTION_PREFIXES, actionLabel, KNOWN_ACTIONS } from './audit-labels.ts';
-import { formatDateTime } from './format.ts';
 
 export function AuditPage() {
   return (
@@ -41,7 +29,7 @@ export function AuditPage() {
 }
 
 function AuditLog() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const users = useAdminUsers();
   const teams = useAdminTeams();
   const names: Names = {
@@ -81,83 +69,7 @@ function AuditLog() {
     ...KNOWN_ACTIONS.map((a) => ({ value: a, label: `${actionLabel(t, a)} (${a})` })),
   ].filter((o) => !actionDraft || o.value.startsWith(actionDraft.trim()));
 
-  const screens = Grid.useBreakpoint();
-  const actor = (e: AuditEntry) => (
-    <span>
-      {e.actorName ?? e.actorId ?? '—'}
-      {e.actorType !== 'user' && (
-        <Tag className="admin-you">{t(`admin.audit.actorType.${e.actorType}`)}</Tag>
-      )}
-    </span>
-  );
-
-  const columns: ColumnsType<AuditEntry> = [
-    {
-      key: 'at',
-      title: t('admin.audit.at'),
-      width: 170,
-      render: (_, e) =>
-        screens.sm ? (
-          formatDateTime(e.at, i18n.language)
-        ) : (
-          <div className="admin-small">
-            {formatDateTime(e.at, i18n.language)}
-            <br />
-            {actor(e)}
-          </div>
-        ),
-    },
-    {
-      key: 'actor',
-      title: t('admin.audit.actor'),
-      responsive: ['sm'],
-      render: (_, e) => actor(e),
-    },
-    {
-      key: 'action',
-      title: t('admin.audit.action'),
-      render: (_, e) => (
-        <Tooltip title={e.action}>
-          <span data-testid="audit-action" data-action={e.action}>
-            {actionLabel(t, e.action)}
-          </span>
-        </Tooltip>
-      ),
-    },
-    {
-      key: 'target',
-      title: t('admin.audit.target'),
-      responsive: ['md'],
-      render: (_, e) =>
-        e.targetType ? (
-          <Typography.Text className="admin-small" data-testid="audit-target">
-            {targetText(t, names, e.targetType, e.targetId)}
-          </Typography.Text>
-        ) : (
-          '—'
-        ),
-    },
-    {
-      key: 'detail',
-      title: t('admin.audit.detail'),
-      responsive: ['lg'],
-      render: (_, e) => {
-        const lines = detailLines(t, names, e.detail);
-        return lines.length ? (
-          <div className="admin-small admin-detail" data-testid="audit-detail">
-            {lines.map((l) => (
-              <div key={l.key} data-key={l.key}>
-                {l.text}
-              </div>
-            ))}
-          </div>
-        ) : (
-          '—'
-        );
-      },
-    },
-    { key: 'ip', title: t('admin.audit.ip'), responsive: ['lg'], render: (_, e) => e.ip ?? '—' },
-  ];
+  const columns = useAuditColumns(names);
 
   return (
     <>

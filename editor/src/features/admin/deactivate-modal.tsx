@@ -16,6 +16,7 @@ import {
   useDeactivateUser,
   useOpenRecordCount,
 } from './api.ts';
+import { ErrorAlert } from './error-alert.tsx';
 import { useStepFooter } from './step-footer.tsx';
 
 type Choice = { to?: 'user' | 'team-rule'; userId?: string; reason?: string };
@@ -98,94 +99,20 @@ export function DeactivateModal({
       footer={footer}
     >
       {result ? (
-        <Result
-          status="success"
-          title={t('admin.deactivate.done', { name: user?.name ?? '' })}
-          subTitle={
-            <span data-testid="deactivate-result">
-              {moved === 0
-                ? t('admin.deactivate.movedNone')
-                : target
-                  ? t('admin.deactivate.movedTo', { count: moved, name: target })
-                  : t('admin.deactivate.movedRule', { count: moved })}
-            </span>
-          }
-          extra={<span data-testid="deactivate-moved" data-count={moved} />}
-        />
+        <DeactivateResult name={user?.name ?? ''} moved={moved} target={target} />
       ) : (
         <Form<Choice> form={form} layout="vertical" requiredMark={false} onFinish={submit}>
           <Typography.Paragraph>{t('admin.deactivate.intro')}</Typography.Paragraph>
-          {open.isPending && user ? (
-            <Spin />
-          ) : open.isError ? (
-            <Alert
-              type="warning"
-              showIcon
-              title={t('admin.deactivate.countFailed')}
-              description={errorMessage(open.error)}
-              className="admin-alert"
-            />
-          ) : (
-            <Typography.Paragraph strong data-testid="deactivate-open-count" data-count={count}>
-              {count === 0
-                ? t('admin.deactivate.noRecords')
-                : open.data?.more
-                  ? t('admin.deactivate.openMore', { count })
-                  : t('admin.deactivate.open', { count })}
-            </Typography.Paragraph>
-          )}
+          <OpenCount open={open} loading={open.isPending && !!user} />
           {deactivate.isError && (
-            <Alert
-              type="error"
-              showIcon
+            <ErrorAlert
               title={t('admin.deactivate.failed')}
-              description={errorMessage(deactivate.error)}
-              className="admin-alert"
-              data-testid="deactivate-error"
+              error={deactivate.error}
+              testId="deactivate-error"
             />
           )}
           {(needsTarget || open.isError) && (
-            <>
-              <Form.Item
-                name="to"
-                label={t('admin.deactivate.where')}
-                rules={[{ required: needsTarget, message: t('admin.deactivate.whereRequired') }]}
-              >
-                <Radio.Group>
-                  <Space orientation="vertical">
-                    <Radio value="user" data-testid="deactivate-to-user">
-                      {t('admin.deactivate.toUser')}
-                    </Radio>
-                    <Radio value="team-rule" data-testid="deactivate-to-rule">
-                      {t('admin.deactivate.toRule')}
-                    </Radio>
-                  </Space>
-                </Radio.Group>
-              </Form.Item>
-              {to === 'user' && (
-                <Form.Item
-                  name="userId"
-                  label={t('admin.deactivate.toWhom')}
-                  rules={[{ required: true, message: t('admin.deactivate.toWhomRequired') }]}
-                >
-                  <Select
-                    showSearch={{ optionFilterProp: 'label' }}
-                    data-testid="deactivate-user"
-                    options={candidates.map((u) => ({
-                      value: u.id,
-                      label: `${u.name} · ${u.email}`,
-                    }))}
-                    optionRender={(o) => (
-                      <span
-                        data-testid={`deactivate-user-${users.find((u) => u.id === o.value)?.email}`}
-                      >
-                        {o.label}
-                      </span>
-                    )}
-                  />
-                </Form.Item>
-              )}
-            </>
+            <HandoverFields required={needsTarget} to={to} candidates={candidates} users={users} />
           )}
           <Form.Item name="reason" label={t('admin.deactivate.reason')}>
             <Input
@@ -197,5 +124,123 @@ export function DeactivateModal({
         </Form>
       )}
     </Modal>
+  );
+}
+
+function DeactivateResult({
+  name,
+  moved,
+  target,
+}: {
+  name: string;
+  moved: number;
+  /** The user the records went to; null when each went by its team rule. */
+  target: string | null;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Result
+      status="success"
+      title={t('admin.deactivate.done', { name })}
+      subTitle={
+        <span data-testid="deactivate-result">
+          {moved === 0
+            ? t('admin.deactivate.movedNone')
+            : target
+              ? t('admin.deactivate.movedTo', { count: moved, name: target })
+              : t('admin.deactivate.movedRule', { count: moved })}
+        </span>
+      }
+      extra={<span data-testid="deactivate-moved" data-count={moved} />}
+    />
+  );
+}
+
+/** How many open records the user owns, or why that is not known. */
+function OpenCount({
+  open,
+  loading,
+}: {
+  open: ReturnType<typeof useOpenRecordCount>;
+  loading: boolean;
+}) {
+  const { t } = useTranslation();
+  const count = open.data?.count ?? 0;
+  if (loading) return <Spin />;
+  if (open.isError) {
+    return (
+      <Alert
+        type="warning"
+        showIcon
+        title={t('admin.deactivate.countFailed')}
+        description={errorMessage(open.error)}
+        className="admin-alert"
+      />
+    );
+  }
+  return (
+    <Typography.Paragraph strong data-testid="deactivate-open-count" data-count={count}>
+      {count === 0
+        ? t('admin.deactivate.noRecords')
+        : open.data?.more
+          ? t('admin.deactivate.openMore', { count })
+          : t('admin.deactivate.open', { count })}
+    </Typography.Paragraph>
+  );
+}
+
+/** Where the records go: a named user (picked from `candidates`) or each record's team rule. */
+function HandoverFields({
+  required,
+  to,
+  candidates,
+  users,
+}: {
+  required: boolean;
+  to: Choice['to'];
+  candidates: UserSummary[];
+  users: UserSummary[];
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item
+        name="to"
+        label={t('admin.deactivate.where')}
+        rules={[{ required, message: t('admin.deactivate.whereRequired') }]}
+      >
+        <Radio.Group>
+          <Space orientation="vertical">
+            <Radio value="user" data-testid="deactivate-to-user">
+              {t('admin.deactivate.toUser')}
+            </Radio>
+            <Radio value="team-rule" data-testid="deactivate-to-rule">
+              {t('admin.deactivate.toRule')}
+            </Radio>
+          </Space>
+        </Radio.Group>
+      </Form.Item>
+      {to === 'user' && (
+        <Form.Item
+          name="userId"
+          label={t('admin.deactivate.toWhom')}
+          rules={[{ required: true, message: t('admin.deactivate.toWhomRequired') }]}
+        >
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            data-testid="deactivate-user"
+            options={candidates.map((u) => ({
+              value: u.id,
+              label: `${u.name} · ${u.email}`,
+            }))}
+            optionRender={(o) => (
+              <span data-testid={`deactivate-user-${users.find((u) => u.id === o.value)?.email}`}>
+                {o.label}
+              </span>
+            )}
+          />
+        </Form.Item>
+      )}
+    </>
   );
 }

@@ -2,10 +2,9 @@
  * Change a user's name, role, language and mobile (updateUser; nobody changes their own role).
  * The mobile is what chat robots @-mention; the server stores it in E.164.
  */
-import { Alert, Form, Input, Modal, Select } from 'antd';
+import { Form, Input, Modal, Select } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../shared/api/client.ts';
 import { testProps } from '../../shared/test-props.ts';
 import {
   LOCALES,
@@ -16,6 +15,7 @@ import {
   type UserSummary,
   useUpdateUser,
 } from './api.ts';
+import { ErrorAlert } from './error-alert.tsx';
 
 type EditForm = { name: string; role: Role; locale: Locale; mobile?: string };
 
@@ -76,13 +76,10 @@ export function EditUserModal({
     >
       <Form<EditForm> form={form} layout="vertical" requiredMark={false} onFinish={submit}>
         {update.isError && (
-          <Alert
-            type="error"
-            showIcon
+          <ErrorAlert
             title={t('admin.users.saveFailed')}
-            description={errorMessage(update.error)}
-            className="admin-alert"
-            data-testid="user-edit-error"
+            error={update.error}
+            testId="user-edit-error"
           />
         )}
         <Form.Item

@@ -4,9 +4,9 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api/client.ts';
 
-type Props = { title: ReactNode; error: unknown; onRetry?: () => void };
+type Props = { title: ReactNode; error: unknown; onRetry?: () => void; testId?: string };
 
-export function ErrorAlert({ title, error, onRetry }: Props) {
+export function ErrorAlert({ title, error, onRetry, testId }: Props) {
   const { t } = useTranslation();
   return (
     <Alert
@@ -16,6 +16,7 @@ export function ErrorAlert({ title, error, onRetry }: Props) {
       description={errorMessage(error)}
       action={onRetry ? <Button onClick={onRetry}>{t('app.retry')}</Button> : undefined}
       className="admin-alert"
+      data-testid={testId}
     />
   );
 }

@@ -2,10 +2,10 @@
 import { Alert, Button, Form, Input, Modal, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../shared/api/client.ts';
 import { testProps } from '../../shared/test-props.ts';
 import { type InviteInput, type InviteOut, LOCALES, ROLES, useInviteUser } from './api.ts';
 import { CopyValue } from './copy-value.tsx';
+import { ErrorAlert } from './error-alert.tsx';
 import { formatDateTime } from './format.ts';
 import { useStepFooter } from './step-footer.tsx';
 
@@ -84,13 +84,10 @@ export function InviteModal({ open, onClose }: { open: boolean; onClose: () => v
           onFinish={submit}
         >
           {invite.isError && (
-            <Alert
-              type="error"
-              showIcon
+            <ErrorAlert
               title={t('admin.invite.failed')}
-              description={errorMessage(invite.error)}
-              className="admin-alert"
-              data-testid="invite-error"
+              error={invite.error}
+              testId="invite-error"
             />
           )}
           <Form.Item

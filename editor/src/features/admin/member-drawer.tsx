@@ -4,10 +4,10 @@
  * time with its weekdays (ISO: 1 = Monday … 7 = Sunday).
  */
 import {
-  Alert,
   Button,
   Checkbox,
   DatePicker,
+  type DatePickerProps,
   Drawer,
   Form,
   Grid,
@@ -20,6 +20,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MemberInput, MemberSettings } from './api.ts';
+import { ErrorAlert } from './error-alert.tsx';
 
 type MemberForm = {
   weight: number;
@@ -78,7 +79,8 @@ export function MemberDrawer({
   member: MemberSettings | null;
   name: string;
   saving: boolean;
-  error: string | null;
+  /** The last save's failure, if any. */
+  error: unknown;
   onClose: () => void;
   onSave: (m: MemberInput) => void;
 }) {
@@ -128,15 +130,7 @@ export function MemberDrawer({
         requiredMark={false}
         onFinish={(v) => member && onSave(fromForm(member.userId, v))}
       >
-        {error && (
-          <Alert
-            type="error"
-            showIcon
-            title={t('admin.saveFailed')}
-            description={error}
-            className="admin-alert"
-          />
-        )}
+        {error != null && <ErrorAlert title={t('admin.saveFailed')} error={error} />}
         <Form.Item
           name="weight"
           label={t('admin.member.weight')}
@@ -154,40 +148,7 @@ export function MemberDrawer({
             data-testid="member-cap"
           />
         </Form.Item>
-        <Form.Item name="leaveFrom" label={t('admin.member.leaveFrom')}>
-          <DatePicker
-            showTime={{ format: HHMM }}
-            format="YYYY-MM-DD HH:mm"
-            className="admin-wide"
-            data-testid="member-leave-from"
-          />
-        </Form.Item>
-        <Form.Item
-          name="leaveUntil"
-          label={t('admin.member.leaveUntil')}
-          extra={t('admin.member.leaveUntilHelp')}
-          dependencies={['leaveFrom']}
-          rules={[
-            ({ getFieldValue }) => ({
-              validator: (_, value: Dayjs | null) => {
-                const from = getFieldValue('leaveFrom') as Dayjs | null;
-                if (value && !from)
-                  return Promise.reject(new Error(t('admin.member.leaveNeedsFrom')));
-                if (value && from && !value.isAfter(from)) {
-                  return Promise.reject(new Error(t('admin.member.leaveOrder')));
-                }
-                return Promise.resolve();
-              },
-            }),
-          ]}
-        >
-          <DatePicker
-            showTime={{ format: HHMM }}
-            format="YYYY-MM-DD HH:mm"
-            className="admin-wide"
-            data-testid="member-leave-until"
-          />
-        </Form.Item>
+        <LeaveFields />
         <Form.Item
           name="hasShift"
           label={t('admin.member.shift')}
@@ -196,40 +157,87 @@ export function MemberDrawer({
         >
           <Switch data-testid="member-has-shift" />
         </Form.Item>
-        {hasShift && (
-          <>
-            <Space wrap>
-              <Form.Item
-                name="shiftStart"
-                label={t('admin.member.shiftStart')}
-                rules={[{ required: true, message: t('admin.member.shiftStartRequired') }]}
-              >
-                <TimePicker format={HHMM} minuteStep={5} data-testid="member-shift-start" />
-              </Form.Item>
-              <Form.Item
-                name="shiftEnd"
-                label={t('admin.member.shiftEnd')}
-                rules={[{ required: true, message: t('admin.member.shiftEndRequired') }]}
-              >
-                <TimePicker format={HHMM} minuteStep={5} data-testid="member-shift-end" />
-              </Form.Item>
-            </Space>
-            <Form.Item
-              name="days"
-              label={t('admin.member.days')}
-              extra={t('admin.member.daysHelp')}
-            >
-              <Checkbox.Group
-                data-testid="member-days"
-                options={WEEKDAYS.map((d) => ({
-                  value: d,
-                  label: <span data-testid={`member-day-${d}`}>{t(`admin.weekdays.${d}`)}</span>,
-                }))}
-              />
-            </Form.Item>
-          </>
-        )}
+        {hasShift && <ShiftFields />}
       </Form>
     </Drawer>
+  );
+}
+
+/** A leave date and time (Form.Item gives it its value and onChange). */
+function LeavePicker(props: DatePickerProps & { 'data-testid': string }) {
+  return (
+    <DatePicker
+      showTime={{ format: HHMM }}
+      format="YYYY-MM-DD HH:mm"
+      className="admin-wide"
+      {...props}
+    />
+  );
+}
+
+/** Leave from–until; until after from, and only with a from. */
+function LeaveFields() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item name="leaveFrom" label={t('admin.member.leaveFrom')}>
+        <LeavePicker data-testid="member-leave-from" />
+      </Form.Item>
+      <Form.Item
+        name="leaveUntil"
+        label={t('admin.member.leaveUntil')}
+        extra={t('admin.member.leaveUntilHelp')}
+        dependencies={['leaveFrom']}
+        rules={[
+          ({ getFieldValue }) => ({
+            validator: (_, value: Dayjs | null) => {
+              const from = getFieldValue('leaveFrom') as Dayjs | null;
+              if (value && !from)
+                return Promise.reject(new Error(t('admin.member.leaveNeedsFrom')));
+              if (value && from && !value.isAfter(from)) {
+                return Promise.reject(new Error(t('admin.member.leaveOrder')));
+              }
+              return Promise.resolve();
+            },
+          }),
+        ]}
+      >
+        <LeavePicker data-testid="member-leave-until" />
+      </Form.Item>
+    </>
+  );
+}
+
+/** The working shift's start, end and weekdays. */
+function ShiftFields() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Space wrap>
+        <Form.Item
+          name="shiftStart"
+          label={t('admin.member.shiftStart')}
+          rules={[{ required: true, message: t('admin.member.shiftStartRequired') }]}
+        >
+          <TimePicker format={HHMM} minuteStep={5} data-testid="member-shift-start" />
+        </Form.Item>
+        <Form.Item
+          name="shiftEnd"
+          label={t('admin.member.shiftEnd')}
+          rules={[{ required: true, message: t('admin.member.shiftEndRequired') }]}
+        >
+          <TimePicker format={HHMM} minuteStep={5} data-testid="member-shift-end" />
+        </Form.Item>
+      </Space>
+      <Form.Item name="days" label={t('admin.member.days')} extra={t('admin.member.daysHelp')}>
+        <Checkbox.Group
+          data-testid="member-days"
+          options={WEEKDAYS.map((d) => ({
+            value: d,
+            label: <span data-testid={`member-day-${d}`}>{t(`admin.weekdays.${d}`)}</span>,
+          }))}
+        />
+      </Form.Item>
+    </>
   );
 }

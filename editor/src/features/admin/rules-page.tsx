@@ -3,21 +3,17 @@
  * chat channel or webhook, or stays in-app only; optionally only for one team or SOP, with the
  * record's owner or their manager @-mentioned. Edited in place, saved as one list.
  */
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Checkbox, Select, Space, Switch, Table, Typography } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api/client.ts';
-import { useMe, useSops } from '../../shared/api/queries.ts';
-import { loc } from '../../shared/loc.ts';
+import { useMe } from '../../shared/api/queries.ts';
 import { AdminLayout } from './admin-layout.tsx';
-import { useAdminTeams } from './api.ts';
 import { useChannels } from './channels-api.ts';
 import {
   CUSTOMER_EVENTS,
   RULE_EVENTS,
-  RULE_TARGETS,
   type RuleEvent,
   type RuleInput,
   type RuleTarget,
@@ -25,9 +21,8 @@ import {
   useRules,
   useSaveRules,
 } from './rules-api.ts';
+import { type Row, useRuleColumns } from './rules-columns.tsx';
 import { useWebhooks } from './webhooks-api.ts';
-
-type Row = RuleInput & { key: number };
 
 let nextKey = 1;
 const withKey = (r: RuleInput): Row => ({ ...r, key: nextKey++ });
@@ -40,8 +35,6 @@ export function RulesPage() {
   const save = useSaveRules();
   const channels = useChannels();
   const webhooks = useWebhooks();
-  const teams = useAdminTeams();
-  const sops = useSops();
   const [rows, setRows] = useState<Row[]>([]);
   const [dirty, setDirty] = useState(false);
 
@@ -108,131 +101,18 @@ export function RulesPage() {
       webhookId: target === 'webhook' ? (webhooks.data?.[0]?.id ?? null) : null,
     });
 
-  const columns: ColumnsType<Row> = [
-    {
-      title: t('admin.rules.event'),
-      render: (_, r) => (
-        <Select
-          style={{ width: 150 }}
-          value={r.event}
-          data-testid="rule-event"
-          onChange={(event) => setEvent(r, event)}
-          options={events.map((e) => ({ value: e, label: t(`admin.rules.events.${e}`) }))}
-        />
-      ),
+  const columns = useRuleColumns({
+    events,
+    channels: channels.data ?? [],
+    webhooks: webhooks.data ?? [],
+    patch,
+    setEvent,
+    setTarget,
+    remove: (key) => {
+      setDirty(true);
+      setRows((rs) => rs.filter((x) => x.key !== key));
     },
-    {
-      title: t('admin.rules.target'),
-      render: (_, r) => (
-        <Space wrap>
-          <Select
-            style={{ width: 120 }}
-            value={r.target}
-            data-testid="rule-target"
-            onChange={(v) => setTarget(r.key, v)}
-            options={RULE_TARGETS.filter((k) => k !== 'in-app' || !SYSTEM_EVENTS.has(r.event)).map(
-              (k) => ({ value: k, label: t(`admin.rules.targets.${k}`) }),
-            )}
-          />
-          {r.target === 'channel' && (
-            <Select
-              style={{ width: 160 }}
-              value={r.channelId}
-              data-testid="rule-channel"
-              placeholder={t('admin.rules.pickChannel')}
-              onChange={(channelId) => patch(r.key, { channelId })}
-              options={(channels.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
-            />
-          )}
-          {r.target === 'webhook' && (
-            <Select
-              style={{ width: 200 }}
-              value={r.webhookId}
-              placeholder={t('admin.rules.pickWebhook')}
-              onChange={(webhookId) => patch(r.key, { webhookId })}
-              options={(webhooks.data ?? []).map((w) => ({ value: w.id, label: w.url }))}
-            />
-          )}
-        </Space>
-      ),
-    },
-    {
-      title: t('admin.rules.scope'),
-      render: (_, r) =>
-        SYSTEM_EVENTS.has(r.event) ? (
-          <Typography.Text type="secondary">{t('admin.rules.workspaceWide')}</Typography.Text>
-        ) : (
-          <Space wrap>
-            <Select
-              style={{ width: 130 }}
-              allowClear
-              value={r.teamId}
-              placeholder={t('admin.rules.anyTeam')}
-              onChange={(teamId) => patch(r.key, { teamId: teamId ?? null })}
-              options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
-            />
-            {!CUSTOMER_EVENTS.has(r.event) && (
-              <Select
-                style={{ width: 130 }}
-                allowClear
-                value={r.sopId}
-                placeholder={t('admin.rules.anySop')}
-                onChange={(sopId) => patch(r.key, { sopId: sopId ?? null })}
-                options={(sops.data?.items ?? []).map((s) => ({
-                  value: s.sopId,
-                  label: loc(s.name, s.sopId),
-                }))}
-              />
-            )}
-          </Space>
-        ),
-    },
-    {
-      title: t('admin.rules.mention'),
-      render: (_, r) =>
-        SYSTEM_EVENTS.has(r.event) ? null : (
-          <Space direction="vertical" size={0}>
-            <Checkbox
-              checked={r.mentionOwner}
-              onChange={(e) => patch(r.key, { mentionOwner: e.target.checked })}
-            >
-              {t('admin.rules.mentionOwner')}
-            </Checkbox>
-            <Checkbox
-              checked={r.mentionManager}
-              onChange={(e) => patch(r.key, { mentionManager: e.target.checked })}
-            >
-              {t('admin.rules.mentionManager')}
-            </Checkbox>
-          </Space>
-        ),
-    },
-    {
-      title: t('admin.rules.enabled'),
-      render: (_, r) => (
-        <Switch
-          size="small"
-          checked={r.enabled}
-          onChange={(enabled) => patch(r.key, { enabled })}
-        />
-      ),
-    },
-    {
-      title: '',
-      render: (_, r) => (
-        <Button
-          size="small"
-          danger
-          icon={<DeleteOutlined />}
-          aria-label={t('admin.rules.remove')}
-          onClick={() => {
-            setDirty(true);
-            setRows((rs) => rs.filter((x) => x.key !== r.key));
-          }}
-        />
-      ),
-    },
-  ];
+  });
 
   return (
     <AdminLayout tab="rules">

@@ -1,11 +1,10 @@
 /** /admin/teams: the teams (an admin: all, and may create; a manager: the teams they manage). */
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Empty, Form, Input, Modal, Select, Table, Typography } from 'antd';
+import { Button, Empty, Form, Input, Modal, Select, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { errorMessage } from '../../shared/api/client.ts';
 import { useMe } from '../../shared/api/queries.ts';
 import { testProps } from '../../shared/test-props.ts';
 import { AdminLayout } from './admin-layout.tsx';
@@ -158,13 +157,10 @@ function CreateTeamModal({ open, onClose }: { open: boolean; onClose: () => void
         onFinish={submit}
       >
         {create.isError && (
-          <Alert
-            type="error"
-            showIcon
+          <ErrorAlert
             title={t('admin.teams.createFailed')}
-            description={errorMessage(create.error)}
-            className="admin-alert"
-            data-testid="team-create-error"
+            error={create.error}
+            testId="team-create-error"
           />
         )}
         <Form.Item

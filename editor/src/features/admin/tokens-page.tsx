@@ -38,6 +38,7 @@ import {
   useTokens,
 } from './api.ts';
 import { CopyValue } from './copy-value.tsx';
+import { ErrorAlert } from './error-alert.tsx';
 import { formatDateTime } from './format.ts';
 import { useStepFooter } from './step-footer.tsx';
 
@@ -271,17 +272,14 @@ function CreateTokenModal({ open, onClose }: { open: boolean; onClose: () => voi
           onFinish={submit}
         >
           {create.isError && (
-            <Alert
-              type="error"
-              showIcon
+            <ErrorAlert
               title={
                 isMissingRoute(create.error)
                   ? t('admin.missingApi', { what: t('admin.tabs.tokens') })
                   : t('admin.tokens.createFailed')
               }
-              description={errorMessage(create.error)}
-              className="admin-alert"
-              data-testid="token-create-error"
+              error={create.error}
+              testId="token-create-error"
             />
           )}
           <Form.Item

@@ -4,20 +4,7 @@
  * test event, and the delivery log (webhook-log.tsx).
  */
 import { ApiOutlined } from '@ant-design/icons';
-import {
-  App,
-  Button,
-  Checkbox,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Space,
-  Switch,
-  Tag,
-  Typography,
-} from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+import { Button, Checkbox, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api/client.ts';
@@ -25,12 +12,10 @@ import { testProps } from '../../shared/test-props.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { AdminList } from './admin-list.tsx';
 import { CopyValue } from './copy-value.tsx';
+import { useWebhookColumns } from './webhook-columns.tsx';
 import { WebhookLog } from './webhook-log.tsx';
 import {
   useCreateWebhook,
-  useDeleteWebhook,
-  useRotateWebhook,
-  useTestWebhook,
   useUpdateWebhook,
   useWebhooks,
   WEBHOOK_EVENTS,
@@ -48,120 +33,11 @@ export function WebhooksPage() {
 
 function WebhooksList() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const hooks = useWebhooks();
-  const update = useUpdateWebhook();
-  const remove = useDeleteWebhook();
-  const rotate = useRotateWebhook();
-  const test = useTestWebhook();
   const [editing, setEditing] = useState<WebhookEndpoint | 'new' | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [logOf, setLogOf] = useState<WebhookEndpoint | null>(null);
-  const fail = (e: unknown) => void message.error(errorMessage(e));
-
-  const columns: ColumnsType<WebhookEndpoint> = [
-    {
-      key: 'url',
-      title: t('admin.webhooks.url'),
-      render: (_, e) => (
-        <div className="admin-webhook-url">
-          <Typography.Text strong data-testid={`webhook-url-${e.id}`}>
-            {e.url}
-          </Typography.Text>
-          {e.description && (
-            <div>
-              <Typography.Text type="secondary" className="admin-small">
-                {e.description}
-              </Typography.Text>
-            </div>
-          )}
-        </div>
-      ),
-    },
-    {
-      key: 'events',
-      title: t('admin.webhooks.events'),
-      responsive: ['md'],
-      render: (_, e) =>
-        e.eventTypes.length ? (
-          <Space size={[4, 4]} wrap>
-            {e.eventTypes.map((ev) => (
-              <Tag key={ev}>{ev}</Tag>
-            ))}
-          </Space>
-        ) : (
-          <Tag>{t('admin.webhooks.allEvents')}</Tag>
-        ),
-    },
-    {
-      key: 'on',
-      title: t('admin.webhooks.enabled'),
-      render: (_, e) => (
-        <Space direction="vertical" size={2}>
-          <Switch
-            checked={e.enabled && e.disabledAt === null}
-            onChange={(on) => update.mutateAsync({ id: e.id, enabled: on }).catch(fail)}
-            data-testid={`webhook-enabled-${e.id}`}
-          />
-          {e.disabledReason && (
-            <Typography.Text type="danger" className="admin-small">
-              {t('admin.webhooks.disabledBy', { reason: e.disabledReason })}
-            </Typography.Text>
-          )}
-        </Space>
-      ),
-    },
-    {
-      key: 'actions',
-      title: t('admin.users.actions'),
-      render: (_, e) => (
-        <Space size={[4, 4]} wrap>
-          <Button
-            size="small"
-            onClick={() =>
-              test.mutateAsync(e.id).then(() => {
-                void message.success(t('admin.webhooks.testQueued'));
-                setLogOf(e);
-              }, fail)
-            }
-            data-testid={`webhook-test-${e.id}`}
-          >
-            {t('admin.webhooks.test')}
-          </Button>
-          <Button size="small" onClick={() => setLogOf(e)} data-testid={`webhook-log-${e.id}`}>
-            {t('admin.webhooks.log')}
-          </Button>
-          <Button size="small" onClick={() => setEditing(e)} data-testid={`webhook-edit-${e.id}`}>
-            {t('admin.webhooks.edit')}
-          </Button>
-          <Popconfirm
-            title={t('admin.webhooks.rotateConfirm')}
-            description={t('admin.webhooks.rotateBody')}
-            okText={t('admin.webhooks.rotate')}
-            cancelText={t('admin.cancel')}
-            okButtonProps={testProps({}, 'webhook-rotate-ok')}
-            onConfirm={() => rotate.mutateAsync(e.id).then((r) => setSecret(r.secret), fail)}
-          >
-            <Button size="small" data-testid={`webhook-rotate-${e.id}`}>
-              {t('admin.webhooks.rotate')}
-            </Button>
-          </Popconfirm>
-          <Popconfirm
-            title={t('admin.webhooks.deleteConfirm', { url: e.url })}
-            description={t('admin.webhooks.deleteBody')}
-            okText={t('admin.webhooks.delete')}
-            cancelText={t('admin.cancel')}
-            okButtonProps={testProps({ danger: true }, 'webhook-delete-ok')}
-            onConfirm={() => remove.mutateAsync(e.id).catch(fail)}
-          >
-            <Button size="small" danger data-testid={`webhook-delete-${e.id}`}>
-              {t('admin.webhooks.delete')}
-            </Button>
-          </Popconfirm>
-        </Space>
-      ),
-    },
-  ];
+  const columns = useWebhookColumns({ onLog: setLogOf, onEdit: setEditing, onSecret: setSecret });
 
   return (
     <>

@@ -142,28 +142,13 @@ export function CustomerEditSheet({
       title={t('customers.edit.title')}
       destroyOnHidden
       footer={
-        <div>
-          {/* in the footer, so the refusal shows wherever the sheet is scrolled */}
-          {taken && <CustomerTakenAlert taken={taken} />}
-          {failure && (
-            <div className="cust-edit-failure" role="alert">
-              {failure}
-            </div>
-          )}
-          <Space className="cust-edit-footer">
-            <Button onClick={onClose} disabled={update.isPending}>
-              {t('customers.edit.cancel')}
-            </Button>
-            <Button
-              type="primary"
-              loading={update.isPending}
-              onClick={() => form.submit()}
-              data-testid="customer-save"
-            >
-              {t('customers.edit.save')}
-            </Button>
-          </Space>
-        </div>
+        <EditFooter
+          taken={taken}
+          failure={failure}
+          busy={update.isPending}
+          onClose={onClose}
+          onSave={() => form.submit()}
+        />
       }
     >
       <Form form={form} layout="vertical" initialValues={initial} onFinish={submit}>
@@ -189,33 +174,76 @@ export function CustomerEditSheet({
         <Form.Item name="source" label={t('customers.facet.source')}>
           <Input maxLength={100} />
         </Form.Item>
-        <Form.List name="contacts">
-          {(fields, { add }) => (
-            <div className="cust-edit-contacts">
-              <div className="cust-edit-contacts-head">{t('customers.contacts')}</div>
-              {fields.map((f) => (
-                <div key={f.key} className="cust-edit-contact" data-testid="contact-row">
-                  <Form.Item name={[f.name, 'id']} hidden>
-                    <Input />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'name']} label={t('customers.edit.contactName')}>
-                    <Input maxLength={100} />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'phone']} label={t('customers.edit.phone')}>
-                    <Input inputMode="tel" maxLength={50} data-testid="contact-phone" />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'email']} label={t('customers.edit.email')}>
-                    <Input inputMode="email" maxLength={320} data-testid="contact-email" />
-                  </Form.Item>
-                </div>
-              ))}
-              <Button block onClick={() => add({})} data-testid="contact-add">
-                {t('customers.edit.addContact')}
-              </Button>
-            </div>
-          )}
-        </Form.List>
+        <ContactsList />
       </Form>
     </Drawer>
+  );
+}
+
+/** In the footer, so the refusal shows wherever the sheet is scrolled. */
+function EditFooter({
+  taken,
+  failure,
+  busy,
+  onClose,
+  onSave,
+}: {
+  taken: Taken | null;
+  failure: string | null;
+  busy: boolean;
+  onClose: () => void;
+  onSave: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div>
+      {taken && <CustomerTakenAlert taken={taken} />}
+      {failure && (
+        <div className="cust-edit-failure" role="alert">
+          {failure}
+        </div>
+      )}
+      <Space className="cust-edit-footer">
+        <Button onClick={onClose} disabled={busy}>
+          {t('customers.edit.cancel')}
+        </Button>
+        <Button type="primary" loading={busy} onClick={onSave} data-testid="customer-save">
+          {t('customers.edit.save')}
+        </Button>
+      </Space>
+    </div>
+  );
+}
+
+/** The contacts: a hidden id, name, phone and e-mail each, and a button to add one. */
+function ContactsList() {
+  const { t } = useTranslation();
+  return (
+    <Form.List name="contacts">
+      {(fields, { add }) => (
+        <div className="cust-edit-contacts">
+          <div className="cust-edit-contacts-head">{t('customers.contacts')}</div>
+          {fields.map((f) => (
+            <div key={f.key} className="cust-edit-contact" data-testid="contact-row">
+              <Form.Item name={[f.name, 'id']} hidden>
+                <Input />
+              </Form.Item>
+              <Form.Item name={[f.name, 'name']} label={t('customers.edit.contactName')}>
+                <Input maxLength={100} />
+              </Form.Item>
+              <Form.Item name={[f.name, 'phone']} label={t('customers.edit.phone')}>
+                <Input inputMode="tel" maxLength={50} data-testid="contact-phone" />
+              </Form.Item>
+              <Form.Item name={[f.name, 'email']} label={t('customers.edit.email')}>
+                <Input inputMode="email" maxLength={320} data-testid="contact-email" />
+              </Form.Item>
+            </div>
+          ))}
+          <Button block onClick={() => add({})} data-testid="contact-add">
+            {t('customers.edit.addContact')}
+          </Button>
+        </div>
+      )}
+    </Form.List>
   );
 }

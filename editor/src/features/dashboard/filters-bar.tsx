@@ -33,6 +33,42 @@ function useSourceOptions(sopId: string | undefined, version: number | undefined
   }, [doc.data, lang]);
 }
 
+/** The options of each filter: published SOPs, their versions, teams and reps (a manager's own), sources. */
+function useFilterOptions(filters: Filters, lang: string) {
+  const { t } = useTranslation();
+  const me = useMe().data;
+  const sops = useSopOptions();
+  const published = useMemo(
+    () =>
+      (sops.data?.items ?? []).filter(
+        (s) => s.publishedVersion !== null && s.publishedVersion !== undefined,
+      ),
+    [sops.data],
+  );
+  const versions = useVersionOptions(filters.sopId);
+  const { teams, users } = useTeamsAndUsers();
+  const shownVersion =
+    filters.version ??
+    published.find((s) => s.sopId === filters.sopId)?.publishedVersion ??
+    undefined;
+  const sources = useSourceOptions(filters.sopId, shownVersion, lang);
+
+  const myTeams = me?.role === 'manager' ? new Set(me.teamIds ?? []) : null;
+  const teamOptions = teams
+    .filter((tm) => !myTeams || myTeams.has(tm.id))
+    .map((tm) => ({ value: tm.id, label: tm.name }));
+  const repOptions = users
+    .filter((u) => u.role === 'rep' || u.role === 'manager')
+    .filter((u) => !filters.teamId || u.teamIds.includes(filters.teamId))
+    .filter((u) => !myTeams || u.teamIds.some((x) => myTeams.has(x)))
+    .map((u) => ({ value: u.id, label: u.name }));
+  const versionOptions = (versions.data ?? []).map((v) => ({
+    value: v,
+    label: t('dashboard.filters.versionN', { v }),
+  }));
+  return { sops, published, options: { versionOptions, teamOptions, repOptions, sources } };
+}
+
 export function FiltersBar({
   filters,
   onChange,
@@ -54,22 +90,7 @@ export function FiltersBar({
     (k) => filters[k] !== undefined,
   ).length;
   const lang = i18n.language;
-  const me = useMe().data;
-  const sops = useSopOptions();
-  const published = useMemo(
-    () =>
-      (sops.data?.items ?? []).filter(
-        (s) => s.publishedVersion !== null && s.publishedVersion !== undefined,
-      ),
-    [sops.data],
-  );
-  const versions = useVersionOptions(filters.sopId);
-  const { teams, users } = useTeamsAndUsers();
-  const shownVersion =
-    filters.version ??
-    published.find((s) => s.sopId === filters.sopId)?.publishedVersion ??
-    undefined;
-  const sources = useSourceOptions(filters.sopId, shownVersion, lang);
+  const { sops, published, options } = useFilterOptions(filters, lang);
 
   // a view of one SOP chooses the first published SOP when none is; the overview shows all
   useEffect(() => {
@@ -77,28 +98,12 @@ export function FiltersBar({
     if (requireSop && !filters.sopId && first) onChange({ ...filters, sopId: first.sopId });
   }, [filters, published, onChange, requireSop]);
 
-  const myTeams = me?.role === 'manager' ? new Set(me.teamIds ?? []) : null;
-  const teamOptions = teams
-    .filter((tm) => !myTeams || myTeams.has(tm.id))
-    .map((tm) => ({ value: tm.id, label: tm.name }));
-  const repOptions = users
-    .filter((u) => u.role === 'rep' || u.role === 'manager')
-    .filter((u) => !filters.teamId || u.teamIds.includes(filters.teamId))
-    .filter((u) => !myTeams || u.teamIds.some((x) => myTeams.has(x)))
-    .map((u) => ({ value: u.id, label: u.name }));
-  const versionOptions = (versions.data ?? []).map((v) => ({
-    value: v,
-    label: t('dashboard.filters.versionN', { v }),
-  }));
   const set = (patch: Partial<Filters>) => {
     const next: Filters = { ...filters, ...patch };
     for (const k of Object.keys(patch) as Array<keyof Filters>)
       if (patch[k] === undefined) delete next[k];
     onChange(next);
   };
-  const range: [Dayjs, Dayjs] | null =
-    filters.from && filters.to ? [dayjs(filters.from), dayjs(filters.to)] : null;
-
   return (
     <div className="dash-filters" data-testid="dashboard-filters">
       <Select
@@ -133,95 +138,127 @@ export function FiltersBar({
         </Badge>
       )}
       {!folded && (
-        <>
-          {filters.sopId && (
-            <Select
-              className="dash-filter"
-              aria-label={t('dashboard.filters.version')}
-              value={filters.version ?? 'all'}
-              options={[
-                { value: 'all', label: t('dashboard.filters.allVersions') },
-                ...versionOptions,
-              ]}
-              onChange={(v: number | 'all') => set({ version: v === 'all' ? undefined : v })}
-              data-testid="filter-version"
-            />
-          )}
-          {showCompare && (
-            <Select
-              className="dash-filter"
-              aria-label={t('dashboard.filters.compare')}
-              value={filters.compare ?? 'none'}
-              options={[
-                { value: 'none', label: t('dashboard.filters.compareNone') },
-                ...versionOptions.map((o) => ({
-                  ...o,
-                  label: `${t('dashboard.filters.compare')}: ${o.label}`,
-                })),
-              ]}
-              onChange={(v: number | 'none') => set({ compare: v === 'none' ? undefined : v })}
-              data-testid="filter-compare"
-            />
-          )}
-          <Select
-            className="dash-filter"
-            aria-label={t('dashboard.filters.team')}
-            value={filters.teamId ?? 'all'}
-            options={[{ value: 'all', label: t('dashboard.filters.allTeams') }, ...teamOptions]}
-            onChange={(v: string) =>
-              set({ teamId: v === 'all' ? undefined : v, ownerId: undefined })
-            }
-            data-testid="filter-team"
-          />
-          <Select
-            className="dash-filter"
-            aria-label={t('dashboard.filters.rep')}
-            value={filters.ownerId ?? 'all'}
-            showSearch={{ optionFilterProp: 'label' }}
-            options={[{ value: 'all', label: t('dashboard.filters.allReps') }, ...repOptions]}
-            onChange={(v: string) => set({ ownerId: v === 'all' ? undefined : v })}
-            data-testid="filter-rep"
-          />
-          <DatePicker.RangePicker
-            className="dash-filter dash-filter-period"
-            aria-label={t('dashboard.filters.period')}
-            value={range}
-            allowClear
-            presets={[
-              { label: '7d', value: [dayjs().subtract(6, 'day'), dayjs()] },
-              { label: '30d', value: [dayjs().subtract(29, 'day'), dayjs()] },
-              { label: '90d', value: [dayjs().subtract(89, 'day'), dayjs()] },
-              { label: '365d', value: [dayjs().subtract(364, 'day'), dayjs()] },
-            ]}
-            onChange={(v) => {
-              const [a, b] = v ?? [];
-              set(
-                a && b
-                  ? { from: a.format('YYYY-MM-DD'), to: b.format('YYYY-MM-DD') }
-                  : { from: undefined, to: undefined },
-              );
-            }}
-            data-testid="filter-period"
-          />
-          {sources.length > 0 && (
-            <Select
-              className="dash-filter"
-              aria-label={t('dashboard.filters.source')}
-              value={filters.source ?? 'all'}
-              options={[{ value: 'all', label: t('dashboard.filters.allSources') }, ...sources]}
-              onChange={(v: string) => set({ source: v === 'all' ? undefined : v })}
-              data-testid="filter-source"
-            />
-          )}
-          <Button
-            icon={<ReloadOutlined />}
-            onClick={() => onChange(filters.sopId ? { sopId: filters.sopId } : {})}
-            data-testid="filter-reset"
-          >
-            {t('dashboard.filters.reset')}
-          </Button>
-        </>
+        <MoreFilters
+          filters={filters}
+          set={set}
+          onChange={onChange}
+          showCompare={showCompare}
+          options={options}
+        />
       )}
     </div>
+  );
+}
+
+type Option<V> = { value: V; label: string };
+
+/** Everything but the SOP: folded away on a phone until "more" is tapped. */
+function MoreFilters({
+  filters,
+  set,
+  onChange,
+  showCompare,
+  options,
+}: {
+  filters: Filters;
+  /** Changes the given filters (`undefined` removes one). */
+  set: (patch: Partial<Filters>) => void;
+  onChange: (f: Filters) => void;
+  showCompare: boolean;
+  options: {
+    versionOptions: Option<number>[];
+    teamOptions: Option<string>[];
+    repOptions: Option<string>[];
+    sources: Option<string>[];
+  };
+}) {
+  const { t } = useTranslation();
+  const { versionOptions, teamOptions, repOptions, sources } = options;
+  const range: [Dayjs, Dayjs] | null =
+    filters.from && filters.to ? [dayjs(filters.from), dayjs(filters.to)] : null;
+  return (
+    <>
+      {filters.sopId && (
+        <Select
+          className="dash-filter"
+          aria-label={t('dashboard.filters.version')}
+          value={filters.version ?? 'all'}
+          options={[{ value: 'all', label: t('dashboard.filters.allVersions') }, ...versionOptions]}
+          onChange={(v: number | 'all') => set({ version: v === 'all' ? undefined : v })}
+          data-testid="filter-version"
+        />
+      )}
+      {showCompare && (
+        <Select
+          className="dash-filter"
+          aria-label={t('dashboard.filters.compare')}
+          value={filters.compare ?? 'none'}
+          options={[
+            { value: 'none', label: t('dashboard.filters.compareNone') },
+            ...versionOptions.map((o) => ({
+              ...o,
+              label: `${t('dashboard.filters.compare')}: ${o.label}`,
+            })),
+          ]}
+          onChange={(v: number | 'none') => set({ compare: v === 'none' ? undefined : v })}
+          data-testid="filter-compare"
+        />
+      )}
+      <Select
+        className="dash-filter"
+        aria-label={t('dashboard.filters.team')}
+        value={filters.teamId ?? 'all'}
+        options={[{ value: 'all', label: t('dashboard.filters.allTeams') }, ...teamOptions]}
+        onChange={(v: string) => set({ teamId: v === 'all' ? undefined : v, ownerId: undefined })}
+        data-testid="filter-team"
+      />
+      <Select
+        className="dash-filter"
+        aria-label={t('dashboard.filters.rep')}
+        value={filters.ownerId ?? 'all'}
+        showSearch={{ optionFilterProp: 'label' }}
+        options={[{ value: 'all', label: t('dashboard.filters.allReps') }, ...repOptions]}
+        onChange={(v: string) => set({ ownerId: v === 'all' ? undefined : v })}
+        data-testid="filter-rep"
+      />
+      <DatePicker.RangePicker
+        className="dash-filter dash-filter-period"
+        aria-label={t('dashboard.filters.period')}
+        value={range}
+        allowClear
+        presets={[
+          { label: '7d', value: [dayjs().subtract(6, 'day'), dayjs()] },
+          { label: '30d', value: [dayjs().subtract(29, 'day'), dayjs()] },
+          { label: '90d', value: [dayjs().subtract(89, 'day'), dayjs()] },
+          { label: '365d', value: [dayjs().subtract(364, 'day'), dayjs()] },
+        ]}
+        onChange={(v) => {
+          const [a, b] = v ?? [];
+          set(
+            a && b
+              ? { from: a.format('YYYY-MM-DD'), to: b.format('YYYY-MM-DD') }
+              : { from: undefined, to: undefined },
+          );
+        }}
+        data-testid="filter-period"
+      />
+      {sources.length > 0 && (
+        <Select
+          className="dash-filter"
+          aria-label={t('dashboard.filters.source')}
+          value={filters.source ?? 'all'}
+          options={[{ value: 'all', label: t('dashboard.filters.allSources') }, ...sources]}
+          onChange={(v: string) => set({ source: v === 'all' ? undefined : v })}
+          data-testid="filter-source"
+        />
+      )}
+      <Button
+        icon={<ReloadOutlined />}
+        onClick={() => onChange(filters.sopId ? { sopId: filters.sopId } : {})}
+        data-testid="filter-reset"
+      >
+        {t('dashboard.filters.reset')}
+      </Button>
+    </>
   );
 }

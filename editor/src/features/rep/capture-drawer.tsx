@@ -6,7 +6,7 @@
  */
 import { WarningOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Drawer, Form, Grid, Input, Select, Skeleton, Typography } from 'antd';
+import { Alert, App, Drawer, Form, Grid, Input, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -20,29 +20,26 @@ import {
   newIdempotencyKey,
   type PublishedSop,
   repKeys,
-  useDuplicates,
   usePublishedSops,
   useSopVersion,
   useUsers,
 } from './api.ts';
+import {
+  AUTO,
+  CaptureFooter,
+  ContactFields,
+  OwnerField,
+  SopField,
+  SourceField,
+  useDuplicateMatches,
+} from './capture-fields.tsx';
 import { type CaptureValues, captureFields, captureMapping } from './capture-mapping.ts';
 import { queueCapture } from './capture-queue.ts';
-import { isChinesePhone } from './engine-lite.ts';
 import { loc } from './format.ts';
 import { OfflineBanner } from './offline-banner.tsx';
 import { useCommand } from './use-command.ts';
 
 const LAST_SOP = 'closeloop.captureSop';
-const AUTO = '__auto__';
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
-}
 
 /**
  * The SOP quick capture opens on: the one this rep used last, else a lead SOP (tagged
@@ -95,20 +92,7 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
   const doc = useSopVersion(sop?.sopId, sop?.version);
   const mapping = useMemo(() => (doc.data ? captureMapping(doc.data) : {}), [doc.data]);
 
-  // duplicate check as you type, debounced; only values worth comparing are sent
-  const phone = values.phone?.trim() ?? '';
-  const email = values.email?.trim() ?? '';
-  const company = values.company?.trim() ?? '';
-  const dupQuery = useDebounced(
-    {
-      ...(phone && isChinesePhone(phone) ? { phone } : {}),
-      ...(email.includes('@') && email.length > 4 ? { email } : {}),
-      ...(company.length >= 2 ? { company } : {}),
-    },
-    400,
-  );
-  const dups = useDuplicates(open ? dupQuery : {});
-  const matches = dups.data?.matches ?? [];
+  const matches = useDuplicateMatches(values, open);
 
   const cmd = useCommand((r: CommandResult) => {
     try {
@@ -160,8 +144,6 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
   };
 
   const isManager = me?.role === 'manager' || me?.role === 'admin';
-  const sourceDef = mapping.source;
-  const phoneLabel = mapping.phone ? loc(mapping.phone.label) : t('rep.capture.phone');
   const errorFor = (slot: keyof typeof mapping) => {
     const key = mapping[slot]?.key;
     return key ? serverFieldErrors[key] : undefined;
@@ -176,21 +158,13 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
       title={t('rep.capture.title')}
       className="rep-sheet"
       footer={
-        <div className="rep-sheet-footer">
-          <Button onClick={onClose} disabled={busy}>
-            {t('rep.cancel')}
-          </Button>
-          <Button
-            type="primary"
-            loading={busy}
-            disabled={!sop}
-            onClick={() => void submit()}
-            data-testid="capture-submit"
-            danger={matches.length > 0}
-          >
-            {matches.length > 0 ? t('rep.capture.submitAnyway') : t('rep.capture.submit')}
-          </Button>
-        </div>
+        <CaptureFooter
+          busy={busy}
+          disabled={!sop}
+          duplicates={matches.length > 0}
+          onClose={onClose}
+          onSubmit={() => void submit()}
+        />
       }
     >
       <div data-testid="capture-drawer">
@@ -208,101 +182,10 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
           />
         )}
         <Form form={form} layout="vertical" requiredMark={false} disabled={busy}>
-          <Form.Item label={t('rep.capture.sop')}>
-            {sops.isPending ? (
-              <Skeleton.Input active block />
-            ) : (
-              <Select
-                data-testid="capture-sop"
-                value={sopId}
-                onChange={setSopId}
-                options={offered.map((s) => ({
-                  value: s.sopId,
-                  label: <span data-testid={`capture-sop-${s.sopId}`}>{loc(s.name)}</span>,
-                }))}
-              />
-            )}
-          </Form.Item>
-          <Form.Item
-            name="name"
-            label={mapping.name ? loc(mapping.name.label) : t('rep.capture.name')}
-            rules={[{ required: true, whitespace: true, message: t('rep.capture.nameRequired') }]}
-            {...(errorFor('name')
-              ? { validateStatus: 'error' as const, help: errorFor('name') }
-              : {})}
-          >
-            <Input data-testid="capture-name" autoComplete="name" maxLength={100} />
-          </Form.Item>
-          {mapping.phone && (
-            <Form.Item
-              name="phone"
-              label={phoneLabel}
-              extra={t('rep.capture.phoneHint')}
-              dependencies={['email']}
-              rules={[
-                {
-                  validator: async (_r, v: string | undefined) => {
-                    const s = v?.trim() ?? '';
-                    if (!s) {
-                      if (!form.getFieldValue('email')?.trim() && mapping.email)
-                        throw new Error(t('rep.capture.contactRequired'));
-                      if (!mapping.email) throw new Error(t('rep.capture.phoneRequired'));
-                      return;
-                    }
-                    if (!isChinesePhone(s)) throw new Error(t('rep.capture.phoneInvalid'));
-                  },
-                },
-              ]}
-              {...(errorFor('phone')
-                ? { validateStatus: 'error' as const, help: errorFor('phone') }
-                : {})}
-            >
-              <Input
-                data-testid="capture-phone"
-                type="tel"
-                inputMode="tel"
-                autoComplete="tel"
-                placeholder="138 0013 8000"
-                maxLength={40}
-              />
-            </Form.Item>
-          )}
-          {mapping.email && (
-            <Form.Item
-              name="email"
-              label={loc(mapping.email.label)}
-              rules={[{ type: 'email', message: t('rep.capture.emailInvalid') }]}
-            >
-              <Input data-testid="capture-email" type="email" inputMode="email" maxLength={200} />
-            </Form.Item>
-          )}
-          {mapping.company && (
-            <Form.Item name="company" label={loc(mapping.company.label)}>
-              <Input data-testid="capture-company" autoComplete="organization" maxLength={200} />
-            </Form.Item>
-          )}
+          <SopField loading={sops.isPending} value={sopId} onChange={setSopId} offered={offered} />
+          <ContactFields form={form} mapping={mapping} errorFor={errorFor} />
           <DuplicateWarning matches={matches} />
-          <Form.Item
-            name="source"
-            label={sourceDef ? loc(sourceDef.label) : t('rep.capture.source')}
-          >
-            {sourceDef?.type === 'select' && sourceDef.options?.length ? (
-              <Select
-                data-testid="capture-source"
-                allowClear
-                options={sourceDef.options.map((o) => ({
-                  value: o.value,
-                  label: <span data-testid={`capture-source-${o.value}`}>{loc(o.label)}</span>,
-                }))}
-              />
-            ) : (
-              <Input
-                data-testid="capture-source"
-                maxLength={100}
-                placeholder={t('rep.capture.sourceHint')}
-              />
-            )}
-          </Form.Item>
+          <SourceField def={mapping.source} />
           {mapping.note && (
             <Form.Item name="note" label={loc(mapping.note.label)}>
               <Input.TextArea
@@ -313,22 +196,7 @@ export function CaptureDrawer({ open, onClose }: { open: boolean; onClose: () =>
             </Form.Item>
           )}
           {isManager && (
-            <Form.Item label={t('rep.capture.owner')}>
-              <Select
-                data-testid="capture-owner"
-                value={owner}
-                onChange={setOwner}
-                options={[
-                  { value: AUTO, label: t('rep.capture.ownerAuto') },
-                  ...(users.data ?? [])
-                    .filter((u) => u.active && (u.role === 'rep' || u.id === me?.id))
-                    .map((u) => ({
-                      value: u.id,
-                      label: u.id === me?.id ? t('rep.capture.ownerMe') : u.name,
-                    })),
-                ]}
-              />
-            </Form.Item>
+            <OwnerField value={owner} onChange={setOwner} users={users.data ?? []} meId={me?.id} />
           )}
         </Form>
       </div>

@@ -60,6 +60,7 @@ import { PullToRefresh } from './pull-to-refresh.tsx';
 import { type ListProps, TeamList } from './team-list.tsx';
 import { useNow } from './use-now.ts';
 import './rep.css';
+import { TimeLeftTag } from './time-left-tag.tsx';
 
 /** The first sentence or so of the stage's instructions: "what to do now" on a card. */
 function summary(text: string, max = 60): string {
@@ -375,15 +376,7 @@ function NextCard({
     >
       <div className="rep-card-top">
         <CardWho title={title} testId="next-card-name" />
-        {left.state !== 'none' && (
-          <Tag
-            color={left.state === 'overdue' ? 'red' : left.state === 'soon' ? 'orange' : 'blue'}
-            className="rep-time-tag"
-            data-testid="next-card-time"
-          >
-            {left.text}
-          </Tag>
-        )}
+        <TimeLeftTag left={left} className="rep-time-tag" testId="next-card-time" />
       </div>
       <div className="rep-card-stage">
         {item.stages.map((s) => (

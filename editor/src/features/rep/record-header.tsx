@@ -9,6 +9,7 @@ import { useNavigate } from 'react-router';
 import { ActionList } from './action-list.tsx';
 import type { Localized, OpenAction, RecordView } from './api.ts';
 import { loc, type TimeLeft } from './format.ts';
+import { TimeLeftTag } from './time-left-tag.tsx';
 
 type Props = {
   record: RecordView;
@@ -66,14 +67,7 @@ export function RecordHeader({
           {t(`rep.status.${record.status}`)}
         </Tag>
         <Tag data-testid="record-owner">{t('rep.ownerIs', { name: ownerName })}</Tag>
-        {left && left.state !== 'none' && (
-          <Tag
-            color={left.state === 'overdue' ? 'red' : left.state === 'soon' ? 'orange' : 'blue'}
-            data-testid="record-time-left"
-          >
-            {left.text}
-          </Tag>
-        )}
+        <TimeLeftTag left={left} testId="record-time-left" />
         {canManage && record.status === 'open' && (
           <Button
             size="small"

@@ -4,11 +4,12 @@
  * still needs are highlighted and say which action needs them.
  */
 import { CheckCircleFilled, CopyOutlined } from '@ant-design/icons';
-import { App, Button, Card, Checkbox, Form, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Form, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { FieldInput } from '../../shared/ui/field-input.tsx';
 import type { FieldDef, Fields, FieldValue, RecordView, StageMeta } from './api.ts';
 import { isEmpty, loc, type TimeLeft } from './format.ts';
+import { TimeLeftTag } from './time-left-tag.tsx';
 
 export type NeededBy = Map<string, string[]>;
 
@@ -80,16 +81,7 @@ export function StageCard({
       title={
         <div className="rep-stage-title">
           <span data-testid="stage-title">{title}</span>
-          {timeLeft && timeLeft.state !== 'none' && (
-            <Tag
-              color={
-                timeLeft.state === 'overdue' ? 'red' : timeLeft.state === 'soon' ? 'orange' : 'blue'
-              }
-              className="rep-time-tag"
-            >
-              {timeLeft.text}
-            </Tag>
-          )}
+          <TimeLeftTag left={timeLeft} className="rep-time-tag" />
         </div>
       }
     >

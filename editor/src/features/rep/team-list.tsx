@@ -10,6 +10,7 @@ import { type RecordView, repKeys, stateNodeOf, useSopVersion, useUsers } from '
 import { CardWho } from './card-who.tsx';
 import { recordTitle, slaClockOf, stageTitleFromMachine, timeLeft } from './format.ts';
 import { ReassignModal, type ReassignTarget, useReassignOne } from './reassign-modal.tsx';
+import { TimeLeftTag } from './time-left-tag.tsx';
 
 /** What both lists on the page get: the clock, and the query's state. */
 export type ListProps = {
@@ -169,14 +170,7 @@ function TeamCard({
           />
         </span>
         <CardWho title={title} />
-        {left.state !== 'none' && (
-          <Tag
-            color={left.state === 'overdue' ? 'red' : left.state === 'soon' ? 'orange' : 'blue'}
-            className="rep-time-tag"
-          >
-            {left.text}
-          </Tag>
-        )}
+        <TimeLeftTag left={left} className="rep-time-tag" />
       </div>
       <div className="rep-card-stage">
         {record.currentStages.map((s) => (

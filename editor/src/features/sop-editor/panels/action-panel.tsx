@@ -92,19 +92,8 @@ export function ActionPanel({
   const actions = useEditorActions();
   const edge = useEditor((s) => s.edges.find((e) => e.id === edgeId));
   const nodes = useEditor((s) => s.nodes);
-  const titleCount = new Map<string, number>();
-  for (const n of nodes) {
-    const title = stageTitle(n.data, i18n.language);
-    titleCount.set(title, (titleCount.get(title) ?? 0) + 1);
-  }
-  const sameTitle = new Set([...titleCount].filter(([, n]) => n > 1).map(([x]) => x));
-  const parentTitle = (id: string | undefined, own: string) => {
-    const parent = id ? nodes.find((n) => n.id === id) : undefined;
-    return parent ? stageTitle(parent.data, i18n.language) : own;
-  };
   const fields = useEditor((s) => s.meta.fields);
   const sopId = useEditor((s) => s.sopId);
-  const vocab = useVocabulary();
   const [required, setRequired] = useState<string[]>([]);
   if (!edge?.data) return null;
   const data = edge.data;
@@ -128,6 +117,7 @@ export function ActionPanel({
   const labelOf = (key: string) =>
     fields.find((f) => f.key === key)?.label ?? { 'zh-CN': key, en: key };
   const source = nodes.find((n) => n.id === edge.source);
+  const fieldOptions = fields.map((f) => ({ value: f.key, label: f.label[lang] || f.key }));
 
   return (
     <Form layout="vertical" size="small" className="panel-form" data-testid="action-panel">
@@ -156,28 +146,7 @@ export function ActionPanel({
       </Form.Item>
       <Space wrap align="start">
         <EventInput edgeId={edgeId} value={data.event} source={edge.source} />
-        <Form.Item label={t('action.target')}>
-          <Select
-            value={data.targetless ? '' : edge.target}
-            onChange={(target: string) => {
-              if (target === '') actions.updateAction(edgeId, (d) => ({ ...d, targetless: true }));
-              else actions.retarget(edgeId, target);
-            }}
-            options={[
-              { value: '', label: t('action.targetless') },
-              ...nodes.map((n) => ({
-                value: n.id,
-                // two stages of one title are told apart by their parent's title
-                label: sameTitle.has(stageTitle(n.data, i18n.language))
-                  ? `${stageTitle(n.data, i18n.language)} · ${parentTitle(n.parentId, n.id)}`
-                  : stageTitle(n.data, i18n.language),
-              })),
-            ]}
-            style={{ width: 200 }}
-            showSearch={{ optionFilterProp: 'label' }}
-            data-testid="action-target"
-          />
-        </Form.Item>
+        <TargetSelect edgeId={edgeId} target={data.targetless ? '' : edge.target} />
       </Space>
       <Form.Item
         label={t('action.roles')}
@@ -195,78 +164,24 @@ export function ActionPanel({
           mode="multiple"
           value={meta.fields ?? []}
           onChange={(v: string[]) => setMeta({ fields: v.length ? v : undefined })}
-          options={fields.map((f) => ({ value: f.key, label: f.label[lang] || f.key }))}
+          options={fieldOptions}
           data-testid="action-fields"
         />
       </Form.Item>
-      <Card size="small" title={t('action.requiredShortcut')} className="required-card">
-        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-          {t('action.requiredShortcutHelp')}
-        </Typography.Paragraph>
-        <Space.Compact style={{ width: '100%' }}>
-          <Select
-            mode="multiple"
-            value={required}
-            onChange={setRequired}
-            options={fields.map((f) => ({ value: f.key, label: f.label[lang] || f.key }))}
-            style={{ flex: 1 }}
-            data-testid="required-fields"
-          />
-          <Button
-            type="primary"
-            disabled={!required.length}
-            data-testid="required-apply"
-            onClick={() => {
-              setMeta({ gate: addRequired(meta.gate, requiredConditions(required, labelOf)) });
-              setRequired([]);
-            }}
-          >
-            {t('action.requiredApply')}
-          </Button>
-        </Space.Compact>
-      </Card>
-      <Form.Item label={t('action.gate')} style={{ marginTop: 12 }}>
-        {meta.gate ? (
-          <>
-            <ConditionBuilder
-              value={meta.gate}
-              onChange={(gate) => setMeta({ gate }, 'gate')}
-              facts={vocab.facts}
-              operators={vocab.operators}
-              testid="gate"
-            />
-            <Button
-              size="small"
-              type="link"
-              danger
-              onClick={() => setMeta({ gate: undefined })}
-              data-testid="gate-remove"
-            >
-              {t('action.removeGate')}
-            </Button>
-          </>
-        ) : (
-          <Space orientation="vertical">
-            <Typography.Text type="secondary">{t('action.gateEmpty')}</Typography.Text>
-            <Button
-              size="small"
-              icon={<PlusOutlined />}
-              data-testid="gate-add"
-              onClick={() =>
-                setMeta({
-                  gate: {
-                    all: [
-                      { fact: fields[0]?.key ?? '$owner', operator: 'isNotEmpty', value: true },
-                    ],
-                  },
-                })
-              }
-            >
-              {t('action.addGate')}
-            </Button>
-          </Space>
-        )}
-      </Form.Item>
+      <RequiredShortcut
+        value={required}
+        onChange={setRequired}
+        options={fieldOptions}
+        onApply={() => {
+          setMeta({ gate: addRequired(meta.gate, requiredConditions(required, labelOf)) });
+          setRequired([]);
+        }}
+      />
+      <GateField
+        gate={meta.gate}
+        onChange={(gate, tag) => setMeta({ gate }, tag)}
+        firstFact={fields[0]?.key ?? '$owner'}
+      />
       <HandoffEditor
         value={meta.handoff}
         onChange={(handoff) => setMeta({ handoff }, 'handoff')}
@@ -274,5 +189,140 @@ export function ActionPanel({
         fields={fields}
       />
     </Form>
+  );
+}
+
+/** Where the action leads: a stage (two of one title told apart by their parent's) or nowhere. */
+function TargetSelect({ edgeId, target }: { edgeId: string; target: string }) {
+  const { t, i18n } = useTranslation();
+  const actions = useEditorActions();
+  const nodes = useEditor((s) => s.nodes);
+  const titleCount = new Map<string, number>();
+  for (const n of nodes) {
+    const title = stageTitle(n.data, i18n.language);
+    titleCount.set(title, (titleCount.get(title) ?? 0) + 1);
+  }
+  const sameTitle = new Set([...titleCount].filter(([, n]) => n > 1).map(([x]) => x));
+  const parentTitle = (id: string | undefined, own: string) => {
+    const parent = id ? nodes.find((n) => n.id === id) : undefined;
+    return parent ? stageTitle(parent.data, i18n.language) : own;
+  };
+  return (
+    <Form.Item label={t('action.target')}>
+      <Select
+        value={target}
+        onChange={(next: string) => {
+          if (next === '') actions.updateAction(edgeId, (d) => ({ ...d, targetless: true }));
+          else actions.retarget(edgeId, next);
+        }}
+        options={[
+          { value: '', label: t('action.targetless') },
+          ...nodes.map((n) => ({
+            value: n.id,
+            // two stages of one title are told apart by their parent's title
+            label: sameTitle.has(stageTitle(n.data, i18n.language))
+              ? `${stageTitle(n.data, i18n.language)} · ${parentTitle(n.parentId, n.id)}`
+              : stageTitle(n.data, i18n.language),
+          })),
+        ]}
+        style={{ width: 200 }}
+        showSearch={{ optionFilterProp: 'label' }}
+        data-testid="action-target"
+      />
+    </Form.Item>
+  );
+}
+
+type Option = { value: string; label: string };
+
+/** Picks fields and adds "must be filled" conditions for them to the gate. */
+function RequiredShortcut({
+  value,
+  onChange,
+  options,
+  onApply,
+}: {
+  value: string[];
+  onChange: (keys: string[]) => void;
+  options: Option[];
+  onApply: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Card size="small" title={t('action.requiredShortcut')} className="required-card">
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {t('action.requiredShortcutHelp')}
+      </Typography.Paragraph>
+      <Space.Compact style={{ width: '100%' }}>
+        <Select
+          mode="multiple"
+          value={value}
+          onChange={onChange}
+          options={options}
+          style={{ flex: 1 }}
+          data-testid="required-fields"
+        />
+        <Button
+          type="primary"
+          disabled={!value.length}
+          data-testid="required-apply"
+          onClick={onApply}
+        >
+          {t('action.requiredApply')}
+        </Button>
+      </Space.Compact>
+    </Card>
+  );
+}
+
+/** The gate's condition builder, or a button that starts one on `firstFact`. */
+function GateField({
+  gate,
+  onChange,
+  firstFact,
+}: {
+  gate: TopLevelCondition | undefined;
+  onChange: (gate: TopLevelCondition | undefined, tag?: string) => void;
+  firstFact: string;
+}) {
+  const { t } = useTranslation();
+  const vocab = useVocabulary();
+  return (
+    <Form.Item label={t('action.gate')} style={{ marginTop: 12 }}>
+      {gate ? (
+        <>
+          <ConditionBuilder
+            value={gate}
+            onChange={(g) => onChange(g, 'gate')}
+            facts={vocab.facts}
+            operators={vocab.operators}
+            testid="gate"
+          />
+          <Button
+            size="small"
+            type="link"
+            danger
+            onClick={() => onChange(undefined)}
+            data-testid="gate-remove"
+          >
+            {t('action.removeGate')}
+          </Button>
+        </>
+      ) : (
+        <Space orientation="vertical">
+          <Typography.Text type="secondary">{t('action.gateEmpty')}</Typography.Text>
+          <Button
+            size="small"
+            icon={<PlusOutlined />}
+            data-testid="gate-add"
+            onClick={() =>
+              onChange({ all: [{ fact: firstFact, operator: 'isNotEmpty', value: true }] })
+            }
+          >
+            {t('action.addGate')}
+          </Button>
+        </Space>
+      )}
+    </Form.Item>
   );
 }

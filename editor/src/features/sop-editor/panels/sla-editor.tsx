@@ -35,15 +35,10 @@ export function SlaEditor({
   const users = useUsers();
   if (!value) {
     return (
-      <Space>
-        <Switch
-          size="small"
-          checked={false}
-          data-testid="sla-enable"
-          onChange={() => onChange({ duration: 'PT4H', clock: 'working', escalations: [] })}
-        />
-        <Typography.Text>{t('stage.slaEnabled')}</Typography.Text>
-      </Space>
+      <SlaSwitch
+        on={false}
+        onToggle={() => onChange({ duration: 'PT4H', clock: 'working', escalations: [] })}
+      />
     );
   }
   const setRung = (i: number, rung: EscalationRung) =>
@@ -51,15 +46,7 @@ export function SlaEditor({
   const dateFields = fields.filter((f) => f.type === 'date' || f.type === 'datetime');
   return (
     <div className="stack">
-      <Space>
-        <Switch
-          size="small"
-          checked
-          data-testid="sla-enable"
-          onChange={() => onChange(undefined)}
-        />
-        <Typography.Text>{t('stage.slaEnabled')}</Typography.Text>
-      </Space>
+      <SlaSwitch on onToggle={() => onChange(undefined)} />
       <Space wrap>
         <DurationInput
           value={value.duration}
@@ -92,69 +79,18 @@ export function SlaEditor({
       )}
       <Typography.Text type="secondary">{t('stage.escalations')}</Typography.Text>
       {value.escalations.map((rung, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: rungs have no ids
-        <div className="rung" key={i} data-testid={`rung-${i}`}>
-          <Tag>{i + 1}</Tag>
-          <Space wrap size={4}>
-            <Typography.Text type="secondary">{t('stage.after')}</Typography.Text>
-            <DurationInput
-              value={rung.after}
-              onChange={(after) => setRung(i, { ...rung, after })}
-              testid={`rung-${i}-after`}
-            />
-            <Select<EscalationKind>
-              value={rung.kind}
-              onChange={(kind) => setRung(i, { after: rung.after, kind })}
-              options={(['remind-owner', 'notify-manager', 'reassign', 'move'] as const).map(
-                (k) => ({
-                  value: k,
-                  label: t(`stage.rungKinds.${k}`),
-                }),
-              )}
-              style={{ width: 130 }}
-              data-testid={`rung-${i}-kind`}
-            />
-            {rung.kind === 'move' && (
-              <Select
-                value={rung.action}
-                placeholder={t('stage.moveAction')}
-                onChange={(action: string) => setRung(i, { ...rung, action })}
-                options={events}
-                style={{ width: 140 }}
-              />
-            )}
-            {rung.kind === 'reassign' && (
-              <AssignmentEditor
-                value={rung.assign}
-                testid={`rung-${i}-assign`}
-                onChange={(assign) => {
-                  const { assign: _a, ...rest } = rung;
-                  setRung(i, assign ? { ...rest, assign } : rest);
-                }}
-              />
-            )}
-            {rung.kind === 'notify-manager' && (
-              <Select
-                mode="tags"
-                value={rung.notify ?? []}
-                placeholder={t('stage.notify')}
-                onChange={(notify: string[]) => setRung(i, { ...rung, notify })}
-                options={toOptions(users.data)}
-                style={{ minWidth: 160 }}
-              />
-            )}
-            <Button
-              size="small"
-              type="text"
-              danger
-              icon={<DeleteOutlined />}
-              aria-label={t('editor.delete')}
-              onClick={() =>
-                onChange({ ...value, escalations: value.escalations.filter((_, j) => j !== i) })
-              }
-            />
-          </Space>
-        </div>
+        <RungRow
+          // biome-ignore lint/suspicious/noArrayIndexKey: rungs have no ids
+          key={i}
+          i={i}
+          rung={rung}
+          events={events}
+          notifyOptions={toOptions(users.data)}
+          onChange={(r) => setRung(i, r)}
+          onRemove={() =>
+            onChange({ ...value, escalations: value.escalations.filter((_, j) => j !== i) })
+          }
+        />
       ))}
       <Button
         size="small"
@@ -173,6 +109,99 @@ export function SlaEditor({
       >
         {t('stage.addRung')}
       </Button>
+    </div>
+  );
+}
+
+function SlaSwitch({ on, onToggle }: { on: boolean; onToggle: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Space>
+      <Switch size="small" checked={on} data-testid="sla-enable" onChange={onToggle} />
+      <Typography.Text>{t('stage.slaEnabled')}</Typography.Text>
+    </Space>
+  );
+}
+
+type Option = { value: string; label: string };
+
+/** One escalation rung: after how long, what happens, and the kind's own setting. */
+function RungRow({
+  i,
+  rung,
+  events,
+  notifyOptions,
+  onChange,
+  onRemove,
+}: {
+  i: number;
+  rung: EscalationRung;
+  /** The actions out of the stage, for a "move" rung. */
+  events: Option[];
+  /** The people a "notify manager" rung may also notify. */
+  notifyOptions: Option[];
+  onChange: (rung: EscalationRung) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="rung" data-testid={`rung-${i}`}>
+      <Tag>{i + 1}</Tag>
+      <Space wrap size={4}>
+        <Typography.Text type="secondary">{t('stage.after')}</Typography.Text>
+        <DurationInput
+          value={rung.after}
+          onChange={(after) => onChange({ ...rung, after })}
+          testid={`rung-${i}-after`}
+        />
+        <Select<EscalationKind>
+          value={rung.kind}
+          onChange={(kind) => onChange({ after: rung.after, kind })}
+          options={(['remind-owner', 'notify-manager', 'reassign', 'move'] as const).map((k) => ({
+            value: k,
+            label: t(`stage.rungKinds.${k}`),
+          }))}
+          style={{ width: 130 }}
+          data-testid={`rung-${i}-kind`}
+        />
+        {rung.kind === 'move' && (
+          <Select
+            value={rung.action}
+            placeholder={t('stage.moveAction')}
+            onChange={(action: string) => onChange({ ...rung, action })}
+            options={events}
+            style={{ width: 140 }}
+          />
+        )}
+        {rung.kind === 'reassign' && (
+          <AssignmentEditor
+            value={rung.assign}
+            testid={`rung-${i}-assign`}
+            onChange={(assign) => {
+              const { assign: _a, ...rest } = rung;
+              onChange(assign ? { ...rest, assign } : rest);
+            }}
+          />
+        )}
+        {rung.kind === 'notify-manager' && (
+          <Select
+            mode="tags"
+            value={rung.notify ?? []}
+            placeholder={t('stage.notify')}
+            onChange={(notify: string[]) => onChange({ ...rung, notify })}
+            options={notifyOptions}
+            style={{ minWidth: 160 }}
+          />
+        )}
+        <Button
+          size="small"
+          type="text"
+          danger
+          icon={<DeleteOutlined />}
+          aria-label={t('editor.delete')}
+          onClick={onRemove}
+        />
+      </Space>
     </div>
   );
 }

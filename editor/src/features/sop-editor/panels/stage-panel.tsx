@@ -45,17 +45,9 @@ function KeyInput({ id, value }: { id: string; value: string }) {
 const EMPTY_TITLE = { 'zh-CN': '', en: '' };
 
 export function StagePanel({ id, onDelete }: { id: string; onDelete: (ids: string[]) => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const actions = useEditorActions();
   const node = useEditor((s) => s.nodes.find((n) => n.id === id));
-  const isInitial = useEditor((s) => initialIds(s).has(id));
-  const records = useEditor((s) =>
-    Object.entries(s.recordCounts).reduce(
-      (sum, [stage, n]) => (stage === id || stage.startsWith(`${id}.`) ? sum + n : sum),
-      0,
-    ),
-  );
-  const fields = useEditor((s) => s.meta.fields);
   const childKeys = useEditor((s) =>
     childrenOf(s.nodes, id)
       .map((n) => n.data.key)
@@ -65,7 +57,6 @@ export function StagePanel({ id, onDelete }: { id: string; onDelete: (ids: strin
   if (!node) return null;
   const data = node.data;
   const stage: StageMeta = data.stage ?? { title: { 'zh-CN': data.key, en: data.key } };
-  const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
 
   const setStage = (patch: Partial<StageMeta>, tag?: string) =>
     actions.updateStage(
@@ -89,38 +80,7 @@ export function StagePanel({ id, onDelete }: { id: string; onDelete: (ids: strin
 
   return (
     <Form layout="vertical" size="small" className="panel-form" data-testid="stage-panel">
-      <div className="panel-head">
-        <Tag color={data.kind === 'final' ? 'green' : data.kind === 'stage' ? 'blue' : 'purple'}>
-          {t(`editor.kinds.${data.kind}`)}
-        </Tag>
-        {isInitial ? (
-          <Tag icon={<PlayCircleOutlined />} color="gold" data-testid="stage-is-initial">
-            {t('editor.isInitial')}
-          </Tag>
-        ) : (
-          data.kind !== 'final' && (
-            <Button
-              size="small"
-              icon={<PlayCircleOutlined />}
-              onClick={() => actions.setInitial(id)}
-              data-testid="stage-make-initial"
-            >
-              {t('editor.makeInitial')}
-            </Button>
-          )
-        )}
-        {records > 0 && <Tag color="orange">{t('editor.recordsHere', { count: records })}</Tag>}
-        <Button
-          size="small"
-          danger
-          icon={<DeleteOutlined />}
-          onClick={() => onDelete([id])}
-          data-testid="stage-delete"
-          style={{ marginLeft: 'auto' }}
-        >
-          {t('editor.delete')}
-        </Button>
-      </div>
+      <StageHead id={id} kind={data.kind} onDelete={onDelete} />
       <Form.Item label={t('stage.title')}>
         <LocalizedInput
           value={stage.title}
@@ -189,86 +149,160 @@ export function StagePanel({ id, onDelete }: { id: string; onDelete: (ids: strin
         </Space>
       )}
       {data.kind !== 'history' && (
-        <Collapse
-          size="small"
-          defaultActiveKey={['guide', 'sla']}
-          items={[
-            {
-              key: 'guide',
-              label: `${t('stage.instructions')} · ${t('stage.script')}`,
-              children: (
-                <>
-                  <Form.Item label={t('stage.instructions')}>
-                    <LocalizedInput
-                      multiline
-                      value={stage.instructions}
-                      onChange={(instructions) => setStage({ instructions }, 'instructions')}
-                      testid="stage-instructions"
-                    />
-                  </Form.Item>
-                  <Form.Item label={t('stage.script')}>
-                    <LocalizedInput
-                      multiline
-                      value={stage.script}
-                      onChange={(script) => setStage({ script }, 'script')}
-                      testid="stage-script"
-                    />
-                  </Form.Item>
-                </>
-              ),
-            },
-            {
-              key: 'checklist',
-              label: `${t('stage.checklist')} (${stage.checklist?.length ?? 0})`,
-              children: (
-                <ChecklistEditor
-                  value={stage.checklist}
-                  onChange={(checklist) => setStage({ checklist }, 'checklist')}
-                />
-              ),
-            },
-            {
-              key: 'fields',
-              label: `${t('stage.fieldsShown')} (${stage.fields?.length ?? 0})`,
-              children: (
-                <Select
-                  mode="multiple"
-                  value={stage.fields ?? []}
-                  onChange={(v: string[]) => setStage({ fields: v.length ? v : undefined })}
-                  options={fields.map((f) => ({ value: f.key, label: f.label[lang] || f.key }))}
-                  style={{ width: '100%' }}
-                  data-testid="stage-fields"
-                />
-              ),
-            },
-            {
-              key: 'owner',
-              label: t('stage.owner'),
-              children: (
-                <OwnerEditor
-                  value={stage.owner}
-                  onChange={(owner) => setStage({ owner }, 'owner')}
-                />
-              ),
-            },
-            ...(data.kind === 'final'
-              ? []
-              : [
-                  {
-                    key: 'sla',
-                    label: t('stage.sla'),
-                    children: (
-                      <SlaEditor
-                        id={id}
-                        value={stage.sla}
-                        onChange={(sla) => setStage({ sla }, 'sla')}
-                      />
-                    ),
-                  },
-                ]),
-          ]}
-        />
+        <StageSections id={id} final={data.kind === 'final'} stage={stage} setStage={setStage} />
       )}
     </Form>
+  );
+}
+
+/** The kind, the start marker (or the button that makes the stage the start), records here, delete. */
+function StageHead({
+  id,
+  kind,
+  onDelete,
+}: {
+  id: string;
+  kind: StageKind;
+  onDelete: (ids: string[]) => void;
+}) {
+  const { t } = useTranslation();
+  const actions = useEditorActions();
+  const isInitial = useEditor((s) => initialIds(s).has(id));
+  const records = useEditor((s) =>
+    Object.entries(s.recordCounts).reduce(
+      (sum, [stage, n]) => (stage === id || stage.startsWith(`${id}.`) ? sum + n : sum),
+      0,
+    ),
+  );
+  return (
+    <div className="panel-head">
+      <Tag color={kind === 'final' ? 'green' : kind === 'stage' ? 'blue' : 'purple'}>
+        {t(`editor.kinds.${kind}`)}
+      </Tag>
+      {isInitial ? (
+        <Tag icon={<PlayCircleOutlined />} color="gold" data-testid="stage-is-initial">
+          {t('editor.isInitial')}
+        </Tag>
+      ) : (
+        kind !== 'final' && (
+          <Button
+            size="small"
+            icon={<PlayCircleOutlined />}
+            onClick={() => actions.setInitial(id)}
+            data-testid="stage-make-initial"
+          >
+            {t('editor.makeInitial')}
+          </Button>
+        )
+      )}
+      {records > 0 && <Tag color="orange">{t('editor.recordsHere', { count: records })}</Tag>}
+      <Button
+        size="small"
+        danger
+        icon={<DeleteOutlined />}
+        onClick={() => onDelete([id])}
+        data-testid="stage-delete"
+        style={{ marginLeft: 'auto' }}
+      >
+        {t('editor.delete')}
+      </Button>
+    </div>
+  );
+}
+
+type SetStage = (patch: Partial<StageMeta>, tag?: string) => void;
+
+/** Guidance, checklist, fields shown, owner and (but on a final stage) the SLA, folded. */
+function StageSections({
+  id,
+  final,
+  stage,
+  setStage,
+}: {
+  id: string;
+  final: boolean;
+  stage: StageMeta;
+  setStage: SetStage;
+}) {
+  const { t, i18n } = useTranslation();
+  const fields = useEditor((s) => s.meta.fields);
+  const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
+  return (
+    <Collapse
+      size="small"
+      defaultActiveKey={['guide', 'sla']}
+      items={[
+        {
+          key: 'guide',
+          label: `${t('stage.instructions')} · ${t('stage.script')}`,
+          children: (
+            <>
+              <Form.Item label={t('stage.instructions')}>
+                <LocalizedInput
+                  multiline
+                  value={stage.instructions}
+                  onChange={(instructions) => setStage({ instructions }, 'instructions')}
+                  testid="stage-instructions"
+                />
+              </Form.Item>
+              <Form.Item label={t('stage.script')}>
+                <LocalizedInput
+                  multiline
+                  value={stage.script}
+                  onChange={(script) => setStage({ script }, 'script')}
+                  testid="stage-script"
+                />
+              </Form.Item>
+            </>
+          ),
+        },
+        {
+          key: 'checklist',
+          label: `${t('stage.checklist')} (${stage.checklist?.length ?? 0})`,
+          children: (
+            <ChecklistEditor
+              value={stage.checklist}
+              onChange={(checklist) => setStage({ checklist }, 'checklist')}
+            />
+          ),
+        },
+        {
+          key: 'fields',
+          label: `${t('stage.fieldsShown')} (${stage.fields?.length ?? 0})`,
+          children: (
+            <Select
+              mode="multiple"
+              value={stage.fields ?? []}
+              onChange={(v: string[]) => setStage({ fields: v.length ? v : undefined })}
+              options={fields.map((f) => ({ value: f.key, label: f.label[lang] || f.key }))}
+              style={{ width: '100%' }}
+              data-testid="stage-fields"
+            />
+          ),
+        },
+        {
+          key: 'owner',
+          label: t('stage.owner'),
+          children: (
+            <OwnerEditor value={stage.owner} onChange={(owner) => setStage({ owner }, 'owner')} />
+          ),
+        },
+        ...(final
+          ? []
+          : [
+              {
+                key: 'sla',
+                label: t('stage.sla'),
+                children: (
+                  <SlaEditor
+                    id={id}
+                    value={stage.sla}
+                    onChange={(sla) => setStage({ sla }, 'sla')}
+                  />
+                ),
+              },
+            ]),
+      ]}
+    />
   );
 }

@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Empty, Input, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, http, ok } from '../../../shared/api/client.ts';
+import { errorMessage, http, ok, type Schemas } from '../../../shared/api/client.ts';
 import { useUsers, useWorkspaceTime } from '../../../shared/api/directory.ts';
 import type { CloneInfo } from '../sim-machine.ts';
 import { cloneOntoDraft } from './clone.ts';
@@ -113,31 +113,7 @@ export function ClonePicker({
       </Space.Compact>
       {list.isError && <Alert type="error" showIcon title={errorMessage(list.error)} />}
       {error && <Alert type="error" showIcon title={error} data-testid="sim-clone-error" />}
-      {missing && (
-        <Alert
-          type="warning"
-          showIcon
-          data-testid="sim-clone-missing"
-          style={{ marginBottom: 6 }}
-          title={t('simulator.clone.missing', { stages: missing.stages.join(', ') })}
-          description={
-            <>
-              {missing.dropped.length > 0 && (
-                <div>{t('simulator.clone.dropped', { fields: missing.dropped.join(', ') })}</div>
-              )}
-              <Button
-                size="small"
-                type="primary"
-                style={{ marginTop: 6, whiteSpace: 'normal', height: 'auto' }}
-                onClick={() => onFresh(missing.fields, missing.info)}
-                data-testid="sim-clone-fresh"
-              >
-                {t('simulator.clone.fresh')}
-              </Button>
-            </>
-          }
-        />
-      )}
+      {missing && <MissingAlert missing={missing} onFresh={onFresh} />}
       {list.data && list.data.items.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('simulator.clone.none')} />
       ) : (
@@ -147,46 +123,15 @@ export function ClonePicker({
           dataSource={list.data?.items ?? []}
           data-testid="sim-clone-results"
           renderItem={(r) => (
-            <List.Item
-              data-testid={`sim-clone-row-${r.id}`}
-              actions={[
-                <Button
-                  key="pick"
-                  size="small"
-                  loading={busy === r.id}
-                  disabled={busy !== null}
-                  onClick={() => pick(r.id)}
-                  data-testid={`sim-clone-pick-${r.id}`}
-                >
-                  {t('simulator.clone.pick')}
-                </Button>,
-              ]}
-            >
-              <div style={{ minWidth: 0 }}>
-                <Typography.Text ellipsis style={{ display: 'block', fontSize: 12 }}>
-                  {recordLabel(doc, r)}
-                </Typography.Text>
-                <Space size={2} wrap>
-                  {r.currentStages.map((s) => (
-                    <Tag key={s} color="blue" style={{ fontSize: 11 }}>
-                      {s}
-                    </Tag>
-                  ))}
-                  {r.status !== 'open' && <Tag style={{ fontSize: 11 }}>{r.status}</Tag>}
-                  {r.overdue && (
-                    <Tag color="red" style={{ fontSize: 11 }}>
-                      {t('simulator.clone.overdue')}
-                    </Tag>
-                  )}
-                  <Typography.Text type="secondary" style={{ fontSize: 11 }}>
-                    v{r.sopVersion} ·{' '}
-                    {(r.ownerId && users.data?.find((u) => u.id === r.ownerId)?.name) ||
-                      r.ownerId ||
-                      '—'}
-                  </Typography.Text>
-                </Space>
-              </div>
-            </List.Item>
+            <CloneRow
+              r={r}
+              label={recordLabel(doc, r)}
+              owner={
+                (r.ownerId && users.data?.find((u) => u.id === r.ownerId)?.name) || r.ownerId || '—'
+              }
+              busy={busy}
+              onPick={() => pick(r.id)}
+            />
           )}
         />
       )}
@@ -194,5 +139,99 @@ export function ClonePicker({
         {t('simulator.clone.cancel')}
       </Button>
     </div>
+  );
+}
+
+/** The record cannot be copied (the draft lacks its stages): a fresh run with its fields instead. */
+function MissingAlert({
+  missing,
+  onFresh,
+}: {
+  missing: Missing;
+  onFresh: (fields: Fields, from: CloneInfo) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="sim-clone-missing"
+      style={{ marginBottom: 6 }}
+      title={t('simulator.clone.missing', { stages: missing.stages.join(', ') })}
+      description={
+        <>
+          {missing.dropped.length > 0 && (
+            <div>{t('simulator.clone.dropped', { fields: missing.dropped.join(', ') })}</div>
+          )}
+          <Button
+            size="small"
+            type="primary"
+            style={{ marginTop: 6, whiteSpace: 'normal', height: 'auto' }}
+            onClick={() => onFresh(missing.fields, missing.info)}
+            data-testid="sim-clone-fresh"
+          >
+            {t('simulator.clone.fresh')}
+          </Button>
+        </>
+      }
+    />
+  );
+}
+
+/** One record found: its label, stages, status, overdue, version and owner, and a pick button. */
+function CloneRow({
+  r,
+  label,
+  owner,
+  busy,
+  onPick,
+}: {
+  r: Schemas['Record'];
+  label: string;
+  /** The owner's name (or id). */
+  owner: string;
+  /** The record being loaded, if any: every pick button waits. */
+  busy: string | null;
+  onPick: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <List.Item
+      data-testid={`sim-clone-row-${r.id}`}
+      actions={[
+        <Button
+          key="pick"
+          size="small"
+          loading={busy === r.id}
+          disabled={busy !== null}
+          onClick={onPick}
+          data-testid={`sim-clone-pick-${r.id}`}
+        >
+          {t('simulator.clone.pick')}
+        </Button>,
+      ]}
+    >
+      <div style={{ minWidth: 0 }}>
+        <Typography.Text ellipsis style={{ display: 'block', fontSize: 12 }}>
+          {label}
+        </Typography.Text>
+        <Space size={2} wrap>
+          {r.currentStages.map((s) => (
+            <Tag key={s} color="blue" style={{ fontSize: 11 }}>
+              {s}
+            </Tag>
+          ))}
+          {r.status !== 'open' && <Tag style={{ fontSize: 11 }}>{r.status}</Tag>}
+          {r.overdue && (
+            <Tag color="red" style={{ fontSize: 11 }}>
+              {t('simulator.clone.overdue')}
+            </Tag>
+          )}
+          <Typography.Text type="secondary" style={{ fontSize: 11 }}>
+            v{r.sopVersion} · {owner}
+          </Typography.Text>
+        </Space>
+      </div>
+    </List.Item>
   );
 }
