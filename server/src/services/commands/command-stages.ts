@@ -331,13 +331,16 @@ class Missed extends Error {
  * or an import's batch) after the checked statements `first` (an import's key locks and
  * match check), then `extra`, then one NOTIFY for all of them. Each statement's check sees its rows
  * before COMMIT; a failed check or a unique violation rolls everything back and returns the
- * miss. Other errors are thrown.
+ * miss. Other errors are thrown. Row-shaped statements of the same text are merged
+ * (`mergeBatch`); with `group` (one command's batch) group commit may share the transaction
+ * with concurrent commands.
  */
 export async function commitPlans(
   env: Deps,
   plans: readonly Plan[],
   extra: readonly Stmt[] = [],
   first: readonly Planned[] = [],
+  opts: { group?: boolean } = {},
 ): Promise<Committed> {
   const planned = [...first, ...plans.flatMap((p) => p.planned)];
   const payloads = plans.flatMap((p) => (p.live ? [p.live] : []));
@@ -345,7 +348,7 @@ export async function commitPlans(
   if (payloads.length) stmts.push(notifyStmt(...payloads));
   if (stmts.length === 0) return { ok: true };
   // merged (statements of the same text across plans become one) when every check reads a
-  // keyed row-shaped guard; group commit may then merge the batch with concurrent ones too
+  // keyed row-shaped guard
   const merge = planned.every((p) => !p.expectOne || !!p.stmt.rows?.keys);
   const check = (results: Row[][]) => {
     planned.forEach((p, i) => {
@@ -355,7 +358,9 @@ export async function commitPlans(
   try {
     if (merge) {
       const m = mergeBatch(stmts);
-      await env.db.batch(m.stmts, (rows) => check(m.view(rows)), { merge });
+      // one command's batch may share a group with concurrent ones; a scheduler's or an
+      // import's batch is a group already, and keeps its own transaction
+      await env.db.batch(m.stmts, (rows) => check(m.view(rows)), { merge: !!opts.group });
     } else {
       await env.db.batch(stmts, check);
     }

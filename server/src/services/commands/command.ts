@@ -73,7 +73,7 @@ async function attempt(input: RunCommand): Promise<CommandResult> {
   if (plan.planned.length === 0) return plan.body;
   // records the action hands off to are written in the same transaction
   const handoffs = await planHandoffs(input, plan);
-  const committed = await commitPlans(input.env, [plan, ...handoffs]);
+  const committed = await commitPlans(input.env, [plan, ...handoffs], [], [], { group: true });
   if (!committed.ok) throw await missError(input, plan, committed.miss);
   return plan.body;
 }
