@@ -1,8 +1,8 @@
 /**
- * Group commit (Postgres): concurrent `batch` calls whose statements are row-shaped (see
- * `Stmt.rows`) are written together in one transaction, statements of the same text merged
- * into one multi-row statement (merge.ts), so N concurrent commands cost a dozen statements, two round
- * trips and one COMMIT (one WAL flush) instead of N of each.
+ * Group commit (Postgres): concurrent `batch` calls (those that say `merge`) are written
+ * together in one transaction, their row-shaped statements (see `Stmt.rows`) of the same text
+ * merged into one multi-row statement (merge.ts), so N concurrent commands cost a dozen
+ * statements, two round trips and one COMMIT (one WAL flush) instead of N of each.
  *
  *   BEGIN; <every guard, merged by text>                  (one round trip)
  *   each unit's check sees its own guards' rows (the rows whose `k` is one of its keys)
