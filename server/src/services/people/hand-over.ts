@@ -18,6 +18,7 @@ import {
   step,
 } from '@closeloop/engine';
 import type { Row, Stmt } from '../../db/client.ts';
+import { wireForm } from '../../db/stmt.ts';
 import type { LivePayload } from '../../live.ts';
 import { AUTH_CHANNEL } from '../auth/sessions.ts';
 import type { CommandEnv } from '../commands/command.ts';
@@ -107,6 +108,11 @@ async function run(
 ): Promise<HandOverResult> {
   const { env } = input;
   const ws = env.workspaceId;
+  // the command path's statements, in the plain form a statement sent alone takes
+  const send = (stmt: Stmt) => {
+    const w = wireForm(stmt);
+    return q(w.text, w.params);
+  };
   // taken first: the row lock makes a concurrent assignment to this user wait and then fail
   // its "owner is active" guard (command.ts), so no new record can land on them
   const deactivated = input.deactivateUserId
@@ -179,10 +185,10 @@ async function run(
     const next = result.record;
     if (events.length === 0) continue;
     const up = updateRecordStmt(ws, next, s.version, events.length);
-    const updated = await q(up.text, up.params);
+    const updated = await send(up);
     if (updated.length !== 1) throw new Error('handover: locked record changed');
     const ev = insertEventsStmt(ws, rec.id, s.eventCount + 1, events);
-    await q(ev.text, ev.params);
+    await send(ev);
     const effects: Effect[] = result.effects.map((e) =>
       e.type === 'notify' && e.kind === 'assigned' ? { ...e, kind: 'handed-over' } : e,
     );
@@ -190,7 +196,7 @@ async function run(
       { workspaceId: ws, recordId: rec.id, now: env.now, newId: ctx.newId },
       effects,
     );
-    for (const st of fx.stmts) await q(st.text, st.params);
+    for (const st of fx.stmts) await send(st);
     if (rec.ownerId && next.ownerId && rec.ownerId !== next.ownerId) {
       await q(
         `update notifications set user_id = $4
@@ -210,7 +216,7 @@ async function run(
       n: fx.notified,
     };
     const nt = notifyStmt(live);
-    await q(nt.text, nt.params);
+    await send(nt);
     moved.push({ recordId: rec.id, from: rec.ownerId, to: next.ownerId, version: next.version });
   }
   return { moved, deactivated };
