@@ -52,8 +52,8 @@ export type VerbRoute<P extends string, Q extends RequestParts, S extends Succes
   errors?: Partial<typeof errorResponses>;
   /** The service verb the route calls with the caller's context. */
   verb: (args: { ctx: Ctx; input: I }) => Promise<Answer<S>>;
-  /** The verb's input, made from the validated request. */
-  input: (c: VerbContext<P, Q, S>) => I;
+  /** The verb's input, made from the validated request (a promise when reading a file). */
+  input: (c: VerbContext<P, Q, S>) => I | Promise<I>;
 };
 
 /**
@@ -81,9 +81,21 @@ export function verbRoutes(tags: string[]) {
     });
     const handler = async (c: VerbContext<P, Q, S>) => {
       const ctx = ctxOf(c as never);
-      return c.json(await verb({ ctx, input: input(c) }), status);
+      return c.json(await verb({ ctx, input: await input(c) }), status);
     };
     r.openapi(route, handler as never);
+  };
+}
+
+/**
+ * The request's members without the undefined ones: zod leaves an absent optional member
+ * undefined, and verb inputs (exactOptionalPropertyTypes) want it absent.
+ */
+export function defined<T extends Record<string, unknown>>(
+  o: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
   };
 }
 

@@ -3,8 +3,9 @@
  * settings, handovers and deactivation.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { createRouter, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { LIMITS } from '../http/schemas.ts';
+import { defined, verbRoutes } from '../http/verb-route.ts';
 import { acceptInvite } from '../services/people/accept-invite.ts';
 import { createTeam } from '../services/people/create-team.ts';
 import { deactivateUser } from '../services/people/deactivate-user.ts';
@@ -18,6 +19,7 @@ import { updateTeam } from '../services/people/update-team.ts';
 import { updateUser } from '../services/people/update-user.ts';
 import type { Router } from './router.ts';
 
+const verbRoute = verbRoutes(['admin']);
 const UserId = z.string().min(1).max(200);
 const Reason = z.string().trim().min(1).max(LIMITS.reasonChars);
 
@@ -70,15 +72,6 @@ const UserSummary = z
   })
   .openapi('UserSummary');
 
-/** Drops undefined members, so optional inputs satisfy exactOptionalPropertyTypes. */
-function defined<T extends Record<string, unknown>>(
-  o: T,
-): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
-  };
-}
-
 const HandOverResult = z
   .object({
     moved: z.array(
@@ -103,165 +96,138 @@ export function adminRoutes() {
 
 /** Handing records over and deactivating a user. */
 function registerHandovers(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/handovers',
-      operationId: 'handoverRecords',
-      tags: ['admin'],
-      summary:
-        'Hand open records to a named user or by the team rule, in one transaction (manager: their teams; admin: any)',
-      request: jsonBody(
+  verbRoute(r, {
+    method: 'post',
+    path: '/handovers',
+    operationId: 'handoverRecords',
+    summary:
+      'Hand open records to a named user or by the team rule, in one transaction (manager: their teams; admin: any)',
+    request: jsonBody(
+      z.object({
+        recordIds: z.array(z.string().min(1).max(200)).min(1).max(1000),
+        toUserId: UserId.optional(),
+        reason: Reason,
+      }),
+    ),
+    responses: { 200: ok(HandOverResult) },
+    verb: handoverRecords,
+    input: (c) => {
+      const body = c.req.valid('json');
+      return {
+        recordIds: body.recordIds,
+        reason: body.reason,
+        ...(body.toUserId ? { toUserId: body.toUserId } : {}),
+      };
+    },
+  });
+
+  verbRoute(r, {
+    method: 'post',
+    path: '/users/{userId}/deactivate',
+    operationId: 'deactivateUser',
+    summary:
+      'Deactivate a user (admin): ends their sessions and hands every open record of theirs over',
+    request: {
+      params: z.object({ userId: UserId }),
+      ...jsonBody(
         z.object({
-          recordIds: z.array(z.string().min(1).max(200)).min(1).max(1000),
-          toUserId: UserId.optional(),
-          reason: Reason,
+          handoverTo: z.union([z.literal('team-rule'), z.object({ userId: UserId })]).optional(),
+          reason: Reason.optional(),
         }),
       ),
-      responses: { 200: ok(HandOverResult), ...errorResponses },
-    }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const out = await handoverRecords({
-        ctx: ctxOf(c),
-        input: {
-          recordIds: body.recordIds,
-          reason: body.reason,
-          ...(body.toUserId ? { toUserId: body.toUserId } : {}),
-        },
-      });
-      return c.json(out, 200);
     },
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/users/{userId}/deactivate',
-      operationId: 'deactivateUser',
-      tags: ['admin'],
-      summary:
-        'Deactivate a user (admin): ends their sessions and hands every open record of theirs over',
-      request: {
-        params: z.object({ userId: UserId }),
-        ...jsonBody(
-          z.object({
-            handoverTo: z.union([z.literal('team-rule'), z.object({ userId: UserId })]).optional(),
-            reason: Reason.optional(),
-          }),
-        ),
-      },
-      responses: { 200: ok(HandOverResult), ...errorResponses },
-    }),
-    async (c) => {
+    responses: { 200: ok(HandOverResult) },
+    verb: deactivateUser,
+    input: (c) => {
       const { userId } = c.req.valid('param');
       const body = c.req.valid('json');
-      const out = await deactivateUser({
-        ctx: ctxOf(c),
-        input: {
-          userId,
-          ...(body.handoverTo ? { handoverTo: body.handoverTo } : {}),
-          ...(body.reason ? { reason: body.reason } : {}),
-        },
-      });
-      return c.json(out, 200);
+      return {
+        userId,
+        ...(body.handoverTo ? { handoverTo: body.handoverTo } : {}),
+        ...(body.reason ? { reason: body.reason } : {}),
+      };
     },
-  );
+  });
 }
 
 /** Invitations: send, list, resend, revoke, accept. */
 function registerInvites(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/invites',
-      operationId: 'inviteUser',
-      tags: ['admin'],
-      summary: 'Invite a person (admin); the one-time link token is shown only in this answer',
-      request: jsonBody(
+  verbRoute(r, {
+    method: 'post',
+    path: '/invites',
+    operationId: 'inviteUser',
+    summary: 'Invite a person (admin); the one-time link token is shown only in this answer',
+    request: jsonBody(
+      z.object({
+        email: z.email().max(320),
+        name: z.string().trim().min(1).max(200),
+        role: RoleEnum,
+        locale: Locale.optional(),
+      }),
+    ),
+    responses: {
+      201: ok(z.object({ token: z.string(), url: z.string(), expiresAt: z.string() }), 'Created'),
+    },
+    verb: inviteUser,
+    input: (c) => defined(c.req.valid('json')),
+  });
+
+  verbRoute(r, {
+    method: 'get',
+    path: '/invites',
+    operationId: 'listInvites',
+    summary: 'Invitations not yet accepted (admin), newest first; expired ones say so',
+    responses: {
+      200: ok(
         z.object({
-          email: z.email().max(320),
-          name: z.string().trim().min(1).max(200),
-          role: RoleEnum,
-          locale: Locale.optional(),
+          items: z.array(
+            z.object({
+              id: z.string(),
+              email: z.string(),
+              name: z.string(),
+              role: RoleEnum,
+              locale: Locale,
+              invitedBy: z.string(),
+              createdAt: z.number(),
+              expiresAt: z.number(),
+              expired: z.boolean(),
+            }),
+          ),
         }),
       ),
-      responses: {
-        201: ok(z.object({ token: z.string(), url: z.string(), expiresAt: z.string() }), 'Created'),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
-      const out = await inviteUser({ ctx: ctxOf(c), input: defined(c.req.valid('json')) });
-      return c.json(out, 201);
     },
-  );
+    verb: listInvites,
+    input: () => ({}),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/invites',
-      operationId: 'listInvites',
-      tags: ['admin'],
-      summary: 'Invitations not yet accepted (admin), newest first; expired ones say so',
-      responses: {
-        200: ok(
-          z.object({
-            items: z.array(
-              z.object({
-                id: z.string(),
-                email: z.string(),
-                name: z.string(),
-                role: RoleEnum,
-                locale: Locale,
-                invitedBy: z.string(),
-                createdAt: z.number(),
-                expiresAt: z.number(),
-                expired: z.boolean(),
-              }),
-            ),
-          }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await listInvites({ ctx: ctxOf(c), input: {} }), 200),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/invites/{inviteId}/resend',
+    operationId: 'resendInvite',
+    summary:
+      'A new one-time link for a pending invitation (admin), valid seven more days; the old link stops working',
+    request: { params: z.object({ inviteId: InviteId }) },
+    responses: {
+      200: ok(
+        z.object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string() }),
+      ),
+    },
+    verb: resendInvite,
+    input: (c) => c.req.valid('param'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/invites/{inviteId}/resend',
-      operationId: 'resendInvite',
-      tags: ['admin'],
-      summary:
-        'A new one-time link for a pending invitation (admin), valid seven more days; the old link stops working',
-      request: { params: z.object({ inviteId: InviteId }) },
-      responses: {
-        200: ok(
-          z.object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string() }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await resendInvite({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/invites/{inviteId}',
-      operationId: 'revokeInvite',
-      tags: ['admin'],
-      summary: 'Withdraw a pending invitation (admin); its link stops working',
-      request: { params: z.object({ inviteId: InviteId }) },
-      responses: {
-        200: ok(z.object({ revoked: z.literal(true) })),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await revokeInvite({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'delete',
+    path: '/invites/{inviteId}',
+    operationId: 'revokeInvite',
+    summary: 'Withdraw a pending invitation (admin); its link stops working',
+    request: { params: z.object({ inviteId: InviteId }) },
+    responses: {
+      200: ok(z.object({ revoked: z.literal(true) })),
+    },
+    verb: revokeInvite,
+    input: (c) => c.req.valid('param'),
+  });
 
   r.openapi(
     createRoute({
@@ -295,115 +261,92 @@ function registerInvites(r: Router) {
 
 /** A user's settings and the teams with their routing settings. */
 function registerUserAndTeamSettings(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/users/{userId}',
-      operationId: 'updateUser',
-      tags: ['admin'],
-      summary:
-        "Change a user's role, name, locale or mobile (admin; anyone their own name, locale and mobile). The mobile is stored in E.164; 422 when it is not a phone number",
-      request: {
-        params: z.object({ userId: UserId }),
-        ...jsonBody(
-          z.object({
-            role: RoleEnum.optional(),
-            name: z.string().trim().min(1).max(200).optional(),
-            locale: Locale.optional(),
-            mobile: z.string().max(40).nullable().optional(),
-          }),
-        ),
-      },
-      responses: { 200: ok(UserSummary), ...errorResponses },
-    }),
-    async (c) => {
-      const { userId } = c.req.valid('param');
-      const out = await updateUser({
-        ctx: ctxOf(c),
-        input: { userId, ...defined(c.req.valid('json')) },
-      });
-      return c.json(out, 200);
-    },
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/teams',
-      operationId: 'createTeam',
-      tags: ['admin'],
-      summary: 'Create a team with managers, members and their routing settings (admin)',
-      request: jsonBody(
+  verbRoute(r, {
+    method: 'patch',
+    path: '/users/{userId}',
+    operationId: 'updateUser',
+    summary:
+      "Change a user's role, name, locale or mobile (admin; anyone their own name, locale and mobile). The mobile is stored in E.164; 422 when it is not a phone number",
+    request: {
+      params: z.object({ userId: UserId }),
+      ...jsonBody(
         z.object({
-          id: TeamId,
-          name: z.string().trim().min(1).max(200),
+          role: RoleEnum.optional(),
+          name: z.string().trim().min(1).max(200).optional(),
+          locale: Locale.optional(),
+          mobile: z.string().max(40).nullable().optional(),
+        }),
+      ),
+    },
+    responses: { 200: ok(UserSummary) },
+    verb: updateUser,
+    input: (c) => {
+      const { userId } = c.req.valid('param');
+      return { userId, ...defined(c.req.valid('json')) };
+    },
+  });
+
+  verbRoute(r, {
+    method: 'post',
+    path: '/teams',
+    operationId: 'createTeam',
+    summary: 'Create a team with managers, members and their routing settings (admin)',
+    request: jsonBody(
+      z.object({
+        id: TeamId,
+        name: z.string().trim().min(1).max(200),
+        shared: z.boolean().optional(),
+        managers: z.array(UserId).max(1000).optional(),
+        members: z.array(MemberSettings).max(1000).optional(),
+      }),
+    ),
+    responses: { 201: ok(TeamDetail, 'Created') },
+    verb: createTeam,
+    input: (c) => {
+      const body = c.req.valid('json');
+      return { ...defined(body), ...(body.members ? { members: body.members.map(defined) } : {}) };
+    },
+  });
+
+  verbRoute(r, {
+    method: 'patch',
+    path: '/teams/{teamId}',
+    operationId: 'updateTeam',
+    summary:
+      "Change a team: name, sharing, managers (admin); members and their weight, cap, leave and shift (admin or the team's manager)",
+    request: {
+      params: z.object({ teamId: TeamId }),
+      ...jsonBody(
+        z.object({
+          name: z.string().trim().min(1).max(200).optional(),
           shared: z.boolean().optional(),
           managers: z.array(UserId).max(1000).optional(),
           members: z.array(MemberSettings).max(1000).optional(),
         }),
       ),
-      responses: { 201: ok(TeamDetail, 'Created'), ...errorResponses },
-    }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const out = await createTeam({
-        ctx: ctxOf(c),
-        input: {
-          ...defined(body),
-          ...(body.members ? { members: body.members.map(defined) } : {}),
-        },
-      });
-      return c.json(out, 201);
     },
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/teams/{teamId}',
-      operationId: 'updateTeam',
-      tags: ['admin'],
-      summary:
-        "Change a team: name, sharing, managers (admin); members and their weight, cap, leave and shift (admin or the team's manager)",
-      request: {
-        params: z.object({ teamId: TeamId }),
-        ...jsonBody(
-          z.object({
-            name: z.string().trim().min(1).max(200).optional(),
-            shared: z.boolean().optional(),
-            managers: z.array(UserId).max(1000).optional(),
-            members: z.array(MemberSettings).max(1000).optional(),
-          }),
-        ),
-      },
-      responses: { 200: ok(TeamDetail), ...errorResponses },
-    }),
-    async (c) => {
+    responses: { 200: ok(TeamDetail) },
+    verb: updateTeam,
+    input: (c) => {
       const { teamId } = c.req.valid('param');
       const body = c.req.valid('json');
-      const out = await updateTeam({
-        ctx: ctxOf(c),
-        input: {
-          teamId,
-          ...defined(body),
-          ...(body.members ? { members: body.members.map(defined) } : {}),
-        },
-      });
-      return c.json(out, 200);
+      return {
+        teamId,
+        ...defined(body),
+        ...(body.members ? { members: body.members.map(defined) } : {}),
+      };
     },
-  );
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/admin/teams/{teamId}',
-      operationId: 'getTeam',
-      tags: ['admin'],
-      summary:
-        "A team with its managers, members and each member's weight, cap, leave and shift (admin or the team's manager)",
-      request: { params: z.object({ teamId: TeamId }) },
-      responses: { 200: ok(TeamDetail), ...errorResponses },
-    }),
-    async (c) => c.json(await getTeam({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/admin/teams/{teamId}',
+    operationId: 'getTeam',
+    summary:
+      "A team with its managers, members and each member's weight, cap, leave and shift (admin or the team's manager)",
+    request: { params: z.object({ teamId: TeamId }) },
+    responses: { 200: ok(TeamDetail) },
+    verb: getTeam,
+    input: (c) => c.req.valid('param'),
+  });
 }

@@ -3,9 +3,10 @@
  * /api/admin; admins, and managers for their teams' channels and rules. Also the signed
  * record links the robots' buttons open (`/l/<token>`, outside /api).
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import { type AppEnv, createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { type AppEnv, createRouter, jsonBody, ok } from '../http/context.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import { createChannel } from '../services/bots/create-channel.ts';
 import { deleteChannel } from '../services/bots/delete-channel.ts';
 import { listChannels } from '../services/bots/list-channels.ts';
@@ -16,7 +17,7 @@ import { updateNotificationRules } from '../services/bots/update-notification-ru
 import type { Deps } from '../services/core/context.ts';
 import { verifyLink, workspaceOfLink } from '../services/delivery/bots/links.ts';
 
-const tags = ['admin'];
+const verbRoute = verbRoutes(['admin']);
 const KIND = z.enum(['wecom', 'dingtalk', 'feishu']);
 const Id = z.string().min(1).max(64);
 
@@ -78,128 +79,105 @@ const Keyword = z.string().trim().max(50);
 
 export function botRoutes() {
   const r = createRouter();
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/channels',
-      operationId: 'createChannel',
-      tags,
-      summary: 'Add a group robot by pasting its webhook URL (and secret, keyword)',
-      request: jsonBody(
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/channels',
+    operationId: 'createChannel',
+    summary: 'Add a group robot by pasting its webhook URL (and secret, keyword)',
+    request: jsonBody(
+      z.object({
+        kind: KIND,
+        name: z.string().trim().min(1).max(100),
+        url: Url,
+        secret: Secret.nullable().optional(),
+        keyword: Keyword.nullable().optional(),
+        teamId: Id.nullable().optional(),
+      }),
+    ),
+    responses: { 201: ok(ChatChannel, 'Created') },
+    verb: createChannel,
+    input: (c) => c.req.valid('json'),
+  });
+  verbRoute(r, {
+    method: 'get',
+    path: '/admin/channels',
+    operationId: 'listChannels',
+    summary: "The workspace's group robots (managers: their teams')",
+    responses: { 200: ok(z.object({ items: z.array(ChatChannel) })) },
+    verb: listChannels,
+    input: () => ({}),
+  });
+  verbRoute(r, {
+    method: 'patch',
+    path: '/admin/channels/{channelId}',
+    operationId: 'updateChannel',
+    summary: 'Change a group robot; enabling it clears a disable by delivery',
+    request: {
+      params: z.object({ channelId: Id }),
+      ...jsonBody(
         z.object({
-          kind: KIND,
-          name: z.string().trim().min(1).max(100),
-          url: Url,
+          name: z.string().trim().min(1).max(100).optional(),
+          url: Url.optional(),
           secret: Secret.nullable().optional(),
           keyword: Keyword.nullable().optional(),
-          teamId: Id.nullable().optional(),
+          enabled: z.boolean().optional(),
         }),
       ),
-      responses: { 201: ok(ChatChannel, 'Created'), ...errorResponses },
-    }),
-    async (c) => c.json(await createChannel({ ctx: ctxOf(c), input: c.req.valid('json') }), 201),
-  );
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/admin/channels',
-      operationId: 'listChannels',
-      tags,
-      summary: "The workspace's group robots (managers: their teams')",
-      responses: { 200: ok(z.object({ items: z.array(ChatChannel) })), ...errorResponses },
-    }),
-    async (c) => c.json(await listChannels({ ctx: ctxOf(c), input: {} }), 200),
-  );
-  r.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/admin/channels/{channelId}',
-      operationId: 'updateChannel',
-      tags,
-      summary: 'Change a group robot; enabling it clears a disable by delivery',
-      request: {
-        params: z.object({ channelId: Id }),
-        ...jsonBody(
-          z.object({
-            name: z.string().trim().min(1).max(100).optional(),
-            url: Url.optional(),
-            secret: Secret.nullable().optional(),
-            keyword: Keyword.nullable().optional(),
-            enabled: z.boolean().optional(),
-          }),
-        ),
-      },
-      responses: { 200: ok(ChatChannel), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(
-        await updateChannel({
-          ctx: ctxOf(c),
-          input: { ...c.req.valid('json'), channelId: c.req.valid('param').channelId },
-        }),
-        200,
+    },
+    responses: { 200: ok(ChatChannel) },
+    verb: updateChannel,
+    input: (c) => ({ ...c.req.valid('json'), channelId: c.req.valid('param').channelId }),
+  });
+  verbRoute(r, {
+    method: 'delete',
+    path: '/admin/channels/{channelId}',
+    operationId: 'deleteChannel',
+    summary: 'Remove a group robot, its waiting notes and the rules naming it',
+    request: { params: z.object({ channelId: Id }) },
+    responses: { 200: ok(z.object({ deleted: z.literal(true) })) },
+    verb: deleteChannel,
+    input: (c) => c.req.valid('param'),
+  });
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/channels/{channelId}/test',
+    operationId: 'testChannel',
+    summary: "Send a test message now and answer the platform's result",
+    request: { params: z.object({ channelId: Id }) },
+    responses: {
+      200: ok(
+        z
+          .object({
+            outcome: z.enum(['delivered', 'retry', 'permanent', 'unreachable']),
+            status: z.number().int().nullable(),
+            excerpt: z.string(),
+            reason: z.string().nullable(),
+          })
+          .openapi('ChannelTestResult'),
       ),
-  );
-  r.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/admin/channels/{channelId}',
-      operationId: 'deleteChannel',
-      tags,
-      summary: 'Remove a group robot, its waiting notes and the rules naming it',
-      request: { params: z.object({ channelId: Id }) },
-      responses: { 200: ok(z.object({ deleted: z.literal(true) })), ...errorResponses },
-    }),
-    async (c) => c.json(await deleteChannel({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/channels/{channelId}/test',
-      operationId: 'testChannel',
-      tags,
-      summary: "Send a test message now and answer the platform's result",
-      request: { params: z.object({ channelId: Id }) },
-      responses: {
-        200: ok(
-          z
-            .object({
-              outcome: z.enum(['delivered', 'retry', 'permanent', 'unreachable']),
-              status: z.number().int().nullable(),
-              excerpt: z.string(),
-              reason: z.string().nullable(),
-            })
-            .openapi('ChannelTestResult'),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await testChannel({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/admin/notification-rules',
-      operationId: 'listNotificationRules',
-      tags,
-      summary: 'Which events go where (managers: their teams’ rules)',
-      responses: { 200: ok(z.object({ items: z.array(NotificationRule) })), ...errorResponses },
-    }),
-    async (c) => c.json(await listNotificationRules({ ctx: ctxOf(c), input: {} }), 200),
-  );
-  r.openapi(
-    createRoute({
-      method: 'put',
-      path: '/admin/notification-rules',
-      operationId: 'updateNotificationRules',
-      tags,
-      summary: 'Replace the rules the caller manages',
-      request: jsonBody(z.object({ rules: z.array(RuleInput).max(200) })),
-      responses: { 200: ok(z.object({ items: z.array(NotificationRule) })), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await updateNotificationRules({ ctx: ctxOf(c), input: c.req.valid('json') }), 200),
-  );
+    },
+    verb: testChannel,
+    input: (c) => c.req.valid('param'),
+  });
+  verbRoute(r, {
+    method: 'get',
+    path: '/admin/notification-rules',
+    operationId: 'listNotificationRules',
+    summary: 'Which events go where (managers: their teams’ rules)',
+    responses: { 200: ok(z.object({ items: z.array(NotificationRule) })) },
+    verb: listNotificationRules,
+    input: () => ({}),
+  });
+  verbRoute(r, {
+    method: 'put',
+    path: '/admin/notification-rules',
+    operationId: 'updateNotificationRules',
+    summary: 'Replace the rules the caller manages',
+    request: jsonBody(z.object({ rules: z.array(RuleInput).max(200) })),
+    responses: { 200: ok(z.object({ items: z.array(NotificationRule) })) },
+    verb: updateNotificationRules,
+    input: (c) => c.req.valid('json'),
+  });
   return r;
 }
 

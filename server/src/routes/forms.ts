@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import { type AppEnv, createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { type AppEnv, createRouter, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { clientIp } from '../http/middleware/proxy.ts';
 import { localeOf } from '../http/problem.ts';
 import { LocalizedText } from '../http/schemas.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import type { Deps } from '../services/core/context.ts';
 import { DomainError } from '../services/core/errors.ts';
 import {
@@ -16,6 +17,7 @@ import { createForm, listForms, publicForm, updateForm } from '../services/intak
 import { submitForm } from '../services/intake/forms/submit-form.ts';
 
 const tags = ['intake'];
+const verbRoute = verbRoutes(tags);
 const FormField = z.object({
   field: z.string().min(1).max(64),
   label: LocalizedText,
@@ -48,52 +50,39 @@ const Meta = z.object({
 
 export function formRoutes() {
   const r = createRouter();
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/forms',
-      operationId: 'createForm',
-      tags,
-      summary:
-        'Build a hosted lead form (fields mapped to SOP fields, target SOP, owner, duplicate policy, thank-you text)',
-      request: jsonBody(FormBody),
-      responses: { 201: ok(Form, 'Created'), ...errorResponses },
-    }),
-    async (c) => c.json(await createForm({ ctx: ctxOf(c), input: c.req.valid('json') }), 201),
-  );
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/forms',
-      operationId: 'listForms',
-      tags,
-      summary: 'Lead forms of the workspace',
-      responses: { 200: ok(z.object({ items: z.array(Form) })), ...errorResponses },
-    }),
-    async (c) => c.json(await listForms({ ctx: ctxOf(c), input: {} }), 200),
-  );
-  r.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/forms/{formId}',
-      operationId: 'updateForm',
-      tags,
-      summary: 'Change a lead form (or switch it off with active: false)',
-      request: {
-        params: z.object({ formId: z.string().min(1).max(100) }),
-        ...jsonBody(FormBody.partial()),
-      },
-      responses: { 200: ok(Form), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(
-        await updateForm({
-          ctx: ctxOf(c),
-          input: { ...c.req.valid('param'), ...c.req.valid('json') },
-        }),
-        200,
-      ),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/forms',
+    operationId: 'createForm',
+    summary:
+      'Build a hosted lead form (fields mapped to SOP fields, target SOP, owner, duplicate policy, thank-you text)',
+    request: jsonBody(FormBody),
+    responses: { 201: ok(Form, 'Created') },
+    verb: createForm,
+    input: (c) => c.req.valid('json'),
+  });
+  verbRoute(r, {
+    method: 'get',
+    path: '/forms',
+    operationId: 'listForms',
+    summary: 'Lead forms of the workspace',
+    responses: { 200: ok(z.object({ items: z.array(Form) })) },
+    verb: listForms,
+    input: () => ({}),
+  });
+  verbRoute(r, {
+    method: 'patch',
+    path: '/forms/{formId}',
+    operationId: 'updateForm',
+    summary: 'Change a lead form (or switch it off with active: false)',
+    request: {
+      params: z.object({ formId: z.string().min(1).max(100) }),
+      ...jsonBody(FormBody.partial()),
+    },
+    responses: { 200: ok(Form) },
+    verb: updateForm,
+    input: (c) => ({ ...c.req.valid('param'), ...c.req.valid('json') }),
+  });
   r.openapi(
     createRoute({
       method: 'post',

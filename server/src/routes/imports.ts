@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { localeOf } from '../http/problem.ts';
 import { LocalizedText } from '../http/schemas.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import { createImport } from '../services/intake/imports/create-import.ts';
 import {
   cancelImport,
@@ -15,6 +16,7 @@ import { IMPORT_LIMITS } from '../services/intake/parse/limits.ts';
 import type { Router } from './router.ts';
 
 const tags = ['intake'];
+const verbRoute = verbRoutes(tags);
 const ImportIdParam = z.object({ importId: z.string().min(1).max(100) });
 const Mapping = z
   .record(z.string().regex(/^\d{1,3}$/), z.string().min(1).max(64))
@@ -91,171 +93,139 @@ export function importRoutes() {
 
 /** Uploading a file and listing or reading imports. */
 function registerImportUploads(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/imports',
-      operationId: 'createImport',
-      tags,
-      summary: `Upload a spreadsheet (.xlsx or .csv in UTF-8/GBK, at most ${IMPORT_LIMITS.maxFileBytes / 1024 / 1024} MB and ${IMPORT_LIMITS.maxRows} rows) for an SOP: encoding, sheets, header row, suggested mapping, preview`,
-      request: {
-        body: {
-          required: true,
-          content: {
-            'multipart/form-data': {
-              schema: z.object({
-                file: z.instanceof(File).openapi({ type: 'string', format: 'binary' }),
-                sopId: z.string().min(1).max(100),
-                source: z.string().trim().max(200).optional(),
-              }),
-            },
+  verbRoute(r, {
+    method: 'post',
+    path: '/imports',
+    operationId: 'createImport',
+    summary: `Upload a spreadsheet (.xlsx or .csv in UTF-8/GBK, at most ${IMPORT_LIMITS.maxFileBytes / 1024 / 1024} MB and ${IMPORT_LIMITS.maxRows} rows) for an SOP: encoding, sheets, header row, suggested mapping, preview`,
+    request: {
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: z.object({
+              file: z.instanceof(File).openapi({ type: 'string', format: 'binary' }),
+              sopId: z.string().min(1).max(100),
+              source: z.string().trim().max(200).optional(),
+            }),
           },
         },
       },
-      responses: {
-        201: ok(
-          Setup.extend({
-            import: Import,
-            sameFileAs: z.array(
-              z.object({
-                id: z.string(),
-                createdAt: z.number(),
-                status: z.string(),
-                created: z.number(),
-              }),
-            ),
-          }),
-          'Uploaded',
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
-      const form = c.req.valid('form');
-      const out = await createImport({
-        ctx: ctxOf(c),
-        input: {
-          sopId: form.sopId,
-          fileName: form.file.name || 'upload.csv',
-          bytes: new Uint8Array(await form.file.arrayBuffer()),
-          ...(form.source ? { source: form.source } : {}),
-        },
-      });
-      return c.json(out, 201);
     },
-  );
+    responses: {
+      201: ok(
+        Setup.extend({
+          import: Import,
+          sameFileAs: z.array(
+            z.object({
+              id: z.string(),
+              createdAt: z.number(),
+              status: z.string(),
+              created: z.number(),
+            }),
+          ),
+        }),
+        'Uploaded',
+      ),
+    },
+    verb: createImport,
+    input: async (c) => {
+      const form = c.req.valid('form');
+      return {
+        sopId: form.sopId,
+        fileName: form.file.name || 'upload.csv',
+        bytes: new Uint8Array(await form.file.arrayBuffer()),
+        ...(form.source ? { source: form.source } : {}),
+      };
+    },
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/imports',
-      operationId: 'listImports',
-      tags,
-      summary: 'Imports newest first (a rep sees their own)',
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }) },
-      responses: { 200: ok(z.object({ items: z.array(Import) })), ...errorResponses },
-    }),
-    async (c) => c.json(await listImports({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/imports',
+    operationId: 'listImports',
+    summary: 'Imports newest first (a rep sees their own)',
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }) },
+    responses: { 200: ok(z.object({ items: z.array(Import) })) },
+    verb: listImports,
+    input: (c) => c.req.valid('query'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/imports/{importId}',
-      operationId: 'getImport',
-      tags,
-      summary:
-        'An import: status, progress and counts (created, attached, duplicates, failed, total)',
-      request: { params: ImportIdParam },
-      responses: { 200: ok(Import), ...errorResponses },
-    }),
-    async (c) => c.json(await getImport({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/imports/{importId}',
+    operationId: 'getImport',
+    summary:
+      'An import: status, progress and counts (created, attached, duplicates, failed, total)',
+    request: { params: ImportIdParam },
+    responses: { 200: ok(Import) },
+    verb: getImport,
+    input: (c) => c.req.valid('param'),
+  });
 }
 
 /** Previewing, running and cancelling an import, and its rows in error. */
 function registerImportRuns(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/imports/{importId}/preview',
-      operationId: 'previewImport',
-      tags,
-      summary:
-        'Headers, suggested mapping and the first rows as stored, for a sheet, header row or mapping',
-      request: { params: ImportIdParam, ...jsonBody(SetupInput) },
-      responses: { 200: ok(Setup), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(
-        await previewImport({
-          ctx: ctxOf(c),
-          input: { ...c.req.valid('param'), ...c.req.valid('json') },
-        }),
-        200,
-      ),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/imports/{importId}/preview',
+    operationId: 'previewImport',
+    summary:
+      'Headers, suggested mapping and the first rows as stored, for a sheet, header row or mapping',
+    request: { params: ImportIdParam, ...jsonBody(SetupInput) },
+    responses: { 200: ok(Setup) },
+    verb: previewImport,
+    input: (c) => ({ ...c.req.valid('param'), ...c.req.valid('json') }),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/imports/{importId}/run',
-      operationId: 'runImport',
-      tags,
-      summary:
-        'Dry run (per-row outcome: create, duplicate in file or database, error with reason) or run in the background in batches with live progress (SSE import.progress)',
-      request: {
-        params: ImportIdParam,
-        ...jsonBody(
-          SetupInput.extend({
-            duplicatePolicy: z.enum(['skip', 'create']).optional(),
-            ownerId: z.string().min(1).max(200).optional(),
-            dryRun: z.boolean().default(false),
-            saveTemplate: z.boolean().optional(),
-          }),
-        ),
-      },
-      responses: {
-        200: ok(
-          z.object({
-            import: Import,
-            counts: Counts,
-            rows: z.array(
-              z.object({
-                rowNumber: z.number(),
-                outcome: z.enum(['create', 'duplicate-file', 'duplicate-db', 'error']),
-                reasons: z.array(LocalizedText),
-                recordId: z.string().nullable(),
-              }),
-            ),
-          }),
-          'Dry run result, or the import as it started',
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        await runImport({
-          ctx: ctxOf(c),
-          input: { importId: c.req.valid('param').importId, ...c.req.valid('json') },
+  verbRoute(r, {
+    method: 'post',
+    path: '/imports/{importId}/run',
+    operationId: 'runImport',
+    summary:
+      'Dry run (per-row outcome: create, duplicate in file or database, error with reason) or run in the background in batches with live progress (SSE import.progress)',
+    request: {
+      params: ImportIdParam,
+      ...jsonBody(
+        SetupInput.extend({
+          duplicatePolicy: z.enum(['skip', 'create']).optional(),
+          ownerId: z.string().min(1).max(200).optional(),
+          dryRun: z.boolean().default(false),
+          saveTemplate: z.boolean().optional(),
         }),
-        200,
       ),
-  );
+    },
+    responses: {
+      200: ok(
+        z.object({
+          import: Import,
+          counts: Counts,
+          rows: z.array(
+            z.object({
+              rowNumber: z.number(),
+              outcome: z.enum(['create', 'duplicate-file', 'duplicate-db', 'error']),
+              reasons: z.array(LocalizedText),
+              recordId: z.string().nullable(),
+            }),
+          ),
+        }),
+        'Dry run result, or the import as it started',
+      ),
+    },
+    verb: runImport,
+    input: (c) => ({ importId: c.req.valid('param').importId, ...c.req.valid('json') }),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/imports/{importId}/cancel',
-      operationId: 'cancelImport',
-      tags,
-      summary: 'Stop a running import after its current batch; rows done stay done',
-      request: { params: ImportIdParam },
-      responses: { 200: ok(Import), ...errorResponses },
-    }),
-    async (c) => c.json(await cancelImport({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/imports/{importId}/cancel',
+    operationId: 'cancelImport',
+    summary: 'Stop a running import after its current batch; rows done stay done',
+    request: { params: ImportIdParam },
+    responses: { 200: ok(Import) },
+    verb: cancelImport,
+    input: (c) => c.req.valid('param'),
+  });
 
   r.openapi(
     createRoute({

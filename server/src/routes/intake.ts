@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { Fields } from '../http/schemas.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import { PLATFORMS } from '../services/intake/adapters.ts';
 import { intakeLead, intakePush } from '../services/intake/intake-lead.ts';
 
 const tags = ['intake'];
+const verbRoute = verbRoutes(tags);
 const Result = z.object({
   outcome: z.enum(['created', 'duplicate']),
   recordId: z.string().nullable(),
@@ -52,44 +54,38 @@ export function intakeRoutes() {
     },
   );
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/intake/push/{platform}',
-      operationId: 'intakePush',
-      tags,
-      summary:
-        'An ad platform push (oceanengine: 巨量引擎/飞鱼 clue; tencent: 腾讯广告 leads; generic: any JSON with a mapping) — one lead, an array or { data: [...] }; see docs/intake.md',
-      request: {
-        params: z.object({ platform: z.enum(PLATFORMS) }),
-        query: z.object({
-          sopId: z.string().min(1).max(100),
-          source: z.string().trim().min(1).max(200).optional(),
-          mapping: z.string().max(4000).optional().openapi({
-            description: 'generic only: JSON { fieldKey | "$externalId": "dot.path" }',
-          }),
+  verbRoute(r, {
+    method: 'post',
+    path: '/intake/push/{platform}',
+    operationId: 'intakePush',
+    summary:
+      'An ad platform push (oceanengine: 巨量引擎/飞鱼 clue; tencent: 腾讯广告 leads; generic: any JSON with a mapping) — one lead, an array or { data: [...] }; see docs/intake.md',
+    request: {
+      params: z.object({ platform: z.enum(PLATFORMS) }),
+      query: z.object({
+        sopId: z.string().min(1).max(100),
+        source: z.string().trim().min(1).max(200).optional(),
+        mapping: z.string().max(4000).optional().openapi({
+          description: 'generic only: JSON { fieldKey | "$externalId": "dot.path" }',
         }),
-        ...jsonBody(z.unknown()),
-      },
-      responses: { 200: ok(z.object({ results: z.array(Result) })), ...errorResponses },
-    }),
-    async (c) => {
+      }),
+      ...jsonBody(z.unknown()),
+    },
+    responses: { 200: ok(z.object({ results: z.array(Result) })) },
+    verb: intakePush,
+    input: (c) => {
       const { platform } = c.req.valid('param');
       const q = c.req.valid('query');
       const mapping = q.mapping ? parseMapping(q.mapping) : undefined;
-      const out = await intakePush({
-        ctx: ctxOf(c),
-        input: {
-          platform,
-          sopId: q.sopId,
-          body: c.req.valid('json'),
-          ...(q.source ? { source: q.source } : {}),
-          ...(mapping ? { mapping } : {}),
-        },
-      });
-      return c.json(out, 200);
+      return {
+        platform,
+        sopId: q.sopId,
+        body: c.req.valid('json'),
+        ...(q.source ? { source: q.source } : {}),
+        ...(mapping ? { mapping } : {}),
+      };
     },
-  );
+  });
 
   return r;
 }

@@ -1,12 +1,13 @@
 /** The SOP library: built-in templates and the workspace's published SOPs. */
-import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { z } from '@hono/zod-openapi';
+import { createRouter, jsonBody, ok } from '../http/context.ts';
 import { LocalizedText, SopDocumentBody, SopIdParam, Stage } from '../http/schemas.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import { createDraftFromTemplate } from '../services/library/create-draft-from-template.ts';
 import { getLibrarySop, getLibraryTemplate } from '../services/library/get-library-item.ts';
 import { listLibrary } from '../services/library/list-library.ts';
 
-const tags = ['library'];
+const verbRoute = verbRoutes(['library']);
 
 export const LibraryItem = z
   .object({
@@ -40,98 +41,83 @@ const TemplateIdParam = z.object({
 export function libraryRoutes() {
   const r = createRouter();
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/library',
-      operationId: 'listLibrary',
-      tags,
-      summary: "Library templates and the workspace's published SOPs, searched by text and tag",
-      request: {
-        query: z.object({
-          q: z.string().max(200).optional(),
-          tag: z.string().max(50).optional(),
+  verbRoute(r, {
+    method: 'get',
+    path: '/library',
+    operationId: 'listLibrary',
+    summary: "Library templates and the workspace's published SOPs, searched by text and tag",
+    request: {
+      query: z.object({
+        q: z.string().max(200).optional(),
+        tag: z.string().max(50).optional(),
+      }),
+    },
+    responses: {
+      200: ok(
+        z.object({
+          templates: z.array(LibraryItem),
+          sops: z.array(LibraryItem),
+          tags: z.array(z.string()),
         }),
-      },
-      responses: {
-        200: ok(
-          z.object({
-            templates: z.array(LibraryItem),
-            sops: z.array(LibraryItem),
-            tags: z.array(z.string()),
-          }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await listLibrary({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
-  );
+      ),
+    },
+    verb: listLibrary,
+    input: (c) => c.req.valid('query'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/library/templates/{templateId}',
-      operationId: 'getLibraryTemplate',
-      tags,
-      summary: "A template's document and every stage's guidance, for the read-only preview",
-      request: { params: TemplateIdParam },
-      responses: { 200: ok(LibraryItemDetail), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await getLibraryTemplate({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/library/templates/{templateId}',
+    operationId: 'getLibraryTemplate',
+    summary: "A template's document and every stage's guidance, for the read-only preview",
+    request: { params: TemplateIdParam },
+    responses: { 200: ok(LibraryItemDetail) },
+    verb: getLibraryTemplate,
+    input: (c) => c.req.valid('param'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/library/sops/{sopId}',
-      operationId: 'getLibrarySop',
-      tags,
-      summary: "A workspace SOP's published version, shown like a template",
-      request: { params: SopIdParam },
-      responses: { 200: ok(LibraryItemDetail), ...errorResponses },
-    }),
-    async (c) => c.json(await getLibrarySop({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/library/sops/{sopId}',
+    operationId: 'getLibrarySop',
+    summary: "A workspace SOP's published version, shown like a template",
+    request: { params: SopIdParam },
+    responses: { 200: ok(LibraryItemDetail) },
+    verb: getLibrarySop,
+    input: (c) => c.req.valid('param'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/library/templates/{templateId}/drafts',
-      operationId: 'createDraftFromTemplate',
-      tags,
-      summary:
-        'Copy a template into the workspace as a new SOP draft; returns its id for the editor',
-      request: {
-        params: TemplateIdParam,
-        ...jsonBody(
-          z.object({
-            sopId: z
-              .string()
-              .min(1)
-              .max(100)
-              .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -')
-              .optional(),
-            name: z
-              .object({ 'zh-CN': z.string().min(1).max(200), en: z.string().min(1).max(200) })
-              .optional(),
-          }),
-        ),
-      },
-      responses: {
-        201: ok(z.object({ sopId: z.string(), templateId: z.string() }), 'Created'),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
+  verbRoute(r, {
+    method: 'post',
+    path: '/library/templates/{templateId}/drafts',
+    operationId: 'createDraftFromTemplate',
+    summary: 'Copy a template into the workspace as a new SOP draft; returns its id for the editor',
+    request: {
+      params: TemplateIdParam,
+      ...jsonBody(
+        z.object({
+          sopId: z
+            .string()
+            .min(1)
+            .max(100)
+            .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -')
+            .optional(),
+          name: z
+            .object({ 'zh-CN': z.string().min(1).max(200), en: z.string().min(1).max(200) })
+            .optional(),
+        }),
+      ),
+    },
+    responses: {
+      201: ok(z.object({ sopId: z.string(), templateId: z.string() }), 'Created'),
+    },
+    verb: createDraftFromTemplate,
+    input: (c) => {
       const { templateId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return c.json(
-        await createDraftFromTemplate({ ctx: ctxOf(c), input: { templateId, ...body } }),
-        201,
-      );
+      return { templateId, ...body };
     },
-  );
+  });
 
   return r;
 }

@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
 import { boolQuery, NextAction, Notification } from '../http/schemas.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import type { LivePayload } from '../live.ts';
 import { parseSessionCookie, SESSION_COOKIE } from '../services/auth/sessions.ts';
 import type { Scheduler } from '../services/commands/scheduler.ts';
@@ -12,6 +13,8 @@ import { listTeams, listUsers } from '../services/people/directory.ts';
 import { listNextActions } from '../services/records/list-next-actions.ts';
 import { listNotifications, markNotificationRead } from '../services/records/notifications.ts';
 import type { Router } from './router.ts';
+
+const verbRoute = verbRoutes(['work']);
 
 /** SSE frames made from one live payload, once for all the streams it goes to. */
 const frames = new WeakMap<LivePayload, Map<string, string>>();
@@ -42,129 +45,116 @@ export function miscRoutes(scheduler: Scheduler, testClock: boolean, closing: Ab
 
 /** The caller's next actions and notifications. */
 function registerInbox(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/next-actions',
-      operationId: 'listNextActions',
-      tags: ['work'],
-      summary:
-        "The caller's open records by urgency, each with the actions open now and what each still needs",
-      request: {
-        query: z.object({
-          sopId: z.string().max(100).optional(),
-          stage: z.string().max(500).optional(),
-          overdue: boolQuery.optional(),
-          q: z.string().max(200).optional(),
-          limit: z.coerce.number().int().min(1).max(200).optional(),
-        }),
-      },
-      responses: { 200: ok(z.object({ items: z.array(NextAction) })), ...errorResponses },
-    }),
-    async (c) => c.json(await listNextActions({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/next-actions',
+    operationId: 'listNextActions',
+    summary:
+      "The caller's open records by urgency, each with the actions open now and what each still needs",
+    request: {
+      query: z.object({
+        sopId: z.string().max(100).optional(),
+        stage: z.string().max(500).optional(),
+        overdue: boolQuery.optional(),
+        q: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(200).optional(),
+      }),
+    },
+    responses: { 200: ok(z.object({ items: z.array(NextAction) })) },
+    verb: listNextActions,
+    input: (c) => c.req.valid('query'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/notifications',
-      operationId: 'listNotifications',
-      tags: ['work'],
-      summary: "The caller's notifications, newest first",
-      request: {
-        query: z.object({
-          unread: boolQuery.optional(),
-          limit: z.coerce.number().int().min(1).max(200).optional(),
-        }),
-      },
-      responses: {
-        200: ok(z.object({ items: z.array(Notification), unread: z.number() })),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(await listNotifications({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/notifications',
+    operationId: 'listNotifications',
+    summary: "The caller's notifications, newest first",
+    request: {
+      query: z.object({
+        unread: boolQuery.optional(),
+        limit: z.coerce.number().int().min(1).max(200).optional(),
+      }),
+    },
+    responses: {
+      200: ok(z.object({ items: z.array(Notification), unread: z.number() })),
+    },
+    verb: listNotifications,
+    input: (c) => c.req.valid('query'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/notifications/{id}/read',
-      operationId: 'markNotificationRead',
-      tags: ['work'],
-      summary: 'Mark a notification read',
-      request: {
-        params: z.object({
-          id: z
-            .string()
-            .min(1)
-            .max(200)
-            .openapi({ param: { name: 'id', in: 'path' } }),
-        }),
-      },
-      responses: { 200: ok(z.object({ id: z.string(), readAt: z.number() })), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await markNotificationRead({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/notifications/{id}/read',
+    operationId: 'markNotificationRead',
+    summary: 'Mark a notification read',
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .min(1)
+          .max(200)
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+    },
+    responses: { 200: ok(z.object({ id: z.string(), readAt: z.number() })) },
+    verb: markNotificationRead,
+    input: (c) => c.req.valid('param'),
+  });
 }
 
 /** The people and teams the caller may see. */
 function registerDirectory(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/users',
-      operationId: 'listUsers',
-      tags: ['directory'],
-      summary: 'People in the workspace (for pickers)',
-      responses: {
-        200: ok(
-          z.object({
-            items: z.array(
-              z.object({
-                id: z.string(),
-                name: z.string(),
-                email: z.string(),
-                role: z.string(),
-                locale: z.enum(['zh-CN', 'en']),
-                active: z.boolean(),
-                teamIds: z.array(z.string()),
-              }),
-            ),
-          }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await listUsers({ ctx: ctxOf(c), input: {} }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/users',
+    operationId: 'listUsers',
+    tags: ['directory'],
+    summary: 'People in the workspace (for pickers)',
+    responses: {
+      200: ok(
+        z.object({
+          items: z.array(
+            z.object({
+              id: z.string(),
+              name: z.string(),
+              email: z.string(),
+              role: z.string(),
+              locale: z.enum(['zh-CN', 'en']),
+              active: z.boolean(),
+              teamIds: z.array(z.string()),
+            }),
+          ),
+        }),
+      ),
+    },
+    verb: listUsers,
+    input: () => ({}),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/teams',
-      operationId: 'listTeams',
-      tags: ['directory'],
-      summary: 'Teams in the workspace with managers and members',
-      responses: {
-        200: ok(
-          z.object({
-            items: z.array(
-              z.object({
-                id: z.string(),
-                name: z.string(),
-                managerIds: z.array(z.string()),
-                memberIds: z.array(z.string()),
-              }),
-            ),
-          }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await listTeams({ ctx: ctxOf(c), input: {} }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/teams',
+    operationId: 'listTeams',
+    tags: ['directory'],
+    summary: 'Teams in the workspace with managers and members',
+    responses: {
+      200: ok(
+        z.object({
+          items: z.array(
+            z.object({
+              id: z.string(),
+              name: z.string(),
+              managerIds: z.array(z.string()),
+              memberIds: z.array(z.string()),
+            }),
+          ),
+        }),
+      ),
+    },
+    verb: listTeams,
+    input: () => ({}),
+  });
 }
 
 /** The live stream of record changes (SSE). */

@@ -2,13 +2,14 @@
  * Routes the rep workspace needs beyond records: the duplicate check behind quick capture
  * (撞单) and the workspace's clock and calendar, so time left is shown as the server counts it.
  */
-import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, ctxOf, errorResponses, ok } from '../http/context.ts';
+import { z } from '@hono/zod-openapi';
+import { createRouter, errorResponses, ok } from '../http/context.ts';
 import { LocalizedText } from '../http/schemas.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import { getWorkspaceTime } from '../services/core/get-workspace-time.ts';
 import { findDuplicates } from '../services/records/find-duplicates.ts';
 
-const tags = ['work'];
+const verbRoute = verbRoutes(['work']);
 
 const DuplicateKey = z.enum(['phone', 'email', 'company']);
 
@@ -67,55 +68,50 @@ const Calendar = z
 export function repRoutes() {
   const r = createRouter();
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/duplicates',
-      operationId: 'findDuplicates',
-      tags,
-      summary:
-        'Records and customers across the workspace sharing a normalised phone, email, company or credit code; hidden ones name only their owner',
-      request: {
-        query: z.object({
-          phone: z.string().max(50).optional(),
-          email: z.string().max(320).optional(),
-          company: z.string().max(200).optional(),
-          uscc: z.string().max(30).optional(),
-          excludeRecordId: z.string().max(200).optional(),
-        }),
-      },
-      responses: {
-        200: ok(
-          z.object({
-            normalized: z.object({
-              phone: z.string().nullable(),
-              email: z.string().nullable(),
-              company: z.string().nullable(),
-            }),
-            matches: z.array(DuplicateMatch),
-            customers: z.array(CustomerDuplicate),
+  verbRoute(r, {
+    method: 'get',
+    path: '/duplicates',
+    operationId: 'findDuplicates',
+    summary:
+      'Records and customers across the workspace sharing a normalised phone, email, company or credit code; hidden ones name only their owner',
+    request: {
+      query: z.object({
+        phone: z.string().max(50).optional(),
+        email: z.string().max(320).optional(),
+        company: z.string().max(200).optional(),
+        uscc: z.string().max(30).optional(),
+        excludeRecordId: z.string().max(200).optional(),
+      }),
+    },
+    responses: {
+      200: ok(
+        z.object({
+          normalized: z.object({
+            phone: z.string().nullable(),
+            email: z.string().nullable(),
+            company: z.string().nullable(),
           }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await findDuplicates({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
-  );
+          matches: z.array(DuplicateMatch),
+          customers: z.array(CustomerDuplicate),
+        }),
+      ),
+    },
+    verb: findDuplicates,
+    input: (c) => c.req.valid('query'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/workspace-time',
-      operationId: 'getWorkspaceTime',
-      tags,
-      summary: "The workspace's current time (test clock applied) and working-time calendar",
-      responses: {
-        200: ok(z.object({ now: z.number(), calendar: Calendar, testClock: z.boolean() })),
-        401: errorResponses[401],
-      },
-    }),
-    async (c) => c.json(await getWorkspaceTime({ ctx: ctxOf(c), input: {} }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/workspace-time',
+    operationId: 'getWorkspaceTime',
+    summary: "The workspace's current time (test clock applied) and working-time calendar",
+    responses: {
+      200: ok(z.object({ now: z.number(), calendar: Calendar, testClock: z.boolean() })),
+    },
+    errors: { 401: errorResponses[401] },
+    verb: getWorkspaceTime,
+    input: () => ({}),
+  });
 
   return r;
 }

@@ -6,6 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, ok } from '../http/context.ts';
 import { localeOf } from '../http/problem.ts';
 import { Day, LocalizedText } from '../http/schemas.ts';
+import { defined, verbRoutes } from '../http/verb-route.ts';
 import {
   exportReport,
   getBottleneckMap,
@@ -21,6 +22,7 @@ import {
 import type { Router } from './router.ts';
 
 const tags = ['reports'];
+const verbRoute = verbRoutes(tags);
 
 const filterShape = {
   sopId: z.string().min(1).max(100).optional(),
@@ -215,11 +217,14 @@ const BottleneckMap = z
   })
   .openapi('BottleneckMap');
 
-/** zod drops absent keys; `exactOptionalPropertyTypes`-style inputs want them gone, not undefined. */
+/** A report's filters from its query, absent ones left out. */
 function filtersOf(q: z.infer<typeof Filters>): ReportFilters {
-  const out: ReportFilters = {};
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) Object.assign(out, { [k]: v });
-  return out;
+  return defined(q);
+}
+
+/** The filters of a report on one SOP, which names it. */
+function sopFiltersOf(q: z.infer<typeof SopFilters>): ReportFilters & { sopId: string } {
+  return { ...filtersOf(q), sopId: q.sopId };
 }
 
 const period =
@@ -235,135 +240,94 @@ export function reportRoutes() {
 
 /** Where records go and how long they take: funnel, stage times, breaches. */
 function registerFlowReports(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/reports/funnel',
-      operationId: 'getFunnel',
-      tags,
-      summary: 'Records entering each stage and conversion to the next, per SOP version',
-      description: period,
-      request: { query: SopFilters },
-      responses: { 200: ok(Funnel), ...errorResponses },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      return c.json(
-        await getFunnel({ ctx: ctxOf(c), input: { ...filtersOf(q), sopId: q.sopId } }),
-        200,
-      );
-    },
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/reports/funnel',
+    operationId: 'getFunnel',
+    summary: 'Records entering each stage and conversion to the next, per SOP version',
+    description: period,
+    request: { query: SopFilters },
+    responses: { 200: ok(Funnel) },
+    verb: getFunnel,
+    input: (c) => sopFiltersOf(c.req.valid('query')),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/reports/stage-times',
-      operationId: 'getStageTimes',
-      tags,
-      summary: 'Median and p90 time in each stage, wall-clock and working time (ms)',
-      description: period,
-      request: { query: SopFilters },
-      responses: { 200: ok(StageTimes), ...errorResponses },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      return c.json(
-        await getStageTimes({ ctx: ctxOf(c), input: { ...filtersOf(q), sopId: q.sopId } }),
-        200,
-      );
-    },
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/reports/stage-times',
+    operationId: 'getStageTimes',
+    summary: 'Median and p90 time in each stage, wall-clock and working time (ms)',
+    description: period,
+    request: { query: SopFilters },
+    responses: { 200: ok(StageTimes) },
+    verb: getStageTimes,
+    input: (c) => sopFiltersOf(c.req.valid('query')),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/reports/breaches',
-      operationId: 'getBreaches',
-      tags,
-      summary: 'SLA breach rate per stage',
-      description: period,
-      request: { query: SopFilters },
-      responses: { 200: ok(Breaches), ...errorResponses },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      return c.json(
-        await getBreaches({ ctx: ctxOf(c), input: { ...filtersOf(q), sopId: q.sopId } }),
-        200,
-      );
-    },
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/reports/breaches',
+    operationId: 'getBreaches',
+    summary: 'SLA breach rate per stage',
+    description: period,
+    request: { query: SopFilters },
+    responses: { 200: ok(Breaches) },
+    verb: getBreaches,
+    input: (c) => sopFiltersOf(c.req.valid('query')),
+  });
 }
 
 /** What the teams carry and achieve: workload, outcomes, trends. */
 function registerTeamReports(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/reports/workload',
-      operationId: 'getWorkload',
-      tags,
-      summary: 'Open and overdue records now, per rep and per team (the period does not apply)',
-      request: { query: Filters },
-      responses: { 200: ok(Workload), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await getWorkload({ ctx: ctxOf(c), input: filtersOf(c.req.valid('query')) }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/reports/workload',
+    operationId: 'getWorkload',
+    summary: 'Open and overdue records now, per rep and per team (the period does not apply)',
+    request: { query: Filters },
+    responses: { 200: ok(Workload) },
+    verb: getWorkload,
+    input: (c) => filtersOf(c.req.valid('query')),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/reports/outcomes',
-      operationId: 'getOutcomes',
-      tags,
-      summary: 'Won, lost (with the lost reasons), done and open',
-      description: period,
-      request: { query: Filters },
-      responses: { 200: ok(Outcomes), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await getOutcomes({ ctx: ctxOf(c), input: filtersOf(c.req.valid('query')) }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/reports/outcomes',
+    operationId: 'getOutcomes',
+    summary: 'Won, lost (with the lost reasons), done and open',
+    description: period,
+    request: { query: Filters },
+    responses: { 200: ok(Outcomes) },
+    verb: getOutcomes,
+    input: (c) => filtersOf(c.req.valid('query')),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/reports/trends',
-      operationId: 'getTrends',
-      tags,
-      summary: 'Weekly created, won, lost and SLA breaches, each in the week it happened',
-      request: { query: Filters },
-      responses: { 200: ok(Trends), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await getTrends({ ctx: ctxOf(c), input: filtersOf(c.req.valid('query')) }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/reports/trends',
+    operationId: 'getTrends',
+    summary: 'Weekly created, won, lost and SLA breaches, each in the week it happened',
+    request: { query: Filters },
+    responses: { 200: ok(Trends) },
+    verb: getTrends,
+    input: (c) => filtersOf(c.req.valid('query')),
+  });
 }
 
 /** The bottleneck map and the CSV export of any report. */
 function registerMapAndExport(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/reports/bottleneck-map',
-      operationId: 'getBottleneckMap',
-      tags,
-      summary:
-        'Per stage: records now, median time, breach rate, drop-off; per edge: records that took it',
-      description: `${period} "Records now" is the open queue and ignores the period.`,
-      request: { query: SopFilters },
-      responses: { 200: ok(BottleneckMap), ...errorResponses },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      return c.json(
-        await getBottleneckMap({ ctx: ctxOf(c), input: { ...filtersOf(q), sopId: q.sopId } }),
-        200,
-      );
-    },
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/reports/bottleneck-map',
+    operationId: 'getBottleneckMap',
+    summary:
+      'Per stage: records now, median time, breach rate, drop-off; per edge: records that took it',
+    description: `${period} "Records now" is the open queue and ignores the period.`,
+    request: { query: SopFilters },
+    responses: { 200: ok(BottleneckMap) },
+    verb: getBottleneckMap,
+    input: (c) => sopFiltersOf(c.req.valid('query')),
+  });
 
   r.openapi(
     createRoute({

@@ -1,15 +1,16 @@
 /**
  * API tokens and the audit log, under /api/admin; admin only.
  */
-import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { z } from '@hono/zod-openapi';
+import { createRouter, jsonBody, ok } from '../http/context.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import { createApiToken } from '../services/auth/create-api-token.ts';
 import { listApiTokens } from '../services/auth/list-api-tokens.ts';
 import { listAuditLog } from '../services/auth/list-audit-log.ts';
 import { revokeApiToken } from '../services/auth/revoke-api-token.ts';
 import { TOKEN_SCOPES } from '../services/core/access.ts';
 
-const tags = ['admin'];
+const verbRoute = verbRoutes(['admin']);
 const EpochMs = z.number().int().min(0).max(8_640_000_000_000_000);
 
 const ApiToken = z
@@ -50,103 +51,89 @@ const queryMs = z.coerce.number().int().min(0).max(8_640_000_000_000_000);
 export function tokensAuditRoutes() {
   const r = createRouter();
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/tokens',
-      operationId: 'createApiToken',
-      tags,
-      summary:
-        'Create an API token (admin). The secret is in this answer only; send it as `Authorization: Bearer <secret>`',
-      description:
-        'Scopes: `read` — record and SOP reads (listRecords, getRecord, listRecordEvents, findDuplicates, listSops, getSop, listSopVersions, getSopVersion); `write` — read plus createRecord, performAction, updateRecordFields, reassignRecord, closeRecord, reopenRecord; `intake` — createRecord, findDuplicates, intakeLead and intakePush. Anything else answers 403 `token-scope`.',
-      request: jsonBody(
-        z.object({
-          name: z.string().trim().min(1).max(100),
-          scopes: z
-            .array(z.enum(TOKEN_SCOPES))
-            .min(1)
-            .max(TOKEN_SCOPES.length)
-            .refine((s) => new Set(s).size === s.length, 'each scope once'),
-          expiresAt: EpochMs.optional(),
-        }),
-      ),
-      responses: {
-        201: ok(z.object({ token: ApiToken, secret: z.string() }), 'Created'),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/tokens',
+    operationId: 'createApiToken',
+    summary:
+      'Create an API token (admin). The secret is in this answer only; send it as `Authorization: Bearer <secret>`',
+    description:
+      'Scopes: `read` — record and SOP reads (listRecords, getRecord, listRecordEvents, findDuplicates, listSops, getSop, listSopVersions, getSopVersion); `write` — read plus createRecord, performAction, updateRecordFields, reassignRecord, closeRecord, reopenRecord; `intake` — createRecord, findDuplicates, intakeLead and intakePush. Anything else answers 403 `token-scope`.',
+    request: jsonBody(
+      z.object({
+        name: z.string().trim().min(1).max(100),
+        scopes: z
+          .array(z.enum(TOKEN_SCOPES))
+          .min(1)
+          .max(TOKEN_SCOPES.length)
+          .refine((s) => new Set(s).size === s.length, 'each scope once'),
+        expiresAt: EpochMs.optional(),
+      }),
+    ),
+    responses: {
+      201: ok(z.object({ token: ApiToken, secret: z.string() }), 'Created'),
+    },
+    verb: createApiToken,
+    input: (c) => {
       const body = c.req.valid('json');
-      const out = await createApiToken({
-        ctx: ctxOf(c),
-        input: {
-          name: body.name,
-          scopes: body.scopes,
-          ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
-        },
-      });
-      return c.json(out, 201);
+      return {
+        name: body.name,
+        scopes: body.scopes,
+        ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
+      };
     },
-  );
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/admin/tokens',
-      operationId: 'listApiTokens',
-      tags,
-      summary: "The workspace's API tokens, newest first, revoked ones included (admin)",
-      responses: { 200: ok(z.object({ items: z.array(ApiToken) })), ...errorResponses },
-    }),
-    async (c) => c.json(await listApiTokens({ ctx: ctxOf(c), input: {} }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/admin/tokens',
+    operationId: 'listApiTokens',
+    summary: "The workspace's API tokens, newest first, revoked ones included (admin)",
+    responses: { 200: ok(z.object({ items: z.array(ApiToken) })) },
+    verb: listApiTokens,
+    input: () => ({}),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/tokens/{tokenId}/revoke',
-      operationId: 'revokeApiToken',
-      tags,
-      summary: 'Revoke an API token (admin); revoking again answers the same revokedAt',
-      request: { params: z.object({ tokenId: z.string().min(1).max(64) }) },
-      responses: { 200: ok(ApiToken), ...errorResponses },
-    }),
-    async (c) => c.json(await revokeApiToken({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/tokens/{tokenId}/revoke',
+    operationId: 'revokeApiToken',
+    summary: 'Revoke an API token (admin); revoking again answers the same revokedAt',
+    request: { params: z.object({ tokenId: z.string().min(1).max(64) }) },
+    responses: { 200: ok(ApiToken) },
+    verb: revokeApiToken,
+    input: (c) => c.req.valid('param'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/admin/audit',
-      operationId: 'listAuditLog',
-      tags,
-      summary: 'The audit log, newest first, with keyset pagination (admin)',
-      request: {
-        query: z.object({
-          action: z
-            .string()
-            .min(1)
-            .max(100)
-            .optional()
-            .openapi({ description: 'An exact action, or a prefix ending in `.` (`auth.`)' }),
-          actorId: z.string().min(1).max(200).optional(),
-          from: queryMs.optional().openapi({ description: 'Epoch ms, inclusive' }),
-          to: queryMs.optional().openapi({ description: 'Epoch ms, exclusive' }),
-          cursor: z.string().max(500).optional(),
-          limit: z.coerce.number().int().min(1).max(200).optional(),
-        }),
-      },
-      responses: {
-        200: ok(z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() })),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
+  verbRoute(r, {
+    method: 'get',
+    path: '/admin/audit',
+    operationId: 'listAuditLog',
+    summary: 'The audit log, newest first, with keyset pagination (admin)',
+    request: {
+      query: z.object({
+        action: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .openapi({ description: 'An exact action, or a prefix ending in `.` (`auth.`)' }),
+        actorId: z.string().min(1).max(200).optional(),
+        from: queryMs.optional().openapi({ description: 'Epoch ms, inclusive' }),
+        to: queryMs.optional().openapi({ description: 'Epoch ms, exclusive' }),
+        cursor: z.string().max(500).optional(),
+        limit: z.coerce.number().int().min(1).max(200).optional(),
+      }),
+    },
+    responses: {
+      200: ok(z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() })),
+    },
+    verb: listAuditLog,
+    input: (c) => {
       const q = c.req.valid('query');
-      return c.json(await listAuditLog({ ctx: ctxOf(c), input: q }), 200);
+      return q;
     },
-  );
+  });
 
   return r;
 }

@@ -2,8 +2,8 @@
  * Training for new hires: assignments, practice runs on sandbox records that live
  * only in practice_sessions, and the quiz generated from the SOP.
  */
-import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { z } from '@hono/zod-openapi';
+import { createRouter, jsonBody, ok } from '../http/context.ts';
 import {
   Checklist,
   Fields,
@@ -14,6 +14,7 @@ import {
   Stage,
   TimerSpec,
 } from '../http/schemas.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import { assignTraining } from '../services/training/assign-training.ts';
 import { getQuiz } from '../services/training/get-quiz.ts';
 import { getTrainingAssignment } from '../services/training/get-training-assignment.ts';
@@ -23,7 +24,7 @@ import { startPractice } from '../services/training/start-practice.ts';
 import { submitQuiz } from '../services/training/submit-quiz.ts';
 import type { Router } from './router.ts';
 
-const tags = ['training'];
+const verbRoute = verbRoutes(['training']);
 const Id = z.string().min(1).max(200);
 const Role = z.enum(['admin', 'manager', 'trainer', 'rep']);
 
@@ -189,195 +190,170 @@ export function trainingRoutes() {
 
 /** Training assignments: assign, list, read. */
 function registerAssignments(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/training/assignments',
-      operationId: 'assignTraining',
-      tags,
-      summary:
-        "Assign an SOP's published version to people with a due date (trainer, manager, admin)",
-      request: jsonBody(
+  verbRoute(r, {
+    method: 'post',
+    path: '/training/assignments',
+    operationId: 'assignTraining',
+    summary:
+      "Assign an SOP's published version to people with a due date (trainer, manager, admin)",
+    request: jsonBody(
+      z.object({
+        sopId: Id,
+        userIds: z.array(Id).min(1).max(200),
+        dueAt: z.number().int().min(0).nullable().default(null),
+      }),
+    ),
+    responses: {
+      201: ok(z.object({ items: z.array(Assignment) }), 'Assigned'),
+    },
+    verb: assignTraining,
+    input: (c) => c.req.valid('json'),
+  });
+
+  verbRoute(r, {
+    method: 'get',
+    path: '/training/assignments',
+    operationId: 'listTrainingAssignments',
+    summary:
+      "Assignments with progress: trainers, managers and admins see everyone's, others their own",
+    request: {
+      query: z.object({ userId: Id.optional(), sopId: Id.optional() }),
+    },
+    responses: { 200: ok(z.object({ items: z.array(Assignment) })) },
+    verb: listTrainingAssignments,
+    input: (c) => c.req.valid('query'),
+  });
+
+  verbRoute(r, {
+    method: 'get',
+    path: '/training/assignments/{assignmentId}',
+    operationId: 'getTrainingAssignment',
+    summary:
+      "An assignment with its SOP's guidance, every path (walked ones marked) and the latest run",
+    request: { params: AssignmentIdParam },
+    responses: {
+      200: ok(
         z.object({
-          sopId: Id,
-          userIds: z.array(Id).min(1).max(200),
-          dueAt: z.number().int().min(0).nullable().default(null),
+          assignment: Assignment,
+          sop: z.object({
+            sopId: z.string(),
+            version: z.number(),
+            name: LocalizedText,
+            description: LocalizedText.nullable(),
+            fields: z.array(z.unknown()),
+          }),
+          stages: z.array(Stage),
+          paths: z.array(PathView),
+          practice: Practice.nullable(),
         }),
       ),
-      responses: {
-        201: ok(z.object({ items: z.array(Assignment) }), 'Assigned'),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await assignTraining({ ctx: ctxOf(c), input: c.req.valid('json') }), 201),
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/training/assignments',
-      operationId: 'listTrainingAssignments',
-      tags,
-      summary:
-        "Assignments with progress: trainers, managers and admins see everyone's, others their own",
-      request: {
-        query: z.object({ userId: Id.optional(), sopId: Id.optional() }),
-      },
-      responses: { 200: ok(z.object({ items: z.array(Assignment) })), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(await listTrainingAssignments({ ctx: ctxOf(c), input: c.req.valid('query') }), 200),
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/training/assignments/{assignmentId}',
-      operationId: 'getTrainingAssignment',
-      tags,
-      summary:
-        "An assignment with its SOP's guidance, every path (walked ones marked) and the latest run",
-      request: { params: AssignmentIdParam },
-      responses: {
-        200: ok(
-          z.object({
-            assignment: Assignment,
-            sop: z.object({
-              sopId: z.string(),
-              version: z.number(),
-              name: LocalizedText,
-              description: LocalizedText.nullable(),
-              fields: z.array(z.unknown()),
-            }),
-            stages: z.array(Stage),
-            paths: z.array(PathView),
-            practice: Practice.nullable(),
-          }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(await getTrainingAssignment({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+    },
+    verb: getTrainingAssignment,
+    input: (c) => c.req.valid('param'),
+  });
 }
 
 /** Practice sessions on an assignment's SOP. */
 function registerPractice(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/training/assignments/{assignmentId}/practice',
-      operationId: 'startPractice',
-      tags,
-      summary:
-        'Start a practice run: a sandbox record that never reaches live lists, reports, notifications or webhooks',
-      request: { params: AssignmentIdParam },
-      responses: {
-        201: ok(z.object({ practice: Practice, progress: Progress }), 'Started'),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await startPractice({ ctx: ctxOf(c), input: c.req.valid('param') }), 201),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/training/assignments/{assignmentId}/practice',
+    operationId: 'startPractice',
+    summary:
+      'Start a practice run: a sandbox record that never reaches live lists, reports, notifications or webhooks',
+    request: { params: AssignmentIdParam },
+    responses: {
+      201: ok(z.object({ practice: Practice, progress: Progress }), 'Started'),
+    },
+    verb: startPractice,
+    input: (c) => c.req.valid('param'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/training/practice/{sessionId}/commands',
-      operationId: 'performPracticeAction',
-      tags,
-      summary:
-        'Perform an action, edit fields, or advance the simulated clock in a practice run. A failed gate is a 200 with outcome.ok false and the failures.',
-      request: {
-        params: SessionIdParam,
-        ...jsonBody(z.object({ version: z.number().int().min(1), command: PracticeCommand })),
-      },
-      responses: {
-        200: ok(z.object({ practice: Practice, outcome: Outcome, progress: Progress })),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
+  verbRoute(r, {
+    method: 'post',
+    path: '/training/practice/{sessionId}/commands',
+    operationId: 'performPracticeAction',
+    summary:
+      'Perform an action, edit fields, or advance the simulated clock in a practice run. A failed gate is a 200 with outcome.ok false and the failures.',
+    request: {
+      params: SessionIdParam,
+      ...jsonBody(z.object({ version: z.number().int().min(1), command: PracticeCommand })),
+    },
+    responses: {
+      200: ok(z.object({ practice: Practice, outcome: Outcome, progress: Progress })),
+    },
+    verb: performPracticeAction,
+    input: (c) => {
       const { sessionId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return c.json(
-        await performPracticeAction({ ctx: ctxOf(c), input: { sessionId, ...body } }),
-        200,
-      );
+      return { sessionId, ...body };
     },
-  );
+  });
 }
 
 /** An assignment's quiz. */
 function registerQuiz(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/training/assignments/{assignmentId}/quiz',
-      operationId: 'getQuiz',
-      tags,
-      summary:
-        "The quiz of the hire's next attempt, generated from the SOP (answers stay on the server)",
-      request: { params: AssignmentIdParam },
-      responses: {
-        200: ok(
-          z.object({
-            attempt: z.number(),
-            passNeeded: z.number(),
-            questions: z.array(QuizQuestion),
-          }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await getQuiz({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'get',
+    path: '/training/assignments/{assignmentId}/quiz',
+    operationId: 'getQuiz',
+    summary:
+      "The quiz of the hire's next attempt, generated from the SOP (answers stay on the server)",
+    request: { params: AssignmentIdParam },
+    responses: {
+      200: ok(
+        z.object({
+          attempt: z.number(),
+          passNeeded: z.number(),
+          questions: z.array(QuizQuestion),
+        }),
+      ),
+    },
+    verb: getQuiz,
+    input: (c) => c.req.valid('param'),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/training/assignments/{assignmentId}/quiz',
-      operationId: 'submitQuiz',
-      tags,
-      summary: 'Submit answers for an attempt; graded on the server',
-      request: {
-        params: AssignmentIdParam,
-        ...jsonBody(
-          z.object({
-            attempt: z.number().int().min(1),
-            answers: z
-              .record(z.string().max(300), z.string().max(10))
-              .refine((o) => Object.keys(o).length <= 50, { message: 'at most 50 answers' }),
-          }),
-        ),
-      },
-      responses: {
-        200: ok(
-          z.object({
-            attempt: z.number(),
-            correct: z.number(),
-            total: z.number(),
-            passed: z.boolean(),
-            passNeeded: z.number(),
-            results: z.array(
-              z.object({
-                questionId: z.string(),
-                chosen: z.string().nullable(),
-                correctOptionId: z.string(),
-                correct: z.boolean(),
-              }),
-            ),
-            progress: Progress,
-          }),
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
+  verbRoute(r, {
+    method: 'post',
+    path: '/training/assignments/{assignmentId}/quiz',
+    operationId: 'submitQuiz',
+    summary: 'Submit answers for an attempt; graded on the server',
+    request: {
+      params: AssignmentIdParam,
+      ...jsonBody(
+        z.object({
+          attempt: z.number().int().min(1),
+          answers: z
+            .record(z.string().max(300), z.string().max(10))
+            .refine((o) => Object.keys(o).length <= 50, { message: 'at most 50 answers' }),
+        }),
+      ),
+    },
+    responses: {
+      200: ok(
+        z.object({
+          attempt: z.number(),
+          correct: z.number(),
+          total: z.number(),
+          passed: z.boolean(),
+          passNeeded: z.number(),
+          results: z.array(
+            z.object({
+              questionId: z.string(),
+              chosen: z.string().nullable(),
+              correctOptionId: z.string(),
+              correct: z.boolean(),
+            }),
+          ),
+          progress: Progress,
+        }),
+      ),
+    },
+    verb: submitQuiz,
+    input: (c) => {
       const { assignmentId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return c.json(await submitQuiz({ ctx: ctxOf(c), input: { assignmentId, ...body } }), 200);
+      return { assignmentId, ...body };
     },
-  );
+  });
 }

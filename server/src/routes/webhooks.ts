@@ -4,6 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
+import { verbRoutes } from '../http/verb-route.ts';
 import { createWebhookEndpoint } from '../services/webhooks/create-webhook-endpoint.ts';
 import { deleteWebhookEndpoint } from '../services/webhooks/delete-webhook-endpoint.ts';
 import { WEBHOOK_EVENT_TYPES } from '../services/webhooks/endpoints.ts';
@@ -17,6 +18,7 @@ import { updateWebhookEndpoint } from '../services/webhooks/update-webhook-endpo
 import type { Router } from './router.ts';
 
 const tags = ['webhooks'];
+const verbRoute = verbRoutes(tags);
 const Ms = z.number().int().min(0).max(8_640_000_000_000_000);
 
 const WebhookEndpoint = z
@@ -89,86 +91,71 @@ export function webhookRoutes() {
 
 /** Webhook endpoints: create, list, edit, rotate the secret, delete. */
 function registerEndpoints(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/webhooks',
-      operationId: 'createWebhookEndpoint',
-      tags,
-      summary: 'Register a webhook endpoint (admin); the signing secret is in this answer only',
-      request: jsonBody(
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/webhooks',
+    operationId: 'createWebhookEndpoint',
+    summary: 'Register a webhook endpoint (admin); the signing secret is in this answer only',
+    request: jsonBody(
+      z.object({
+        url: Url,
+        description: z.string().trim().max(500).optional(),
+        eventTypes: EventTypes.optional(),
+        enabled: z.boolean().optional(),
+      }),
+    ),
+    responses: {
+      201: ok(z.object({ endpoint: WebhookEndpoint, secret: Secret }), 'Created'),
+    },
+    verb: createWebhookEndpoint,
+    input: (c) => c.req.valid('json'),
+  });
+
+  verbRoute(r, {
+    method: 'get',
+    path: '/admin/webhooks',
+    operationId: 'listWebhookEndpoints',
+    summary: "The workspace's webhook endpoints (admin)",
+    responses: { 200: ok(z.object({ items: z.array(WebhookEndpoint) })) },
+    verb: listWebhookEndpoints,
+    input: () => ({}),
+  });
+
+  verbRoute(r, {
+    method: 'patch',
+    path: '/admin/webhooks/{endpointId}',
+    operationId: 'updateWebhookEndpoint',
+    summary:
+      'Change an endpoint (admin); `enabled: true` also lifts a disable by delivery (held messages wait for a replay)',
+    request: {
+      params: EndpointParam,
+      ...jsonBody(
         z.object({
-          url: Url,
+          url: Url.optional(),
           description: z.string().trim().max(500).optional(),
           eventTypes: EventTypes.optional(),
           enabled: z.boolean().optional(),
         }),
       ),
-      responses: {
-        201: ok(z.object({ endpoint: WebhookEndpoint, secret: Secret }), 'Created'),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(await createWebhookEndpoint({ ctx: ctxOf(c), input: c.req.valid('json') }), 201),
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/admin/webhooks',
-      operationId: 'listWebhookEndpoints',
-      tags,
-      summary: "The workspace's webhook endpoints (admin)",
-      responses: { 200: ok(z.object({ items: z.array(WebhookEndpoint) })), ...errorResponses },
-    }),
-    async (c) => c.json(await listWebhookEndpoints({ ctx: ctxOf(c), input: {} }), 200),
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/admin/webhooks/{endpointId}',
-      operationId: 'updateWebhookEndpoint',
-      tags,
-      summary:
-        'Change an endpoint (admin); `enabled: true` also lifts a disable by delivery (held messages wait for a replay)',
-      request: {
-        params: EndpointParam,
-        ...jsonBody(
-          z.object({
-            url: Url.optional(),
-            description: z.string().trim().max(500).optional(),
-            eventTypes: EventTypes.optional(),
-            enabled: z.boolean().optional(),
-          }),
-        ),
-      },
-      responses: { 200: ok(WebhookEndpoint), ...errorResponses },
-    }),
-    async (c) => {
-      const input = { ...c.req.valid('json'), ...c.req.valid('param') };
-      return c.json(await updateWebhookEndpoint({ ctx: ctxOf(c), input }), 200);
     },
-  );
+    responses: { 200: ok(WebhookEndpoint) },
+    verb: updateWebhookEndpoint,
+    input: (c) => ({ ...c.req.valid('json'), ...c.req.valid('param') }),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/webhooks/{endpointId}/rotate-secret',
-      operationId: 'rotateWebhookSecret',
-      tags,
-      summary:
-        'A new signing secret (admin), in this answer only; the previous one also signs for 24 hours',
-      request: { params: EndpointParam },
-      responses: {
-        200: ok(z.object({ endpoint: WebhookEndpoint, secret: Secret })),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(await rotateWebhookSecret({ ctx: ctxOf(c), input: c.req.valid('param') }), 200),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/webhooks/{endpointId}/rotate-secret',
+    operationId: 'rotateWebhookSecret',
+    summary:
+      'A new signing secret (admin), in this answer only; the previous one also signs for 24 hours',
+    request: { params: EndpointParam },
+    responses: {
+      200: ok(z.object({ endpoint: WebhookEndpoint, secret: Secret })),
+    },
+    verb: rotateWebhookSecret,
+    input: (c) => c.req.valid('param'),
+  });
 
   r.openapi(
     createRoute({
@@ -189,80 +176,62 @@ function registerEndpoints(r: Router) {
 
 /** An endpoint's deliveries: list, resend, replay, send a test. */
 function registerEndpointDeliveries(r: Router) {
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/admin/webhooks/{endpointId}/deliveries',
-      operationId: 'listWebhookDeliveries',
-      tags,
-      summary: "The endpoint's delivery log, newest first, keyset paginated (admin)",
-      request: {
-        params: EndpointParam,
-        query: z.object({
-          status: z.enum(['pending', 'delivered', 'failed', 'held']).optional(),
-          cursor: z.string().max(500).optional(),
-          limit: z.coerce.number().int().min(1).max(200).optional(),
-        }),
-      },
-      responses: {
-        200: ok(z.object({ items: z.array(WebhookDelivery), nextCursor: z.string().nullable() })),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
-      const input = { ...c.req.valid('query'), ...c.req.valid('param') };
-      return c.json(await listWebhookDeliveries({ ctx: ctxOf(c), input }), 200);
+  verbRoute(r, {
+    method: 'get',
+    path: '/admin/webhooks/{endpointId}/deliveries',
+    operationId: 'listWebhookDeliveries',
+    summary: "The endpoint's delivery log, newest first, keyset paginated (admin)",
+    request: {
+      params: EndpointParam,
+      query: z.object({
+        status: z.enum(['pending', 'delivered', 'failed', 'held']).optional(),
+        cursor: z.string().max(500).optional(),
+        limit: z.coerce.number().int().min(1).max(200).optional(),
+      }),
     },
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/webhooks/{endpointId}/deliveries/{deliveryId}/resend',
-      operationId: 'resendWebhookDelivery',
-      tags,
-      summary: 'Send one message again now, with the same webhook-id (admin)',
-      request: {
-        params: EndpointParam.extend({ deliveryId: z.string().min(1).max(64) }),
-      },
-      responses: {
-        202: ok(z.object({ id: z.string(), status: z.literal('pending') }), 'Queued'),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(await resendWebhookDelivery({ ctx: ctxOf(c), input: c.req.valid('param') }), 202),
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/webhooks/{endpointId}/replay',
-      operationId: 'replayWebhookDeliveries',
-      tags,
-      summary: 'Send again every message that failed or was held since a time (admin)',
-      request: { params: EndpointParam, ...jsonBody(z.object({ since: Ms })) },
-      responses: { 202: ok(z.object({ queued: z.number().int() }), 'Queued'), ...errorResponses },
-    }),
-    async (c) => {
-      const input = { ...c.req.valid('json'), ...c.req.valid('param') };
-      return c.json(await replayWebhookDeliveries({ ctx: ctxOf(c), input }), 202);
+    responses: {
+      200: ok(z.object({ items: z.array(WebhookDelivery), nextCursor: z.string().nullable() })),
     },
-  );
+    verb: listWebhookDeliveries,
+    input: (c) => ({ ...c.req.valid('query'), ...c.req.valid('param') }),
+  });
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/webhooks/{endpointId}/test',
-      operationId: 'sendTestWebhook',
-      tags,
-      summary: 'Queue a `webhook.test` event to the endpoint (admin); see the delivery log',
-      request: { params: EndpointParam },
-      responses: {
-        202: ok(z.object({ deliveryId: z.string(), messageId: z.string() }), 'Queued'),
-        ...errorResponses,
-      },
-    }),
-    async (c) => c.json(await sendTestWebhook({ ctx: ctxOf(c), input: c.req.valid('param') }), 202),
-  );
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/webhooks/{endpointId}/deliveries/{deliveryId}/resend',
+    operationId: 'resendWebhookDelivery',
+    summary: 'Send one message again now, with the same webhook-id (admin)',
+    request: {
+      params: EndpointParam.extend({ deliveryId: z.string().min(1).max(64) }),
+    },
+    responses: {
+      202: ok(z.object({ id: z.string(), status: z.literal('pending') }), 'Queued'),
+    },
+    verb: resendWebhookDelivery,
+    input: (c) => c.req.valid('param'),
+  });
+
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/webhooks/{endpointId}/replay',
+    operationId: 'replayWebhookDeliveries',
+    summary: 'Send again every message that failed or was held since a time (admin)',
+    request: { params: EndpointParam, ...jsonBody(z.object({ since: Ms })) },
+    responses: { 202: ok(z.object({ queued: z.number().int() }), 'Queued') },
+    verb: replayWebhookDeliveries,
+    input: (c) => ({ ...c.req.valid('json'), ...c.req.valid('param') }),
+  });
+
+  verbRoute(r, {
+    method: 'post',
+    path: '/admin/webhooks/{endpointId}/test',
+    operationId: 'sendTestWebhook',
+    summary: 'Queue a `webhook.test` event to the endpoint (admin); see the delivery log',
+    request: { params: EndpointParam },
+    responses: {
+      202: ok(z.object({ deliveryId: z.string(), messageId: z.string() }), 'Queued'),
+    },
+    verb: sendTestWebhook,
+    input: (c) => c.req.valid('param'),
+  });
 }
