@@ -8,7 +8,7 @@
  * Per edge (a transition of an action): how many of the period's records took it.
  */
 import type { LocalizedText } from '@closeloop/engine';
-import type { Ctx, Verb } from '../core/context.ts';
+import type { Ctx } from '../core/context.ts';
 import {
   droppedSql,
   EDGE,
@@ -18,14 +18,13 @@ import {
   visitFlagsCtes,
   workSql,
 } from './figures.ts';
+import { sopReport } from './report-verb.ts';
 import { histPercentile, type Rollup, rollupFor } from './rollup.ts';
 import {
-  assertCanReport,
   calendarSql,
   cohortCte,
   cohortEventsCte,
   cohortVisitsCte,
-  loadSopContext,
   num,
   numOrNull,
   type Period,
@@ -336,11 +335,4 @@ export async function bottleneckMapFor(
  * const m = await getBottleneckMap({ ctx, input: { sopId: 'closed-loop' } });
  * m.stages.find((s) => s.id === 'screening') // { now: 14, workP50: 5.4e6, breachRate: 0.3, dropOff: 0.2, … }
  */
-export const getBottleneckMap: Verb<ReportFilters & { sopId: string }, BottleneckMap> = async ({
-  ctx,
-  input,
-}) => {
-  assertCanReport(ctx, input);
-  const sop = await loadSopContext(ctx, input.sopId, input.version);
-  return bottleneckMapFor(ctx, input, sop);
-};
+export const getBottleneckMap = sopReport(bottleneckMapFor);

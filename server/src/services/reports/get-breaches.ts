@@ -3,14 +3,13 @@
  * stage, how many passed the stage's deadline (an `sla.breached` event, recorded on the
  * visit in stage_visits). Each entry schedules at most one deadline, so breaches ≤ visits.
  */
-import type { Ctx, Verb } from '../core/context.ts';
+import type { Ctx } from '../core/context.ts';
 import { FIGURE } from './figures.ts';
+import { sopReport } from './report-verb.ts';
 import { rollupFor } from './rollup.ts';
 import {
-  assertCanReport,
   cohortCte,
   cohortVisitsCte,
-  loadSopContext,
   num,
   type Period,
   type ReportFilters,
@@ -97,11 +96,4 @@ export async function breachesFor(
  * @example
  * const b = await getBreaches({ ctx, input: { sopId: 'closed-loop', teamId: 'sales' } });
  */
-export const getBreaches: Verb<ReportFilters & { sopId: string }, Breaches> = async ({
-  ctx,
-  input,
-}) => {
-  assertCanReport(ctx, input);
-  const sop = await loadSopContext(ctx, input.sopId, input.version);
-  return breachesFor(ctx, input, sop);
-};
+export const getBreaches = sopReport(breachesFor);

@@ -9,12 +9,11 @@
  */
 import type { Verb } from '../core/context.ts';
 import { FIGURE, flowParams, statusCountSql, visitFlagsCtes } from './figures.ts';
+import { sopReport } from './report-verb.ts';
 import { rollupFor, type StageFigures, ZERO } from './rollup.ts';
 import {
-  assertCanReport,
   cohortCte,
   cohortVisitsCte,
-  loadSopContext,
   num,
   type Period,
   type ReportFilters,
@@ -123,11 +122,4 @@ function funnelOf(
  * @example
  * await getFunnel({ ctx, input: { sopId: 'closed-loop', version: 2, from: '2026-10-01', to: '2026-10-31' } })
  */
-export const getFunnel: Verb<ReportFilters & { sopId: string }, Funnel> = async ({
-  ctx,
-  input,
-}) => {
-  assertCanReport(ctx, input);
-  const sop = await loadSopContext(ctx, input.sopId, input.version);
-  return funnelFor(ctx, input, sop);
-};
+export const getFunnel = sopReport(funnelFor);

@@ -7,13 +7,12 @@
  * label, else the final stage's title.
  */
 import type { LocalizedText } from '@closeloop/engine';
-import type { Ctx, Verb } from '../core/context.ts';
+import type { Ctx } from '../core/context.ts';
 import { lostReasonsSql } from './figures.ts';
+import { anySopReport } from './report-verb.ts';
 import { rollupFor } from './rollup.ts';
 import {
-  assertCanReport,
   cohortCte,
-  loadSopContext,
   num,
   type Period,
   type ReportFilters,
@@ -148,8 +147,4 @@ function outcomesOf(
  * const o = await getOutcomes({ ctx, input: { sopId: 'closed-loop' } });
  * o.reasons[0] // { kind: 'field', value: 'price', label: { 'zh-CN': '价格', … }, count: 4 }
  */
-export const getOutcomes: Verb<ReportFilters, Outcomes> = async ({ ctx, input }) => {
-  assertCanReport(ctx, input);
-  const sop = input.sopId ? await loadSopContext(ctx, input.sopId, input.version) : null;
-  return outcomesFor(ctx, input, sop);
-};
+export const getOutcomes = anySopReport(outcomesFor);

@@ -8,15 +8,14 @@
  * duration; visits still open are counted separately (the bottleneck map shows them as
  * "records now").
  */
-import type { Ctx, Verb } from '../core/context.ts';
+import type { Ctx } from '../core/context.ts';
 import { FIGURE, workSql } from './figures.ts';
+import { sopReport } from './report-verb.ts';
 import { histPercentile, rollupFor } from './rollup.ts';
 import {
-  assertCanReport,
   calendarSql,
   cohortCte,
   cohortVisitsCte,
-  loadSopContext,
   num,
   numOrNull,
   type Period,
@@ -139,11 +138,4 @@ export async function stageTimesFor(
  * const t = await getStageTimes({ ctx, input: { sopId: 'closed-loop' } });
  * t.stages.find((s) => s.id === 'screening')?.workP50 // working ms
  */
-export const getStageTimes: Verb<ReportFilters & { sopId: string }, StageTimes> = async ({
-  ctx,
-  input,
-}) => {
-  assertCanReport(ctx, input);
-  const sop = await loadSopContext(ctx, input.sopId, input.version);
-  return stageTimesFor(ctx, input, sop);
-};
+export const getStageTimes = sopReport(stageTimesFor);

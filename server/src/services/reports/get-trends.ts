@@ -6,13 +6,12 @@
  * (records_updated_idx), not probed one by one: a record of any age can be won or lost in
  * the period, and every such record has changed since the period began.
  */
-import type { Ctx, Verb } from '../core/context.ts';
+import type { Ctx } from '../core/context.ts';
 import { TREND_KIND, TREND_TYPES } from './figures.ts';
+import { anySopReport } from './report-verb.ts';
 import { rollupFor } from './rollup.ts';
 import {
-  assertCanReport,
   DAY_MS,
-  loadSopContext,
   num,
   type Period,
   type ReportFilters,
@@ -128,8 +127,4 @@ function trendsOf(
  * @example
  * const t = await getTrends({ ctx, input: { from: '2026-09-01', to: '2026-11-30' } });
  */
-export const getTrends: Verb<ReportFilters, Trends> = async ({ ctx, input }) => {
-  assertCanReport(ctx, input);
-  const sop = input.sopId ? await loadSopContext(ctx, input.sopId, input.version) : null;
-  return trendsFor(ctx, input, sop);
-};
+export const getTrends = anySopReport(trendsFor);
