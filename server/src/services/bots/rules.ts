@@ -5,21 +5,12 @@
  */
 import type { AuthUser } from '../core/context.ts';
 import { Forbidden, Invalid } from '../core/errors.ts';
+import type { NotifyEvent } from '../delivery/bots/templates.ts';
 import type { Query } from '../delivery/transport.ts';
 
 export type NotificationRule = {
   id: string;
-  event:
-    | 'lead.assigned'
-    | 'sla.breached'
-    | 'sla.escalated'
-    | 'record.handover'
-    | 'record.won'
-    | 'record.lost'
-    /** A customer returns to the 公海 pool soon unless its owner follows up (team-scoped). */
-    | 'pool.warning'
-    /** A webhook endpoint or chat channel stopped: workspace-wide, admins only. */
-    | 'delivery.disabled';
+  event: NotifyEvent;
   target: 'channel' | 'webhook' | 'in-app';
   channelId: string | null;
   webhookId: string | null;
@@ -33,12 +24,14 @@ export type NotificationRule = {
 
 export type RuleInput = Omit<NotificationRule, 'id'>;
 
-const COLUMNS = `id, event, target, channel_id, webhook_id, team_id, sop_id, mention_owner,
+/** A notification_rules row's columns, as ruleOf reads them. */
+export const RULE_COLUMNS = `id, event, target, channel_id, webhook_id, team_id, sop_id, mention_owner,
   mention_manager, locale, enabled`;
 
-const ruleOf = (r: Record<string, unknown>): NotificationRule => ({
+/** A notification_rules row as a rule: the admin screens and the rule sink read them alike. */
+export const ruleOf = (r: Record<string, unknown>): NotificationRule => ({
   id: String(r.id),
-  event: r.event as NotificationRule['event'],
+  event: r.event as NotifyEvent,
   target: r.target as NotificationRule['target'],
   channelId: (r.channel_id as string | null) ?? null,
   webhookId: (r.webhook_id as string | null) ?? null,
@@ -58,7 +51,7 @@ export function reach(user: AuthUser): { all: boolean; teams: string[] } {
 
 export async function rulesOf(q: Query, ws: string, r: { all: boolean; teams: string[] }) {
   const rows = await q(
-    `select ${COLUMNS} from notification_rules
+    `select ${RULE_COLUMNS} from notification_rules
       where workspace_id = $1 and ($2::boolean or team_id = any($3::text[]))
       order by created_at, id`,
     [ws, r.all, r.teams],

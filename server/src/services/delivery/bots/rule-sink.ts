@@ -6,6 +6,7 @@
  * transaction; sends nothing.
  */
 
+import { type NotificationRule, RULE_COLUMNS, ruleOf } from '../../bots/rules.ts';
 import { POOL_WARNING_EVENT } from '../../customers/customer-stmts.ts';
 import {
   messageIdOf,
@@ -51,19 +52,7 @@ const WATCHED = new Set([
   'record.stage-changed',
 ]);
 
-type Rule = {
-  workspaceId: string;
-  id: string;
-  event: NotifyEvent;
-  target: 'channel' | 'webhook' | 'in-app';
-  channelId: string | null;
-  webhookId: string | null;
-  teamId: string | null;
-  sopId: string | null;
-  mentionOwner: boolean;
-  mentionManager: boolean;
-  locale: BotLocale;
-};
+type Rule = NotificationRule & { workspaceId: string };
 
 export const chatRuleSink: Sink = {
   name: 'notification-rules',
@@ -99,25 +88,12 @@ export const chatRuleSink: Sink = {
 
 async function loadRules(q: Query, workspaces: string[]): Promise<Rule[]> {
   const rows = await q(
-    `select workspace_id, id, event, target, channel_id, webhook_id, team_id, sop_id,
-            mention_owner, mention_manager, locale
+    `select workspace_id, ${RULE_COLUMNS}
        from notification_rules where workspace_id = any($1::text[]) and enabled
       order by workspace_id, created_at, id`,
     [workspaces],
   );
-  return rows.map((r) => ({
-    workspaceId: String(r.workspace_id),
-    id: String(r.id),
-    event: r.event as NotifyEvent,
-    target: r.target as Rule['target'],
-    channelId: (r.channel_id as string | null) ?? null,
-    webhookId: (r.webhook_id as string | null) ?? null,
-    teamId: (r.team_id as string | null) ?? null,
-    sopId: (r.sop_id as string | null) ?? null,
-    mentionOwner: r.mention_owner === true,
-    mentionManager: r.mention_manager === true,
-    locale: r.locale === 'en' ? 'en' : 'zh-CN',
-  }));
+  return rows.map((r) => ({ workspaceId: String(r.workspace_id), ...ruleOf(r) }));
 }
 
 async function apply(

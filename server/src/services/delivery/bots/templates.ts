@@ -4,6 +4,7 @@
  */
 import type { BotLocale, BotNote } from './message.ts';
 
+/** The event kinds a notification rule can route. */
 export type NotifyEvent =
   | 'lead.assigned'
   | 'sla.breached'
@@ -11,7 +12,9 @@ export type NotifyEvent =
   | 'record.handover'
   | 'record.won'
   | 'record.lost'
+  /** A customer returns to the 公海 pool soon unless its owner follows up (team-scoped). */
   | 'pool.warning'
+  /** A webhook endpoint or chat channel stopped: workspace-wide, admins only. */
   | 'delivery.disabled';
 
 export type NoteFacts = {
