@@ -7,7 +7,14 @@
  */
 import type { BuiltRequest, DeliveryMessage, HttpResponse, Outcome } from '../transport.ts';
 import { type BotMessage, markdownOf, mentionsOf } from './message.ts';
-import { type ChannelConfig, fitBody, jsonOf, nonOk, withKeyword } from './platform.ts';
+import {
+  type ChannelConfig,
+  classifyErrcode,
+  fitBody,
+  jsonOf,
+  nonOk,
+  withKeyword,
+} from './platform.ts';
 import { dingtalkSign } from './sign.ts';
 
 /** The actionCard text limit (钉钉 refuses longer content). */
@@ -71,18 +78,12 @@ export function classifyDingtalk(res: HttpResponse): Outcome {
   const json = jsonOf(res);
   const code = typeof json?.errcode === 'number' ? json.errcode : null;
   const msg = typeof json?.errmsg === 'string' ? json.errmsg : '';
-  if (code === 0) return { kind: 'delivered', status: 200, excerpt: res.body };
   // 310000 covers the robot's security settings: sign, keyword, IP whitelist
   if (code === 310000)
     return { kind: 'permanent', status: 200, excerpt: res.body, reason: `310000 ${msg}` };
-  if (code !== null && PERMANENT[code])
-    return {
-      kind: 'permanent',
-      status: 200,
-      excerpt: res.body,
-      reason: `${code} ${PERMANENT[code]}`,
-    };
-  if (code !== null && THROTTLED.has(code))
-    return { kind: 'retry', status: 200, excerpt: res.body, retryAfterMs: DINGTALK_MUTE_MS };
-  return { kind: 'retry', status: 200, excerpt: res.body };
+  return classifyErrcode(res, code, {
+    permanent: PERMANENT,
+    throttled: THROTTLED,
+    muteMs: DINGTALK_MUTE_MS,
+  });
 }

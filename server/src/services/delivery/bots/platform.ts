@@ -31,6 +31,33 @@ export function jsonOf(res: HttpResponse): Record<string, unknown> | null {
   }
 }
 
+/** What a robot's `errcode` means: the codes that stop the channel, and those that throttle it. */
+export type ErrcodeTable = {
+  /** Codes the platform documents as permanent (bad key, robot removed…), with their meaning. */
+  permanent: Record<number, string>;
+  /** Codes that mean "too many messages": the channel waits `muteMs`. */
+  throttled: Set<number>;
+  muteMs: number;
+};
+
+/**
+ * An HTTP 200 answer by its `errcode` (企业微信 and 钉钉 answer every send this way): 0 is
+ * delivered, a permanent code stops the channel, a throttle code waits; anything else retries.
+ */
+export function classifyErrcode(res: HttpResponse, code: number | null, t: ErrcodeTable): Outcome {
+  if (code === 0) return { kind: 'delivered', status: 200, excerpt: res.body };
+  if (code !== null && t.permanent[code])
+    return {
+      kind: 'permanent',
+      status: 200,
+      excerpt: res.body,
+      reason: `${code} ${t.permanent[code]}`,
+    };
+  if (code !== null && t.throttled.has(code))
+    return { kind: 'retry', status: 200, excerpt: res.body, retryAfterMs: t.muteMs };
+  return { kind: 'retry', status: 200, excerpt: res.body };
+}
+
 /** Classification of an answer that is not HTTP 200: 429 and 5xx wait, others retry too. */
 export function nonOk(res: HttpResponse, retryAfterMs?: number): Outcome {
   return { kind: 'retry', status: res.status, excerpt: res.body, retryAfterMs };

@@ -7,7 +7,7 @@
  */
 import type { BuiltRequest, DeliveryMessage, HttpResponse, Outcome } from '../transport.ts';
 import { type BotMessage, markdownOf, mentionsOf } from './message.ts';
-import { type ChannelConfig, fitBody, jsonOf, nonOk } from './platform.ts';
+import { type ChannelConfig, classifyErrcode, fitBody, jsonOf, nonOk } from './platform.ts';
 
 export const WECOM_MARKDOWN_BYTES = 4096;
 export const WECOM_TEXT_BYTES = 2048;
@@ -52,15 +52,5 @@ export function classifyWecom(res: HttpResponse): Outcome {
   const json = jsonOf(res);
   if (res.status !== 200) return nonOk(res);
   const code = typeof json?.errcode === 'number' ? json.errcode : null;
-  if (code === 0) return { kind: 'delivered', status: 200, excerpt: res.body };
-  if (code !== null && PERMANENT[code])
-    return {
-      kind: 'permanent',
-      status: 200,
-      excerpt: res.body,
-      reason: `${code} ${PERMANENT[code]}`,
-    };
-  if (code !== null && THROTTLED.has(code))
-    return { kind: 'retry', status: 200, excerpt: res.body, retryAfterMs: 60_000 };
-  return { kind: 'retry', status: 200, excerpt: res.body };
+  return classifyErrcode(res, code, { permanent: PERMANENT, throttled: THROTTLED, muteMs: 60_000 });
 }
