@@ -244,7 +244,8 @@ function leaseStmt(ctx: Ctx, job: ImportJob): Stmt {
   };
 }
 
-function leadOf(imp: ImportView, row: PlannedRow): CanonicalLead {
+/** A planned row as the lead it enters: the import's SOP and channel, the row's cells as raw. */
+export function leadOf(imp: ImportView, row: PlannedRow): CanonicalLead {
   return {
     sopId: imp.sopId,
     fields: row.fields,

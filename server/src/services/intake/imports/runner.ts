@@ -10,9 +10,10 @@
 import { IMPORT_CHANNEL } from '../../../live.ts';
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../core/errors.ts';
-import { type CanonicalLead, enterLead } from '../enter-lead.ts';
+import { enterLead } from '../enter-lead.ts';
 import {
   type ImportJob,
+  leadOf,
   type OutcomeRow,
   outcomesStmt,
   plannedOutcome,
@@ -72,16 +73,7 @@ async function enterRow(
   row: PlannedRow,
   defs: Parameters<typeof enterLead>[0]['input']['defs'],
 ) {
-  const lead: CanonicalLead = {
-    sopId: imp.sopId,
-    fields: row.fields,
-    source: row.source,
-    raw: { row: row.rowNumber, cells: row.cells },
-    channel: 'import',
-    importId: imp.id,
-    ...(row.externalId ? { externalId: row.externalId } : {}),
-    ...(row.ownerId ? { ownerId: row.ownerId } : {}),
-  };
+  const lead = leadOf(imp, row);
   try {
     const r = await enterLead({
       ctx,
