@@ -6,7 +6,7 @@ import type { LocalizedText } from '@closeloop/engine';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError } from '../services/core/errors.ts';
+import { DomainError, type ErrorDetail } from '../services/core/errors.ts';
 import type { ProblemCode } from '../services/core/problem-codes.ts';
 
 export type { ProblemCode };
@@ -290,15 +290,7 @@ export function problemBody(
   c: Context,
   code: ProblemCode,
   detail: string,
-  extras: {
-    errors?: Array<{
-      path?: string;
-      code?: string;
-      message: LocalizedText | string;
-      fields?: string[];
-    }>;
-    extra?: Record<string, unknown>;
-  } = {},
+  extras: ErrorDetail = {},
 ): ProblemBody {
   const locale = localeOf(c);
   const spec: ProblemSpec = SPECS[code];

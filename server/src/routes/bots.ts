@@ -16,6 +16,7 @@ import { updateChannel } from '../services/bots/update-channel.ts';
 import { updateNotificationRules } from '../services/bots/update-notification-rules.ts';
 import type { Deps } from '../services/core/context.ts';
 import { verifyLink, workspaceOfLink } from '../services/delivery/bots/links.ts';
+import { RULE_EVENTS } from '../services/delivery/bots/templates.ts';
 
 const verbRoute = verbRoutes(['admin']);
 const KIND = z.enum(['wecom', 'dingtalk', 'feishu']);
@@ -44,16 +45,7 @@ const ChatChannel = z
 const NotificationRule = z
   .object({
     id: z.string(),
-    event: z.enum([
-      'lead.assigned',
-      'sla.breached',
-      'sla.escalated',
-      'record.handover',
-      'record.won',
-      'record.lost',
-      'pool.warning',
-      'delivery.disabled',
-    ]),
+    event: z.enum(RULE_EVENTS),
     target: z.enum(['channel', 'webhook', 'in-app']),
     channelId: z.string().nullable(),
     webhookId: z.string().nullable(),

@@ -14,6 +14,23 @@ export type UserSummary = {
 
 export type TeamSummary = { id: string; name: string; managerIds: string[]; memberIds: string[] };
 
+/**
+ * A users row (with its team_ids) as a summary; `mobile` is what the caller may see of the
+ * number. The directory and a user's edit answer the same shape.
+ */
+export function userSummaryOf(r: Record<string, unknown>, mobile: string | null): UserSummary {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    email: String(r.email),
+    role: String(r.role),
+    locale: r.locale === 'en' ? 'en' : 'zh-CN',
+    active: r.active === true,
+    teamIds: Array.isArray(r.team_ids) ? r.team_ids.map(String) : [],
+    mobile,
+  };
+}
+
 /** Names for pickers: everyone in the caller's workspace. */
 export const listUsers: Verb<Record<string, never>, { items: UserSummary[] }> = async ({ ctx }) => {
   const rows = await ctx.db.query(
@@ -24,19 +41,14 @@ export const listUsers: Verb<Record<string, never>, { items: UserSummary[] }> = 
     [ctx.user.workspaceId],
   );
   return {
-    items: rows.map((r) => ({
-      id: String(r.id),
-      name: String(r.name),
-      email: String(r.email),
-      role: String(r.role),
-      locale: r.locale === 'en' ? 'en' : 'zh-CN',
-      active: r.active === true,
-      teamIds: Array.isArray(r.team_ids) ? r.team_ids.map(String) : [],
-      mobile:
+    items: rows.map((r) =>
+      userSummaryOf(
+        r,
         r.mobile != null && (ctx.user.role === 'admin' || String(r.id) === ctx.user.id)
           ? String(r.mobile)
           : null,
-    })),
+      ),
+    ),
   };
 };
 

@@ -3,7 +3,7 @@ import { dropSessionsOfStmt } from '../auth/sessions.ts';
 import { auditBy } from '../core/audit.ts';
 import type { Verb } from '../core/context.ts';
 import { Forbidden, Invalid, NotFound } from '../core/errors.ts';
-import type { UserSummary } from './directory.ts';
+import { type UserSummary, userSummaryOf } from './directory.ts';
 
 export type UpdateUserInput = {
   userId: string;
@@ -71,16 +71,7 @@ export const updateUser: Verb<UpdateUserInput, UserSummary> = async ({ ctx, inpu
     return rows[0];
   });
   if (!r) throw new NotFound('user', input.userId);
-  return {
-    id: String(r.id),
-    name: String(r.name),
-    email: String(r.email),
-    role: String(r.role),
-    locale: r.locale === 'en' ? 'en' : 'zh-CN',
-    active: r.active === true,
-    teamIds: Array.isArray(r.team_ids) ? r.team_ids.map(String) : [],
-    mobile: r.mobile == null ? null : String(r.mobile),
-  };
+  return userSummaryOf(r, r.mobile == null ? null : String(r.mobile));
 };
 
 /** E.164, or null to clear; 422 `invalid-input` when the text is not a phone number. */

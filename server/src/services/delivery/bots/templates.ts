@@ -4,18 +4,21 @@
  */
 import type { BotLocale, BotNote } from './message.ts';
 
-/** The event kinds a notification rule can route. */
-export type NotifyEvent =
-  | 'lead.assigned'
-  | 'sla.breached'
-  | 'sla.escalated'
-  | 'record.handover'
-  | 'record.won'
-  | 'record.lost'
-  /** A customer returns to the 公海 pool soon unless its owner follows up (team-scoped). */
-  | 'pool.warning'
-  /** A webhook endpoint or chat channel stopped: workspace-wide, admins only. */
-  | 'delivery.disabled';
+/** The event kinds a notification rule can route (the admin API's enum, in this order). */
+export const RULE_EVENTS = [
+  'lead.assigned',
+  'sla.breached',
+  'sla.escalated',
+  'record.handover',
+  'record.won',
+  'record.lost',
+  // a customer returns to the 公海 pool soon unless its owner follows up (team-scoped)
+  'pool.warning',
+  // a webhook endpoint or chat channel stopped: workspace-wide, admins only
+  'delivery.disabled',
+] as const;
+
+export type NotifyEvent = (typeof RULE_EVENTS)[number];
 
 export type NoteFacts = {
   record: string;
