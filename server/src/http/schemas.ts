@@ -108,6 +108,17 @@ export const User = z
   })
   .openapi('User');
 
+/** A person as the directory lists them; the admin's UserSummary adds the mobile. */
+export const directoryUserShape = {
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  locale: z.enum(['zh-CN', 'en']),
+  active: z.boolean(),
+  teamIds: z.array(z.string()),
+};
+
 export const SopProblem = z
   .object({
     path: z.string(),

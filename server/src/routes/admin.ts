@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, errorResponses, jsonBody, ok } from '../http/context.ts';
-import { LIMITS } from '../http/schemas.ts';
+import { directoryUserShape, LIMITS } from '../http/schemas.ts';
 import { defined, verbRoutes } from '../http/verb-route.ts';
 import { acceptInvite } from '../services/people/accept-invite.ts';
 import { createTeam } from '../services/people/create-team.ts';
@@ -60,16 +60,7 @@ const TeamDetail = z
   })
   .openapi('TeamDetail');
 const UserSummary = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    email: z.string(),
-    role: z.string(),
-    locale: z.enum(['zh-CN', 'en']),
-    active: z.boolean(),
-    teamIds: z.array(z.string()),
-    mobile: z.string().nullable(),
-  })
+  .object({ ...directoryUserShape, mobile: z.string().nullable() })
   .openapi('UserSummary');
 
 const HandOverResult = z

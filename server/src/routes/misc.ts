@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { createRouter, ctxOf, errorResponses, jsonBody, ok } from '../http/context.ts';
-import { boolQuery, NextAction, Notification } from '../http/schemas.ts';
+import { boolQuery, directoryUserShape, NextAction, Notification } from '../http/schemas.ts';
 import { verbRoutes } from '../http/verb-route.ts';
 import type { LivePayload } from '../live.ts';
 import { parseSessionCookie, SESSION_COOKIE } from '../services/auth/sessions.ts';
@@ -114,17 +114,7 @@ function registerDirectory(r: Router) {
     responses: {
       200: ok(
         z.object({
-          items: z.array(
-            z.object({
-              id: z.string(),
-              name: z.string(),
-              email: z.string(),
-              role: z.string(),
-              locale: z.enum(['zh-CN', 'en']),
-              active: z.boolean(),
-              teamIds: z.array(z.string()),
-            }),
-          ),
+          items: z.array(z.object(directoryUserShape)),
         }),
       ),
     },
