@@ -69,7 +69,7 @@ function connect(options: SocketOptions, i: number): Promise<net.Socket> {
 type WriteCallback = (err?: Error | null) => void;
 
 /** Keeps the turn's writes and hands them to the socket as one at the end of the turn. */
-function coalesceWrites(socket: net.Socket): void {
+export function coalesceWrites(socket: net.Socket): void {
   const write = socket.write.bind(socket) as (data: Uint8Array, cb?: WriteCallback) => boolean;
   let pending: Uint8Array[] = [];
   let callbacks: WriteCallback[] = [];
@@ -79,7 +79,10 @@ function coalesceWrites(socket: net.Socket): void {
     const done = callbacks;
     pending = [];
     callbacks = [];
-    if (socket.destroyed) return;
+    if (socket.destroyed) {
+      for (const cb of done) cb(new Error('the connection to Postgres is closed'));
+      return;
+    }
     write(
       data,
       done.length
