@@ -38,6 +38,11 @@ export const Config = z.object({
    * docs/performance.md). `off`: a transaction per command. PGlite never groups.
    */
   groupCommit: onOff.default(true),
+  /**
+   * Postgres: a turn of the event loop's writes to a connection reach the kernel as one
+   * (db/socket.ts) instead of one per statement over 1 KB. `off`: postgres.js's own socket.
+   */
+  coalesceWrites: onOff.default(true),
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir: z.string().min(1).default('./data'),
   /** Lets POST /api/test-clock shift a workspace's time. Never on by default. */
@@ -143,6 +148,7 @@ export function configFromEnv(
     directDatabaseUrl: pick('DIRECT_DATABASE_URL'),
     preparedStatements: pick('DATABASE_PREPARE'),
     groupCommit: pick('GROUP_COMMIT'),
+    coalesceWrites: pick('DATABASE_COALESCE_WRITES'),
     dataDir: pick('DATA_DIR'),
     testClock: pick('TEST_CLOCK'),
     seed: pick('SEED'),
@@ -174,6 +180,7 @@ const ENV_NAMES: Record<string, string> = {
   directDatabaseUrl: 'DIRECT_DATABASE_URL',
   preparedStatements: 'DATABASE_PREPARE',
   groupCommit: 'GROUP_COMMIT',
+  coalesceWrites: 'DATABASE_COALESCE_WRITES',
   dataDir: 'DATA_DIR',
   testClock: 'TEST_CLOCK',
   seed: 'SEED',

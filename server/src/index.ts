@@ -4,6 +4,7 @@ export { type Clock, systemClock } from './clock.ts';
 export { Config, configFromEnv, parseConfig } from './config.ts';
 export { createDb, type Db } from './db/client.ts';
 export { migrateDb } from './db/migrate.ts';
+export { withCoalescingSocket } from './db/socket.ts';
 export { LIVE_CHANNEL } from './live.ts';
 export { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed.ts';
 /** Spreadsheet fixture makers (GBK bytes, CSV text, .xlsx) for tests, e2e and benchmarks. */

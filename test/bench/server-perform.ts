@@ -5,7 +5,7 @@
  * statements as the server's batch does), in the same run. Ratio `perform_vs_same_writes`.
  *
  *   DATABASE_URL=postgres://… bun run bench server-perform [--actions 1200] [--runs 3] [--group-commit on|off]
- *     [--clients 1,16,64] [--workers 1]
+ *     [--clients 1,16,64] [--workers 1] [--coalesce on|off]
  *
  * How the baseline gets the product's statements: a template database is prepared once
  * (workspace, published SOP, one record per client per point per run, the rep's session)
@@ -39,6 +39,7 @@ import {
   migrateDb,
   parseConfig,
   systemClock,
+  withCoalescingSocket,
 } from '@closeloop/server';
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
@@ -60,6 +61,12 @@ const RUNS = Number(arg('runs', '3'));
 const CLIENTS = arg('clients', '1,16,64').split(',').map(Number);
 const WORKERS = Number(arg('workers', '1'));
 const GROUP_COMMIT = arg('group-commit', 'on');
+/**
+ * Writes coalesced per turn of the event loop (db/socket.ts, the server's default) for the
+ * server and the baseline alike, so the ratio stays our own overhead; `off`: postgres.js's
+ * socket for both, one write per statement over 1 KB.
+ */
+const COALESCE = arg('coalesce', 'on');
 const POOL = 20;
 const perClient = (clients: number) => Math.ceil(ACTIONS / clients);
 /** A warm-up point before the measured ones (JIT, caches, connections), not reported. */
@@ -330,14 +337,15 @@ async function runPostgres(url: string) {
       SCHEDULER_INTERVAL_MS: '1000',
       WORKERS: String(WORKERS),
       GROUP_COMMIT: GROUP_COMMIT,
+      DATABASE_COALESCE_WRITES: COALESCE,
     });
     if (WORKERS > 1) await Bun.sleep(3000);
     const apiSql = postgres(databaseUrl(url, names.api), { max: 1, onnotice: () => {} });
-    const raw = postgres(databaseUrl(url, names.raw), {
-      max: POOL,
-      onnotice: () => {},
-      connection: { application_name: RAW_APP },
-    });
+    const rawOptions = { max: POOL, onnotice: () => {}, connection: { application_name: RAW_APP } };
+    const raw = postgres(
+      databaseUrl(url, names.raw),
+      COALESCE === 'on' ? withCoalescingSocket(rawOptions) : rawOptions,
+    );
     dbs.push(apiSql, raw);
     const results = new Map<Point, PointResult>();
     for (const point of points) {
@@ -475,7 +483,9 @@ rows.push(...summarise('pglite', await runPglite()));
 console.log(
   `\nperformAction over HTTP vs the same writes sent raw, fixed work of ≈${ACTIONS} actions per point, median of ${RUNS} runs (goals: ≥ 0.85× at 16 and 64; p99 < 100 ms at 64; p50 < 5 ms at 1)`,
 );
-console.log(`${WORKERS} server process(es), group commit ${GROUP_COMMIT}; ${machineLine()}\n`);
+console.log(
+  `${WORKERS} server process(es), group commit ${GROUP_COMMIT}, coalesced writes ${COALESCE}; ${machineLine()}\n`,
+);
 const shown = rows.map((r) =>
   Object.fromEntries(
     Object.entries(r).map(([k, v]) => [
@@ -494,6 +504,7 @@ writeResults('server-perform', {
   runs: RUNS,
   workers: WORKERS,
   groupCommit: GROUP_COMMIT,
+  coalesceWrites: COALESCE,
   ...extra,
   rows,
 });

@@ -7,48 +7,17 @@
  */
 
 import { DEMO_PASSWORD } from '@closeloop/server';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../editor/src/shared/i18n/en.ts';
 import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
 import { poll } from './checks.ts';
-import { launchBrowser, shot, signIn, startServer, type TestServer } from './harness.ts';
+import { snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
-const VIEWPORT = { width: 1366, height: 800 };
 const REASON = '合同到期，不再续约';
 
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-async function laptop(): Promise<Page> {
-  const ctx = await browser.newContext({
-    viewport: VIEWPORT,
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-  });
-  await ctx.addInitScript(() => localStorage.setItem('closeloop.locale', 'zh-CN'));
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  return page;
-}
-
-async function snap(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await shot(page, name);
-}
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-});
+const world = browserWorld();
 
 describe('admin first use at 1366×800', { timeout: 180_000 }, () => {
   let admin: Page;
@@ -56,7 +25,7 @@ describe('admin first use at 1366×800', { timeout: 180_000 }, () => {
   let repId = '';
 
   it('deactivates a rep with a typed reason; the audit log shows it by name', async () => {
-    const api = await server.apiAs('admin@demo.test');
+    const api = await world.api('admin@demo.test');
     const users = (await api('GET', '/api/users')).body as {
       items: Array<{ id: string; email: string; name: string }>;
     };
@@ -65,9 +34,7 @@ describe('admin first use at 1366×800', { timeout: 180_000 }, () => {
     repId = rep?.id ?? '';
     expect(repName).not.toBe('');
 
-    admin = await laptop();
-    await signIn(admin, server.url, 'admin@demo.test');
-    await admin.goto(`${server.url}/admin/users`);
+    admin = await world.open('admin@demo.test', { size: 'wide', path: '/admin/users' });
     await admin.getByTestId('user-deactivate-rep2@demo.test').click();
     await admin.getByTestId('deactivate-reason').fill(REASON);
     await snap(admin, 'admin-first-01-deactivate-reason');
@@ -96,8 +63,8 @@ describe('admin first use at 1366×800', { timeout: 180_000 }, () => {
   });
 
   it('the deactivated rep is told so, in one language, only with the right password', async () => {
-    const page = await laptop();
-    await page.goto(`${server.url}/login`);
+    const page = await world.open(null, { size: 'wide' });
+    await page.goto(`${world.server.url}/login`);
     await page.getByTestId('login-email').fill('rep2@demo.test');
     await page.getByTestId('login-password').fill('wrong-password-1');
     await page.getByTestId('login-submit').click();
@@ -116,6 +83,6 @@ describe('admin first use at 1366×800', { timeout: 180_000 }, () => {
     // said once, on the page: no toast repeating it
     expect(await page.locator('.ant-message-notice').count()).toBe(0);
     await snap(page, 'admin-first-03-deactivated-sign-in');
-    expect(pageErrors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
   });
 });

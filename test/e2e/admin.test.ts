@@ -7,54 +7,26 @@
  * audit log. A manager sees only the teams they manage. The same pages at phone size.
  * Screenshots: test-artifacts/admin-*.png
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
-import { body, poll } from './checks.ts';
-import {
-  type ApiClient,
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { body, noHorizontalScroll, poll } from './checks.ts';
+import { type ApiClient, snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 type User = { id: string; email: string; name: string; role: string; active: boolean };
 
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld({ seed: 'demo', strictPageErrors: true });
 let adminApi: ApiClient;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-const people: Record<string, User> = {};
+let people: Record<string, User>;
 const INVITEE = 'newhire@demo.test';
 
 async function users(): Promise<User[]> {
   return (await body<{ items: User[] }>(adminApi('GET', '/api/users'))).items;
 }
 
-async function open(kind: 'laptop' | 'phone', email: string, locale: 'zh-CN' | 'en' = 'zh-CN') {
-  const ctx = await (kind === 'laptop' ? laptopContext : phoneContext)(browser, locale);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`[${email}] ${e.message}`));
-  await signIn(page, server.url, email);
-  return page;
-}
-
-/** A screenshot once modals, drawers and toasts have finished animating. */
-async function snap(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await shot(page, name);
-}
-
-async function noHorizontalScroll(page: Page) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(over).toBeLessThanOrEqual(2);
-}
+const open = (size: 'laptop' | 'phone', email: string, locale: 'zh-CN' | 'en' = 'zh-CN') =>
+  world.open(email, { size, locale });
 
 /** Opens an antd Select and picks the option whose label carries `optionTestId`. */
 async function choose(page: Page, selectTestId: string, optionTestId: string) {
@@ -71,16 +43,8 @@ async function typeDate(page: Page, testId: string, text: string) {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'demo' }), launchBrowser()]);
-  adminApi = await server.apiAs('admin@demo.test');
-  for (const u of await users()) people[u.email] = u;
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  expect(pageErrors).toEqual([]);
+  adminApi = await world.api('admin@demo.test');
+  people = (await world.users()) as Record<string, User>;
 });
 
 describe('admin pages (laptop)', () => {
@@ -114,15 +78,12 @@ describe('admin pages (laptop)', () => {
     await page.getByTestId('invite-submit').click();
     await page.getByTestId('invite-result').waitFor();
     const link = (await page.getByTestId('invite-link').textContent())?.trim() ?? '';
-    expect(link).toMatch(new RegExp(`^${server.url}/invite#`));
+    expect(link).toMatch(new RegExp(`^${world.server.url}/invite#`));
     await snap(page, 'admin-invite-laptop');
     await page.getByTestId('invite-done').click();
 
     // the invitee, signed out in their own browser, opens the link
-    const ctx = await laptopContext(browser, 'zh-CN');
-    contexts.push(ctx);
-    const guest = await ctx.newPage();
-    guest.on('pageerror', (e) => pageErrors.push(`[invitee] ${e.message}`));
+    const guest = await world.open(null);
     await guest.goto(link);
     await guest.getByTestId('accept-invite-page').waitFor();
     await guest.getByTestId('accept-name').fill('新同事');
@@ -139,9 +100,7 @@ describe('admin pages (laptop)', () => {
     expect(me.user).toMatchObject({ email: INVITEE, name: '新同事', role: 'rep' });
 
     // the same link again, from a fresh browser: refused with a clear message
-    const ctx2 = await laptopContext(browser, 'zh-CN');
-    contexts.push(ctx2);
-    const again = await ctx2.newPage();
+    const again = await world.open(null);
     await again.goto(link);
     await again.getByTestId('accept-password').fill('another-pass-1');
     await again.getByTestId('accept-confirm').fill('another-pass-1');
@@ -150,7 +109,7 @@ describe('admin pages (laptop)', () => {
     await expect(again.getByTestId('accept-error').textContent()).resolves.toContain(
       zhCN.admin.accept.invalid,
     );
-    await ctx2.close();
+    await again.context().close();
 
     await page.reload();
     await page.getByTestId(`user-row-${INVITEE}`).waitFor();
@@ -223,7 +182,7 @@ describe('admin pages (laptop)', () => {
   it('deactivates a rep with open records, handing them to another rep, and shows how many moved', async () => {
     const rep1 = people['rep1@demo.test'] as User;
     const rep2 = people['rep2@demo.test'] as User;
-    const before = await server.db.query(
+    const before = await world.server.db.query(
       `select count(*)::int as n from records where workspace_id = 'demo' and owner_id = $1 and status = 'open'`,
       [rep1.id],
     );
@@ -254,12 +213,12 @@ describe('admin pages (laptop)', () => {
     await poll(() => page.getByTestId('user-active-rep1@demo.test').textContent()).toBe(
       zhCN.admin.users.inactive,
     );
-    const left = await server.db.query(
+    const left = await world.server.db.query(
       `select count(*)::int as n from records where workspace_id = 'demo' and owner_id = $1 and status = 'open'`,
       [rep1.id],
     );
     expect(Number(left[0]?.n)).toBe(0);
-    const moved = await server.db.query(
+    const moved = await world.server.db.query(
       `select count(*)::int as n from record_events where workspace_id = 'demo' and type = 'record.handed-over' and data->>'userId' = $1`,
       [rep2.id],
     );
@@ -295,7 +254,7 @@ describe('admin pages (laptop)', () => {
     );
     await snap(page, 'admin-tokens-laptop');
     // the revoked secret no longer opens the API
-    const res = await fetch(`${server.url}/api/records`, {
+    const res = await fetch(`${world.server.url}/api/records`, {
       headers: { authorization: `Bearer ${secret}` },
     });
     expect(res.status).toBe(401);
@@ -339,12 +298,12 @@ describe('admin pages (phone, 390×844)', () => {
   });
 
   it('the users, team, tokens and audit pages fit a phone', async () => {
-    await page.goto(`${server.url}/admin/users`);
+    await page.goto(`${world.server.url}/admin/users`);
     await page.getByTestId('user-row-rep2@demo.test').waitFor();
     await noHorizontalScroll(page);
     await snap(page, 'admin-users-phone');
 
-    await page.goto(`${server.url}/admin/teams/sales`);
+    await page.goto(`${world.server.url}/admin/teams/sales`);
     await page.getByTestId('members-table').waitFor();
     await noHorizontalScroll(page);
     await snap(page, 'admin-team-phone');
@@ -357,12 +316,12 @@ describe('admin pages (phone, 390×844)', () => {
     await snap(page, 'admin-member-drawer-phone');
     await page.keyboard.press('Escape');
 
-    await page.goto(`${server.url}/admin/tokens`);
+    await page.goto(`${world.server.url}/admin/tokens`);
     await page.getByTestId('tokens-table').waitFor();
     await noHorizontalScroll(page);
     await snap(page, 'admin-tokens-phone');
 
-    await page.goto(`${server.url}/admin/audit`);
+    await page.goto(`${world.server.url}/admin/audit`);
     await page.getByTestId('audit-table').waitFor();
     await noHorizontalScroll(page);
     await snap(page, 'admin-audit-phone');
@@ -378,11 +337,8 @@ describe('admin pages (phone, 390×844)', () => {
       }),
       201,
     );
-    const ctx = await phoneContext(browser, 'en');
-    contexts.push(ctx);
-    const guest = await ctx.newPage();
-    guest.on('pageerror', (e) => pageErrors.push(`[phone invitee] ${e.message}`));
-    await guest.goto(`${server.url}${inv.url}`);
+    const guest = await world.open(null, { size: 'phone', locale: 'en' });
+    await guest.goto(`${world.server.url}${inv.url}`);
     await guest.getByTestId('accept-invite-page').waitFor();
     await noHorizontalScroll(guest);
     await guest.getByTestId('accept-password').fill('phone-hire-pass');
@@ -409,7 +365,7 @@ describe('a manager', () => {
     await expect(page.getByTestId('team-name').isDisabled()).resolves.toBe(true);
     await expect(page.getByTestId('team-save').count()).resolves.toBe(0);
     await snap(page, 'admin-team-manager-laptop');
-    await page.goto(`${server.url}/admin/users`);
+    await page.goto(`${world.server.url}/admin/users`);
     await page.getByTestId('admin-forbidden').waitFor();
   });
 

@@ -6,42 +6,19 @@
  * shows the record page. The rules tab at laptop and phone size.
  * Screenshots: test-artifacts/admin-rules-*.png
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testSop } from '../integration/harness.ts';
 import { type DingtalkReceiver, startDingtalk } from '../integration/receivers/dingtalk.ts';
-import { poll } from './checks.ts';
-import {
-  type ApiClient,
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { noHorizontalScroll, poll } from './checks.ts';
+import { type ApiClient, snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld({
+  config: { deliveryIntervalMs: '100', outboundAllowHosts: '127.0.0.1' },
+});
 let dt: DingtalkReceiver;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-async function open(kind: 'laptop' | 'phone', email = 'admin@demo.test'): Promise<Page> {
-  const ctx = await (kind === 'laptop' ? laptopContext : phoneContext)(browser);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  if (kind === 'laptop') await page.setViewportSize({ width: 1366, height: 800 });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await signIn(page, server.url, email);
-  return page;
-}
-
-async function snap(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await shot(page, name);
-}
+const open = (size: 'wide' | 'phone', email = 'admin@demo.test') => world.open(email, { size });
 
 describe('chat robots in Chromium', () => {
   let admin: ApiClient;
@@ -51,33 +28,21 @@ describe('chat robots in Chromium', () => {
 
   beforeAll(async () => {
     dt = startDingtalk({ token: 'e2e', secret: 'SEC-e2e', keyword: '提醒' });
-    server = await startServer({
-      seed: 'users',
-      config: { deliveryIntervalMs: '100', outboundAllowHosts: '127.0.0.1' },
-    });
-    admin = await server.apiAs('admin@demo.test');
-    rep = await server.apiAs('rep1@demo.test');
+    [admin, rep] = await world.apis('admin@demo.test', 'rep1@demo.test');
     const doc = testSop(sopId);
     expect((await admin('POST', '/api/sops', { doc })).status).toBe(201);
     expect((await admin('POST', `/api/sops/${sopId}/publish`, { note: 'e2e' })).status).toBe(200);
-    const users = (await admin('GET', '/api/users')).body as {
-      items: Array<{ id: string; email: string }>;
-    };
-    rep1 = users.items.find((u) => u.email === 'rep1@demo.test')?.id ?? '';
+    rep1 = (await world.userIds())['rep1@demo.test'] ?? '';
     const m = await admin('PATCH', `/api/users/${rep1}`, { mobile: '138 0013 8000' });
     expect((m.body as { mobile: string }).mobile).toBe('+8613800138000');
-    browser = await launchBrowser();
-  }, 300_000);
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
+  });
+  afterAll(() => {
     dt?.close();
   });
 
   it('a channel and a rule made in the UI bring an SLA breach to 钉钉; the button opens the record', async () => {
-    const page = await open('laptop');
-    await page.goto(`${server.url}/admin/channels`);
+    const page = await open('wide');
+    await page.goto(`${world.server.url}/admin/channels`);
     await page.getByTestId('channel-form').waitFor();
     await page.getByTestId('channel-name').fill('销售群');
     await page.getByTestId('channel-url').fill(dt.url);
@@ -118,24 +83,21 @@ describe('chat robots in Chromium', () => {
     expect(card.text).toContain('@13800138000');
     const link = new URL(String(card.btns[0]?.actionURL));
 
-    const repPage = await open('laptop', 'rep1@demo.test');
-    await repPage.goto(`${server.url}${link.pathname}`);
+    const repPage = await open('wide', 'rep1@demo.test');
+    await repPage.goto(`${world.server.url}${link.pathname}`);
     await repPage.getByTestId('record-page').waitFor();
     expect(new URL(repPage.url()).pathname).toBe(`/records/${recordId}`);
     await poll(() => repPage.getByTestId('record-page').textContent()).toContain('超时机电');
-    expect(pageErrors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
   }, 300_000);
 
   it('the rules tab fits a phone', async () => {
     const page = await open('phone');
-    await page.goto(`${server.url}/admin/rules`);
+    await page.goto(`${world.server.url}/admin/rules`);
     await page.getByTestId('rule-table').waitFor();
     await poll(() => page.getByTestId('rule-table').textContent()).toContain('销售群');
     await snap(page, 'admin-rules-phone');
-    const over = await page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth,
-    );
-    expect(over).toBeLessThanOrEqual(2);
-    expect(pageErrors).toEqual([]);
+    await noHorizontalScroll(page);
+    expect(world.pageErrors).toEqual([]);
   }, 120_000);
 });

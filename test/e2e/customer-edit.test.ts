@@ -4,67 +4,28 @@
  * 撞单 refusal naming that rep (and nothing else about their customer); a new contact with
  * its own number saves. Screenshots: test-artifacts/customer-edit-*.png (390×844, 1366×800).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
 import { body } from './checks.ts';
-import {
-  type ApiClient,
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  publishSop,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { type ApiClient, snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 const SOP = 'inbound-web-lead';
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld({ publish: [inboundWebLead] });
+const open = (email: string, size: 'phone' | 'laptop') => world.open(email, { size });
 let manager: ApiClient;
 let rep1: ApiClient;
 let rep2: ApiClient;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 const names: Record<string, string> = {};
-const contexts: BrowserContext[] = [];
-
-async function open(email: string, size: 'phone' | 'laptop'): Promise<Page> {
-  const ctx = await (size === 'phone' ? phoneContext(browser) : laptopContext(browser));
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.error(`[${email}] pageerror`, e.message));
-  await signIn(page, server.url, email);
-  return page;
-}
-
-async function snap(p: Page, name: string) {
-  await p.waitForTimeout(400);
-  await shot(p, name);
-}
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
-  manager = await server.apiAs('manager@demo.test');
-  rep1 = await server.apiAs('rep1@demo.test');
-  rep2 = await server.apiAs('rep2@demo.test');
-  await publishSop(manager, inboundWebLead);
-  const users = await body<{ items: Array<{ id: string; email: string; name: string }> }>(
-    manager('GET', '/api/users'),
-  );
-  for (const u of users.items) {
-    ids[u.email] = u.id;
-    names[u.email] = u.name;
-  }
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  [manager, rep1, rep2] = await world.apis('manager@demo.test', 'rep1@demo.test', 'rep2@demo.test');
+  ids = await world.userIds();
+  for (const u of Object.values(await world.users())) names[u.email] = u.name;
 });
 
 describe('editing a customer in Chromium', { timeout: 180_000 }, () => {
@@ -86,7 +47,7 @@ describe('editing a customer in Chromium', { timeout: 180_000 }, () => {
       201,
     );
     const page = await open('manager@demo.test', 'phone');
-    await page.goto(`${server.url}/customers/${mine.customer.id}`);
+    await page.goto(`${world.server.url}/customers/${mine.customer.id}`);
     await page.getByTestId('customer-edit').click();
     await page.getByTestId('contact-add').click();
     const phones = page.getByTestId('contact-phone');
@@ -120,7 +81,7 @@ describe('editing a customer in Chromium', { timeout: 180_000 }, () => {
     const first = list.items[0];
     expect(first).toBeDefined();
     const page = await open('manager@demo.test', 'laptop');
-    await page.goto(`${server.url}/customers/${first?.id}`);
+    await page.goto(`${world.server.url}/customers/${first?.id}`);
     await page.getByTestId('customer-edit').click();
     await page.getByTestId('customer-edit-name').waitFor();
     expect(await page.getByTestId('customer-edit-name').inputValue()).not.toBe('');

@@ -7,69 +7,35 @@
  */
 
 import { DEFAULT_POOL_RULES } from '@closeloop/engine';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
 import { body, poll } from './checks.ts';
-import {
-  type ApiClient,
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  publishSop,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { type ApiClient, snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 const SOP = 'inbound-web-lead';
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld({ publish: [inboundWebLead] });
+const open = (email: string, size: 'phone' | 'laptop') => world.open(email, { size });
 let manager: ApiClient;
 let admin: ApiClient;
 let rep1: ApiClient;
 let rep2: ApiClient;
-const ids: Record<string, string> = {};
-const contexts: BrowserContext[] = [];
+let ids: Record<string, string>;
 
 type Created = { record: { id: string }; customer: { id: string } };
-
-async function open(email: string, size: 'phone' | 'laptop'): Promise<Page> {
-  const ctx = await (size === 'phone' ? phoneContext(browser) : laptopContext(browser));
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.error(`[${email}] pageerror`, e.message));
-  await signIn(page, server.url, email);
-  return page;
-}
-
-async function snap(p: Page, name: string) {
-  await p.waitForTimeout(400);
-  await shot(p, name);
-}
 
 const RULES = DEFAULT_POOL_RULES;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
-  manager = await server.apiAs('manager@demo.test');
-  admin = await server.apiAs('admin@demo.test');
-  rep1 = await server.apiAs('rep1@demo.test');
-  rep2 = await server.apiAs('rep2@demo.test');
-  await publishSop(manager, inboundWebLead);
-  const users = await body<{ items: Array<{ id: string; email: string }> }>(
-    manager('GET', '/api/users'),
+  [manager, admin, rep1, rep2] = await world.apis(
+    'manager@demo.test',
+    'admin@demo.test',
+    'rep1@demo.test',
+    'rep2@demo.test',
   );
-  for (const u of users.items) ids[u.email] = u.id;
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  ids = await world.userIds();
 });
 
 describe('customers in Chromium', { timeout: 180_000 }, () => {
@@ -136,7 +102,7 @@ describe('customers in Chromium', { timeout: 180_000 }, () => {
     );
     await body(admin('PUT', '/api/pools/default', { rules: RULES, policies: {} }));
     const page = await open('manager@demo.test', 'laptop');
-    await page.goto(`${server.url}/customers/duplicates`);
+    await page.goto(`${world.server.url}/customers/duplicates`);
     await page.getByTestId('duplicates-page').waitFor();
     await page.getByTestId('merge-open').first().click();
     await page.getByTestId('merge-modal').waitFor();
@@ -167,7 +133,7 @@ describe('customers in Chromium', { timeout: 180_000 }, () => {
     );
     await body(manager('POST', `/api/customers/${c.customer.id}/release`, {}));
     const page = await open('rep1@demo.test', 'phone');
-    await page.goto(`${server.url}/pool`);
+    await page.goto(`${world.server.url}/pool`);
     const card = page.getByTestId(`customer-card-${c.customer.id}`);
     await card.waitFor();
     expect(await card.getByTestId('customer-phone').textContent()).toContain('577****2213');
@@ -181,7 +147,7 @@ describe('customers in Chromium', { timeout: 180_000 }, () => {
       rep1('GET', `/api/customers/${c.customer.id}`),
     );
     expect(now.customer).toMatchObject({ ownerId: ids['rep1@demo.test'], poolState: 'owned' });
-    await page.goto(`${server.url}/customers`);
+    await page.goto(`${world.server.url}/customers`);
     await page.getByTestId('customers-page').waitFor();
     await snap(page, 'customers-06-list');
   });

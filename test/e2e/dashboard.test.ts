@@ -5,22 +5,13 @@
  * the same pages at phone size; a rep is refused. Screenshots go to test-artifacts/.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  ROOT,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { noHorizontalScroll } from './checks.ts';
+import { ROOT, shot, signIn } from './harness.ts';
+import { browserWorld } from './world.ts';
 
-let server: TestServer;
-let browser: Browser;
-const errors: string[] = [];
+const world = browserWorld({ seed: 'demo' });
 
 /** Built chunks that hold ECharts (its source names itself in a comment and in errors). */
 function echartsChunks(): string[] {
@@ -38,32 +29,17 @@ async function track(page: Page): Promise<string[]> {
     const u = new URL(r.url());
     if (u.pathname.startsWith('/assets/')) seen.push(u.pathname.slice('/assets/'.length));
   });
-  page.on('pageerror', (e) => errors.push(e.message));
   return seen;
 }
-
-async function noHorizontalScroll(page: Page): Promise<void> {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(over).toBeLessThanOrEqual(2);
-}
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'demo' }), launchBrowser()]);
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('dashboard (laptop)', () => {
   let page: Page;
   let requested: string[];
 
   beforeAll(async () => {
-    page = await (await laptopContext(browser, 'zh-CN')).newPage();
+    page = await world.open(null);
     requested = await track(page);
-    await signIn(page, server.url, 'manager@demo.test');
+    await signIn(page, world.server.url, 'manager@demo.test');
   });
 
   it('loads ECharts only on the dashboard and shows every panel', async () => {
@@ -105,7 +81,7 @@ describe('dashboard (laptop)', () => {
   });
 
   it('shows the closed-loop SOP and exports its funnel as CSV with a BOM', async () => {
-    await page.goto(`${server.url}/dashboard?sop=closed-loop`);
+    await page.goto(`${world.server.url}/dashboard?sop=closed-loop`);
     await page.locator('[data-testid="table-funnel"] .ant-table-row').first().waitFor();
     await page.locator('[data-testid="chart-times"][data-ready="true"]').waitFor();
     await page.waitForTimeout(600); // chart animation
@@ -128,7 +104,7 @@ describe('dashboard (laptop)', () => {
   });
 
   it('compares two versions side by side', async () => {
-    await page.goto(`${server.url}/dashboard?sop=closed-loop&v=1&vs=1`);
+    await page.goto(`${world.server.url}/dashboard?sop=closed-loop&v=1&vs=1`);
     await page.getByTestId('panel-compare').waitFor();
     await page.locator('[data-testid="table-compare"] .ant-table-row').first().waitFor();
     await page.getByTestId('panel-compare').scrollIntoViewIfNeeded();
@@ -136,7 +112,7 @@ describe('dashboard (laptop)', () => {
   });
 
   it('opens the bottleneck map, lists a stage’s records and follows one', async () => {
-    await page.goto(`${server.url}/dashboard?sop=closed-loop`);
+    await page.goto(`${world.server.url}/dashboard?sop=closed-loop`);
     await page.getByTestId('tab-map').click();
     await page.waitForURL(/\/dashboard\/map\?sop=closed-loop/);
     // the map's chunk (React Flow, elk layout) loads on first visit: slow on a busy machine
@@ -163,17 +139,17 @@ describe('dashboard (laptop)', () => {
 
   it('a period over 31 days reads the rollup: medians marked approximate, counts the same', async () => {
     const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
-    await page.goto(`${server.url}/dashboard?sop=closed-loop`);
+    await page.goto(`${world.server.url}/dashboard?sop=closed-loop`);
     const rows = page.getByTestId('panel-funnel').locator('tbody tr.ant-table-row');
     await rows.first().waitFor();
     expect(await page.getByTestId('times-approx').count()).toBe(0);
     const range = `from=${day(89)}&to=${day(0)}`;
-    await page.goto(`${server.url}/dashboard?sop=closed-loop&${range}`);
+    await page.goto(`${world.server.url}/dashboard?sop=closed-loop&${range}`);
     await page.getByTestId('times-approx').waitFor();
     // the table shows what the API answers from the rollup (whose counts the integration
     // tests hold equal to the live SQL's)
     const api = await page.request.get(
-      `${server.url}/api/reports/funnel?sopId=closed-loop&${range}`,
+      `${world.server.url}/api/reports/funnel?sopId=closed-loop&${range}`,
     );
     expect(api.status()).toBe(200);
     const funnel = (await api.json()) as { stages: Array<{ entered: number; final: boolean }> };
@@ -191,13 +167,15 @@ describe('dashboard (laptop)', () => {
       )
       .toEqual(entered);
     await shot(page, 'dashboard-90-days');
-    await page.goto(`${server.url}/dashboard/map?sop=closed-loop&from=${day(89)}&to=${day(0)}`);
+    await page.goto(
+      `${world.server.url}/dashboard/map?sop=closed-loop&from=${day(89)}&to=${day(0)}`,
+    );
     await page.getByTestId('map-approx').waitFor({ timeout: 90_000 });
     await shot(page, 'bottleneck-map-90-days');
   });
 
   it('had no page errors', () => {
-    expect(errors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
   });
 });
 
@@ -205,13 +183,11 @@ describe('dashboard (phone, 390 wide)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    page = await (await phoneContext(browser, 'zh-CN')).newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, server.url, 'manager@demo.test');
+    page = await world.open('manager@demo.test', { size: 'phone' });
   });
 
   it('is readable on a phone: dashboard and map', async () => {
-    await page.goto(`${server.url}/dashboard?sop=closed-loop`);
+    await page.goto(`${world.server.url}/dashboard?sop=closed-loop`);
     await page.locator('[data-testid="table-funnel"] .ant-table-row').first().waitFor();
     await page.locator('[data-testid="chart-funnel"][data-ready="true"]').waitFor();
     await page.waitForTimeout(600);
@@ -223,7 +199,7 @@ describe('dashboard (phone, 390 wide)', () => {
     });
 
     // a phone opens the map as a list (a diagram fitted to 390 px cannot be read)
-    await page.goto(`${server.url}/dashboard/map?sop=closed-loop`);
+    await page.goto(`${world.server.url}/dashboard/map?sop=closed-loop`);
     await page.getByTestId('map-list-capture').waitFor({ timeout: 90_000 });
     await page.waitForTimeout(400);
     await noHorizontalScroll(page);
@@ -239,10 +215,10 @@ describe('dashboard (phone, 390 wide)', () => {
 
 describe('who may see it', () => {
   it('a rep has no dashboard and the API refuses', async () => {
-    const rep = await server.apiAs('rep1@demo.test');
+    const rep = await world.api('rep1@demo.test');
     const res = await rep('GET', '/api/reports/funnel?sopId=closed-loop');
     expect(res.status).toBe(403);
-    const manager = await server.apiAs('manager@demo.test');
+    const manager = await world.api('manager@demo.test');
     const ok = await manager('GET', '/api/reports/bottleneck-map?sopId=closed-loop');
     expect(ok.status).toBe(200);
   });

@@ -5,9 +5,10 @@
  * body; a new stage named 新阶段 in free space; a delete that takes actions asks first; the
  * publish dialog lists a changed SLA. Screenshots go to test-artifacts/.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, shot, signIn, startServer, type TestServer } from './harness.ts';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shot, signIn } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 const SOP_ID = 'first-use-leads';
 const label = (zh: string, en: string) => ({ 'zh-CN': zh, en });
@@ -50,32 +51,16 @@ const DOC = {
   layout: { fresh: { x: 0, y: 0 }, won: { x: 320, y: 0 } },
 };
 
-let server: TestServer;
-let browser: Browser;
-let ctx: BrowserContext;
+const world = browserWorld();
 let page: Page;
-const errors: string[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
-  const manager = await server.apiAs('manager@demo.test');
+  const manager = await world.api('manager@demo.test');
   const created = await manager('POST', '/api/sops', { doc: DOC });
   if (created.status !== 201) throw new Error(`create: ${JSON.stringify(created.body)}`);
   const published = await manager('POST', `/api/sops/${SOP_ID}/publish`, { note: 'v1' });
   if (published.status >= 300) throw new Error(`publish: ${JSON.stringify(published.body)}`);
-  ctx = await browser.newContext({
-    viewport: { width: 1366, height: 800 },
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-  });
-  await ctx.addInitScript(() => localStorage.setItem('closeloop.locale', 'zh-CN'));
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  page = await world.open(null, { size: 'wide' });
 });
 
 async function boxOf(l: Locator) {
@@ -94,15 +79,15 @@ async function savedDraft(): Promise<{
   machine: { states: Record<string, { on?: Record<string, { meta?: { gate?: unknown } }> }> };
 }> {
   await page.locator('[data-testid="save-status"][data-status="saved"]').waitFor();
-  const manager = await server.apiAs('manager@demo.test');
+  const manager = await world.api('manager@demo.test');
   const r = await manager('GET', `/api/sops/${SOP_ID}`);
   return (r.body as { draft: never }).draft;
 }
 
 describe('SOP editor, first use', () => {
   it('opens the SOP fitted into the canvas beside the side panel', async () => {
-    await signIn(page, server.url, 'manager@demo.test');
-    await page.goto(`${server.url}/sops/${SOP_ID}/edit`);
+    await signIn(page, world.server.url, 'manager@demo.test');
+    await page.goto(`${world.server.url}/sops/${SOP_ID}/edit`);
     await page.getByTestId('node-fresh').waitFor();
     await page.waitForTimeout(600);
     const canvas = await boxOf(page.getByTestId('canvas'));
@@ -232,6 +217,6 @@ describe('SOP editor, first use', () => {
       .poll(() => diff.locator('li[data-kind="gate"][data-change="added"]').count())
       .toBe(1);
     await shot(page, 'editor-first-use-6-publish-diff');
-    expect(errors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
   });
 });

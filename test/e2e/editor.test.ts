@@ -4,34 +4,18 @@
  * gate failure, an escalation and a success, publishes, and the version is found through
  * the API. Screenshots go to test-artifacts/.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shot, signIn } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 const SOP_ID = 'e2e-follow-up';
 
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld();
 let page: Page;
-const errors: string[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
-  page = await (await laptopContext(browser, 'zh-CN')).newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  page = await world.open(null);
 });
 
 /** Drags a new action from one stage's source handle to another stage's target handle. */
@@ -85,7 +69,7 @@ async function fitAndLayout(p: Page) {
 
 describe('SOP editor', () => {
   it('draws, checks, simulates and publishes a four-stage SOP', async () => {
-    await signIn(page, server.url, 'manager@demo.test');
+    await signIn(page, world.server.url, 'manager@demo.test');
     await page.waitForURL(/\/sops$/);
     // a manager's ten areas hold one line of the 1280-px header: nothing below it is covered
     await page.getByTestId('nav-admin').waitFor();
@@ -200,7 +184,7 @@ describe('SOP editor', () => {
     await page.getByTestId('publish-submit').click();
     await page.getByTestId('publish-dialog').waitFor({ state: 'hidden' });
 
-    const api = await server.apiAs('manager@demo.test');
+    const api = await world.api('manager@demo.test');
     const versions = await api('GET', `/api/sops/${SOP_ID}/versions`);
     expect(versions.status).toBe(200);
     expect(JSON.stringify(versions.body)).toContain('first version');
@@ -218,13 +202,15 @@ describe('SOP editor', () => {
     ]);
     expect(JSON.stringify(doc.machine.states.new)).toContain('"sla"');
     expect(JSON.stringify(doc.machine.states.new)).toContain('isNotEmpty');
-    expect(errors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
   });
 
   it('is readable on a phone', async () => {
-    const phone = await (await phoneContext(browser, 'en')).newPage();
-    await signIn(phone, server.url, 'manager@demo.test');
-    await phone.goto(`${server.url}/sops/${SOP_ID}/edit`);
+    const phone = await world.open('manager@demo.test', {
+      size: 'phone',
+      locale: 'en',
+      path: `/sops/${SOP_ID}/edit`,
+    });
     await phone.getByTestId('node-followUp').waitFor();
     await phone.waitForTimeout(500);
     await shot(phone, 'editor-phone');

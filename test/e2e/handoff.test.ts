@@ -6,18 +6,11 @@
  * Screenshots: test-artifacts/handoff-*.png
  */
 import type { SopDocument } from '@closeloop/engine';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { beforeAll, describe, expect, it } from 'vitest';
 import { body, poll } from './checks.ts';
-import {
-  type ApiClient,
-  launchBrowser,
-  phoneContext,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { type ApiClient, snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 const DEAL = 'deal-e2e';
@@ -71,51 +64,24 @@ const deal: SopDocument = {
   layout: { negotiating: { x: 0, y: 0 }, won: { x: 420, y: -80 }, lost: { x: 420, y: 140 } },
 };
 
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld();
 let manager: ApiClient;
 let rep1: ApiClient;
-const contexts: BrowserContext[] = [];
-
-async function laptop1366(): Promise<Page> {
-  const ctx = await browser.newContext({
-    viewport: { width: 1366, height: 800 },
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-  });
-  await ctx.addInitScript(() => localStorage.setItem('closeloop.locale', 'zh-CN'));
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.error('[manager] pageerror', e.message));
-  return page;
-}
-
-async function snap(p: Page, name: string) {
-  await p.waitForTimeout(400);
-  await shot(p, name);
-}
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
-  manager = await server.apiAs('manager@demo.test');
-  rep1 = await server.apiAs('rep1@demo.test');
+  [manager, rep1] = await world.apis('manager@demo.test', 'rep1@demo.test');
   for (const doc of [afterSales, deal]) {
     await body(manager('POST', '/api/sops', { doc }), 201);
     await body(manager('POST', `/api/sops/${doc.id}/publish`, { note: 'e2e' }));
   }
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
 });
 
 describe('cross-SOP handoff in Chromium', { timeout: 240_000 }, () => {
   it('is configured in the editor, published, and starts after-sales when a rep wins', async () => {
-    const page = await laptop1366();
-    await signIn(page, server.url, 'manager@demo.test');
-    await page.goto(`${server.url}/sops/${DEAL}/edit`);
+    const page = await world.open('manager@demo.test', {
+      size: 'wide',
+      path: `/sops/${DEAL}/edit`,
+    });
     await page.getByTestId(`edge-negotiating-WIN`).click();
     await page.getByTestId('action-panel').waitFor();
     await page.getByTestId('handoff-card').scrollIntoViewIfNeeded();
@@ -168,12 +134,10 @@ describe('cross-SOP handoff in Chromium', { timeout: 240_000 }, () => {
       }),
       201,
     );
-    const ctx = await phoneContext(browser);
-    contexts.push(ctx);
-    const phone = await ctx.newPage();
-    phone.on('pageerror', (e) => console.error('[rep1] pageerror', e.message));
-    await signIn(phone, server.url, 'rep1@demo.test');
-    await phone.goto(`${server.url}/records/${created.record.id}`);
+    const phone = await world.open('rep1@demo.test', {
+      size: 'phone',
+      path: `/records/${created.record.id}`,
+    });
     await phone.getByTestId('action-WIN').click();
     await poll(() => phone.getByTestId('record-status').textContent()).toBe('赢单');
     await phone.getByTestId('history').scrollIntoViewIfNeeded();
@@ -182,7 +146,7 @@ describe('cross-SOP handoff in Chromium', { timeout: 240_000 }, () => {
     );
     await snap(phone, 'handoff-03-rep-won');
 
-    await phone.goto(`${server.url}/customers/${created.customer.id}`);
+    await phone.goto(`${world.server.url}/customers/${created.customer.id}`);
     await phone.getByTestId('customer-page').waitFor();
     const rows = phone.locator('[data-testid^="customer-record-"]');
     await poll(() => rows.count()).toBe(2);

@@ -179,17 +179,33 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-async function context(
+/** phone 390×844 with touch, laptop 1280×800, wide 1366×800 (the common office screen). */
+export type Size = 'phone' | 'laptop' | 'wide';
+
+export type ContextOptions = {
+  size?: Size;
+  locale?: 'zh-CN' | 'en';
+  /** The browser's time zone (the machine's by default). */
+  timezoneId?: string;
+};
+
+const VIEWPORTS: Record<Size, { width: number; height: number }> = {
+  phone: PHONE,
+  laptop: LAPTOP,
+  wide: { width: 1366, height: 800 },
+};
+
+/** A browser context of that size, with the app's language set before any page loads. */
+export async function openContext(
   browser: Browser,
-  locale: 'zh-CN' | 'en',
-  viewport: { width: number; height: number },
-  phone: boolean,
+  { size = 'laptop', locale = 'zh-CN', timezoneId }: ContextOptions = {},
 ): Promise<BrowserContext> {
   const ctx = await browser.newContext({
-    viewport,
+    viewport: VIEWPORTS[size],
     deviceScaleFactor: 1,
     locale,
-    ...(phone ? { isMobile: true, hasTouch: true } : {}),
+    ...(timezoneId ? { timezoneId } : {}),
+    ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}),
     acceptDownloads: true,
   });
   await ctx.addInitScript((l) => {
@@ -204,17 +220,22 @@ async function context(
 
 /** A laptop-sized (1280×800) context. */
 export const laptopContext = (b: Browser, locale: 'zh-CN' | 'en' = 'zh-CN') =>
-  context(b, locale, LAPTOP, false);
+  openContext(b, { size: 'laptop', locale });
 
 /** A phone-sized (390×844, touch) context. */
 export const phoneContext = (b: Browser, locale: 'zh-CN' | 'en' = 'zh-CN') =>
-  context(b, locale, PHONE, true);
+  openContext(b, { size: 'phone', locale });
 
 /** Signs in through the login page, the way a person does. */
-export async function signIn(page: Page, base: string, email: string): Promise<void> {
+export async function signIn(
+  page: Page,
+  base: string,
+  email: string,
+  password = DEMO_PASSWORD,
+): Promise<void> {
   await page.goto(`${base}/login`);
   await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
@@ -225,6 +246,12 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = `${ARTIFACTS}/${name}.png`;
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/** A screenshot once drawers, modals and toasts have finished animating in. */
+export async function snap(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(400);
+  await shot(page, name);
 }
 
 /**

@@ -3,39 +3,20 @@
  * link fills the /f/:key page and sees the thank-you text; the lead exists with its source
  * and UTM. Screenshots: test-artifacts/intake-form-*.png
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
-import {
-  launchBrowser,
-  phoneContext,
-  publishSop,
-  shot,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { publishSop, shot } from './harness.ts';
+import { browserWorld } from './world.ts';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
+const world = browserWorld();
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
 describe('hosted lead form on a phone', () => {
-  beforeAll(async () => {
-    server = await startServer({ seed: 'users' });
-    browser = await launchBrowser();
-    context = await phoneContext(browser);
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('is filled on a phone and creates the lead with its campaign', async () => {
-    const manager = await server.apiAs('manager@demo.test');
+    const manager = await world.api('manager@demo.test');
     await publishSop(manager, inboundWebLead);
     const created = await manager('POST', '/api/forms', {
       sopId: inboundWebLead.id,
@@ -59,20 +40,20 @@ describe('hosted lead form on a phone', () => {
     expect(created.status).toBe(201);
     const form = created.body as { key: string };
 
-    const page = await context.newPage();
-    await page.goto(`${server.url}/f/${form.key}?utm_source=douyin&utm_campaign=spring`);
+    const page = await world.open(null, { size: 'phone' });
+    await page.goto(`${world.server.url}/f/${form.key}?utm_source=douyin&utm_campaign=spring`);
     await page.getByTestId('form-field-contactName').fill('周女士');
     await page.getByTestId('form-field-phone').fill('137 0013 7000');
     await page.getByTestId('form-field-company').fill('杭州云帆科技');
     await page.getByTestId('form-field-formMessage').fill('想了解报价和部署方式');
     await shot(page, 'intake-form-filled');
-    server.clock.advance(6000); // a person takes a few seconds; the page is stamped with the server's clock
+    world.server.clock.advance(6000); // a person takes a few seconds; the page is stamped with the server's clock
     await page.getByTestId('form-submit').click();
     await page.getByTestId('form-thanks').waitFor();
     expect(await page.getByTestId('form-thanks').textContent()).toContain('提交成功');
     await shot(page, 'intake-form-thanks');
 
-    const rows = await server.db.query(
+    const rows = await world.server.db.query(
       `select l.source, l.channel, s.meta, r.fields from intake_leads l
          join records r on r.workspace_id = l.workspace_id and r.id = l.record_id
          join form_submissions s on s.workspace_id = l.workspace_id and s.record_id = l.record_id

@@ -5,24 +5,15 @@
  * Screenshots at 1366×800 and 390×844: test-artifacts/intake-*.png
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { encodeGbk, toCsv } from '../../server/src/services/intake/fixtures.ts';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
-import {
-  launchBrowser,
-  publishSop,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { shot } from './harness.ts';
+import { browserWorld } from './world.ts';
 
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
 const HEADER = ['公司名称', '联系人', '手机', '邮箱'];
@@ -39,38 +30,14 @@ const ROWS = [
  * hours of each day their dates differ, as they did when the sources tab sent the browser's
  * "today" and listed nothing for an evening run in UTC.
  */
-async function open(size: { width: number; height: number }, phone = false): Promise<Page> {
-  const ctx = await browser.newContext({
-    viewport: size,
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-    timezoneId: 'Pacific/Honolulu',
-    acceptDownloads: true,
-    ...(phone ? { isMobile: true, hasTouch: true } : {}),
-  });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  await signIn(page, server.url, 'manager@demo.test');
-  return page;
-}
+const world = browserWorld({ publish: [inboundWebLead] });
+const open = (size: 'wide' | 'phone') =>
+  world.open('manager@demo.test', { size, timezoneId: 'Pacific/Honolulu' });
 
 describe('the /intake page', () => {
-  beforeAll(async () => {
-    server = await startServer({ seed: 'users' });
-    browser = await launchBrowser();
-    const manager = await server.apiAs('manager@demo.test');
-    await publishSop(manager, inboundWebLead);
-    // a server, a browser and a published SOP take minutes on a loaded 2-core machine
-  }, 300_000);
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('imports a GBK CSV: suggested mapping, dry run, live progress to 100 %, error report', async () => {
-    const page = await open({ width: 1366, height: 800 });
-    await page.goto(`${server.url}/intake`);
+    const page = await open('wide');
+    await page.goto(`${world.server.url}/intake`);
     await page.getByTestId('intake-page').waitFor();
     await page.getByTestId('import-new').click();
     await page.getByTestId('import-source').fill('春季展会');
@@ -134,14 +101,14 @@ describe('the /intake page', () => {
     await page.getByTestId('import-close').click();
     await page.getByTestId('import-history').getByText('展会线索.csv').waitFor();
     await shot(page, 'intake-history-laptop');
-    const records = await server.db.query(
+    const records = await world.server.db.query(
       `select count(*)::int as n from intake_leads where workspace_id = 'demo' and channel = 'import'`,
     );
     expect(records[0]?.n).toBe(3);
   }, 180_000);
 
   it('approves a held form submission and shows the funnel by source', async () => {
-    const manager = await server.apiAs('manager@demo.test');
+    const manager = await world.api('manager@demo.test');
     const created = await manager('POST', '/api/forms', {
       sopId: inboundWebLead.id,
       title: t('预约产品演示', 'Book a product demo'),
@@ -155,25 +122,25 @@ describe('the /intake page', () => {
     expect(created.status).toBe(201);
     const key = (created.body as { key: string }).key;
     // sent at once after the page was shown: held as too fast
-    const sent = await fetch(`${server.url}/api/public/forms/${key}/submissions`, {
+    const sent = await fetch(`${world.server.url}/api/public/forms/${key}/submissions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         values: { contactName: '赵先生', phone: '13500135005' },
-        startedAt: server.clock.now(),
+        startedAt: world.server.clock.now(),
       }),
     });
     expect(((await sent.json()) as { status: string }).status).toBe('held');
 
-    const page = await open({ width: 1366, height: 800 });
-    await page.goto(`${server.url}/intake?tab=review`);
+    const page = await open('wide');
+    await page.goto(`${world.server.url}/intake?tab=review`);
     const card = page.locator('[data-testid^="held-"]').first();
     await card.waitFor();
     expect(await card.textContent()).toContain('13500135005');
     await shot(page, 'intake-review-laptop');
     await card.locator('[data-testid^="held-approve-"]').click();
     await page.getByTestId('review-empty').waitFor();
-    const rows = await server.db.query(
+    const rows = await world.server.db.query(
       `select l.source from intake_leads l join records r on r.workspace_id = l.workspace_id and r.id = l.record_id
         where l.workspace_id = 'demo' and r.fields->>'phone' = '13500135005'`,
     );
@@ -184,17 +151,17 @@ describe('the /intake page', () => {
     await page.getByTestId('source-row-form-官网表单').waitFor();
     await shot(page, 'intake-sources-laptop');
 
-    const phone = await open({ width: 390, height: 844 }, true);
-    await phone.goto(`${server.url}/intake`);
+    const phone = await open('phone');
+    await phone.goto(`${world.server.url}/intake`);
     await phone.getByTestId('import-history').getByText('展会线索.csv').waitFor();
     await shot(phone, 'intake-imports-phone');
     await phone.getByTestId('import-new').click();
     await phone.getByTestId('import-wizard').waitFor();
     await shot(phone, 'intake-wizard-phone');
-    await phone.goto(`${server.url}/intake?tab=sources`);
+    await phone.goto(`${world.server.url}/intake?tab=sources`);
     await phone.getByTestId('source-row-import-春季展会').waitFor();
     await shot(phone, 'intake-sources-phone');
-    await phone.goto(`${server.url}/intake?tab=forms`);
+    await phone.goto(`${world.server.url}/intake?tab=forms`);
     await phone.getByTestId('intake-forms').getByText('预约产品演示').waitFor();
     await shot(phone, 'intake-forms-phone');
   }, 180_000);

@@ -6,54 +6,33 @@
  * waits on the phone as pending and, once the network is back, reaches the server exactly
  * once. Screenshots: test-artifacts/rep-first-*.png
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
 import { body, poll } from './checks.ts';
-import {
-  type ApiClient,
-  launchBrowser,
-  phoneContext,
-  publishSop,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { type ApiClient, shot, snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 const SOP = 'inbound-web-lead';
 
-let server: TestServer;
-let browser: Browser;
-let ctx: BrowserContext;
+const world = browserWorld({ publish: [inboundWebLead] });
 let page: Page;
 let manager: ApiClient;
 let rep1Api: ApiClient;
 let rep2Api: ApiClient;
 const ids: Record<string, string> = {};
-const pageErrors: string[] = [];
 
 type Rec = { id: string; version: number; status: string; fields: Record<string, unknown> };
 
-async function snap(p: Page, name: string) {
-  await p.waitForTimeout(400);
-  await shot(p, name);
-}
-
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
-  [manager, rep1Api, rep2Api] = await Promise.all([
-    server.apiAs('manager@demo.test'),
-    server.apiAs('rep1@demo.test'),
-    server.apiAs('rep2@demo.test'),
-  ]);
-  await publishSop(manager, inboundWebLead);
-  const users = await body<{ items: Array<{ id: string; email: string }> }>(
-    manager('GET', '/api/users'),
+  [manager, rep1Api, rep2Api] = await world.apis(
+    'manager@demo.test',
+    'rep1@demo.test',
+    'rep2@demo.test',
   );
-  for (const u of users.items) ids[u.email] = u.id;
+  Object.assign(ids, await world.userIds());
   const lead = await body<{ record: Rec }>(
     rep1Api('POST', '/api/records', {
       sopId: SOP,
@@ -63,16 +42,7 @@ beforeAll(async () => {
     201,
   );
   ids.lead = lead.record.id;
-  ctx = await phoneContext(browser);
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await signIn(page, server.url, 'rep1@demo.test');
-}, 300_000);
-
-afterAll(async () => {
-  await ctx?.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  page = await world.open('rep1@demo.test', { size: 'phone' });
 });
 
 describe('rep first use on a phone (390×844)', { timeout: 180_000 }, () => {
@@ -85,7 +55,7 @@ describe('rep first use on a phone (390×844)', { timeout: 180_000 }, () => {
 
   it('the gated forward action is primary; the losing one is not and asks before acting', async () => {
     const before = (await body<{ record: Rec }>(rep1Api('GET', `/api/records/${ids.lead}`))).record;
-    await page.goto(`${server.url}/records/${ids.lead}`);
+    await page.goto(`${world.server.url}/records/${ids.lead}`);
     await page.getByTestId('record-page').waitFor();
     const forward = page.getByTestId('action-CONNECTED');
     const losing = page.getByTestId('action-DISQUALIFY');
@@ -141,7 +111,7 @@ describe('rep first use on a phone (390×844)', { timeout: 180_000 }, () => {
         reason: '陈静休假，客户移交',
       }),
     );
-    await page.goto(`${server.url}/inbox`);
+    await page.goto(`${world.server.url}/inbox`);
     await page.getByTestId('inbox-page').waitFor();
     const handed = page.locator('[data-testid="inbox-item"][data-kind="handed-over"]');
     await poll(() => handed.count()).toBe(1);
@@ -154,12 +124,12 @@ describe('rep first use on a phone (390×844)', { timeout: 180_000 }, () => {
 
   it('an offline quick capture waits as pending and reaches the server once', async () => {
     const NAME = '离线录入测试客户';
-    await page.goto(`${server.url}/next`);
+    await page.goto(`${world.server.url}/next`);
     await page.getByTestId('next-page').waitFor();
     await page.getByTestId('capture-open').click();
     await page.getByTestId('capture-drawer').waitFor();
     await page.getByTestId('capture-name').waitFor();
-    await ctx.setOffline(true);
+    await page.context().setOffline(true);
     await page.getByTestId('capture-name').fill(NAME);
     await page.getByTestId('capture-phone').fill('13911112222');
     await page.getByTestId('capture-company').fill('杭州离线科技有限公司');
@@ -169,7 +139,7 @@ describe('rep first use on a phone (390×844)', { timeout: 180_000 }, () => {
     expect(await pending.getByTestId('pending-capture-tag').count()).toBe(1);
     await snap(page, 'rep-first-04-capture-pending');
 
-    await ctx.setOffline(false);
+    await page.context().setOffline(false);
     await page.getByTestId('pending-captures').waitFor({ state: 'detached', timeout: 60_000 });
     const found = async () => {
       const r = await body<{ items: Rec[] }>(
@@ -182,6 +152,6 @@ describe('rep first use on a phone (390×844)', { timeout: 180_000 }, () => {
     await page.waitForTimeout(2_000);
     expect(await found()).toBe(1);
     await snap(page, 'rep-first-05-capture-sent');
-    expect(pageErrors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
   });
 });

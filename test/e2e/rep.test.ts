@@ -5,54 +5,30 @@
  * survives a lost response (same Idempotency-Key) and a conflict; the manager hands rep1's
  * open records to rep2, who sees them with their history. Screenshots: test-artifacts/rep-*.png
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import inboundWebLead from '../../sop-library/templates/inbound-web-lead.json' with {
   type: 'json',
 };
 import { body, poll } from './checks.ts';
-import {
-  type ApiClient,
-  launchBrowser,
-  phoneContext,
-  publishSop,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { type ApiClient, shot, snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 const SOP = 'inbound-web-lead';
 const MIN = 60_000;
 
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld({ publish: [inboundWebLead] });
+const phone = (email: string) => world.open(email, { size: 'phone' });
 let manager: ApiClient;
 let rep1Api: ApiClient;
 const ids: Record<string, string> = {};
-const contexts: BrowserContext[] = [];
 
 type Created = { record: { id: string; version: number } };
-
-async function phone(email: string): Promise<Page> {
-  const ctx = await phoneContext(browser);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.error(`[${email}] pageerror`, e.message));
-  await signIn(page, server.url, email);
-  return page;
-}
 
 /** Picks an option of an antd Select whose options carry data-testids. */
 async function choose(page: Page, selectTestId: string, optionTestId: string) {
   await page.getByTestId(selectTestId).click();
   await page.getByTestId(optionTestId).last().click();
-}
-
-/** A screenshot once drawers, modals and toasts have finished animating in. */
-async function snap(p: Page, name: string) {
-  await p.waitForTimeout(400);
-  await shot(p, name);
 }
 
 /** expect.poll with room for a busy machine. */
@@ -63,28 +39,22 @@ function localInput(ms: number): string {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'users' }), launchBrowser()]);
-  manager = await server.apiAs('manager@demo.test');
-  rep1Api = await server.apiAs('rep1@demo.test');
-  // the demo workspace's people, and the library's inbound-lead SOP published by the manager
-  await publishSop(manager, inboundWebLead);
-  const users = await body<{ items: Array<{ id: string; email: string }> }>(
-    manager('GET', '/api/users'),
-  );
-  for (const u of users.items) ids[u.email] = u.id;
+  manager = await world.api('manager@demo.test');
+  rep1Api = await world.api('rep1@demo.test');
+  Object.assign(ids, await world.userIds());
 
   // a rep in another team: rep1 cannot see their records (the 撞单 case)
-  await server.db.query(
+  await world.server.db.query(
     `insert into teams (workspace_id, id, name) values ('demo', 'north', '华北区 North')`,
   );
-  await server.db.query(
+  await world.server.db.query(
     `insert into users (workspace_id, id, email, name, role, locale, password_hash)
      values ('demo', 'rep3', 'rep3@demo.test', '王外区 (Rep 3)', 'rep', 'zh-CN', 'not-a-hash')`,
   );
-  await server.db.query(
+  await world.server.db.query(
     `insert into memberships (workspace_id, team_id, user_id, role) values ('demo', 'north', 'rep3', 'member')`,
   );
-  const admin = await server.apiAs('admin@demo.test');
+  const admin = await world.api('admin@demo.test');
   await body(
     admin('POST', '/api/records', {
       sopId: SOP,
@@ -110,7 +80,7 @@ beforeAll(async () => {
       version: older.record.version,
     }),
   );
-  const rep2Api = await server.apiAs('rep2@demo.test');
+  const rep2Api = await world.api('rep2@demo.test');
   await body(
     rep2Api('POST', '/api/records', {
       sopId: SOP,
@@ -119,12 +89,6 @@ beforeAll(async () => {
     }),
     201,
   );
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
 });
 
 // a slow shared machine: each step may wait on a busy server
@@ -199,7 +163,7 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
       Number(await page.getByTestId('notification-bell').getAttribute('data-unread'));
     const before = await unread();
     // newLead: remind the owner at 10 minutes, the SLA itself is 15
-    const r = await page.request.post(`${server.url}/api/test-clock`, {
+    const r = await page.request.post(`${world.server.url}/api/test-clock`, {
       data: { advanceMs: 11 * MIN },
     });
     expect(r.status()).toBe(200);
@@ -222,7 +186,7 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
   });
 
   it('works the lead to won: blocked actions explain themselves, fields are filled inline', async () => {
-    await page.goto(`${server.url}/records/${leadId}`);
+    await page.goto(`${world.server.url}/records/${leadId}`);
     await page.getByTestId('record-page').waitFor();
     // before anything is tapped, each action says what it still needs
     const needs = page.getByTestId('action-needs-CONNECTED');
@@ -296,7 +260,7 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
   });
 
   it('a lost answer is retried with the same Idempotency-Key and applies once', async () => {
-    await page.goto(`${server.url}/records/${ids.older}`);
+    await page.goto(`${world.server.url}/records/${ids.older}`);
     await page.getByTestId('record-page').waitFor();
     const keys: string[] = [];
     let cut = true;
@@ -333,7 +297,7 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
   it('a conflict shows what someone else changed and lets the rep redo', async () => {
     // the live stream is down, so this phone does not hear about the other change
     await page.route('**/api/stream', (route) => route.abort());
-    await page.goto(`${server.url}/records/${ids.older}`);
+    await page.goto(`${world.server.url}/records/${ids.older}`);
     await page.getByTestId('record-page').waitFor();
     const version = Number(await page.getByTestId('record-page').getAttribute('data-version'));
     await body(
@@ -371,7 +335,7 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
       201,
     );
     const mgr = await phone('manager@demo.test');
-    await mgr.goto(`${server.url}/next?scope=team&owner=${ids['rep1@demo.test']}`);
+    await mgr.goto(`${world.server.url}/next?scope=team&owner=${ids['rep1@demo.test']}`);
     await mgr.getByTestId('team-list').waitFor();
     await poll(() => mgr.getByTestId('team-card').count()).toBe(2);
     await mgr.getByTestId('select-all').click();
@@ -389,7 +353,7 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
     const names = async () => rep2.getByTestId('next-card-name').allTextContents();
     await poll(async () => (await names()).sort()).toEqual(['吴总', '周女士', '孙经理'].sort());
     await snap(rep2, 'rep-15-rep2-next-actions');
-    await rep2.goto(`${server.url}/records/${ids.older}`);
+    await rep2.goto(`${world.server.url}/records/${ids.older}`);
     await rep2.getByTestId('history').waitFor();
     const history = (await rep2.getByTestId('history').textContent()) ?? '';
     expect(history).toContain('由 张磊 转给 陈静');
@@ -400,7 +364,7 @@ describe('rep workspace on a phone (390×844)', { timeout: 180_000 }, () => {
     await snap(rep2, 'rep-16-rep2-history');
     expect(await rep2.getByTestId('record-owner').textContent()).toContain('陈静');
     // rep1 no longer has them
-    await page.goto(`${server.url}/next`);
+    await page.goto(`${world.server.url}/next`);
     await page.getByTestId('next-page').waitFor();
     await poll(() => page.getByTestId('next-card').count()).toBe(0);
     void more;

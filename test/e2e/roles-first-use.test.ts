@@ -8,44 +8,23 @@
  *   first steps for their role instead of a bare "都处理完了！".
  * Screenshots: test-artifacts/roles-first-*.png
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
 import { poll } from './checks.ts';
-import {
-  type ApiClient,
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { type ApiClient, snap as snapAs } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 type Rec = { id: string; status: string; ownerId: string | null; fields: Record<string, unknown> };
 
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld({ seed: 'demo' });
 let adminApi: ApiClient;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 
-async function open(size: 'phone' | 'laptop', email: string, path: string): Promise<Page> {
-  const ctx = size === 'phone' ? await phoneContext(browser) : await laptopContext(browser);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  if (size === 'laptop') await page.setViewportSize({ width: 1366, height: 800 });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await signIn(page, server.url, email);
-  if (path) await page.goto(`${server.url}${path}`);
-  return page;
-}
+const open = (size: 'phone' | 'wide', email: string, path: string) =>
+  world.open(email, { size, path });
 
-async function snap(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await shot(page, `roles-first-${name}`);
-}
+/** A screenshot named roles-first-<name>. */
+const snap = (page: Page, name: string) => snapAs(page, `roles-first-${name}`);
 
 /** Invites and signs up a new person of the role; returns their e-mail. */
 async function newcomer(role: 'rep' | 'manager' | 'trainer', password: string): Promise<string> {
@@ -53,37 +32,22 @@ async function newcomer(role: 'rep' | 'manager' | 'trainer', password: string): 
   const inv = await adminApi('POST', '/api/invites', { email, name: `新${role}`, role });
   expect(inv.status).toBe(201);
   const token = (inv.body as { token: string }).token;
-  const res = await fetch(`${server.url}/api/invites/accept`, {
+  const res = await fetch(`${world.server.url}/api/invites/accept`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: server.url },
+    headers: { 'content-type': 'application/json', origin: world.server.url },
     body: JSON.stringify({ token, password }),
   });
   expect(res.status).toBe(201);
   return email;
 }
 
-async function signInAs(page: Page, email: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
-
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'demo' }), launchBrowser()]);
-  adminApi = await server.apiAs('admin@demo.test');
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  adminApi = await world.api('admin@demo.test');
 });
 
 describe('a rep finds their customers and closed records', { timeout: 180_000 }, () => {
   it('on a phone: 已结束 from the menu, filtered by outcome, searchable', async () => {
-    const rep1 = await server.apiAs('rep1@demo.test');
+    const rep1 = await world.api('rep1@demo.test');
     const me = ((await rep1('GET', '/api/me')).body as { user: { id: string } }).user;
     const closed = (
       (await rep1('GET', `/api/records?status=closed&ownerId=${me.id}&limit=200`)).body as {
@@ -143,7 +107,7 @@ describe('a rep finds their customers and closed records', { timeout: 180_000 },
   });
 
   it('on a laptop the list reads the same', async () => {
-    const page = await open('laptop', 'rep1@demo.test', '/closed?status=lost');
+    const page = await open('wide', 'rep1@demo.test', '/closed?status=lost');
     await page.getByTestId('closed-card').first().waitFor();
     const statuses = await page
       .getByTestId('closed-card')
@@ -155,7 +119,7 @@ describe('a rep finds their customers and closed records', { timeout: 180_000 },
 
 describe('an admin sees pending invitations', { timeout: 180_000 }, () => {
   it('invites, sees it pending, gives it a new link, withdraws it', async () => {
-    const page = await open('laptop', 'admin@demo.test', '/admin/users');
+    const page = await open('wide', 'admin@demo.test', '/admin/users');
     const email = 'zhao.xin@demo.test';
     await page.getByTestId('invite-open').click();
     await page.getByTestId('invite-email').fill(email);
@@ -191,10 +155,7 @@ describe('an admin sees pending invitations', { timeout: 180_000 }, () => {
 describe('a newcomer with nothing to do gets first steps', { timeout: 180_000 }, () => {
   it('a new rep on a phone: capture a lead, see customers', async () => {
     const email = await newcomer('rep', 'new-rep-pass-1');
-    const ctx = await phoneContext(browser);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    await signInAs(page, email, 'new-rep-pass-1');
+    const page = await world.open(email, { size: 'phone', password: 'new-rep-pass-1' });
     await page.waitForURL((u) => u.pathname === '/next');
     const steps = page.getByTestId('first-steps');
     await steps.waitFor();
@@ -213,12 +174,11 @@ describe('a newcomer with nothing to do gets first steps', { timeout: 180_000 },
 
   it('a new manager: the library first; a new trainer: the library and training', async () => {
     const manager = await newcomer('manager', 'new-mgr-pass-1');
-    const ctx = await laptopContext(browser);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    await page.setViewportSize({ width: 1366, height: 800 });
-    await signInAs(page, manager, 'new-mgr-pass-1');
-    await page.goto(`${server.url}/next`);
+    const page = await world.open(manager, {
+      size: 'wide',
+      password: 'new-mgr-pass-1',
+      path: '/next',
+    });
     await page.getByTestId('first-steps').waitFor();
     expect(await page.getByTestId('first-steps').getAttribute('data-role')).toBe('manager');
     await snap(page, '08-new-manager-first-steps');
@@ -226,11 +186,11 @@ describe('a newcomer with nothing to do gets first steps', { timeout: 180_000 },
     await page.waitForURL((u) => u.pathname === '/library');
 
     const trainer = await newcomer('trainer', 'new-trn-pass-1');
-    const tctx = await phoneContext(browser);
-    contexts.push(tctx);
-    const tpage = await tctx.newPage();
-    await signInAs(tpage, trainer, 'new-trn-pass-1');
-    await tpage.goto(`${server.url}/next`);
+    const tpage = await world.open(trainer, {
+      size: 'phone',
+      password: 'new-trn-pass-1',
+      path: '/next',
+    });
     await tpage.getByTestId('first-steps').waitFor();
     expect(await tpage.getByTestId('first-steps').getAttribute('data-role')).toBe('trainer');
     expect(await tpage.getByTestId('first-step-training').count()).toBe(1);
@@ -238,6 +198,6 @@ describe('a newcomer with nothing to do gets first steps', { timeout: 180_000 },
   });
 
   it('throws no page errors', () => {
-    expect(pageErrors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
   });
 });

@@ -6,25 +6,15 @@
  * and the live record is untouched (same version, same event count). Screenshots at laptop
  * and phone size go to test-artifacts/.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiClient,
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, shot } from './harness.ts';
+import { browserWorld } from './world.ts';
 
 const SOP_ID = 'inbound-web-lead';
 
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld({ seed: 'demo' });
 let api: ApiClient;
-const errors: string[] = [];
 
 type Rec = {
   id: string;
@@ -63,7 +53,7 @@ async function pickRecord(): Promise<Rec> {
 }
 
 async function openSimulator(page: Page) {
-  await page.goto(`${server.url}/sops/${SOP_ID}/edit`);
+  await page.goto(`${world.server.url}/sops/${SOP_ID}/edit`);
   await page.getByTestId('node-newLead').waitFor();
   await page.getByTestId('tab-simulate').click();
 }
@@ -79,22 +69,14 @@ async function cloneByPhone(page: Page, rec: Rec) {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seed: 'demo' }), launchBrowser()]);
-  api = await server.apiAs('manager@demo.test');
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  api = await world.api('manager@demo.test');
 });
 
 describe('SOP simulator', () => {
   it('clones a live record, traces a failing gate, passes it, and writes nothing', async () => {
     const rec = await pickRecord();
     const before = await footprint(rec.id);
-    const page = await (await laptopContext(browser, 'zh-CN')).newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, server.url, 'manager@demo.test');
+    const page = await world.open('manager@demo.test');
     await openSimulator(page);
     await cloneByPhone(page, rec);
     expect(await page.getByTestId('sim-clone-banner').textContent()).toContain('不会向服务器保存');
@@ -164,7 +146,7 @@ describe('SOP simulator', () => {
 
     // nothing reached the server
     expect(await footprint(rec.id)).toEqual(before);
-    expect(errors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
     await page.close();
   });
 
@@ -179,10 +161,11 @@ describe('SOP simulator', () => {
     expect(saved.status).toBeLessThan(300);
     const before = await footprint(rec.id);
 
-    const page = await (await phoneContext(browser, 'en')).newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, server.url, 'manager@demo.test');
-    await page.goto(`${server.url}/sops/${SOP_ID}/edit`);
+    const page = await world.open('manager@demo.test', {
+      size: 'phone',
+      locale: 'en',
+      path: `/sops/${SOP_ID}/edit`,
+    });
     await page.getByTestId('node-freshLead').waitFor();
     await page.getByTestId('editor-panel-toggle').click();
     await page.getByTestId('tab-simulate').click();
@@ -207,7 +190,7 @@ describe('SOP simulator', () => {
       .scrollIntoViewIfNeeded();
     await shot(page, 'simulator-trace-phone');
     expect(await footprint(rec.id)).toEqual(before);
-    expect(errors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
     await page.close();
   });
 });

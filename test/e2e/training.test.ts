@@ -7,26 +7,17 @@
  * the practice records.
  */
 import { compile, parseSop } from '@closeloop/engine';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateQuiz } from '../../server/src/services/training/quiz.ts';
-import {
-  LAPTOP,
-  launchBrowser,
-  PHONE,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { shot, signIn } from './harness.ts';
 import { type Api, type TrainingPath, walkerFor, walkPath } from './training-walker.ts';
+import { browserWorld } from './world.ts';
 
+const SHANGHAI = 'Asia/Shanghai';
 const UI_PATH = 'SUBMIT>screening|QUALIFY>opportunity|LOSE>lost';
 
-let server: TestServer;
-let browser: Browser;
-let trainerCtx: BrowserContext;
-let repCtx: BrowserContext;
+const world = browserWorld({ seed: 'demo' });
 let trainer: Page;
 let rep: Page;
 let repApi: Api;
@@ -75,7 +66,7 @@ async function snapshot(): Promise<Snapshot> {
   };
   const tables: Record<string, number> = {};
   for (const table of ['records', 'record_events', 'timers', 'outbox', 'notifications']) {
-    const rows = await server.db.query(`select count(*)::int as n from ${table}`);
+    const rows = await world.server.db.query(`select count(*)::int as n from ${table}`);
     tables[table] = Number(rows[0]?.n);
   }
   return {
@@ -94,40 +85,20 @@ async function pick(page: Page, selectTestId: string, option: string) {
 }
 
 beforeAll(async () => {
-  server = await startServer({ seed: 'demo' });
-  browser = await launchBrowser();
-  admin = await server.apiAs('admin@demo.test');
-  manager = await server.apiAs('manager@demo.test');
-  repApi = await server.apiAs('rep2@demo.test');
+  [admin, manager, repApi] = await world.apis(
+    'admin@demo.test',
+    'manager@demo.test',
+    'rep2@demo.test',
+  );
   before = await snapshot();
-  trainerCtx = await browser.newContext({
-    viewport: LAPTOP,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  repCtx = await browser.newContext({
-    viewport: PHONE,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  for (const ctx of [trainerCtx, repCtx]) {
-    await ctx.addInitScript(() => localStorage.setItem('closeloop.locale', 'zh-CN'));
-  }
-  trainer = await trainerCtx.newPage();
-  rep = await repCtx.newPage();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  trainer = await world.open(null, { timezoneId: SHANGHAI });
+  rep = await world.open(null, { size: 'phone', timezoneId: SHANGHAI });
 });
 
 describe('training for a new rep', () => {
   it('the trainer finds the closed loop in the library and assigns it to rep2', async () => {
-    await signIn(trainer, server.url, 'trainer@demo.test');
-    await trainer.goto(`${server.url}/library`);
+    await signIn(trainer, world.server.url, 'trainer@demo.test');
+    await trainer.goto(`${world.server.url}/library`);
     await trainer.getByTestId('library-card-template-closed-loop').waitFor();
     await shot(trainer, 'training-01-library-laptop');
     await trainer.getByTestId('library-search').fill('打样');
@@ -136,14 +107,14 @@ describe('training for a new rep', () => {
       .poll(() => trainer.getByTestId('library-card-template-closed-loop').count())
       .toBe(0);
     expect(await trainer.getByTestId('library-card-template-b2b-manufacturing').count()).toBe(1);
-    await trainer.goto(`${server.url}/library/templates/closed-loop`);
+    await trainer.goto(`${world.server.url}/library/templates/closed-loop`);
     await trainer.getByTestId('diagram-node-capture').waitFor({ timeout: 30_000 });
     await trainer.getByTestId('diagram-node-capture').click();
     await trainer.getByTestId('guide-capture').waitFor();
     await trainer.waitForTimeout(800); // the page scrolls smoothly to the stage's guidance
     await shot(trainer, 'training-02-preview-laptop');
 
-    await trainer.goto(`${server.url}/training`);
+    await trainer.goto(`${world.server.url}/training`);
     await trainer.getByTestId('assign-sop').click();
     await trainer.locator('.ant-select-item-option[title^="商机闭环管理"]').first().click();
     await trainer.getByTestId('assign-users').click();
@@ -167,8 +138,8 @@ describe('training for a new rep', () => {
   }, 180_000);
 
   it('the rep walks one full path on the phone, meeting a gate and an escalation', async () => {
-    await signIn(rep, server.url, 'rep2@demo.test');
-    await rep.goto(`${server.url}/training`);
+    await signIn(rep, world.server.url, 'rep2@demo.test');
+    await rep.goto(`${world.server.url}/training`);
     await rep.getByTestId('my-assignment-closed-loop').waitFor();
     await shot(rep, 'training-04-my-training-phone');
     await rep.getByTestId('open-practice-closed-loop').click();
@@ -233,7 +204,7 @@ describe('training for a new rep', () => {
       expect(last.practice.walkedPath, path.key).toBe(path.key);
     }
 
-    await rep.goto(`${server.url}/training/${assignmentId}`);
+    await rep.goto(`${world.server.url}/training/${assignmentId}`);
     await rep.getByTestId('tab-paths').click();
     await rep.getByTestId('practice-paths').waitFor();
     expect(await rep.locator('[data-walked="true"]').count()).toBe(21);
@@ -266,28 +237,22 @@ describe('training for a new rep', () => {
   }, 300_000);
 
   it('the trainer sees 100%', async () => {
-    await trainer.goto(`${server.url}/training`);
+    await trainer.goto(`${world.server.url}/training`);
     const bar = trainer.getByTestId('assignment-percent-rep2@demo.test-closed-loop');
     await bar.waitFor();
     expect(await bar.getAttribute('data-percent')).toBe('100');
     await shot(trainer, 'training-11-complete-laptop');
 
     // the practice page at laptop size, for the record
-    const wide = await browser.newContext({
-      viewport: LAPTOP,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
+    const page = await world.open('rep2@demo.test', {
+      timezoneId: SHANGHAI,
+      path: `/training/${assignmentId}`,
     });
-    await wide.addInitScript(() => localStorage.setItem('closeloop.locale', 'zh-CN'));
-    const page = await wide.newPage();
-    await signIn(page, server.url, 'rep2@demo.test');
-    await page.goto(`${server.url}/training/${assignmentId}`);
     await page.getByTestId('practice-start').click();
     await page.getByTestId('practice-stage-capture').waitFor();
     await page.getByTestId('advance-next').click();
     await page.getByTestId('practice-notices').waitFor();
     await shot(page, 'training-12-practice-laptop');
-    await wide.close();
   }, 120_000);
 
   it('leaves no trace of practice in live lists, reports, notifications or the live tables', async () => {
@@ -295,14 +260,14 @@ describe('training for a new rep', () => {
     expect(after).toEqual(before);
     const all = JSON.stringify(after);
     expect(all).not.toContain('practice-');
-    const practised = await server.db.query(
+    const practised = await world.server.db.query(
       `select count(*)::int as n from practice_sessions where assignment_id = $1`,
       [assignmentId],
     );
     expect(Number(practised[0]?.n)).toBeGreaterThanOrEqual(22);
     for (const table of ['records', 'record_events', 'timers', 'outbox', 'notifications']) {
       const col = table === 'records' ? 'id' : 'record_id';
-      const rows = await server.db.query(
+      const rows = await world.server.db.query(
         `select count(*)::int as n from ${table} where ${col} like 'practice-%'`,
       );
       expect(Number(rows[0]?.n), table).toBe(0);

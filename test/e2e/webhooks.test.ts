@@ -5,60 +5,31 @@
  * that secret. The same page at phone size.
  * Screenshots: test-artifacts/admin-webhooks-*.png
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../../editor/src/shared/i18n/zh-CN.ts';
 import { type Receiver, startReceiver } from '../integration/receivers/standard-webhooks.ts';
-import { poll } from './checks.ts';
-import {
-  laptopContext,
-  launchBrowser,
-  phoneContext,
-  shot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './harness.ts';
+import { noHorizontalScroll, poll } from './checks.ts';
+import { snap } from './harness.ts';
+import { browserWorld } from './world.ts';
 
-let server: TestServer;
-let browser: Browser;
+const world = browserWorld({
+  config: { deliveryIntervalMs: '100', outboundAllowHosts: '127.0.0.1' },
+});
 let rx: Receiver;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-async function open(kind: 'laptop' | 'phone'): Promise<Page> {
-  const ctx = await (kind === 'laptop' ? laptopContext : phoneContext)(browser);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  if (kind === 'laptop') await page.setViewportSize({ width: 1366, height: 800 });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await signIn(page, server.url, 'admin@demo.test');
-  return page;
-}
-
-async function snap(page: Page, name: string) {
-  await page.waitForTimeout(400);
-  await shot(page, name);
-}
+const open = (size: 'wide' | 'phone') => world.open('admin@demo.test', { size });
 
 describe('admin webhooks in Chromium', () => {
   beforeAll(async () => {
     rx = startReceiver();
-    server = await startServer({
-      seed: 'users',
-      config: { deliveryIntervalMs: '100', outboundAllowHosts: '127.0.0.1' },
-    });
-    browser = await launchBrowser();
-  }, 300_000);
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
+  });
+  afterAll(() => {
     rx?.close();
   });
 
   it('adds an endpoint, shows the secret once, sends a test and logs it', async () => {
-    const page = await open('laptop');
-    await page.goto(`${server.url}/admin/webhooks`);
+    const page = await open('wide');
+    await page.goto(`${world.server.url}/admin/webhooks`);
     await page.getByTestId('webhooks-table').waitFor();
     await page.getByTestId('webhook-create-open').click();
     await page.getByTestId('webhook-url').fill(rx.url);
@@ -73,7 +44,7 @@ describe('admin webhooks in Chromium', () => {
     // shown once: gone from the page
     await page.getByTestId('webhook-secret').waitFor({ state: 'detached' });
     await poll(() => page.getByText(secret).count()).toBe(0);
-    const list = await (await server.apiAs('admin@demo.test'))('GET', '/api/admin/webhooks');
+    const list = await (await world.api('admin@demo.test'))('GET', '/api/admin/webhooks');
     const id = String((list.body as { items: Array<{ id: string }> }).items[0]?.id);
     await page.getByTestId(`webhook-url-${id}`).waitFor();
     await page.getByTestId(`webhook-test-${id}`).click();
@@ -85,18 +56,15 @@ describe('admin webhooks in Chromium', () => {
     await poll(() => row.textContent()).toContain(zhCN.admin.webhooks.status.delivered);
     await expect(row.textContent()).resolves.toContain('200');
     await snap(page, 'admin-webhooks-log-laptop');
-    expect(pageErrors).toEqual([]);
+    expect(world.pageErrors).toEqual([]);
   }, 180_000);
 
   it('fits a phone', async () => {
     const page = await open('phone');
-    await page.goto(`${server.url}/admin/webhooks`);
+    await page.goto(`${world.server.url}/admin/webhooks`);
     await page.getByTestId('webhooks-table').waitFor();
     await snap(page, 'admin-webhooks-phone');
-    const over = await page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth,
-    );
-    expect(over).toBeLessThanOrEqual(2);
-    expect(pageErrors).toEqual([]);
+    await noHorizontalScroll(page);
+    expect(world.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -13,9 +13,14 @@ function freePort(): number {
   return port;
 }
 
+/**
+ * Starts `bun server/src/main.ts` on a free port. SERVER_BUN_ARGS adds flags to that bun, e.g.
+ * `--cpu-prof-md --cpu-prof-dir=/tmp/prof` to profile the server a bench drives.
+ */
 export async function spawnServer(env: Record<string, string>): Promise<Proc> {
   const port = freePort();
-  const proc = Bun.spawn(['bun', 'server/src/main.ts'], {
+  const extra = process.env.SERVER_BUN_ARGS?.split(' ').filter(Boolean) ?? [];
+  const proc = Bun.spawn(['bun', ...extra, 'server/src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -15,6 +15,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { type Check, groupCommitter } from './group-commit.ts';
 import * as schema from './schema.ts';
+import { withCoalescingSocket } from './socket.ts';
 import { type Row, type Stmt, wireForm } from './stmt.ts';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -63,6 +64,8 @@ export type DbConfig = {
   onStatement?: (connection: number, text: string, params: readonly unknown[]) => void;
   /** Postgres: concurrent `batch` calls with `merge` share a transaction (group-commit.ts). */
   groupCommit?: boolean;
+  /** Postgres: one write per turn of the event loop (socket.ts); on unless false. */
+  coalesceWrites?: boolean;
 };
 
 /**
@@ -80,6 +83,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
       prepare: config.preparedStatements ?? true,
       onStatement: config.onStatement,
       groupCommit: config.groupCommit ?? false,
+      coalesceWrites: config.coalesceWrites ?? true,
     });
   }
   return createPgliteDb(config.dataDir);
@@ -134,11 +138,12 @@ async function createPostgresDb(
     prepare: boolean;
     onStatement?: DbConfig['onStatement'];
     groupCommit: boolean;
+    coalesceWrites: boolean;
   },
 ): Promise<Db> {
   // our statement texts are fixed, so named prepared statements pay off (unsafe() defaults to not)
   const PREPARED = { prepare: opts.prepare };
-  const sql = postgres(url, {
+  const options = {
     max,
     prepare: opts.prepare,
     onnotice: () => {},
@@ -148,7 +153,9 @@ async function createPostgresDb(
       debug: (connection: number, text: string, params: unknown[]) =>
         opts.onStatement?.(connection, text, params),
     }),
-  });
+  };
+  // one write per turn of the event loop instead of one per statement over 1 KB (socket.ts)
+  const sql = postgres(url, opts.coalesceWrites ? withCoalescingSocket(options) : options);
   let listener: postgres.Sql | null = null;
   const orm = drizzlePostgres({ client: sql, schema });
   const toRows = (r: unknown) => (Array.isArray(r) ? (r as Row[]) : []);

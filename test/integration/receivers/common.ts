@@ -24,17 +24,11 @@ export type Handler = (req: {
   now: number;
 }) => { status?: number; json: Record<string, unknown>; accepted: boolean; code: number };
 
-/** Starts a receiver; `path` is the robot's path and query (…/send?key=K). */
-export function serve(
-  path: string,
-  handle: Handler,
-  now: () => number,
-): {
-  base: string;
-  server: ReturnType<typeof Bun.serve>;
-  accepted: Accepted[];
-  requests: ReceiverBase['requests'];
-} {
+/**
+ * Starts a receiver; `path` is the robot's path and query (…/send?key=K). The handler reads
+ * the receiver it returns (its `ipAllowed` switch) when a request comes.
+ */
+export function serve(path: string, handle: Handler, now: () => number): ReceiverBase {
   const accepted: Accepted[] = [];
   const requests: ReceiverBase['requests'] = [];
   const server = Bun.serve({
@@ -57,8 +51,22 @@ export function serve(
       return Response.json(out.json, { status: out.status ?? 200 });
     },
   });
-  return { base: `http://127.0.0.1:${server.port}${path}`, server, accepted, requests };
+  return {
+    url: `http://127.0.0.1:${server.port}${path}`,
+    accepted,
+    requests,
+    ipAllowed: true,
+    close: () => server.stop(true),
+  };
 }
+
+/** 钉钉's and 企业微信's answers: `{ errcode, errmsg }`, 0 and "ok" when the message is taken. */
+export const errcode = (code: number, errmsg: string) => ({
+  json: { errcode: code, errmsg },
+  accepted: false,
+  code,
+});
+export const errcodeOk = { json: { errcode: 0, errmsg: 'ok' }, accepted: true, code: 0 };
 
 /** Counts sends in a sliding window: `count(now)` after recording is the window's total. */
 export class SlidingWindow {

@@ -18,13 +18,12 @@ export function startFeishu(opts: {
   const now = opts.now ?? Date.now;
   const second = new SlidingWindow(1000);
   const minute = new SlidingWindow(60_000);
-  const state = { ipAllowed: true };
   const err = (code: number, msg: string) => ({
     json: { code, data: {}, msg },
     accepted: false,
     code,
   });
-  const s = serve(
+  const robot: FeishuReceiver = serve(
     `/open-apis/bot/v2/hook/${opts.token}`,
     ({ url, raw, body, now: t }) => {
       if (url.pathname !== `/open-apis/bot/v2/hook/${opts.token}`)
@@ -40,7 +39,7 @@ export function startFeishu(opts: {
             'sign match fail or timestamp is not within one hour from current time',
           );
       }
-      if (!state.ipAllowed) return err(19022, 'Ip Not Allowed');
+      if (!robot.ipAllowed) return err(19022, 'Ip Not Allowed');
       if (opts.keyword && !raw.includes(opts.keyword)) return err(19024, 'Key Words Not Found');
       const perSecond = second.record(t);
       const perMinute = minute.record(t);
@@ -56,16 +55,5 @@ export function startFeishu(opts: {
     },
     now,
   );
-  return {
-    url: s.base,
-    accepted: s.accepted,
-    requests: s.requests,
-    get ipAllowed() {
-      return state.ipAllowed;
-    },
-    set ipAllowed(v: boolean) {
-      state.ipAllowed = v;
-    },
-    close: () => s.server.stop(true),
-  };
+  return robot;
 }

@@ -1,4 +1,7 @@
-/** The action edge: a labelled transition with markers for its gate, roles and problems. */
+/**
+ * The action edge: a labelled transition with markers for its gate, roles and problems. Its
+ * label is drawn once it has been near the screen (in-view.ts) and not zoomed far out.
+ */
 import { ExclamationCircleFilled, LockOutlined, UserOutlined } from '@ant-design/icons';
 import {
   BaseEdge,
@@ -14,6 +17,7 @@ import { fitRoute, roundedPath, routeMiddle } from '../../shared/graph/edge-rout
 import type { EdgeRoute } from '../../shared/graph/layout.ts';
 import type { ActionEdge } from '../../shared/graph/sop-graph.ts';
 import { HandoffBadge } from './handoff-badge.tsx';
+import { useSeen } from './in-view.ts';
 import { useEditor, useEditorActions } from './store.ts';
 import { isFar } from './zoom.ts';
 
@@ -57,6 +61,8 @@ export const ActionEdgeView = memo(function ActionEdgeView(props: EdgeProps<Acti
           targetPosition: props.targetPosition,
           borderRadius: 12,
         });
+  // a label off the screen waits until it is first near it (in-view.ts)
+  const seen = useSeen(labelX, labelY);
   const label = data?.meta?.label;
   const text = (label && (i18n.language === 'en' ? label.en : label['zh-CN'])) || data?.event || '';
   const broken = data?.unresolvedTarget !== undefined;
@@ -71,7 +77,7 @@ export const ActionEdgeView = memo(function ActionEdgeView(props: EdgeProps<Acti
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={cls} interactionWidth={16} />
-      {(!far || selected) && (
+      {((!far && seen) || selected) && (
         <EdgeLabelRenderer>
           <button
             type="button"

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { layoutGraph } from '../../shared/graph/layout.ts';
 import type { ActionEdge, StageKind, StageNode } from '../../shared/graph/sop-graph.ts';
 import { type EditorStore, useEditorActions } from './store.ts';
-import { openingViewport } from './zoom.ts';
+import { openingViewport, sameViewport } from './zoom.ts';
 
 /** Fits the view, lays the chart out and adds stages at the centre of what the manager sees. */
 export function useCanvasView(store: EditorStore) {
@@ -45,7 +45,10 @@ export function useCanvasView(store: EditorStore) {
     }
   }, [store, actions, fitToView, edgeText]);
 
-  /** The view an SOP opens at: whole when legible, else its beginning (zoom.ts). */
+  /**
+   * The view an SOP opens at: whole when legible, else its beginning (zoom.ts). Staying put
+   * when already there (the canvas opens at it) spares a redraw of every stage.
+   */
   const openView = useCallback(
     () =>
       new Promise<void>((resolve) =>
@@ -54,6 +57,7 @@ export function useCanvasView(store: EditorStore) {
           const nodes = rf.getNodes();
           if (!box || nodes.length === 0) return resolve();
           const at = openingViewport(rf.getNodesBounds(nodes), box.width, box.height);
+          if (sameViewport(at, rf.getViewport())) return resolve();
           void rf.setViewport(at).then(() => resolve());
         }, 60),
       ),

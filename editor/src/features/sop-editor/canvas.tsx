@@ -5,7 +5,16 @@
  * shows all its stages anyway, and culling made each frame of a pan mount and unmount the
  * stages crossing the edge (React work, resize observers, garbage). Zoomed far out the stages
  * draw as plain boxes instead (nodes.tsx), which keeps a 200-stage pan cheap.
+ *
+ * React Flow mounts only once the canvas is measured, straight at the opening view worked out
+ * from the saved positions (zoom.ts): fitting the whole chart first and then moving to the
+ * opening view drew every stage three times over (full, far, full) on a large SOP.
+ *
+ * Icons on the canvas leave their stylesheet alone (IconProvider zeroRuntime): antd's
+ * ConfigProvider registers the same icon styles once, and otherwise each of the hundreds of
+ * icons on a large SOP's stages and actions searched the page's style elements as it mounted.
  */
+import { IconProvider } from '@ant-design/icons';
 import {
   Background,
   type Connection,
@@ -16,19 +25,23 @@ import {
   ReactFlow,
   useReactFlow,
   useStore,
+  type Viewport,
 } from '@xyflow/react';
-import { useCallback } from 'react';
+import { type RefObject, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ActionEdge, type StageNode, sizeOf } from '../../shared/graph/sop-graph.ts';
 import { edgeTypes } from './action-edge.tsx';
 import { nodeTypes } from './nodes.tsx';
-import { useEditor, useEditorActions } from './store.ts';
-import { isFar } from './zoom.ts';
+import { useEditor, useEditorActions, useEditorStore } from './store.ts';
+import { isFar, openingViewport, savedBounds } from './zoom.ts';
 
 const defaultEdgeOptions = {
   type: 'action',
   markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
 } as const;
+
+/** Icons inside the canvas rely on the icon styles antd's ConfigProvider registers. */
+const canvasIcons = { zeroRuntime: true } as const;
 
 const minimapColor = (n: StageNode) => {
   if (n.type === 'final') return n.data.stage?.outcome === 'lost' ? '#ff7875' : '#73d13d';
@@ -36,7 +49,29 @@ const minimapColor = (n: StageNode) => {
   return '#91caff';
 };
 
+/** How React Flow starts: at a given viewport, or fitted to the stages (no saved positions yet). */
+type Opening = { viewport: Viewport } | { fit: true };
+
+/**
+ * The opening view, from the saved positions and the canvas's size, read before the first
+ * paint; null until then. A document still to be laid out is fitted whole meanwhile
+ * (canvas-view.ts moves to the opening view once its stages have places).
+ */
+function useOpening(ref: RefObject<HTMLElement | null>): Opening | null {
+  const store = useEditorStore();
+  const [opening, setOpening] = useState<Opening | null>(null);
+  useLayoutEffect(() => {
+    const box = ref.current?.getBoundingClientRect();
+    const bounds = store.needsLayout ? null : savedBounds(store.getState().nodes);
+    if (!box || !bounds) setOpening({ fit: true });
+    else setOpening({ viewport: openingViewport(bounds, box.width, box.height) });
+  }, [store, ref]);
+  return opening;
+}
+
 export function Canvas() {
+  const section = useRef<HTMLElement>(null);
+  const opening = useOpening(section);
   const { t } = useTranslation();
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
@@ -74,38 +109,48 @@ export function Canvas() {
   );
 
   return (
-    <section className="canvas" data-testid="canvas" aria-label={t('editor.canvasLabel')}>
-      <ReactFlow<StageNode, ActionEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        defaultEdgeOptions={defaultEdgeOptions}
-        onNodesChange={actions.onNodesChange}
-        onEdgesChange={actions.onEdgesChange}
-        onConnect={onConnect}
-        onNodeDragStart={onNodeDragStart}
-        onNodeDragStop={onNodeDragStop}
-        deleteKeyCode={null}
-        multiSelectionKeyCode="Shift"
-        selectionKeyCode="Shift"
-        minZoom={0.1}
-        maxZoom={2}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-        proOptions={{ hideAttribution: true }}
-        elevateNodesOnSelect={false}
-      >
-        {!far && <Background gap={20} />}
-        <MiniMap<StageNode>
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          className="canvas-minimap"
-          ariaLabel={t('editor.canvasLabel')}
-        />
-        <Controls showInteractive={false} />
-      </ReactFlow>
+    <section
+      ref={section}
+      className="canvas"
+      data-testid="canvas"
+      aria-label={t('editor.canvasLabel')}
+    >
+      {opening && (
+        <IconProvider value={canvasIcons}>
+          <ReactFlow<StageNode, ActionEdge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            defaultEdgeOptions={defaultEdgeOptions}
+            onNodesChange={actions.onNodesChange}
+            onEdgesChange={actions.onEdgesChange}
+            onConnect={onConnect}
+            onNodeDragStart={onNodeDragStart}
+            onNodeDragStop={onNodeDragStop}
+            deleteKeyCode={null}
+            multiSelectionKeyCode="Shift"
+            selectionKeyCode="Shift"
+            minZoom={0.1}
+            maxZoom={2}
+            fitView={'fit' in opening}
+            defaultViewport={'viewport' in opening ? opening.viewport : undefined}
+            fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+            proOptions={{ hideAttribution: true }}
+            elevateNodesOnSelect={false}
+          >
+            {!far && <Background gap={20} />}
+            <MiniMap<StageNode>
+              pannable
+              zoomable
+              nodeColor={minimapColor}
+              className="canvas-minimap"
+              ariaLabel={t('editor.canvasLabel')}
+            />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </IconProvider>
+      )}
     </section>
   );
 }

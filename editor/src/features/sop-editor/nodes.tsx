@@ -7,6 +7,10 @@
  * (kind, selection, problem and simulator colours kept; the title as a tooltip). Its text,
  * icons and markers would be a pixel or two high there, and each of them is paint work for
  * every frame of a pan: on a 200-stage SOP they were over half of it.
+ *
+ * A stage's markers (SLA, checklist, records, problems) are drawn from the first time it comes
+ * near the screen (in-view.ts): a large SOP opens on its beginning, and the markers of the
+ * stages off the canvas were most of the cost of drawing it.
  */
 import {
   CheckSquareOutlined,
@@ -36,6 +40,7 @@ import {
   stageTitle,
 } from '../../shared/graph/sop-graph.ts';
 import { formatDuration } from './duration.ts';
+import { useSeen } from './in-view.ts';
 import { initialIds, useEditor } from './store.ts';
 import { isFar } from './zoom.ts';
 
@@ -164,10 +169,13 @@ export const StageNodeView = memo(function StageNodeView({
   id,
   data,
   selected,
+  positionAbsoluteX,
+  positionAbsoluteY,
 }: NodeProps<AtomicStageNode>) {
   const { i18n } = useTranslation();
   const { problems, active } = useNodeStatus(id);
   const far = useStore(isFar);
+  const seen = useSeen(positionAbsoluteX, positionAbsoluteY);
   const className = classes('stage-node', selected, active, problems);
   if (far) return <FarBox id={id} className={className} title={stageTitle(data, i18n.language)} />;
   return (
@@ -176,7 +184,7 @@ export const StageNodeView = memo(function StageNodeView({
       <StartMarker id={id} />
       <div className="stage-title">{stageTitle(data, i18n.language)}</div>
       <div className="stage-key">{data.key}</div>
-      <Markers id={id} data={data} />
+      {seen && <Markers id={id} data={data} />}
     </div>
   );
 });

@@ -1,6 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { Drawer, Grid } from 'antd';
-import { useCallback, useState } from 'react';
+import { type ReactNode, useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StageKind } from '../../shared/graph/sop-graph.ts';
 import { useAutosave } from './autosave.ts';
@@ -122,25 +122,42 @@ function EditorShell({ initialPublished }: { initialPublished: number | null }) 
           </aside>
         )}
       </div>
-      <HelpModal open={help} onClose={() => setHelp(false)} />
-      <HistoryDrawer
-        open={history}
-        onClose={() => setHistory(false)}
-        published={published}
-        flush={save.flush}
-        onPublished={setPublished}
-      />
-      <PublishDialog
-        open={publishing}
-        onClose={() => setPublishing(false)}
-        published={published}
-        flush={save.flush}
-        onPublished={setPublished}
-        onShowProblems={() => {
-          setPublishing(false);
-          openTab('problems');
-        }}
-      />
+      <OnceOpened open={help}>
+        <HelpModal open={help} onClose={() => setHelp(false)} />
+      </OnceOpened>
+      <OnceOpened open={history}>
+        <HistoryDrawer
+          open={history}
+          onClose={() => setHistory(false)}
+          published={published}
+          flush={save.flush}
+          onPublished={setPublished}
+        />
+      </OnceOpened>
+      <OnceOpened open={publishing}>
+        <PublishDialog
+          open={publishing}
+          onClose={() => setPublishing(false)}
+          published={published}
+          flush={save.flush}
+          onPublished={setPublished}
+          onShowProblems={() => {
+            setPublishing(false);
+            openTab('problems');
+          }}
+        />
+      </OnceOpened>
     </div>
   );
+}
+
+/**
+ * Mounts a dialog the first time it opens, then keeps it (its closing animation, its state).
+ * A closed antd modal or drawer still builds its tree and registers its styles: work the
+ * editor's opening need not do for dialogs most visits never open.
+ */
+function OnceOpened({ open, children }: { open: boolean; children: ReactNode }) {
+  const [opened, setOpened] = useState(open);
+  if (open && !opened) setOpened(true);
+  return opened ? children : null;
 }

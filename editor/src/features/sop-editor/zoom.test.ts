@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openingViewport, READABLE_ZOOM } from './zoom.ts';
+import type { StageNode } from '../../shared/graph/sop-graph.ts';
+import { openingViewport, READABLE_ZOOM, sameViewport, savedBounds } from './zoom.ts';
 
 describe('openingViewport', () => {
   it('fits a small SOP whole, centred, never above 1', () => {
@@ -30,5 +31,33 @@ describe('openingViewport', () => {
     const v = openingViewport(b, 960, 700);
     expect(v.zoom).toBe(READABLE_ZOOM);
     expect(b.y * v.zoom + v.y).toBe(24);
+  });
+});
+
+describe('savedBounds', () => {
+  const node = (id: string, x: number, y: number, parentId?: string) =>
+    ({
+      id,
+      type: 'stage',
+      position: { x, y },
+      data: { key: id, kind: 'atomic' },
+      ...(parentId ? { parentId } : {}),
+    }) as unknown as StageNode;
+
+  it('boxes the top-level stages at their saved places and default size', () => {
+    const b = savedBounds([node('a', 0, 0), node('b', 400, 100), node('a.c', 9000, 9000, 'a')]);
+    expect(b).toEqual({ x: 0, y: 0, width: 600, height: 172 });
+  });
+
+  it('is null for an empty graph', () => {
+    expect(savedBounds([])).toBeNull();
+  });
+});
+
+describe('sameViewport', () => {
+  it('ignores sub-pixel differences and notices real moves', () => {
+    expect(sameViewport({ x: 10, y: 10, zoom: 0.7 }, { x: 10.4, y: 9.7, zoom: 0.701 })).toBe(true);
+    expect(sameViewport({ x: 10, y: 10, zoom: 0.7 }, { x: 14, y: 10, zoom: 0.7 })).toBe(false);
+    expect(sameViewport({ x: 10, y: 10, zoom: 0.7 }, { x: 10, y: 10, zoom: 0.16 })).toBe(false);
   });
 });

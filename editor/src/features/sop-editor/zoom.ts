@@ -4,6 +4,7 @@
  * screen sits at ~0.16; small SOPs fit at 0.5–1 and keep everything.
  */
 import type { ReactFlowState } from '@xyflow/react';
+import { type StageNode, sizeOf } from '../../shared/graph/sop-graph.ts';
 
 export const FAR_ZOOM = 0.35;
 
@@ -40,4 +41,31 @@ export function openingViewport(bounds: Box, width: number, height: number): Vie
     x: PAD - bounds.x * zoom,
     y: tall ? PAD - bounds.y * zoom : height / 2 - (bounds.y + bounds.height / 2) * zoom,
   };
+}
+
+/**
+ * The box around a graph from its saved positions, before React Flow has measured anything:
+ * the top-level stages suffice, as groups are sized to hold their children. Lets the canvas
+ * open straight at its opening view instead of drawing every stage at another zoom first.
+ */
+export function savedBounds(nodes: readonly StageNode[]): Box | null {
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const n of nodes) {
+    if (n.parentId) continue;
+    const size = sizeOf(n);
+    x0 = Math.min(x0, n.position.x);
+    y0 = Math.min(y0, n.position.y);
+    x1 = Math.max(x1, n.position.x + size.width);
+    y1 = Math.max(y1, n.position.y + size.height);
+  }
+  if (!Number.isFinite(x0)) return null;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** Whether two viewports differ by less than a pixel (and a hair of zoom): not worth moving to. */
+export function sameViewport(a: Viewport, b: Viewport): boolean {
+  return Math.abs(a.x - b.x) < 1 && Math.abs(a.y - b.y) < 1 && Math.abs(a.zoom - b.zoom) < 0.005;
 }
