@@ -1,6 +1,15 @@
 /**
  * @closeloop/engine — pure: SOP documents, compile, gates and rules, step, validate,
  * simulate. No I/O, no clock, no randomness: time, ids and rosters arrive as arguments.
+ *
+ * Entry points (package.json `exports`):
+ * - `@closeloop/engine` (this file): everything the SOP editor, simulator and server need,
+ *   including the 公海 pool's rules (zod and the calendar only);
+ * - `@closeloop/engine/lite`: working time, Chinese phones and record labels with no
+ *   dependency, for list and capture screens that should not load XState or RE2;
+ * - `@closeloop/engine/customers`: customer match keys (phone, e-mail, company, pinyin,
+ *   统一社会信用代码), which bring libphonenumber-js, opencc-js and pinyin-pro (~620 kB in a
+ *   browser bundle) and so are kept out of this entry.
  */
 
 export {
@@ -46,7 +55,17 @@ export {
   SYSTEM_FACTS,
   traceConditions,
 } from './conditions.ts';
-export * from './customers/index.ts';
+export {
+  type ClaimRefusal,
+  checkClaim,
+  DEFAULT_POOL_RULES,
+  type MergeCandidate,
+  PoolRules,
+  pickSurvivor,
+  protectedUntil,
+  reclaimDueAt,
+  reclaimWarningAt,
+} from './customers/pool.ts';
 export {
   ENGINE_EVENT_TYPES,
   EVENT_DATA,

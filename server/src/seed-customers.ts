@@ -4,7 +4,8 @@
  * fields, plus customers nobody owns waiting in the 公海 pool. Every phone and e-mail is unique
  * except where a duplicate is meant for the duplicates queue (LOOK_ALIKES).
  */
-import { type FieldDef, pinyinKey } from '@closeloop/engine';
+import type { FieldDef } from '@closeloop/engine';
+import { pinyinKey } from '@closeloop/engine/customers';
 import type { Db } from './db/client.ts';
 import { createCustomerStmts, customerEventStmt } from './services/customers/customer-stmts.ts';
 import { leadFacts } from './services/customers/facts.ts';

@@ -12,7 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { companyKey } from '@closeloop/engine';
+import { companyKey } from '@closeloop/engine/customers';
 import { parseConfig } from '../../server/src/config.ts';
 import { createDb } from '../../server/src/db/client.ts';
 import { migrateDb } from '../../server/src/db/migrate.ts';

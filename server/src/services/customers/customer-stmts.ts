@@ -3,7 +3,8 @@
  * lead, attaching a record to one, its match keys and contact, its history and its pool
  * timers. Every statement is parameterised with explicit casts (PGlite and postgres.js).
  */
-import { type CustomerKey, customerKeys, type LocalizedText } from '@closeloop/engine';
+import type { LocalizedText } from '@closeloop/engine';
+import { type CustomerKey, customerKeys } from '@closeloop/engine/customers';
 import type { Stmt } from '../../db/client.ts';
 import type { LeadFacts } from './facts.ts';
 

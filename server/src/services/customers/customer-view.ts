@@ -3,7 +3,7 @@
  * (admin: all; manager: their teams' and their own; rep: their own), and every pool customer
  * by everyone who works records, with phones masked until claimed when the rules say so.
  */
-import { maskPhone } from '@closeloop/engine';
+import { maskPhone } from '@closeloop/engine/customers';
 import type { Row } from '../../db/client.ts';
 import { canSeeRecord } from '../core/access.ts';
 import type { AuthUser } from '../core/context.ts';

@@ -2,13 +2,8 @@
  * What a record's fields say about its customer: company or person name, phones, e-mails,
  * 统一社会信用代码 and the contact, read by field type first and by well-known keys second.
  */
-import {
-  type CustomerFacts,
-  companyKey,
-  type FieldDef,
-  type Fields,
-  pinyinKey,
-} from '@closeloop/engine';
+import type { FieldDef, Fields } from '@closeloop/engine';
+import { type CustomerFacts, companyKey, pinyinKey } from '@closeloop/engine/customers';
 
 export type LeadFacts = CustomerFacts & {
   contact: { name: string | null; phone: string | null; email: string | null };

@@ -4,7 +4,7 @@
  * similar name) with the input, through the same matchCustomers every entry point uses. A
  * customer the caller may not see is told by its owner's name and the kinds of key only.
  */
-import type { CustomerKeyKind } from '@closeloop/engine';
+import type { CustomerKeyKind } from '@closeloop/engine/customers';
 import type { Ctx } from '../core/context.ts';
 import { canSeeCustomer } from './customer-view.ts';
 import { nameKeyOf } from './facts.ts';

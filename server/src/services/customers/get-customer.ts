@@ -2,7 +2,8 @@
  * One customer as its page shows it: owner, contacts, every record of every SOP with its
  * stage, one timeline across them and the customer's own history, and what is open now.
  */
-import { type LocalizedText, maskPhone } from '@closeloop/engine';
+import type { LocalizedText } from '@closeloop/engine';
+import { maskPhone } from '@closeloop/engine/customers';
 import { isRecordState, leafStageIds } from '../commands/record-store.ts';
 import { assertWorksRecords, canSeeRecord } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';

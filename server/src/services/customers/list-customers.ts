@@ -3,7 +3,7 @@
  * pagination on (updated_at, id); the pool view is the same query over pool customers with
  * phones masked when the pool's rules say so.
  */
-import { phoneKey } from '@closeloop/engine';
+import { phoneKey } from '@closeloop/engine/customers';
 import { assertWorksRecords } from '../core/access.ts';
 import type { Ctx, Verb } from '../core/context.ts';
 import { Invalid } from '../core/errors.ts';

@@ -4,7 +4,8 @@
  * similar company name by trigram), then apply the channel's duplicate policy.
  * A key shared by more than 20 customers does not tell them apart and is ignored.
  */
-import { type CustomerKeyKind, customerKeys, HARD_KEY_KINDS, type Role } from '@closeloop/engine';
+import type { Role } from '@closeloop/engine';
+import { type CustomerKeyKind, customerKeys, HARD_KEY_KINDS } from '@closeloop/engine/customers';
 import type { Row } from '../../db/client.ts';
 import { Conflict } from '../core/errors.ts';
 import type { LeadFacts } from './facts.ts';

@@ -4,7 +4,7 @@
  * 撞单 against the other customers, the contacts written and the customer's phone and e-mail
  * keys rebuilt from them — inside the caller's transaction.
  */
-import { customerKeys, emailKey, phoneKey } from '@closeloop/engine';
+import { customerKeys, emailKey, phoneKey } from '@closeloop/engine/customers';
 import type { Row } from '../../db/client.ts';
 import { Invalid } from '../core/errors.ts';
 import { insertKeysStmt } from './customer-stmts.ts';

@@ -4,7 +4,7 @@
  * 撞单 first: update-contacts.ts); and the "ask the owner / ask my manager" request a rep
  * sends after a 撞单 refusal.
  */
-import { customerKeys, usccKey } from '@closeloop/engine';
+import { customerKeys, usccKey } from '@closeloop/engine/customers';
 import { assertWorksRecords } from '../core/access.ts';
 import type { Verb } from '../core/context.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.ts';

@@ -1,4 +1,5 @@
-import { phoneKey, type Role } from '@closeloop/engine';
+import type { Role } from '@closeloop/engine';
+import { phoneKey } from '@closeloop/engine/customers';
 import { dropSessionsOfStmt } from '../auth/sessions.ts';
 import { auditBy } from '../core/audit.ts';
 import type { Verb } from '../core/context.ts';

@@ -16,7 +16,8 @@
  * Rows of one batch never share a key (`takeBatch` defers the later one to the next batch),
  * so no row's match misses a customer an earlier row of the same batch creates.
  */
-import { customerKeys, type FieldDef, type LocalizedText } from '@closeloop/engine';
+import type { FieldDef, LocalizedText } from '@closeloop/engine';
+import { customerKeys } from '@closeloop/engine/customers';
 import type { Stmt } from '../../../db/client.ts';
 import {
   commitPlans,
