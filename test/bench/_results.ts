@@ -8,6 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 
+/** The median (the mean of the middle two for an even count; 0 for none). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
 export function machineLine(): string {
   const [one, five] = loadavg();
   return `nproc ${availableParallelism()}, load average ${one?.toFixed(2)} (1 min) ${five?.toFixed(2)} (5 min)`;

@@ -27,6 +27,7 @@ import {
 import postgres from 'postgres';
 import { companyName } from '../integration/company-names.ts';
 import { ownDatabase } from './_own-db.ts';
+import { median } from './_results.ts';
 import { benchSop } from './server-common.ts';
 
 const N = Number(process.env.INTAKE_BENCH_ROWS ?? 100_000);
@@ -39,12 +40,6 @@ if (!url) {
   );
   process.exit(0);
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 
 /** Distinct companies, contacts and mobiles; `run` keeps runs from repeating each other. */
 const rowsOf = (n: number, run: number) =>

@@ -1,7 +1,9 @@
 /** Shared pieces of the server benchmarks (scripts that print figures; not tests). */
+
 import { readFileSync } from 'node:fs';
 import type { SopDocument } from '@closeloop/engine';
 import type { Db } from '@closeloop/server';
+import type postgres from 'postgres';
 
 /** The value after `--name` on the command line, or `fallback`. */
 export const arg = (name: string, fallback: string): string => {
@@ -28,6 +30,17 @@ export async function backendPids(db: Db | null, app = 'closeloop'): Promise<num
       where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()`,
     [app],
   );
+  return rows.map((r) => Number(r.pid));
+}
+
+/** Backends of one application on one database, read through a client of the bench's. */
+export async function appBackendPids(
+  sql: postgres.Sql,
+  app: string,
+  db: string,
+): Promise<number[]> {
+  const rows =
+    await sql`select pid from pg_stat_activity where application_name = ${app} and datname = ${db}`;
   return rows.map((r) => Number(r.pid));
 }
 

@@ -44,8 +44,9 @@ import {
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
 import { databaseUrl, ownDatabase } from './_own-db.ts';
-import { machineLine, writeResults } from './_results.ts';
+import { machineLine, median, writeResults } from './_results.ts';
 import {
+  appBackendPids,
   arg,
   benchSop,
   cpuSeconds,
@@ -61,22 +62,12 @@ const RUNS = Number(arg('runs', '3'));
 const CLIENTS = arg('clients', '1,16,64').split(',').map(Number);
 const WORKERS = Number(arg('workers', '1'));
 const GROUP_COMMIT = arg('group-commit', 'on');
-/**
- * Writes coalesced per turn of the event loop (db/socket.ts, the server's default) for the
- * server and the baseline alike, so the ratio stays our own overhead; `off`: postgres.js's
- * socket for both, one write per statement over 1 KB.
- */
+/** Writes coalesced per event-loop turn (db/socket.ts) in server and baseline alike, or not. */
 const COALESCE = arg('coalesce', 'on');
 const POOL = 20;
 const perClient = (clients: number) => Math.ceil(ACTIONS / clients);
 /** A warm-up point before the measured ones (JIT, caches, connections), not reported. */
 const WARM = { clients: 16, actions: 10 };
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 
 /** A point of the workload: `records[c]` is client c's record, acted on `actions` times. */
 type Point = {
@@ -264,12 +255,6 @@ async function fixedWork(
   return { ...s, total: s.ops };
 }
 
-async function backendPids(sql: postgres.Sql, app: string, db: string): Promise<number[]> {
-  const rows =
-    await sql`select pid from pg_stat_activity where application_name = ${app} and datname = ${db}`;
-  return rows.map((r) => Number(r.pid));
-}
-
 const RAW_APP = 'closeloop_bench_same_writes';
 const PREPARED = { prepare: true };
 
@@ -353,7 +338,7 @@ async function runPostgres(url: string) {
       const procs = withChildren(target.proc.pid);
       const fetcher = (r: Request) => fetch(r);
       const s0 = cpuSeconds(procs);
-      const d0 = cpuSeconds(await backendPids(apiSql, 'closeloop', names.api));
+      const d0 = cpuSeconds(await appBackendPids(apiSql, 'closeloop', names.api));
       const api = await fixedWork(point.clients, point.actions, async (c, k) => {
         const rec = point.records[c];
         if (!rec) throw new Error('no record');
@@ -361,18 +346,20 @@ async function runPostgres(url: string) {
       });
       const cpu = {
         server: ((cpuSeconds(procs) - s0) * 1000) / api.ops,
-        db: ((cpuSeconds(await backendPids(apiSql, 'closeloop', names.api)) - d0) * 1000) / api.ops,
+        db:
+          ((cpuSeconds(await appBackendPids(apiSql, 'closeloop', names.api)) - d0) * 1000) /
+          api.ops,
       };
       const mine = recorded.get(point);
       if (!mine) throw new Error('no capture for a point');
-      const r0 = cpuSeconds(await backendPids(apiSql, RAW_APP, names.raw));
+      const r0 = cpuSeconds(await appBackendPids(apiSql, RAW_APP, names.raw));
       const base = await fixedWork(point.clients, point.actions, async (c, k) => {
         const req = mine[c]?.[k];
         if (!req) throw new Error('no recorded request');
         await replay(raw, req);
       });
       const baseDbCpu =
-        ((cpuSeconds(await backendPids(apiSql, RAW_APP, names.raw)) - r0) * 1000) / base.ops;
+        ((cpuSeconds(await appBackendPids(apiSql, RAW_APP, names.raw)) - r0) * 1000) / base.ops;
       results.set(point, { api, base, cpu, baseDbCpu });
     }
     const same = await sameFinalState(apiSql, raw, who.ws);

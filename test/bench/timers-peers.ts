@@ -39,7 +39,7 @@ import { makeWorkerUtils } from 'graphile-worker';
 import { PgBoss } from 'pg-boss';
 import postgres from 'postgres';
 import { type Proc, spawnServer, stopServer } from '../integration/processes.ts';
-import { machineLine, writeResults } from './_results.ts';
+import { machineLine, median, writeResults } from './_results.ts';
 import { firedRung, rawLoops, setupTimers } from './_timers.ts';
 import type { PeerOptions } from './_timers-peer-worker.ts';
 import { cpuSeconds, fmt, table, withChildren } from './server-common.ts';
@@ -67,12 +67,6 @@ if (!url) {
   console.log('DATABASE_URL is not set: the timers-peers bench needs Postgres; skipped.');
   process.exit(0);
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 
 function dbUrl(name: string, app: string): string {
   const u = new URL(url ?? '');
