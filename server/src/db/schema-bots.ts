@@ -48,6 +48,7 @@ export const chatChannels = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
 
+/** The event kinds a notification rule routes (notification_rules.event; the API's enum). */
 export const NOTIFY_EVENTS = [
   'lead.assigned',
   'sla.breached',
@@ -55,6 +56,10 @@ export const NOTIFY_EVENTS = [
   'record.handover',
   'record.won',
   'record.lost',
+  // a customer returns to the 公海 pool soon unless its owner follows up (team-scoped)
+  'pool.warning',
+  // a webhook endpoint or chat channel stopped: workspace-wide, admins only
+  'delivery.disabled',
 ] as const;
 export const NOTIFY_TARGETS = ['channel', 'webhook', 'in-app'] as const;
 

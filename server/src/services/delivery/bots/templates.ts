@@ -2,21 +2,11 @@
  * The notes' wording, in zh-CN and en: what happened, the record's name, stage, owner and
  * time left, and the button. Pure: the rule sink loads the facts.
  */
+import { NOTIFY_EVENTS } from '../../../db/schema-bots.ts';
 import type { BotLocale, BotNote } from './message.ts';
 
 /** The event kinds a notification rule can route (the admin API's enum, in this order). */
-export const RULE_EVENTS = [
-  'lead.assigned',
-  'sla.breached',
-  'sla.escalated',
-  'record.handover',
-  'record.won',
-  'record.lost',
-  // a customer returns to the 公海 pool soon unless its owner follows up (team-scoped)
-  'pool.warning',
-  // a webhook endpoint or chat channel stopped: workspace-wide, admins only
-  'delivery.disabled',
-] as const;
+export const RULE_EVENTS = NOTIFY_EVENTS;
 
 export type NotifyEvent = (typeof RULE_EVENTS)[number];
 
