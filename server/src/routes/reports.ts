@@ -7,6 +7,7 @@ import { createRouter, ctxOf, errorResponses, ok } from '../http/context.ts';
 import { localeOf } from '../http/problem.ts';
 import { Day, LocalizedText } from '../http/schemas.ts';
 import { defined, verbRoutes } from '../http/verb-route.ts';
+import type { Ctx } from '../services/core/context.ts';
 import {
   exportReport,
   getBottleneckMap,
@@ -230,6 +231,50 @@ function sopFiltersOf(q: z.infer<typeof SopFilters>): ReportFilters & { sopId: s
 const period =
   'The period selects the records created in it (a cohort); figures describe what happened to them up to now.';
 
+/** A report route: GET, answered by one report verb. */
+type ReportSpec<T extends z.ZodType, I> = {
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  schema: T;
+  verb: (args: { ctx: Ctx; input: I }) => Promise<z.output<T>>;
+};
+
+/** A report over the workspace's records, narrowed by the filters. */
+function report<T extends z.ZodType>(
+  r: Router,
+  { schema, verb, ...doc }: ReportSpec<T, ReportFilters>,
+) {
+  verbRoute(r, {
+    method: 'get',
+    ...doc,
+    request: { query: Filters },
+    responses: { 200: ok(schema) },
+    // ReportSpec ties the verb's answer to `schema`; verbRoute's own check cannot see
+    // through a generic schema, so it is told here
+    verb: verb as never,
+    input: (c) => filtersOf(c.req.valid('query')),
+  });
+}
+
+/** A report over one SOP's records (`sopId`), narrowed by the filters. */
+function sopReport<T extends z.ZodType>(
+  r: Router,
+  { schema, verb, ...doc }: ReportSpec<T, ReportFilters & { sopId: string }>,
+) {
+  verbRoute(r, {
+    method: 'get',
+    ...doc,
+    request: { query: SopFilters },
+    responses: { 200: ok(schema) },
+    // ReportSpec ties the verb's answer to `schema`; verbRoute's own check cannot see
+    // through a generic schema, so it is told here
+    verb: verb as never,
+    input: (c) => sopFiltersOf(c.req.valid('query')),
+  });
+}
+
 export function reportRoutes() {
   const r = createRouter();
   registerFlowReports(r);
@@ -240,93 +285,72 @@ export function reportRoutes() {
 
 /** Where records go and how long they take: funnel, stage times, breaches. */
 function registerFlowReports(r: Router) {
-  verbRoute(r, {
-    method: 'get',
+  sopReport(r, {
     path: '/reports/funnel',
     operationId: 'getFunnel',
     summary: 'Records entering each stage and conversion to the next, per SOP version',
     description: period,
-    request: { query: SopFilters },
-    responses: { 200: ok(Funnel) },
+    schema: Funnel,
     verb: getFunnel,
-    input: (c) => sopFiltersOf(c.req.valid('query')),
   });
 
-  verbRoute(r, {
-    method: 'get',
+  sopReport(r, {
     path: '/reports/stage-times',
     operationId: 'getStageTimes',
     summary: 'Median and p90 time in each stage, wall-clock and working time (ms)',
     description: period,
-    request: { query: SopFilters },
-    responses: { 200: ok(StageTimes) },
+    schema: StageTimes,
     verb: getStageTimes,
-    input: (c) => sopFiltersOf(c.req.valid('query')),
   });
 
-  verbRoute(r, {
-    method: 'get',
+  sopReport(r, {
     path: '/reports/breaches',
     operationId: 'getBreaches',
     summary: 'SLA breach rate per stage',
     description: period,
-    request: { query: SopFilters },
-    responses: { 200: ok(Breaches) },
+    schema: Breaches,
     verb: getBreaches,
-    input: (c) => sopFiltersOf(c.req.valid('query')),
   });
 }
 
 /** What the teams carry and achieve: workload, outcomes, trends. */
 function registerTeamReports(r: Router) {
-  verbRoute(r, {
-    method: 'get',
+  report(r, {
     path: '/reports/workload',
     operationId: 'getWorkload',
     summary: 'Open and overdue records now, per rep and per team (the period does not apply)',
-    request: { query: Filters },
-    responses: { 200: ok(Workload) },
+    schema: Workload,
     verb: getWorkload,
-    input: (c) => filtersOf(c.req.valid('query')),
   });
 
-  verbRoute(r, {
-    method: 'get',
+  report(r, {
     path: '/reports/outcomes',
     operationId: 'getOutcomes',
     summary: 'Won, lost (with the lost reasons), done and open',
     description: period,
-    request: { query: Filters },
-    responses: { 200: ok(Outcomes) },
+    schema: Outcomes,
     verb: getOutcomes,
-    input: (c) => filtersOf(c.req.valid('query')),
   });
 
-  verbRoute(r, {
-    method: 'get',
+  report(r, {
     path: '/reports/trends',
     operationId: 'getTrends',
     summary: 'Weekly created, won, lost and SLA breaches, each in the week it happened',
-    request: { query: Filters },
-    responses: { 200: ok(Trends) },
+    schema: Trends,
     verb: getTrends,
-    input: (c) => filtersOf(c.req.valid('query')),
   });
 }
 
 /** The bottleneck map and the CSV export of any report. */
 function registerMapAndExport(r: Router) {
-  verbRoute(r, {
-    method: 'get',
+  sopReport(r, {
     path: '/reports/bottleneck-map',
     operationId: 'getBottleneckMap',
     summary:
       'Per stage: records now, median time, breach rate, drop-off; per edge: records that took it',
     description: `${period} "Records now" is the open queue and ignores the period.`,
-    request: { query: SopFilters },
-    responses: { 200: ok(BottleneckMap) },
+    schema: BottleneckMap,
     verb: getBottleneckMap,
-    input: (c) => sopFiltersOf(c.req.valid('query')),
   });
 
   r.openapi(
